@@ -1,0 +1,77 @@
+package io.sessiongateway.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+
+/** The connection pool, the schema migrations and the jOOQ context, built once at start. */
+public final class Database implements AutoCloseable {
+    static {
+        // jOOQ prints a banner and tips at first use; they are noise in a server log.
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    private final HikariDataSource dataSource;
+    private final DSLContext dsl;
+    private final SQLDialect dialect;
+
+    private Database(HikariDataSource dataSource, SQLDialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.dsl = DSL.using(dataSource, dialect, new Settings()
+                .withExecuteLogging(false)
+                .withRenderSchema(false));
+    }
+
+    /** Opens the pool. Does not migrate: call {@link #migrate()}. */
+    public static Database open(DatabaseConfig config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.url());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        hc.setMaximumPoolSize(config.maxPoolSize());
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setPoolName("gateway-db");
+        // Start even when the database is down; requests then answer 503 until it is back.
+        hc.setInitializationFailTimeout(-1);
+        return new Database(new HikariDataSource(hc), config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+    }
+
+    /** Applies pending Flyway migrations from {@code db/migration}; returns how many ran. */
+    public int migrate() {
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        return result.migrationsExecuted;
+    }
+
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public SQLDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

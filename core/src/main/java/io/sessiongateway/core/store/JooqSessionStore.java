@@ -1,0 +1,352 @@
+package io.sessiongateway.core.store;
+
+import static io.sessiongateway.core.store.jooq.Tables.AGENT;
+import static io.sessiongateway.core.store.jooq.Tables.SESSION;
+import static io.sessiongateway.core.store.jooq.Tables.SUBJECT;
+import static io.sessiongateway.core.store.jooq.Tables.TEAM;
+import static io.sessiongateway.core.store.jooq.Tables.TENANT;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.core.model.Agent;
+import io.sessiongateway.core.model.NewAgent;
+import io.sessiongateway.core.model.NewSession;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.SharingMode;
+import io.sessiongateway.core.model.SubjectRef;
+import io.sessiongateway.core.model.Tenant;
+import io.sessiongateway.core.model.Usage;
+import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
+import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
+import java.sql.SQLTransientConnectionException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.SelectOnConditionStep;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.jooq.impl.DSL;
+
+/** The {@link SessionStore} over jOOQ; the same SQL runs on H2 and PostgreSQL. */
+public final class JooqSessionStore implements SessionStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final String DEFAULT_TEAM = "default";
+
+    private final DSLContext dsl;
+
+    public JooqSessionStore(Database database) {
+        this.dsl = database.dsl();
+    }
+
+    @Override
+    public Tenant ensureTenant(String name) {
+        return guard(() -> findTenant(name).orElseGet(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            OffsetDateTime now = odt(Instant.now());
+            UUID tenantId = Ids.newId();
+            tx.insertInto(TENANT)
+                    .set(TENANT.ID, tenantId)
+                    .set(TENANT.NAME, name)
+                    .set(TENANT.OBJECT_ID, Ids.newObjectId())
+                    .set(TENANT.CREATED_AT, now)
+                    .onConflictDoNothing()
+                    .execute();
+            UUID id = tx.select(TENANT.ID).from(TENANT).where(TENANT.NAME.eq(name)).fetchSingle(TENANT.ID);
+            tx.insertInto(TEAM)
+                    .set(TEAM.ID, Ids.newId())
+                    .set(TEAM.TENANT_ID, id)
+                    .set(TEAM.OBJECT_ID, Ids.newObjectId())
+                    .set(TEAM.NAME, DEFAULT_TEAM)
+                    .set(TEAM.IS_DEFAULT, true)
+                    .set(TEAM.CREATED_AT, now)
+                    .onConflictDoNothing()
+                    .execute();
+            return findTenant(tx, name).orElseThrow();
+        })));
+    }
+
+    @Override
+    public Optional<Tenant> findTenant(String name) {
+        return guard(() -> findTenant(dsl, name));
+    }
+
+    private static Optional<Tenant> findTenant(DSLContext ctx, String name) {
+        return ctx.select(TENANT.ID, TENANT.NAME, TENANT.OBJECT_ID, TENANT.CREATED_AT, TEAM.ID, TEAM.OBJECT_ID)
+                .from(TENANT)
+                .join(TEAM).on(TEAM.TENANT_ID.eq(TENANT.ID).and(TEAM.IS_DEFAULT.isTrue()))
+                .where(TENANT.NAME.eq(name))
+                .fetchOptional(r -> new Tenant(r.value1(), r.value2(), r.value3(), r.value5(), r.value6(),
+                        r.value4().toInstant()));
+    }
+
+    @Override
+    public Agent createAgent(Tenant tenant, NewAgent agent, Instant now) {
+        return guard(() -> {
+            UUID id = Ids.newId();
+            try {
+                dsl.insertInto(AGENT)
+                        .set(AGENT.ID, id)
+                        .set(AGENT.TENANT_ID, tenant.id())
+                        .set(AGENT.TEAM_ID, tenant.defaultTeamId())
+                        .set(AGENT.NAME, agent.name())
+                        .set(AGENT.OBJECT_ID, Ids.newObjectId())
+                        .set(AGENT.MANAGERS, jsonb(agent.managers()))
+                        .set(AGENT.RESTRICTED, agent.restricted())
+                        .set(AGENT.CREATED_AT, odt(now))
+                        .set(AGENT.UPDATED_AT, odt(now))
+                        .execute();
+            } catch (IntegrityConstraintViolationException e) {
+                throw new GatewayException(ErrorKind.CONFLICT, "agent_exists",
+                        "an agent named '" + agent.name() + "' already exists in tenant '" + tenant.name() + "'",
+                        "name", e);
+            }
+            return agents().where(AGENT.ID.eq(id)).fetchSingle(JooqSessionStore::agent);
+        });
+    }
+
+    @Override
+    public List<Agent> listAgents(UUID tenantId) {
+        return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId))
+                .orderBy(AGENT.CREATED_AT, AGENT.ID)
+                .fetch(JooqSessionStore::agent));
+    }
+
+    @Override
+    public Optional<Agent> findAgentByName(UUID tenantId, String name) {
+        return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId).and(AGENT.NAME.eq(name)))
+                .fetchOptional(JooqSessionStore::agent));
+    }
+
+    private SelectOnConditionStep<Record> agents() {
+        return dsl.select(AGENT.fields()).select(TENANT.NAME, TEAM.OBJECT_ID)
+                .from(AGENT)
+                .join(TENANT).on(TENANT.ID.eq(AGENT.TENANT_ID))
+                .join(TEAM).on(TEAM.ID.eq(AGENT.TEAM_ID));
+    }
+
+    private static Agent agent(Record r) {
+        AgentRecord a = r.into(AGENT);
+        return new Agent(a.getId(), a.getTenantId(), r.get(TENANT.NAME), a.getTeamId(), r.get(TEAM.OBJECT_ID),
+                a.getName(), a.getObjectId(), readList(a.getManagers()), a.getRestricted(),
+                a.getCreatedAt().toInstant(), a.getUpdatedAt().toInstant());
+    }
+
+    @Override
+    public Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner, UUID accountId,
+            NewSession request, SessionStatus status, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            OffsetDateTime at = odt(now);
+            UUID ownerId = upsertSubject(tx, agent.tenantId(), owner, at);
+            Session.Repository repo = request.repository() == null ? Session.Repository.NONE : request.repository();
+            SharingMode sharing = request.sharingMode() == null ? SharingMode.TEAM : request.sharingMode();
+            try {
+                tx.insertInto(SESSION)
+                        .set(SESSION.ID, id)
+                        .set(SESSION.PUBLIC_ID, publicId)
+                        .set(SESSION.OBJECT_ID, Ids.newObjectId())
+                        .set(SESSION.TENANT_ID, agent.tenantId())
+                        .set(SESSION.TEAM_ID, agent.teamId())
+                        .set(SESSION.AGENT_ID, agent.id())
+                        .set(SESSION.OWNER_ID, ownerId)
+                        .set(SESSION.ACCOUNT_ID, accountId)
+                        .set(SESSION.ARTIST_ID, request.artistId())
+                        .set(SESSION.MODEL_ID, request.modelId())
+                        .set(SESSION.TITLE, request.title())
+                        .set(SESSION.STATUS, status.dbValue())
+                        .set(SESSION.CREATED_AT, at)
+                        .set(SESSION.UPDATED_AT, at)
+                        .set(SESSION.SHARING_MODE, sharing.dbValue())
+                        .set(SESSION.TAGS, request.tags() == null ? null : jsonb(request.tags()))
+                        .set(SESSION.CAPABILITIES, request.capabilities() == null ? null : jsonb(request.capabilities()))
+                        .set(SESSION.REPO_OWNER, repo.owner())
+                        .set(SESSION.REPO_NAME, repo.name())
+                        .set(SESSION.BRANCH, repo.branch())
+                        .set(SESSION.CLONE_URL, repo.cloneUrl())
+                        .set(SESSION.IS_NEW_BRANCH, repo.newBranch())
+                        .execute();
+            } catch (IntegrityConstraintViolationException e) {
+                throw new GatewayException(ErrorKind.CONFLICT, "session_exists",
+                        "a session with id '" + publicId + "' already exists", "id", e);
+            }
+            return sessions(tx).where(SESSION.ID.eq(id)).fetchSingle(JooqSessionStore::session);
+        }));
+    }
+
+    private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
+        tx.insertInto(SUBJECT)
+                .set(SUBJECT.ID, Ids.newId())
+                .set(SUBJECT.TENANT_ID, tenantId)
+                .set(SUBJECT.SUBJECT_TYPE, subject.type())
+                .set(SUBJECT.SUBJECT_ID, subject.id())
+                .set(SUBJECT.SUBJECT_SLUG, subject.slug())
+                .set(SUBJECT.CREATED_AT, at)
+                .set(SUBJECT.UPDATED_AT, at)
+                .onConflictDoNothing()
+                .execute();
+        Condition identity = SUBJECT.TENANT_ID.eq(tenantId)
+                .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
+                .and(SUBJECT.SUBJECT_ID.eq(subject.id()));
+        // The slug is the token's latest word on the subject's display name.
+        tx.update(SUBJECT)
+                .set(SUBJECT.SUBJECT_SLUG, subject.slug())
+                .set(SUBJECT.UPDATED_AT, at)
+                .where(identity.and(SUBJECT.SUBJECT_SLUG.isDistinctFrom(subject.slug())))
+                .execute();
+        return tx.select(SUBJECT.ID).from(SUBJECT).where(identity).fetchSingle(SUBJECT.ID);
+    }
+
+    @Override
+    public Optional<Session> findByPublicId(String publicId) {
+        return guard(() -> sessions(dsl).where(SESSION.PUBLIC_ID.eq(publicId)).fetchOptional(JooqSessionStore::session));
+    }
+
+    @Override
+    public Optional<Session> findById(UUID id) {
+        return guard(() -> sessions(dsl).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session));
+    }
+
+    @Override
+    public Optional<Session> findByObjectId(String objectId) {
+        return guard(() -> sessions(dsl).where(SESSION.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::session));
+    }
+
+    /** One query, primary-key joins only, for everything any dialect renders. */
+    private static SelectOnConditionStep<Record> sessions(DSLContext ctx) {
+        return ctx.select(SESSION.fields())
+                .select(TENANT.NAME, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.NAME, AGENT.OBJECT_ID, AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE, SUBJECT.SUBJECT_ID, SUBJECT.SUBJECT_SLUG)
+                .from(SESSION)
+                .join(TENANT).on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM).on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT).on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+    }
+
+    private static Session session(Record r) {
+        SessionRecord s = r.into(SESSION);
+        Usage usage = s.getInputTokens() == null ? null
+                : new Usage(s.getInputTokens(), nz(s.getOutputTokens()), s.getCacheReadTokens(),
+                        s.getCacheCreationTokens());
+        List<String> tags = s.getTags() == null ? null : readList(s.getTags());
+        return new Session(
+                s.getId(), s.getPublicId(), s.getObjectId(),
+                new Session.Scope(s.getTenantId(), r.get(TENANT.NAME), r.get(TENANT.OBJECT_ID), s.getTeamId(),
+                        r.get(TEAM.OBJECT_ID)),
+                new Session.AgentRef(s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID),
+                        readList(r.get(AGENT.MANAGERS))),
+                new SubjectRef(r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID), r.get(SUBJECT.SUBJECT_SLUG)),
+                s.getAccountId(), s.getArtistId(), s.getModelId(), s.getTitle(),
+                SessionStatus.fromDb(s.getStatus()), s.getWarning(),
+                new Session.Lifecycle(s.getLifecycleState(), s.getLifecycleVersion(), s.getLifecycleRunId(),
+                        s.getLifecycleError()),
+                new Session.Timestamps(inst(s.getCreatedAt()), inst(s.getUpdatedAt()), inst(s.getStartedAt()),
+                        inst(s.getFinishedAt()), inst(s.getLastActivityAt())),
+                s.getPreview(), s.getOutputPreview(), usage,
+                new Session.Sharing(SharingMode.fromDb(s.getSharingMode()),
+                        s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())),
+                tags, node(s.getCapabilities()),
+                new Session.Repository(s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(),
+                        s.getIsNewBranch()),
+                node(s.getGlobalSkillRefs()),
+                new Session.Sandbox(node(s.getSandboxState()), inst(s.getSandboxExpiresAt()),
+                        inst(s.getHibernateAfter()), s.getSnapshotUrl(), inst(s.getSnapshotCreatedAt()),
+                        s.getSnapshotSizeBytes()),
+                new Session.DiffStats(s.getLinesAdded(), s.getLinesRemoved(), node(s.getCachedDiff()),
+                        inst(s.getCachedDiffUpdatedAt())),
+                node(s.getExtra()));
+    }
+
+    /**
+     * Runs a store operation, turning an unreachable database into UNAVAILABLE. Everything else that escapes is a
+     * bug and stays an unchecked exception for the server's catch-all.
+     */
+    private static <T> T guard(Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (DataAccessException e) {
+            if (isConnectivity(e)) {
+                throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
+                        "the session store is temporarily unavailable", null, e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isConnectivity(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long nz(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    private static OffsetDateTime odt(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant inst(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static JSONB jsonb(Object value) {
+        try {
+            return JSONB.valueOf(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not serialisable as JSON", e);
+        }
+    }
+
+    private static JsonNode node(JSONB value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(value.data());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
+    private static List<String> readList(JSONB value) {
+        try {
+            return JSON.readValue(value.data(), STRING_LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
+    private static Map<String, String> readMap(JSONB value) {
+        try {
+            return JSON.readValue(value.data(), STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+}
