@@ -1,0 +1,81 @@
+package io.sessiongateway.adapters.admin;
+
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.generated.admin.api.AdminApi;
+import io.sessiongateway.generated.admin.model.AdminError;
+import io.sessiongateway.generated.admin.model.AdminErrorError;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/**
+ * The admin API, and the envelope for any path no dialect claims:
+ * {@code {"error":{"code","message","reference"}}}.
+ */
+public final class AdminDialect implements Dialect {
+    public static final String NAME = "admin";
+
+    private final AdminAdapter adapter;
+
+    public AdminDialect(AgentService agents) {
+        this.adapter = new AdminAdapter(agents);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Mount> mounts() {
+        return List.of(new Mount(AdminApi.class, adapter, ""));
+    }
+
+    @Override
+    public boolean claims(String path) {
+        return path.equals("/admin") || path.startsWith("/admin/");
+    }
+
+    @Override
+    public int status(ErrorKind kind) {
+        return statusOf(kind);
+    }
+
+    /** Plain HTTP semantics; also used for paths outside every dialect. */
+    public static int statusOf(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT, INVALID_BODY -> 422;
+            case UNSUPPORTED_SUBJECT_TYPE -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND, NO_ROUTE -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case NOT_ACCEPTABLE -> 406;
+            case CONFLICT -> 409;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    @Override
+    public Response render(GatewayException error, String reference) {
+        return renderGeneric(error, reference);
+    }
+
+    /** The gateway's own envelope. */
+    public static Response renderGeneric(GatewayException error, String reference) {
+        return Response.status(statusOf(error.kind()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new AdminError().error(new AdminErrorError()
+                        .code(error.code())
+                        .message(error.getMessage())
+                        .reference(reference)))
+                .build();
+    }
+}

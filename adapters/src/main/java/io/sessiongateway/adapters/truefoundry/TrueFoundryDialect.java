@@ -1,0 +1,96 @@
+package io.sessiongateway.adapters.truefoundry;
+
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.generated.truefoundry.api.V1CreateSessionApi;
+import io.sessiongateway.generated.truefoundry.api.V1GetSessionApi;
+import io.sessiongateway.generated.truefoundry.model.RequestErrorResponse;
+import io.sessiongateway.generated.truefoundry.model.RequestErrorResponseError;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * TrueFoundry Agent Harness: {@code /{tenantName}/v1/agents/sessions…}, errors as
+ * {@code {"error":{"message","type","code","param"}}}.
+ */
+public final class TrueFoundryDialect implements Dialect {
+    public static final String NAME = "truefoundry";
+    private static final Pattern CLAIMED = Pattern.compile("^/[^/]+/v1/agents(/.*)?$");
+
+    private final TrueFoundryAdapter adapter;
+
+    public TrueFoundryDialect(SessionService sessions) {
+        this.adapter = new TrueFoundryAdapter(sessions);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Mount> mounts() {
+        String base = "/{" + TrueFoundryAdapter.TENANT_PARAM + "}";
+        return List.of(new Mount(V1GetSessionApi.class, adapter, base),
+                new Mount(V1CreateSessionApi.class, adapter, base));
+    }
+
+    @Override
+    public boolean claims(String path) {
+        return CLAIMED.matcher(path).matches();
+    }
+
+    /**
+     * Statuses: the document's own where it declares one (400 subject type, 401, 403, 404, 409, 422 body); the
+     * HTTP meaning elsewhere (405, 406, 413, 415, 503, 500).
+     */
+    @Override
+    public int status(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT, UNSUPPORTED_SUBJECT_TYPE -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND, NO_ROUTE -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case NOT_ACCEPTABLE -> 406;
+            case CONFLICT -> 409;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case INVALID_BODY -> 422;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
+    @Override
+    public Response render(GatewayException error, String reference) {
+        String message = reference == null ? error.getMessage() : error.getMessage() + " (reference " + reference + ")";
+        RequestErrorResponseError body = new RequestErrorResponseError()
+                .message(message)
+                .type(type(error.kind()))
+                .code(error.code())
+                .param(error.param());
+        return Response.status(status(error.kind()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new RequestErrorResponse().error(body))
+                .build();
+    }
+
+    static String type(ErrorKind kind) {
+        return switch (kind) {
+            case INVALID_ARGUMENT, INVALID_BODY, UNSUPPORTED_SUBJECT_TYPE, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE,
+                    UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE -> "invalid_request_error";
+            case UNAUTHENTICATED -> "authentication_error";
+            case FORBIDDEN -> "permission_error";
+            case NOT_FOUND, NO_ROUTE -> "not_found_error";
+            case CONFLICT -> "conflict_error";
+            case UNAVAILABLE -> "service_unavailable_error";
+            case INTERNAL -> "api_error";
+        };
+    }
+}

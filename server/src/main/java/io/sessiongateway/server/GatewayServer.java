@@ -1,0 +1,111 @@
+package io.sessiongateway.server;
+
+import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
+import io.sessiongateway.core.service.AccessPolicy;
+import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.core.store.Database;
+import io.sessiongateway.core.store.DatabaseConfig;
+import io.sessiongateway.core.store.JooqSessionStore;
+import io.sessiongateway.core.store.SessionStore;
+import io.sessiongateway.server.auth.AuthFilter;
+import io.sessiongateway.server.auth.DevSecret;
+import io.sessiongateway.server.auth.JwtAuthenticator;
+import io.sessiongateway.server.config.GatewayConfig;
+import io.sessiongateway.server.http.HttpApplication;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the gateway once, from configuration to a listening Grizzly server, and takes it down again. */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final Database database;
+    private final HttpServer http;
+    private final int port;
+
+    private GatewayServer(Database database, HttpServer http, int port) {
+        this.database = database;
+        this.http = http;
+        this.port = port;
+    }
+
+    /** Opens the database, applies migrations, mounts the enabled dialects and starts listening. */
+    public static GatewayServer start(GatewayConfig config) {
+        long t0 = System.nanoTime();
+        Database database = Database.open(databaseConfigOf(config));
+        try {
+            int migrations = database.migrate();
+            SessionStore store = new JooqSessionStore(database);
+            Clock clock = Clock.systemUTC();
+            SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
+            AgentService agents = new AgentService(store, clock);
+
+            List<HttpApplication.Mounted> mounted = new ArrayList<>();
+            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new AdminDialect(agents))) {
+                GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
+                if (settings != null && settings.enabled()) {
+                    mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));
+                }
+            }
+            byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
+            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()));
+            HttpApplication app = new HttpApplication(mounted, auth, config.maxBodyBytes());
+
+            URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
+            HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, app.resourceConfig(), false);
+            try {
+                http.start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot listen on " + base, e);
+            }
+            int port = http.getListeners().iterator().next().getPort();
+            LOG.info("listening on {}:{}; dialects {}; {} migration(s) applied; started in {} ms", config.bind(), port,
+                    mounted.stream().map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
+                            .toList(),
+                    migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            return new GatewayServer(database, http, port);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */
+    public static DatabaseConfig databaseConfigOf(GatewayConfig config) {
+        String url = config.dbUrl() == null || config.dbUrl().isBlank()
+                ? DatabaseConfig.h2FileUrl(config.dataDir()) : config.dbUrl();
+        return new DatabaseConfig(url, config.dbUser(), config.dbPassword(), config.dbPoolSize(),
+                config.dbConnectTimeout());
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool. */
+    @Override
+    public void close() {
+        try {
+            http.shutdown(10, TimeUnit.SECONDS).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            http.shutdownNow();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            database.close();
+        }
+    }
+
+}

@@ -1,0 +1,102 @@
+package io.sessiongateway.server.http;
+
+import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every exception becomes an answer in the envelope of the dialect that owns the path. Client mistakes keep their
+ * 4xx; anything unexpected is a 500 with an opaque reference that is also logged with the stack trace, which never
+ * leaves the server.
+ */
+public final class ErrorMapper implements ExceptionMapper<Throwable> {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final DialectRouter router;
+
+    @Context
+    private UriInfo uri;
+
+    ErrorMapper(DialectRouter router) {
+        this.router = router;
+    }
+
+    @Override
+    public Response toResponse(Throwable error) {
+        GatewayException e = translate(error);
+        String reference = null;
+        if (e.kind() == ErrorKind.INTERNAL) {
+            reference = UUID.randomUUID().toString();
+            LOG.error("internal error, reference {}", reference, error);
+        } else if (e.kind() == ErrorKind.UNAVAILABLE) {
+            LOG.warn("dependency unavailable: {}", rootMessage(error));
+        }
+        String path = uri == null ? "/" : "/" + uri.getPath(false);
+        Optional<Dialect> dialect = router.dialectOf(path);
+        String ref = reference;
+        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> AdminDialect.renderGeneric(e, ref));
+        if (error instanceof NotAllowedException na && na.getResponse() != null) {
+            String allow = na.getResponse().getHeaderString("Allow");
+            if (allow != null) {
+                response = Response.fromResponse(response).header("Allow", allow).build();
+            }
+        }
+        return response;
+    }
+
+    /** The core's view of any throwable. */
+    static GatewayException translate(Throwable error) {
+        if (error instanceof GatewayException g) {
+            return g;
+        }
+        if (error instanceof NotFoundException) {
+            return new GatewayException(ErrorKind.NO_ROUTE, "route_not_found", "no such route");
+        }
+        if (error instanceof NotAllowedException) {
+            return new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    "method not allowed on this route");
+        }
+        if (error instanceof NotSupportedException) {
+            return new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "request body must be application/json");
+        }
+        if (error instanceof NotAcceptableException) {
+            return new GatewayException(ErrorKind.NOT_ACCEPTABLE, "not_acceptable",
+                    "this operation produces application/json only");
+        }
+        if (error instanceof WebApplicationException w && w.getCause() instanceof GatewayException g) {
+            return g;
+        }
+        if (error instanceof WebApplicationException w && w.getResponse() != null
+                && w.getResponse().getStatus() == 413) {
+            return new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "payload_too_large", "request body too large");
+        }
+        if (error instanceof WebApplicationException w && w.getResponse() != null
+                && w.getResponse().getStatus() == 400) {
+            return GatewayException.invalidBody("request body could not be read", null);
+        }
+        return new GatewayException(ErrorKind.INTERNAL, "internal_error", "internal server error");
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null) {
+            r = r.getCause();
+        }
+        return r.getClass().getSimpleName();
+    }
+}

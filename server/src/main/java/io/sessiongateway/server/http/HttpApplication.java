@@ -1,0 +1,48 @@
+package io.sessiongateway.server.http;
+
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.server.auth.AuthFilter;
+import java.util.List;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/** The Jersey application: mounted dialects, authentication, strict JSON and one error mapper. */
+public final class HttpApplication {
+    /** A dialect and the prefix it is mounted under ("" = the vendor's own paths). */
+    public record Mounted(String prefix, Dialect dialect) {
+    }
+
+    private final List<Mounted> mounted;
+    private final AuthFilter auth;
+    private final long maxBodyBytes;
+
+    public HttpApplication(List<Mounted> mounted, AuthFilter auth, long maxBodyBytes) {
+        this.mounted = List.copyOf(mounted);
+        this.auth = auth;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public ResourceConfig resourceConfig() {
+        ResourceConfig rc = new ResourceConfig();
+        for (Mounted m : mounted) {
+            for (Mount mount : m.dialect().mounts()) {
+                rc.registerResources(Mounts.resources(m.prefix(), mount).toArray(new org.glassfish.jersey.server.model.Resource[0]));
+            }
+        }
+        ObjectMappers mappers = new ObjectMappers();
+        rc.register(JacksonFeature.withoutExceptionMappers());
+        rc.register(mappers);
+        rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
+        rc.register(auth);
+        rc.register(new ErrorMapper(new DialectRouter(mounted.stream()
+                .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList())));
+        rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // Errors are answered by our mapper with a body, never by the container's HTML error page.
+        rc.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        rc.property(ServerProperties.BV_FEATURE_DISABLE, true);
+        rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+        return rc;
+    }
+}
