@@ -1,0 +1,702 @@
+package io.sessiongateway.server.testing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi30;
+import com.networknt.schema.oas.OpenApi31;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Checks HTTP responses against the OpenAPI documents that declare them.
+ *
+ * <p>Every {@code *.yaml} file under the specs directory that has an {@code openapi:} key is
+ * loaded once. Each operation is mounted under the path part of its (operation, path item or
+ * document level) {@code servers[0].url}, so TrueFoundry's paths live under
+ * {@code /{tenantName}}. A response is checked for: a declared operation, a declared status, a
+ * declared media type, a body that validates against the media type's schema (JSON Schema 2020-12
+ * with the OpenAPI 3.1 dialect for 3.1 documents, the OpenAPI 3.0 dialect for 3.0 documents, format
+ * assertions on) and, beyond what JSON Schema itself checks, no properties that a closed object
+ * schema does not declare (strict generated clients reject those).
+ *
+ * <p>Instances are immutable after {@link #load(Path)} and safe to share between threads.
+ */
+public final class SpecValidator {
+
+    private static final String BASE_IRI = "https://specs.session-gateway.invalid/";
+    private static final Set<String> METHODS =
+            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+    private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{[^}/]*}");
+    private static final Pattern SCHEME = Pattern.compile("^[^/?#]*://");
+    private static final int MAX_BODY_IN_MESSAGE = 200;
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private static final JsonSchemaFactory FACTORY_31 = factory(SpecVersion.VersionFlag.V202012, OpenApi31.getInstance());
+    private static final JsonSchemaFactory FACTORY_30 = factory(SpecVersion.VersionFlag.V4, OpenApi30.getInstance());
+    private static final SchemaValidatorsConfig CONFIG_31 = SchemaValidatorsConfig.builder()
+            .formatAssertionsEnabled(true)
+            .pathType(PathType.JSON_POINTER)
+            .preloadJsonSchema(false)
+            .build();
+    private static final SchemaValidatorsConfig CONFIG_30 = SchemaValidatorsConfig.builder(CONFIG_31)
+            .nullableKeywordEnabled(true)
+            .build();
+
+    private final Map<String, Document> documents;
+    private final List<Operation> operations;
+
+    private SpecValidator(Map<String, Document> documents, List<Operation> operations) {
+        this.documents = documents;
+        this.operations = operations;
+    }
+
+    /** The operation a request path was matched to. */
+    public record OperationRef(String document, String method, String pathTemplate) {
+        @Override
+        public String toString() {
+            return method + " " + pathTemplate + " (" + document + ")";
+        }
+    }
+
+    /** Outcome of {@link #evaluate}: what could be checked. */
+    enum Outcome { NO_OPERATION, UNDECLARED_STATUS, CHECKED }
+
+    /** Violations plus how far the check got; used by {@link SpecValidationFilter}. */
+    record Evaluation(Outcome outcome, List<String> violations) { }
+
+    /**
+     * Loads every OpenAPI document under {@code specsDir} (recursively; {@code *.yaml} files
+     * without an {@code openapi} key are skipped) and precomputes the operation matchers.
+     *
+     * @param specsDir directory holding the OpenAPI documents
+     * @return a validator for all operations of all documents
+     * @throws UncheckedIOException if the directory or a document cannot be read
+     * @throws IllegalArgumentException if the directory holds no OpenAPI document
+     * @throws IllegalStateException if a response schema cannot be compiled (e.g. a broken $ref)
+     */
+    public static SpecValidator load(Path specsDir) {
+        Path root = specsDir.toAbsolutePath().normalize();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .sorted(Comparator.comparing(p -> relative(root, p)))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list OpenAPI documents under " + root, e);
+        }
+        Map<String, Document> documents = new LinkedHashMap<>();
+        List<Operation> operations = new ArrayList<>();
+        for (Path file : files) {
+            JsonNode tree;
+            try {
+                tree = YAML.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+            if (tree == null || !tree.isObject() || !tree.has("openapi")) {
+                continue;
+            }
+            Document document = new Document(relative(root, file), tree);
+            documents.put(document.name, document);
+            for (Operation operation : document.operations()) {
+                document.compileResponses(operation.pointer());
+                operations.add(operation);
+            }
+        }
+        if (documents.isEmpty()) {
+            throw new IllegalArgumentException("no OpenAPI document under " + root);
+        }
+        return new SpecValidator(Collections.unmodifiableMap(documents), List.copyOf(operations));
+    }
+
+    /**
+     * Creates a rest-assured filter that validates every response with this validator.
+     *
+     * @return a new filter with its own response counter
+     */
+    public SpecValidationFilter filter() {
+        return new SpecValidationFilter(this);
+    }
+
+    /**
+     * The relative paths (with {@code /} separators) of the loaded documents.
+     *
+     * @return document names in load order
+     */
+    public Set<String> documents() {
+        return documents.keySet();
+    }
+
+    /**
+     * Finds the operation that declares a request. Among the templates that match the path
+     * for this method, the one with the most literal characters wins.
+     *
+     * @param method HTTP method, any case
+     * @param requestPath raw request path, without query string
+     * @return the matched operation, or empty if no document declares the request
+     */
+    public Optional<OperationRef> findOperation(String method, String requestPath) {
+        return Optional.ofNullable(match(method, requestPath)).map(Operation::ref);
+    }
+
+    /**
+     * Validates one response against the document that declares its request.
+     *
+     * @param method HTTP method of the request
+     * @param requestPath raw request path (no query string), including any mount prefix such as
+     *     the TrueFoundry tenant
+     * @param status HTTP status code of the response
+     * @param contentType value of the response's Content-Type header, or {@code null}
+     * @param body response body as text, or {@code null} / empty for none
+     * @return human-readable violations; empty when the response conforms
+     */
+    public List<String> validate(String method, String requestPath, int status, String contentType, String body) {
+        return evaluate(method, requestPath, status, contentType, body).violations();
+    }
+
+    /**
+     * Validates a JSON body against {@code #/components/schemas/<schemaName>} of one document,
+     * for responses that no operation declares (unknown routes, 405, 415 ...). The content type
+     * must be {@code application/json}; undeclared properties are reported as in
+     * {@link #validate}.
+     *
+     * @param documentRelativePath document path relative to the specs directory, e.g.
+     *     {@code truefoundry/get-session.yaml}
+     * @param schemaName name of a schema under {@code components/schemas}
+     * @param contentType value of the response's Content-Type header, or {@code null}
+     * @param body response body as text
+     * @return human-readable violations; empty when the body conforms
+     * @throws IllegalArgumentException if the document or the schema does not exist
+     */
+    public List<String> validateAgainstComponent(String documentRelativePath, String schemaName,
+                                                 String contentType, String body) {
+        Located schema = componentSchema(documentRelativePath, schemaName);
+        Document document = documents.get(documentRelativePath);
+        List<String> violations = new ArrayList<>();
+        String mediaType = mediaType(contentType);
+        if (!"application/json".equals(mediaType)) {
+            violations.add("content type " + quote(contentType) + " is not application/json (validated against "
+                    + documentRelativePath + "#/components/schemas/" + schemaName + ")");
+        }
+        checkJsonBody(document, schema, body, violations);
+        return violations;
+    }
+
+    /** Throws unless the document declares the component schema. */
+    Located componentSchema(String documentRelativePath, String schemaName) {
+        Document document = documents.get(documentRelativePath);
+        if (document == null) {
+            throw new IllegalArgumentException("no OpenAPI document " + documentRelativePath + "; loaded: " + documents.keySet());
+        }
+        Located schema = document.at(List.of("components", "schemas", schemaName));
+        if (schema == null) {
+            throw new IllegalArgumentException(documentRelativePath + " has no #/components/schemas/" + schemaName);
+        }
+        return schema;
+    }
+
+    /** Like {@link #validate} but also tells whether an operation and a declared status were found. */
+    Evaluation evaluate(String method, String requestPath, int status, String contentType, String body) {
+        Operation operation = match(method, requestPath);
+        if (operation == null) {
+            List<String> others = operations.stream()
+                    .filter(o -> o.pattern.matcher(requestPath).matches())
+                    .map(o -> o.ref().toString())
+                    .collect(Collectors.toList());
+            return new Evaluation(Outcome.NO_OPERATION, List.of("no operation for " + method.toUpperCase(Locale.ROOT)
+                    + " " + requestPath + (others.isEmpty() ? "" : "; the path matches " + others)));
+        }
+        Document document = operation.document;
+        Located responses = document.deref(document.at(operation.pointer).child("responses"));
+        String key = responses == null ? null : statusKey(responses.node, status);
+        if (key == null) {
+            List<String> declared = new ArrayList<>();
+            if (responses != null) {
+                responses.node.fieldNames().forEachRemaining(declared::add);
+            }
+            return new Evaluation(Outcome.UNDECLARED_STATUS, List.of("undeclared status " + status + " for "
+                    + operation.ref() + "; declared: " + declared));
+        }
+        Located response = document.deref(responses.child(key));
+        List<String> violations = new ArrayList<>();
+        checkResponse(document, response, contentType, body, violations);
+        return new Evaluation(Outcome.CHECKED, violations);
+    }
+
+    private Operation match(String method, String requestPath) {
+        Operation best = null;
+        for (Operation operation : operations) {
+            if (operation.method.equalsIgnoreCase(method) && operation.pattern.matcher(requestPath).matches()
+                    && (best == null || operation.literalChars > best.literalChars)) {
+                best = operation;
+            }
+        }
+        return best;
+    }
+
+    private static String statusKey(JsonNode responses, int status) {
+        String exact = Integer.toString(status);
+        if (responses.has(exact)) {
+            return exact;
+        }
+        for (Iterator<String> it = responses.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (key.equalsIgnoreCase(status / 100 + "XX")) {
+                return key;
+            }
+        }
+        return responses.has("default") ? "default" : null;
+    }
+
+    private void checkResponse(Document document, Located response, String contentType, String body,
+                               List<String> violations) {
+        Located content = response.child("content");
+        if (content == null || content.node.isEmpty()) {
+            if (body != null && !body.isEmpty()) {
+                violations.add("the response declares no content but the body is " + abbreviate(body));
+            }
+            return;
+        }
+        List<String> declared = new ArrayList<>();
+        content.node.fieldNames().forEachRemaining(declared::add);
+        String mediaType = mediaType(contentType);
+        String key = mediaType == null ? null : declared.stream()
+                .filter(d -> mediaTypeMatches(d, mediaType))
+                .min(Comparator.comparingInt(d -> d.contains("*") ? 1 : 0))
+                .orElse(null);
+        if (key == null) {
+            violations.add("content type " + quote(contentType) + " is not declared; declared: " + declared);
+            return;
+        }
+        Located schema = document.deref(content.child(key)).child("schema");
+        if (schema == null) {
+            return;
+        }
+        if (isJson(mediaType)) {
+            checkJsonBody(document, schema, body, violations);
+        } else {
+            schemaViolations(document, schema, TextNode.valueOf(body == null ? "" : body), violations);
+        }
+    }
+
+    private void checkJsonBody(Document document, Located schema, String body, List<String> violations) {
+        JsonNode instance;
+        try {
+            instance = body == null ? null : JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            violations.add("the body is not valid JSON (" + e.getOriginalMessage() + "): " + abbreviate(body));
+            return;
+        }
+        if (instance == null || instance.isMissingNode()) {
+            violations.add("the body is empty but the response declares JSON content");
+            return;
+        }
+        schemaViolations(document, schema, instance, violations);
+        new PropertyCheck(document, violations).check(instance, List.of(schema.node), "");
+    }
+
+    private void schemaViolations(Document document, Located schema, JsonNode instance, List<String> violations) {
+        for (ValidationMessage message : document.schema(schema.pointer).validate(instance)) {
+            violations.add("schema: " + message.getMessage());
+        }
+    }
+
+    private static boolean mediaTypeMatches(String declared, String actual) {
+        String d = declared.toLowerCase(Locale.ROOT).trim();
+        int semicolon = d.indexOf(';');
+        if (semicolon >= 0) {
+            d = d.substring(0, semicolon).trim();
+        }
+        if (d.equals(actual) || d.equals("*/*")) {
+            return true;
+        }
+        return d.endsWith("/*") && actual.startsWith(d.substring(0, d.length() - 1));
+    }
+
+    private static boolean isJson(String mediaType) {
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    /** The media type of a Content-Type header value, lower case without parameters; null if absent. */
+    private static String mediaType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).trim().toLowerCase(Locale.ROOT);
+        return type.isEmpty() ? null : type;
+    }
+
+    private static String quote(String s) {
+        return s == null ? "(none)" : "'" + s + "'";
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() <= MAX_BODY_IN_MESSAGE ? body : body.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
+    private static JsonSchemaFactory factory(SpecVersion.VersionFlag version, JsonMetaSchema dialect) {
+        // Same dialect, but keywords it does not know (OpenAPI's example, xml, ...) are silent annotations
+        // instead of one logged warning each.
+        JsonMetaSchema quiet = JsonMetaSchema.builder(dialect)
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                .build();
+        return JsonSchemaFactory.getInstance(version,
+                builder -> builder.metaSchema(quiet).defaultMetaSchemaIri(quiet.getIri()));
+    }
+
+    /** A node of a document together with its JSON pointer (as unescaped segments). */
+    record Located(JsonNode node, List<String> pointer) {
+        Located child(String name) {
+            JsonNode child = node.get(name);
+            if (child == null) {
+                return null;
+            }
+            List<String> path = new ArrayList<>(pointer);
+            path.add(name);
+            return new Located(child, List.copyOf(path));
+        }
+    }
+
+    private record Operation(Document document, String method, String template, Pattern pattern,
+                             int literalChars, List<String> pointer) {
+        OperationRef ref() {
+            return new OperationRef(document.name, method.toUpperCase(Locale.ROOT), template);
+        }
+    }
+
+    /** One loaded OpenAPI document and its compiled schemas. */
+    private static final class Document {
+        private final String name;
+        private final JsonNode root;
+        private final boolean openApi30;
+        private final JsonSchema rootSchema;
+        private final Map<List<String>, JsonSchema> schemas = new HashMap<>();
+
+        Document(String name, JsonNode root) {
+            this.name = name;
+            this.root = root;
+            this.openApi30 = root.path("openapi").asText().startsWith("3.0");
+            // The whole document is the schema resource, so '#/components/...' references resolve
+            // inside it; response schemas are sub-schemas at their JSON pointer.
+            SchemaLocation location = SchemaLocation.of(BASE_IRI + name);
+            this.rootSchema = openApi30
+                    ? FACTORY_30.getSchema(location, root, CONFIG_30)
+                    : FACTORY_31.getSchema(location, root, CONFIG_31);
+        }
+
+        List<Operation> operations() {
+            List<Operation> result = new ArrayList<>();
+            String documentMount = mount(root.path("servers"));
+            Located paths = at(List.of("paths"));
+            if (paths == null) {
+                return result;
+            }
+            for (Iterator<String> it = paths.node.fieldNames(); it.hasNext(); ) {
+                String path = it.next();
+                Located item = deref(paths.child(path));
+                String itemMount = item.node.has("servers") ? mount(item.node.get("servers")) : documentMount;
+                for (Iterator<String> methods = item.node.fieldNames(); methods.hasNext(); ) {
+                    String method = methods.next();
+                    if (!METHODS.contains(method)) {
+                        continue;
+                    }
+                    Located operation = item.child(method);
+                    String mount = operation.node.has("servers") ? mount(operation.node.get("servers")) : itemMount;
+                    String template = mount + path;
+                    result.add(new Operation(this, method, template, templatePattern(template),
+                            TEMPLATE_VARIABLE.matcher(template).replaceAll("").length(), operation.pointer()));
+                }
+            }
+            return result;
+        }
+
+        /** The path part of servers[0].url without a trailing slash; empty if there is none. */
+        private static String mount(JsonNode servers) {
+            String url = servers.path(0).path("url").asText("");
+            Matcher scheme = SCHEME.matcher(url);
+            String path;
+            if (scheme.find()) {
+                String rest = url.substring(scheme.end());
+                int slash = rest.indexOf('/');
+                path = slash < 0 ? "" : rest.substring(slash);
+            } else {
+                path = url.startsWith("/") ? url : "";
+            }
+            path = path.replaceAll("[?#].*$", "");
+            while (path.endsWith("/")) {
+                path = path.substring(0, path.length() - 1);
+            }
+            return path;
+        }
+
+        private static Pattern templatePattern(String template) {
+            StringBuilder regex = new StringBuilder();
+            Matcher variable = TEMPLATE_VARIABLE.matcher(template);
+            int last = 0;
+            while (variable.find()) {
+                regex.append(Pattern.quote(template.substring(last, variable.start()))).append("[^/]+");
+                last = variable.end();
+            }
+            regex.append(Pattern.quote(template.substring(last)));
+            return Pattern.compile(regex.toString());
+        }
+
+        /** The node at a pointer, or null. */
+        Located at(List<String> pointer) {
+            JsonNode node = root;
+            for (String segment : pointer) {
+                node = node.isArray() && segment.matches("\\d+") ? node.get(Integer.parseInt(segment)) : node.get(segment);
+                if (node == null) {
+                    return null;
+                }
+            }
+            return new Located(node, pointer);
+        }
+
+        /** Follows local {@code $ref}s of an OpenAPI object (response, media type, path item); null stays null. */
+        Located deref(Located located) {
+            Located current = located;
+            for (int hops = 0; current != null && current.node.path("$ref").isTextual(); hops++) {
+                if (hops > 32) {
+                    throw new IllegalStateException(name + ": $ref cycle at " + current.pointer);
+                }
+                String ref = current.node.get("$ref").asText();
+                Located target = resolve(ref);
+                if (target == null) {
+                    throw new IllegalStateException(name + ": cannot resolve $ref " + ref);
+                }
+                current = target;
+            }
+            return current;
+        }
+
+        /** Resolves a local reference ({@code #/...}); null if it is not local or does not exist. */
+        Located resolve(String ref) {
+            if (!ref.startsWith("#")) {
+                return null;
+            }
+            String pointer = ref.substring(1);
+            if (pointer.isEmpty()) {
+                return new Located(root, List.of());
+            }
+            if (!pointer.startsWith("/")) {
+                return null;
+            }
+            List<String> segments = new ArrayList<>();
+            for (String raw : pointer.substring(1).split("/", -1)) {
+                String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+                segments.add(decoded.replace("~1", "/").replace("~0", "~"));
+            }
+            return at(List.copyOf(segments));
+        }
+
+        /**
+         * The compiled schema at a pointer, created once. Creation is serialised because it
+         * registers resources in the document's shared validation context; validating with a
+         * compiled (preloaded) schema is thread-safe.
+         */
+        synchronized JsonSchema schema(List<String> pointer) {
+            JsonSchema schema = schemas.get(pointer);
+            if (schema == null) {
+                JsonNodePath path = new JsonNodePath(PathType.JSON_POINTER);
+                for (String segment : pointer) {
+                    path = path.append(segment);
+                }
+                schema = rootSchema.getSubSchema(path);
+                schema.initializeValidators();
+                schemas.put(pointer, schema);
+            }
+            return schema;
+        }
+
+        /** Compiles every response schema of an operation, so broken references fail at load time. */
+        void compileResponses(List<String> operationPointer) {
+            Located responses = deref(at(operationPointer).child("responses"));
+            if (responses == null) {
+                return;
+            }
+            for (Iterator<String> statuses = responses.node.fieldNames(); statuses.hasNext(); ) {
+                Located content = deref(responses.child(statuses.next())).child("content");
+                if (content == null) {
+                    continue;
+                }
+                for (Iterator<String> types = content.node.fieldNames(); types.hasNext(); ) {
+                    Located schema = deref(content.child(types.next())).child("schema");
+                    if (schema != null) {
+                        try {
+                            schema(schema.pointer());
+                        } catch (RuntimeException e) {
+                            throw new IllegalStateException(name + ": cannot compile the schema at "
+                                    + String.join("/", schema.pointer()) + ": " + e.getMessage(), e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The "no undeclared properties" check: walks the instance together with its schemas and
+     * reports keys of objects whose schemas declare {@code properties} but no
+     * {@code additionalProperties} (or {@code additionalProperties: false}).
+     */
+    private static final class PropertyCheck {
+        private final Document document;
+        private final List<String> violations;
+
+        PropertyCheck(Document document, List<String> violations) {
+            this.document = document;
+            this.violations = violations;
+        }
+
+        void check(JsonNode instance, List<JsonNode> schemas, String pointer) {
+            List<JsonNode> flat = new ArrayList<>();
+            boolean[] unknown = {false};
+            Set<JsonNode> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (JsonNode schema : schemas) {
+                flatten(schema, flat, seen, unknown);
+            }
+            if (instance.isObject()) {
+                checkObject(instance, flat, unknown[0], pointer);
+            } else if (instance.isArray()) {
+                for (int i = 0; i < instance.size(); i++) {
+                    List<JsonNode> children = new ArrayList<>();
+                    for (JsonNode schema : flat) {
+                        JsonNode prefixItems = schema.get("prefixItems");
+                        JsonNode items = schema.get("items");
+                        int prefix = prefixItems != null && prefixItems.isArray() ? prefixItems.size() : 0;
+                        if (i < prefix) {
+                            children.add(prefixItems.get(i));
+                        } else if (items != null && items.isObject()) {
+                            children.add(items);
+                        } else if (items != null && items.isArray() && i < items.size()) {
+                            children.add(items.get(i));
+                        }
+                    }
+                    if (!children.isEmpty()) {
+                        check(instance.get(i), children, pointer + "/" + i);
+                    }
+                }
+            }
+        }
+
+        private void checkObject(JsonNode instance, List<JsonNode> flat, boolean unknown, String pointer) {
+            boolean closed = false;
+            boolean open = unknown;
+            for (JsonNode schema : flat) {
+                closed |= schema.path("properties").isObject();
+                open |= opens(schema.get("additionalProperties")) || opens(schema.get("unevaluatedProperties"));
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = instance.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                String key = field.getKey();
+                String childPointer = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+                List<JsonNode> children = new ArrayList<>();
+                boolean declared = false;
+                for (JsonNode schema : flat) {
+                    JsonNode property = schema.path("properties").get(key);
+                    boolean here = property != null;
+                    if (here) {
+                        children.add(property);
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> patterns = schema.path("patternProperties").fields();
+                         patterns.hasNext(); ) {
+                        Map.Entry<String, JsonNode> pattern = patterns.next();
+                        if (Pattern.compile(pattern.getKey()).matcher(key).find()) {
+                            children.add(pattern.getValue());
+                            here = true;
+                        }
+                    }
+                    JsonNode additional = schema.get("additionalProperties");
+                    if (!here && additional != null && additional.isObject()) {
+                        children.add(additional);
+                    }
+                    declared |= here;
+                }
+                if (closed && !open && !declared) {
+                    violations.add("undeclared property " + childPointer);
+                }
+                if (!children.isEmpty()) {
+                    check(field.getValue(), children, childPointer);
+                }
+            }
+        }
+
+        private static boolean opens(JsonNode additional) {
+            return additional != null && !(additional.isBoolean() && !additional.booleanValue());
+        }
+
+        /** Collects a schema with everything it references or composes (allOf, oneOf, anyOf). */
+        private void flatten(JsonNode schema, List<JsonNode> out, Set<JsonNode> seen, boolean[] unknown) {
+            if (schema == null || !schema.isObject() || !seen.add(schema)) {
+                return;
+            }
+            JsonNode ref = schema.get("$ref");
+            if (ref != null && ref.isTextual()) {
+                Located target = document.resolve(ref.asText());
+                if (target == null) {
+                    unknown[0] = true; // a non-local reference: its properties are not known here
+                } else {
+                    flatten(target.node(), out, seen, unknown);
+                }
+                if (document.openApi30) {
+                    return; // OpenAPI 3.0: siblings of $ref are ignored
+                }
+            }
+            out.add(schema);
+            for (String keyword : List.of("allOf", "oneOf", "anyOf")) {
+                for (JsonNode branch : schema.path(keyword)) {
+                    flatten(branch, out, seen, unknown);
+                }
+            }
+        }
+    }
+}
