@@ -1,0 +1,75 @@
+package io.sessiongateway.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every exception the server can meet, to its kind and to each dialect's status. */
+class ErrorMapperTest {
+    static Stream<Arguments> table() {
+        return Stream.of(
+                Arguments.of(new NotFoundException(), ErrorKind.NO_ROUTE, 404, 404),
+                Arguments.of(new NotAllowedException("GET"), ErrorKind.METHOD_NOT_ALLOWED, 405, 405),
+                Arguments.of(new NotSupportedException(), ErrorKind.UNSUPPORTED_MEDIA_TYPE, 415, 415),
+                Arguments.of(new NotAcceptableException(), ErrorKind.NOT_ACCEPTABLE, 406, 406),
+                Arguments.of(new BadRequestException(), ErrorKind.INVALID_BODY, 422, 422),
+                Arguments.of(GatewayException.unauthenticated("x"), ErrorKind.UNAUTHENTICATED, 401, 401),
+                Arguments.of(GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, 403, 403),
+                Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, 404, 404),
+                Arguments.of(GatewayException.invalidBody("x", null), ErrorKind.INVALID_BODY, 422, 422),
+                Arguments.of(GatewayException.invalidArgument("x", null), ErrorKind.INVALID_ARGUMENT, 400, 422),
+                Arguments.of(new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "c", "x"),
+                        ErrorKind.UNSUPPORTED_SUBJECT_TYPE, 400, 400),
+                Arguments.of(new GatewayException(ErrorKind.CONFLICT, "c", "x"), ErrorKind.CONFLICT, 409, 409),
+                Arguments.of(new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "c", "x"),
+                        ErrorKind.PAYLOAD_TOO_LARGE, 413, 413),
+                Arguments.of(new GatewayException(ErrorKind.UNAVAILABLE, "c", "x"), ErrorKind.UNAVAILABLE, 503, 503),
+                Arguments.of(new IllegalStateException("boom"), ErrorKind.INTERNAL, 500, 500),
+                Arguments.of(new NullPointerException(), ErrorKind.INTERNAL, 500, 500));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void mapsToKindAndStatus(Throwable error, ErrorKind kind, int trueFoundry, int admin) {
+        GatewayException e = ErrorMapper.translate(error);
+        assertEquals(kind, e.kind());
+        assertEquals(trueFoundry, new TrueFoundryDialect(null).status(kind));
+        assertEquals(admin, new AdminDialect(null).status(kind));
+        assertEquals(trueFoundry, new TrueFoundryDialect(null).render(e, null).getStatus());
+    }
+
+    @ParameterizedTest(name = "[{0}] {1} -> {2}")
+    @MethodSource("routes")
+    void pathsGoToTheDialectThatClaimsThem(String prefix, String path, String dialect) {
+        DialectRouter router = new DialectRouter(List.of(
+                new DialectRouter.Mounted(prefix, new TrueFoundryDialect(null)),
+                new DialectRouter.Mounted("", new AdminDialect(null))));
+        assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
+    }
+
+    static Stream<Arguments> routes() {
+        return Stream.of(
+                Arguments.of("", "/acme/v1/agents/sessions", "truefoundry"),
+                Arguments.of("", "/acme/v1/agents/sessions/x/y", "truefoundry"),
+                Arguments.of("", "/acme/v1/agents", "truefoundry"),
+                Arguments.of("", "/acme/v2/agents", "none"),
+                Arguments.of("", "/v1/sessions/x", "none"),
+                Arguments.of("", "/admin/v1/tenants/x/agents", "admin"),
+                Arguments.of("/tf", "/tf/acme/v1/agents/sessions", "truefoundry"),
+                Arguments.of("/tf", "/acme/v1/agents/sessions", "none"),
+                Arguments.of("/tf", "/tfx/acme/v1/agents/sessions", "none"));
+    }
+}
