@@ -2,9 +2,11 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -49,16 +51,18 @@ public final class GatewayServer implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
             AgentService agents = new AgentService(store, clock);
+            ApiKeyService keys = new ApiKeyService(store, clock);
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
-            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new AdminDialect(agents))) {
+            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
+                    new AdminDialect(agents, keys, sessions))) {
                 GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));
                 }
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()));
+            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()), keys);
             HttpApplication app = new HttpApplication(mounted, auth, config.maxBodyBytes());
 
             URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");

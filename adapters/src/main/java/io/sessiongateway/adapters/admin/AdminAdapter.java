@@ -1,37 +1,68 @@
 package io.sessiongateway.adapters.admin;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.Statuses;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
+import io.sessiongateway.core.model.ApiKey;
 import io.sessiongateway.core.model.NewAgent;
+import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SubjectRef;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AgentIds;
 import io.sessiongateway.generated.admin.model.AgentList;
+import io.sessiongateway.generated.admin.model.ApiKeyList;
 import io.sessiongateway.generated.admin.model.CreateAgentRequest;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
+import io.sessiongateway.generated.admin.model.CreateApiKeyRequest;
+import io.sessiongateway.generated.admin.model.CreateTeamRequest;
+import io.sessiongateway.generated.admin.model.CreatedApiKey;
+import io.sessiongateway.generated.admin.model.SessionIds;
+import io.sessiongateway.generated.admin.model.SessionView;
+import io.sessiongateway.generated.admin.model.SessionViewAgent;
+import io.sessiongateway.generated.admin.model.SessionViewOwner;
+import io.sessiongateway.generated.admin.model.SessionViewStatuses;
+import io.sessiongateway.generated.admin.model.TeamList;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** The gateway's own provisioning API; every operation needs an admin token for the tenant in the path. */
+/**
+ * The gateway's own provisioning API. Every operation needs an admin token for the tenant in the path, or an
+ * operator token (admin of tenant {@code *}), which may act in every tenant.
+ */
 public final class AdminAdapter implements AdminApi {
+    /** The tenant claim of operator tokens. */
+    public static final String OPERATOR_TENANT = "*";
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final int MAX_MANAGERS = 100;
+    private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
+    private static final int MAX_LIST = 100;
 
     private final AgentService agents;
+    private final ApiKeyService keys;
+    private final SessionService sessions;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    public AdminAdapter(AgentService agents) {
+    public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions) {
         this.agents = agents;
+        this.keys = keys;
+        this.sessions = sessions;
     }
 
     @Override
@@ -40,21 +71,11 @@ public final class AdminAdapter implements AdminApi {
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
-        String name = body.getName();
-        if (name == null || name.isEmpty() || name.codePointCount(0, name.length()) > 255) {
-            throw GatewayException.invalidBody("name is required: 1 to 255 characters", "name");
-        }
-        List<String> managers = body.getManagers() == null ? List.of() : body.getManagers();
-        if (managers.size() > MAX_MANAGERS) {
-            throw GatewayException.invalidBody("at most " + MAX_MANAGERS + " managers", "managers");
-        }
-        for (String m : managers) {
-            if (m == null || m.isEmpty() || m.length() > 255) {
-                throw GatewayException.invalidBody("each manager is a subject id of 1 to 255 characters", "managers");
-            }
-        }
+        String name = text(body.getName(), "name", 255);
+        List<String> managers = subjects(body.getManagers(), "managers");
+        String team = body.getTeam() == null ? null : text(body.getTeam(), "team", 255);
         boolean restricted = Boolean.TRUE.equals(body.getRestricted());
-        Agent agent = agents.create(tenant, new NewAgent(name, managers.stream().distinct().toList(), restricted));
+        Agent agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
         return Response.status(Response.Status.CREATED).entity(toAgent(agent)).build();
     }
 
@@ -65,15 +86,109 @@ public final class AdminAdapter implements AdminApi {
                 .build();
     }
 
+    @Override
+    public Response createTeam(String tenant, CreateTeamRequest body) {
+        requireAdmin(tenant);
+        if (body == null) {
+            throw GatewayException.invalidBody("request body is required", null);
+        }
+        Team team = agents.createTeam(tenant, text(body.getName(), "name", 255));
+        return Response.status(Response.Status.CREATED).entity(toTeam(team)).build();
+    }
+
+    @Override
+    public Response listTeams(String tenant) {
+        requireAdmin(tenant);
+        List<Team> teams = agents.listTeams(tenant);
+        return Response.ok(new TeamList().data(teams.stream().map(AdminAdapter::toTeam).toList())).build();
+    }
+
+    @Override
+    public Response createApiKey(String tenant, CreateApiKeyRequest body) {
+        requireAdmin(tenant);
+        if (body == null) {
+            throw GatewayException.invalidBody("request body is required", null);
+        }
+        if (body.getDialect() == null) {
+            throw GatewayException.invalidBody("dialect is required: everruns or recoup", "dialect");
+        }
+        String name = text(body.getName(), "name", 255);
+        String subjectId = text(body.getSubjectId(), "subject_id", 255);
+        String subjectType = body.getSubjectType() == null ? "serviceaccount"
+                : text(body.getSubjectType(), "subject_type", 64);
+        List<String> teams = body.getTeams() == null ? List.of() : body.getTeams();
+        if (teams.size() > MAX_LIST || teams.stream().anyMatch(t -> t == null || !OBJECT_ID.matcher(t).matches())) {
+            throw GatewayException.invalidBody("teams is a list of at most " + MAX_LIST + " team ObjectIds", "teams");
+        }
+        Instant expires = body.getExpiresAt() == null ? null : body.getExpiresAt().toInstant();
+        ApiKeyService.Created created = keys.create(tenant, new NewApiKey(body.getDialect().toString(), name,
+                new SubjectRef(subjectType, subjectId, null), body.getAccount(), teams.stream().distinct().toList(),
+                expires));
+        return Response.status(Response.Status.CREATED)
+                .entity(new CreatedApiKey().key(toKey(created.key())).secret(created.secret()))
+                .build();
+    }
+
+    @Override
+    public Response listApiKeys(String tenant) {
+        requireAdmin(tenant);
+        return Response.ok(new ApiKeyList().data(keys.list(tenant).stream().map(AdminAdapter::toKey).toList()))
+                .build();
+    }
+
+    @Override
+    public Response revokeApiKey(String tenant, UUID keyId) {
+        requireAdmin(tenant);
+        keys.revoke(tenant, keyId);
+        return Response.noContent().build();
+    }
+
+    @Override
+    public Response showSession(String sessionId) {
+        Principal principal = Caller.of(request.get()).require();
+        if (!principal.admin()) {
+            throw GatewayException.forbidden("admin_required", "an admin token is required");
+        }
+        if (sessionId.length() > 64) {
+            throw GatewayException.notFound("session_not_found", "session not found");
+        }
+        Session s = (OPERATOR_TENANT.equals(principal.tenant())
+                ? sessions.findByAnyId(null, sessionId) : sessions.findByAnyId(principal.tenant(), sessionId))
+                .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + sessionId
+                        + "' not found"));
+        return Response.ok(toSessionView(s)).build();
+    }
+
     private void requireAdmin(String tenant) {
         Principal principal = Caller.of(request.get()).require();
         if (!TENANT.matcher(tenant).matches()) {
             throw GatewayException.invalidArgument("tenant must match " + TENANT.pattern(), "tenant");
         }
-        if (!principal.admin() || !tenant.equals(principal.tenant())) {
+        if (!principal.admin() || !(tenant.equals(principal.tenant()) || OPERATOR_TENANT.equals(principal.tenant()))) {
             throw GatewayException.forbidden("admin_required",
                     "an admin token for tenant '" + tenant + "' is required");
         }
+    }
+
+    private static String text(String value, String field, int max) {
+        if (value == null || value.isBlank() || value.codePointCount(0, value.length()) > max) {
+            throw GatewayException.invalidBody(field + " is required: 1 to " + max + " characters, not blank", field);
+        }
+        return value;
+    }
+
+    private static List<String> subjects(List<String> values, String field) {
+        List<String> list = values == null ? List.of() : values;
+        if (list.size() > MAX_LIST) {
+            throw GatewayException.invalidBody("at most " + MAX_LIST + " " + field, field);
+        }
+        for (String m : list) {
+            if (m == null || m.isEmpty() || m.length() > 255) {
+                throw GatewayException.invalidBody("each of " + field + " is a subject id of 1 to 255 characters",
+                        field);
+            }
+        }
+        return list.stream().distinct().toList();
     }
 
     static io.sessiongateway.generated.admin.model.Agent toAgent(Agent a) {
@@ -83,10 +198,64 @@ public final class AdminAdapter implements AdminApi {
                 .name(a.name())
                 .managers(a.managers())
                 .restricted(a.restricted())
+                .team(a.teamObjectId())
                 .ids(new AgentIds()
                         .truefoundry(a.name())
                         .everruns(Ids.prefixed("agent", a.id()))
                         .agentcloud(a.objectId()))
-                .createdAt(a.createdAt().atOffset(ZoneOffset.UTC));
+                .createdAt(odt(a.createdAt()));
+    }
+
+    static io.sessiongateway.generated.admin.model.Team toTeam(Team t) {
+        return new io.sessiongateway.generated.admin.model.Team()
+                .id(t.objectId()).name(t.name())._default(t.isDefault()).createdAt(odt(t.createdAt()));
+    }
+
+    static io.sessiongateway.generated.admin.model.ApiKey toKey(ApiKey k) {
+        return new io.sessiongateway.generated.admin.model.ApiKey()
+                .id(k.id())
+                .tenant(k.tenantName())
+                .dialect(io.sessiongateway.generated.admin.model.ApiKey.DialectEnum.fromValue(k.dialect()))
+                .name(k.name())
+                .display(k.display())
+                .subjectId(k.subject().id())
+                .subjectType(k.subject().type())
+                .account(k.accountId())
+                .teams(k.teams())
+                .createdAt(odt(k.createdAt()))
+                .expiresAt(odt(k.expiresAt()))
+                .revokedAt(odt(k.revokedAt()))
+                .lastUsedAt(odt(k.lastUsedAt()));
+    }
+
+    static SessionView toSessionView(Session s) {
+        return new SessionView()
+                .ids(new SessionIds()
+                        .truefoundry(s.publicId())
+                        .everruns(Ids.sessionPublicId(s.id()))
+                        .agentcloud(s.objectId())
+                        .recoup(s.publicId()))
+                .tenant(s.scope().tenantName())
+                .team(s.scope().teamObjectId())
+                .agent(new SessionViewAgent().name(s.agent().name()).ids(new AgentIds()
+                        .truefoundry(s.agent().name())
+                        .everruns(Ids.prefixed("agent", s.agent().id()))
+                        .agentcloud(s.agent().objectId())))
+                .owner(new SessionViewOwner().subjectId(s.owner().id()).subjectType(s.owner().type())
+                        .subjectSlug(s.owner().slug()))
+                .account(s.accountId())
+                .title(s.title())
+                .status(SessionView.StatusEnum.fromValue(s.status().dbValue()))
+                .statuses(new SessionViewStatuses()
+                        .everruns(Statuses.everruns(s))
+                        .agentcloud(Statuses.agentcloud(s))
+                        .recoup(Statuses.recoup(s)))
+                .sharing(SessionView.SharingEnum.fromValue(s.sharing().mode().dbValue()))
+                .createdAt(odt(s.times().createdAt()))
+                .updatedAt(odt(s.times().updatedAt()));
+    }
+
+    private static OffsetDateTime odt(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 }

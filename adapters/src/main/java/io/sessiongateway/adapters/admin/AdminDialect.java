@@ -5,6 +5,8 @@ import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AdminError;
 import io.sessiongateway.generated.admin.model.AdminErrorError;
@@ -21,8 +23,8 @@ public final class AdminDialect implements Dialect {
 
     private final AdminAdapter adapter;
 
-    public AdminDialect(AgentService agents) {
-        this.adapter = new AdminAdapter(agents);
+    public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions) {
+        this.adapter = new AdminAdapter(agents, keys, sessions);
     }
 
     @Override

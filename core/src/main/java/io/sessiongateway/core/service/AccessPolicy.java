@@ -15,7 +15,13 @@ import java.util.Set;
  *       {@code virtualaccount}) may create sessions.</li>
  *   <li>Any subject of the tenant may create sessions with an agent, unless the agent is restricted: then only its
  *       managers may.</li>
- *   <li>A session is visible to its owner (same subject type and id) and to the managers of its agent.</li>
+ *   <li>TrueFoundry: a session is visible to its owner (same subject type and id) and to the managers of its
+ *       agent.</li>
+ *   <li>Everruns: a session is visible to every principal of its organisation (tenant).</li>
+ *   <li>Agentcloud: a session is read under a team (resourceSlug). {@code public}: anyone, even without
+ *       credentials; {@code team}: members of that team; {@code restricted}: its owner, and subjects or teams
+ *       listed in its permissions map, who must also be members of the team.</li>
+ *   <li>Recoup: a session is visible to principals of its owning account.</li>
  * </ul>
  */
 public final class AccessPolicy {
@@ -50,6 +56,45 @@ public final class AccessPolicy {
     public boolean isOwner(Principal principal, Session session) {
         return session.owner().id().equals(principal.subject().id())
                 && session.owner().type().equals(principal.subject().type());
+    }
+
+    /** Everruns: any principal of the session's organisation. */
+    public boolean isInOrganisation(Principal principal, Session session) {
+        return isInTenant(principal, session.scope().tenantName());
+    }
+
+    /** Agentcloud: whether the principal belongs to the team (and so to its tenant). */
+    public boolean isTeamMember(Principal principal, String tenantName, String teamObjectId) {
+        return isInTenant(principal, tenantName) && principal.teams().contains(teamObjectId);
+    }
+
+    /**
+     * Agentcloud: whether the session, already known to belong to the team of the resourceSlug, may be read by
+     * this caller (absent for a request without credentials).
+     */
+    public boolean mayReadInTeam(java.util.Optional<Principal> caller, Session session) {
+        if (session.sharing().mode() == io.sessiongateway.core.model.SharingMode.PUBLIC) {
+            return true;
+        }
+        if (caller.isEmpty()) {
+            return false;
+        }
+        Principal p = caller.get();
+        if (!isTeamMember(p, session.scope().tenantName(), session.scope().teamObjectId())) {
+            return false;
+        }
+        return switch (session.sharing().mode()) {
+            case TEAM, PUBLIC -> true;
+            case RESTRICTED -> isOwner(p, session)
+                    || session.sharing().permissions().containsKey(p.subject().id())
+                    || session.sharing().permissions().containsKey(session.scope().teamObjectId());
+        };
+    }
+
+    /** Recoup: a principal of the session's owning account. */
+    public boolean isAccountOwner(Principal principal, Session session) {
+        return isInTenant(principal, session.scope().tenantName()) && principal.account() != null
+                && principal.account().equals(session.accountId());
     }
 
     public boolean isOwnerOrManager(Principal principal, Session session) {

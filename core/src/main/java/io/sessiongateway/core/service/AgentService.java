@@ -24,6 +24,27 @@ public final class AgentService {
         return store.createAgent(tenant, agent, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /** Creates a team in the tenant (created on first use). CONFLICT when the name is taken. */
+    public io.sessiongateway.core.model.Team createTeam(String tenantName, String teamName) {
+        Tenant tenant = store.ensureTenant(tenantName);
+        return store.createTeam(tenant, teamName, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    /** The tenant (created on first use) with its teams, default first. */
+    public TenantView tenant(String tenantName) {
+        Tenant tenant = store.ensureTenant(tenantName);
+        return new TenantView(tenant, store.listTeams(tenant.id()));
+    }
+
+    /** A tenant and its teams. */
+    public record TenantView(Tenant tenant, List<io.sessiongateway.core.model.Team> teams) {
+    }
+
+    /** The tenant's teams, default first; empty for a tenant that does not exist yet. */
+    public List<io.sessiongateway.core.model.Team> listTeams(String tenantName) {
+        return store.findTenant(tenantName).map(t -> store.listTeams(t.id())).orElse(List.of());
+    }
+
     /** The tenant's agents, oldest first; empty for a tenant that does not exist yet. */
     public List<Agent> list(String tenantName) {
         return store.findTenant(tenantName).map(t -> store.listAgents(t.id())).orElse(List.of());

@@ -8,6 +8,7 @@ import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
@@ -44,11 +45,7 @@ public final class SessionService {
      */
     public Session createForAgentName(Principal principal, String tenantName, String agentName, NewSession request) {
         requireTenant(principal, tenantName);
-        if (!policy.mayCreateSessions(principal)) {
-            throw new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
-                    "subject type '" + principal.subject().type() + "' may not create sessions; allowed: "
-                            + String.join(", ", policy.creatorTypes().stream().sorted().toList()));
-        }
+        requireCreator(principal);
         Optional<Tenant> tenant = store.findTenant(tenantName);
         Agent agent = tenant.flatMap(t -> store.findAgentByName(t.id(), agentName))
                 .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
@@ -57,15 +54,7 @@ public final class SessionService {
             throw new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
                     "not authorized to create sessions for agent '" + agentName + "'", "agent_name");
         }
-        UUID id = Ids.newId();
-        String publicId = Ids.sessionPublicId(id);
-        if (request.requestedId() != null) {
-            publicId = request.requestedId();
-            // A chosen id of the gateway's own form names the canonical id too, so Everruns shows the same string.
-            id = Ids.parsePrefixed("session", publicId).orElse(id);
-        }
-        return store.createSession(id, publicId, agent, principal.subject(), principal.account(), request,
-                SessionStatus.CREATED, now());
+        return insert(principal, agent, request);
     }
 
     /**
@@ -84,6 +73,152 @@ public final class SessionService {
                     "not authorized to access session '" + publicId + "'");
         }
         return session;
+    }
+
+    /**
+     * Everruns create: the agent with this canonical id in the principal's organisation (NOT_FOUND otherwise,
+     * including another organisation's agent and a restricted agent the principal may not use).
+     */
+    public Session createForAgentId(Principal principal, UUID agentId, NewSession request) {
+        requireCreator(principal);
+        Agent agent = store.findAgentById(agentId)
+                .filter(a -> a.tenantName().equals(principal.tenant()))
+                .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
+                        "agent '" + Ids.prefixed("agent", agentId) + "' not found", "agent_id"));
+        if (!policy.mayUseAgent(principal, agent)) {
+            throw new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
+                    "not authorized to create sessions for agent '" + Ids.prefixed("agent", agentId) + "'", "agent_id");
+        }
+        return insert(principal, agent, request);
+    }
+
+    /**
+     * Agentcloud create: an app (agent) of the team named by the resourceSlug. FORBIDDEN unless the principal is a
+     * member of that team; NOT_FOUND when the team has no such app.
+     */
+    public Session createInTeam(Principal principal, String teamObjectId, String appObjectId, NewSession request) {
+        Team team = store.findTeamByObjectId(teamObjectId)
+                .filter(t -> policy.isTeamMember(principal, tenantNameOf(t), teamObjectId))
+                .orElseThrow(() -> GatewayException.forbidden("team_forbidden",
+                        "invalid permissions on the resourceSlug"));
+        requireCreator(principal);
+        Agent agent = store.findAgentByObjectId(appObjectId)
+                .filter(a -> a.teamId().equals(team.id()))
+                .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "app_not_found",
+                        "app '" + appObjectId + "' not found in this team", "id"));
+        if (!policy.mayUseAgent(principal, agent)) {
+            throw GatewayException.forbidden("agent_forbidden", "not authorized to create sessions for this app");
+        }
+        return insert(principal, agent, request);
+    }
+
+    /**
+     * Recoup create: a session of the principal's account, bound to the tenant's agent named {@code agentName}
+     * (created on first use, since Recoup's sessions name no agent).
+     */
+    public Session createForAccount(Principal principal, String agentName, NewSession request) {
+        if (principal.account() == null) {
+            throw GatewayException.unauthenticated("credential carries no account");
+        }
+        requireCreator(principal);
+        Tenant tenant = store.ensureTenant(principal.tenant());
+        Agent agent = store.findAgentByName(tenant.id(), agentName).orElseGet(() -> {
+            try {
+                return store.createAgent(tenant, new io.sessiongateway.core.model.NewAgent(agentName,
+                        java.util.List.of(), false), now());
+            } catch (GatewayException e) {
+                if (e.kind() != ErrorKind.CONFLICT) {
+                    throw e;
+                }
+                return store.findAgentByName(tenant.id(), agentName).orElseThrow(() -> e);
+            }
+        });
+        return insert(principal, agent, request);
+    }
+
+    /** Everruns read: the session by canonical id, if it belongs to the principal's organisation. */
+    public Session getInOrganisation(Principal principal, UUID id) {
+        return store.findById(id)
+                .filter(s -> policy.isInOrganisation(principal, s))
+                .orElseThrow(() -> GatewayException.notFound("session_not_found",
+                        "session '" + Ids.sessionPublicId(id) + "' not found"));
+    }
+
+    /**
+     * Agentcloud read: the session by ObjectId under the team of the resourceSlug. NOT_FOUND when the team holds no
+     * such session; FORBIDDEN when the sharing mode and the caller's memberships do not allow it. Credentials are
+     * optional: public sessions are readable without any.
+     */
+    public Session getInTeam(Optional<Principal> caller, String teamObjectId, String sessionObjectId) {
+        Session session = store.findByObjectId(sessionObjectId)
+                .filter(s -> s.scope().teamObjectId().equals(teamObjectId))
+                .orElse(null);
+        if (session == null) {
+            // Members of the team learn that it does not exist; everyone else learns nothing.
+            Optional<Team> team = store.findTeamByObjectId(teamObjectId);
+            if (caller.isPresent() && team.isPresent()
+                    && policy.isTeamMember(caller.get(), tenantNameOf(team.get()), teamObjectId)) {
+                throw GatewayException.notFound("session_not_found", "session not found");
+            }
+            throw GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug");
+        }
+        if (!policy.mayReadInTeam(caller, session)) {
+            throw GatewayException.forbidden("session_forbidden", "invalid permissions on the resourceSlug");
+        }
+        return session;
+    }
+
+    /** Recoup read: NOT_FOUND when absent or in another tenant; FORBIDDEN when another account owns it. */
+    public Session getForAccount(Principal principal, String publicId) {
+        Session session = store.findByPublicId(publicId)
+                .filter(s -> policy.isInTenant(principal, s.scope().tenantName()))
+                .orElseThrow(() -> GatewayException.notFound("session_not_found", "session not found"));
+        if (!policy.isAccountOwner(principal, session)) {
+            throw GatewayException.forbidden("session_forbidden", "the authenticated account does not own this session");
+        }
+        return session;
+    }
+
+    /**
+     * A session by any of its ids: public id, {@code session_<hex>} or Agentcloud ObjectId; within the tenant, or
+     * in any tenant when {@code tenantName} is null.
+     */
+    public Optional<Session> findByAnyId(String tenantName, String id) {
+        Optional<Session> found = store.findByPublicId(id);
+        if (found.isEmpty()) {
+            found = Ids.parsePrefixed("session", id).flatMap(store::findById);
+        }
+        if (found.isEmpty() && Ids.isObjectId(id)) {
+            found = store.findByObjectId(id);
+        }
+        return found.filter(s -> tenantName == null || s.scope().tenantName().equals(tenantName));
+    }
+
+    private String tenantNameOf(Team team) {
+        return tenantNames.computeIfAbsent(team.tenantId(), id -> store.findTenantById(id)
+                .map(Tenant::name).orElse(""));
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<UUID, String> tenantNames =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void requireCreator(Principal principal) {
+        if (!policy.mayCreateSessions(principal)) {
+            throw new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+                    "subject type '" + principal.subject().type() + "' may not create sessions; allowed: "
+                            + String.join(", ", policy.creatorTypes().stream().sorted().toList()));
+        }
+    }
+
+    private Session insert(Principal principal, Agent agent, NewSession request) {
+        UUID id = Ids.newId();
+        String publicId = Ids.sessionPublicId(id);
+        if (request.requestedId() != null) {
+            publicId = request.requestedId();
+            id = Ids.parsePrefixed("session", publicId).orElse(id);
+        }
+        return store.createSession(id, publicId, agent, principal.subject(), principal.account(), request,
+                SessionStatus.CREATED, now());
     }
 
     private void requireTenant(Principal principal, String tenantName) {

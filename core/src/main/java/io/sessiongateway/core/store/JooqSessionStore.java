@@ -1,6 +1,7 @@
 package io.sessiongateway.core.store;
 
 import static io.sessiongateway.core.store.jooq.Tables.AGENT;
+import static io.sessiongateway.core.store.jooq.Tables.API_KEY;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION;
 import static io.sessiongateway.core.store.jooq.Tables.SUBJECT;
 import static io.sessiongateway.core.store.jooq.Tables.TEAM;
@@ -14,6 +15,11 @@ import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
+import io.sessiongateway.core.model.ApiKey;
+import io.sessiongateway.core.model.NewApiKey;
+import io.sessiongateway.core.model.Team;
+import io.sessiongateway.core.store.jooq.tables.records.ApiKeyRecord;
+import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
@@ -87,6 +93,12 @@ public final class JooqSessionStore implements SessionStore {
         return guard(() -> findTenant(dsl, name));
     }
 
+    @Override
+    public Optional<Tenant> findTenantById(UUID id) {
+        return guard(() -> dsl.select(TENANT.NAME).from(TENANT).where(TENANT.ID.eq(id)).fetchOptional(TENANT.NAME)
+                .flatMap(this::findTenant));
+    }
+
     private static Optional<Tenant> findTenant(DSLContext ctx, String name) {
         return ctx.select(TENANT.ID, TENANT.NAME, TENANT.OBJECT_ID, TENANT.CREATED_AT, TEAM.ID, TEAM.OBJECT_ID)
                 .from(TENANT)
@@ -100,11 +112,20 @@ public final class JooqSessionStore implements SessionStore {
     public Agent createAgent(Tenant tenant, NewAgent agent, Instant now) {
         return guard(() -> {
             UUID id = Ids.newId();
+            UUID teamId = tenant.defaultTeamId();
+            if (agent.team() != null) {
+                teamId = dsl.select(TEAM.ID).from(TEAM)
+                        .where(TEAM.TENANT_ID.eq(tenant.id())
+                                .and(TEAM.OBJECT_ID.eq(agent.team()).or(TEAM.NAME.eq(agent.team()))))
+                        .fetchOptional(TEAM.ID)
+                        .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "team_not_found",
+                                "team '" + agent.team() + "' not found in tenant '" + tenant.name() + "'", "team"));
+            }
             try {
                 dsl.insertInto(AGENT)
                         .set(AGENT.ID, id)
                         .set(AGENT.TENANT_ID, tenant.id())
-                        .set(AGENT.TEAM_ID, tenant.defaultTeamId())
+                        .set(AGENT.TEAM_ID, teamId)
                         .set(AGENT.NAME, agent.name())
                         .set(AGENT.OBJECT_ID, Ids.newObjectId())
                         .set(AGENT.MANAGERS, jsonb(agent.managers()))
@@ -132,6 +153,120 @@ public final class JooqSessionStore implements SessionStore {
     public Optional<Agent> findAgentByName(UUID tenantId, String name) {
         return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId).and(AGENT.NAME.eq(name)))
                 .fetchOptional(JooqSessionStore::agent));
+    }
+
+    @Override
+    public Optional<Agent> findAgentById(UUID id) {
+        return guard(() -> agents().where(AGENT.ID.eq(id)).fetchOptional(JooqSessionStore::agent));
+    }
+
+    @Override
+    public Optional<Agent> findAgentByObjectId(String objectId) {
+        return guard(() -> agents().where(AGENT.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::agent));
+    }
+
+    @Override
+    public Team createTeam(Tenant tenant, String name, Instant now) {
+        return guard(() -> {
+            UUID id = Ids.newId();
+            try {
+                dsl.insertInto(TEAM)
+                        .set(TEAM.ID, id)
+                        .set(TEAM.TENANT_ID, tenant.id())
+                        .set(TEAM.OBJECT_ID, Ids.newObjectId())
+                        .set(TEAM.NAME, name)
+                        .set(TEAM.IS_DEFAULT, false)
+                        .set(TEAM.CREATED_AT, odt(now))
+                        .execute();
+            } catch (IntegrityConstraintViolationException e) {
+                throw new GatewayException(ErrorKind.CONFLICT, "team_exists",
+                        "a team named '" + name + "' already exists in tenant '" + tenant.name() + "'", "name", e);
+            }
+            return dsl.selectFrom(TEAM).where(TEAM.ID.eq(id)).fetchSingle(JooqSessionStore::team);
+        });
+    }
+
+    @Override
+    public List<Team> listTeams(UUID tenantId) {
+        return guard(() -> dsl.selectFrom(TEAM).where(TEAM.TENANT_ID.eq(tenantId))
+                .orderBy(TEAM.IS_DEFAULT.desc(), TEAM.CREATED_AT, TEAM.ID)
+                .fetch(JooqSessionStore::team));
+    }
+
+    @Override
+    public Optional<Team> findTeamByObjectId(String objectId) {
+        return guard(() -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId))
+                .fetchOptional(JooqSessionStore::team));
+    }
+
+    private static Team team(TeamRecord r) {
+        return new Team(r.getId(), r.getTenantId(), r.getObjectId(), r.getName(), r.getIsDefault(),
+                r.getCreatedAt().toInstant());
+    }
+
+    @Override
+    public ApiKey createApiKey(Tenant tenant, NewApiKey key, String display, String secretHash, Instant now) {
+        return guard(() -> {
+            UUID id = Ids.newId();
+            dsl.insertInto(API_KEY)
+                    .set(API_KEY.ID, id)
+                    .set(API_KEY.TENANT_ID, tenant.id())
+                    .set(API_KEY.DIALECT, key.dialect())
+                    .set(API_KEY.NAME, key.name())
+                    .set(API_KEY.DISPLAY, display)
+                    .set(API_KEY.SECRET_HASH, secretHash)
+                    .set(API_KEY.SUBJECT_TYPE, key.subject().type())
+                    .set(API_KEY.SUBJECT_ID, key.subject().id())
+                    .set(API_KEY.ACCOUNT_ID, key.accountId())
+                    .set(API_KEY.TEAMS, jsonb(key.teams()))
+                    .set(API_KEY.CREATED_AT, odt(now))
+                    .set(API_KEY.EXPIRES_AT, odt(key.expiresAt()))
+                    .execute();
+            return apiKeys().where(API_KEY.ID.eq(id)).fetchSingle(JooqSessionStore::apiKey);
+        });
+    }
+
+    @Override
+    public Optional<ApiKey> findApiKeyByHash(String secretHash) {
+        return guard(() -> apiKeys().where(API_KEY.SECRET_HASH.eq(secretHash)).fetchOptional(JooqSessionStore::apiKey));
+    }
+
+    @Override
+    public List<ApiKey> listApiKeys(UUID tenantId) {
+        return guard(() -> apiKeys().where(API_KEY.TENANT_ID.eq(tenantId))
+                .orderBy(API_KEY.CREATED_AT, API_KEY.ID).fetch(JooqSessionStore::apiKey));
+    }
+
+    @Override
+    public boolean revokeApiKey(UUID tenantId, UUID keyId, Instant now) {
+        return guard(() -> {
+            int exists = dsl.fetchCount(API_KEY, API_KEY.ID.eq(keyId).and(API_KEY.TENANT_ID.eq(tenantId)));
+            dsl.update(API_KEY).set(API_KEY.REVOKED_AT, odt(now))
+                    .where(API_KEY.ID.eq(keyId).and(API_KEY.TENANT_ID.eq(tenantId)).and(API_KEY.REVOKED_AT.isNull()))
+                    .execute();
+            return exists > 0;
+        });
+    }
+
+    @Override
+    public void touchApiKey(UUID keyId, Instant now) {
+        guard(() -> dsl.update(API_KEY).set(API_KEY.LAST_USED_AT, odt(now))
+                .where(API_KEY.ID.eq(keyId)
+                        .and(API_KEY.LAST_USED_AT.isNull().or(API_KEY.LAST_USED_AT.lt(odt(now.minusSeconds(1))))))
+                .execute());
+    }
+
+    private SelectOnConditionStep<Record> apiKeys() {
+        return dsl.select(API_KEY.fields()).select(TENANT.NAME)
+                .from(API_KEY)
+                .join(TENANT).on(TENANT.ID.eq(API_KEY.TENANT_ID));
+    }
+
+    private static ApiKey apiKey(Record r) {
+        ApiKeyRecord k = r.into(API_KEY);
+        return new ApiKey(k.getId(), r.get(TENANT.NAME), k.getDialect(), k.getName(), k.getDisplay(),
+                new SubjectRef(k.getSubjectType(), k.getSubjectId(), null), k.getAccountId(), readList(k.getTeams()),
+                inst(k.getCreatedAt()), inst(k.getExpiresAt()), inst(k.getRevokedAt()), inst(k.getLastUsedAt()));
     }
 
     private SelectOnConditionStep<Record> agents() {

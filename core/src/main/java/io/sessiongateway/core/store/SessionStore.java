@@ -1,6 +1,9 @@
 package io.sessiongateway.core.store;
 
 import io.sessiongateway.core.model.Agent;
+import io.sessiongateway.core.model.ApiKey;
+import io.sessiongateway.core.model.NewApiKey;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
@@ -26,6 +29,8 @@ public interface SessionStore {
 
     Optional<Tenant> findTenant(String name);
 
+    Optional<Tenant> findTenantById(UUID id);
+
     /**
      * Creates an agent in the tenant's default team.
      *
@@ -37,6 +42,40 @@ public interface SessionStore {
     List<Agent> listAgents(UUID tenantId);
 
     Optional<Agent> findAgentByName(UUID tenantId, String name);
+
+    /** By canonical id (Everruns {@code agent_<hex>}), in any tenant. */
+    Optional<Agent> findAgentById(UUID id);
+
+    /** By Agentcloud app id, in any tenant. */
+    Optional<Agent> findAgentByObjectId(String objectId);
+
+    /**
+     * Creates a team in the tenant.
+     *
+     * @throws io.sessiongateway.core.error.GatewayException CONFLICT when the name is taken in the tenant
+     */
+    Team createTeam(Tenant tenant, String name, Instant now);
+
+    /** The tenant's teams, default team first, then oldest first. */
+    List<Team> listTeams(UUID tenantId);
+
+    /** By Agentcloud team id (resourceSlug), in any tenant. */
+    Optional<Team> findTeamByObjectId(String objectId);
+
+    /** Stores a key under the hash of its secret. */
+    ApiKey createApiKey(Tenant tenant, NewApiKey key, String display, String secretHash, Instant now);
+
+    /** The key whose secret hashes to this value, revoked or not. */
+    Optional<ApiKey> findApiKeyByHash(String secretHash);
+
+    /** The tenant's keys, oldest first. */
+    List<ApiKey> listApiKeys(UUID tenantId);
+
+    /** Marks the key revoked now; false when the tenant has no such key. Revoking twice keeps the first time. */
+    boolean revokeApiKey(UUID tenantId, UUID keyId, Instant now);
+
+    /** Records a use of the key (best effort; at most once a second per key matters). */
+    void touchApiKey(UUID keyId, Instant now);
 
     /**
      * Stores a new session for the agent, owned by the subject (recorded or refreshed in the subject table).

@@ -1,50 +1,49 @@
 package io.sessiongateway.server.auth;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.service.ApiKeyService;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.util.List;
-import java.util.Locale;
 
 /**
- * Reads the {@code Authorization} header of every matched request and installs a {@link Caller}: anonymous,
- * rejected (with a client-safe reason) or authenticated. It never aborts: whether a credential is required is the
- * operation's business (Agentcloud reads public sessions without one).
+ * Leaves a {@link Caller} on every matched request: the presented credentials with a verifier, checked only when
+ * the operation asks in its dialect's form. It never aborts: whether a credential is required, and which kind, is
+ * the operation's business (Agentcloud reads public sessions without one; Recoup wants exactly one of two headers).
  */
 @Priority(Priorities.AUTHENTICATION)
-public final class AuthFilter implements ContainerRequestFilter {
-    private final JwtAuthenticator jwt;
+public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier {
+    public static final String API_KEY_HEADER = "x-api-key";
 
-    public AuthFilter(JwtAuthenticator jwt) {
+    private final JwtAuthenticator jwt;
+    private final ApiKeyService keys;
+
+    public AuthFilter(JwtAuthenticator jwt, ApiKeyService keys) {
         this.jwt = jwt;
+        this.keys = keys;
     }
 
     @Override
     public void filter(ContainerRequestContext request) {
-        Caller caller = caller(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
-        request.setProperty(Caller.PROPERTY, caller);
-        request.setSecurityContext(caller);
+        request.setProperty(Caller.PROPERTY, Caller.of(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
+                request.getHeaders().get(API_KEY_HEADER), this));
     }
 
-    Caller caller(List<String> authorization) {
-        if (authorization == null || authorization.isEmpty()) {
-            return Caller.anonymous();
-        }
-        if (authorization.size() > 1) {
-            return Caller.rejected("more than one Authorization header");
-        }
-        String value = authorization.get(0).strip();
-        int space = value.indexOf(' ');
-        if (space < 0 || !value.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
-            return Caller.rejected("Authorization header must be 'Bearer <token>'");
-        }
+    @Override
+    public Principal jwt(String token) {
         try {
-            return Caller.authenticated(jwt.authenticate(value.substring(space + 1).strip()));
+            return jwt.authenticate(token);
         } catch (JwtAuthenticator.AuthenticationException e) {
-            return Caller.rejected(e.getMessage());
+            throw GatewayException.unauthenticated(e.getMessage());
         }
+    }
+
+    @Override
+    public Principal apiKey(String dialect, String key) {
+        return keys.authenticate(dialect, key);
     }
 }

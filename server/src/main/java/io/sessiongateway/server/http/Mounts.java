@@ -28,13 +28,16 @@ final class Mounts {
         List<Method> methods = new ArrayList<>(List.of(api.getMethods()));
         methods.sort(Comparator.comparing(Method::getName));
         boolean any = false;
+        java.util.Map<String, Resource.Builder> children = new java.util.HashMap<>();
         for (Method method : methods) {
             String verb = httpMethod(method);
             if (verb == null) {
                 continue;
             }
             Path sub = method.getAnnotation(Path.class);
-            Resource.Builder target = sub == null ? root : root.addChildResource(sub.value());
+            // Several operations on one sub-path (GET and DELETE of the same item) share one child resource.
+            Resource.Builder target = sub == null ? root
+                    : children.computeIfAbsent(sub.value(), root::addChildResource);
             var m = target.addMethod(verb).handledBy(mount.implementation(), method);
             Consumes consumes = method.getAnnotation(Consumes.class);
             if (consumes != null) {

@@ -3,6 +3,7 @@ package io.sessiongateway.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -47,7 +48,7 @@ class ErrorMapperTest {
         GatewayException e = ErrorMapper.translate(error);
         assertEquals(kind, e.kind());
         assertEquals(trueFoundry, new TrueFoundryDialect(null).status(kind));
-        assertEquals(admin, new AdminDialect(null).status(kind));
+        assertEquals(admin, new AdminDialect(null, null, null).status(kind));
         assertEquals(trueFoundry, new TrueFoundryDialect(null).render(e, null).getStatus());
     }
 
@@ -56,7 +57,8 @@ class ErrorMapperTest {
     void pathsGoToTheDialectThatClaimsThem(String prefix, String path, String dialect) {
         DialectRouter router = new DialectRouter(List.of(
                 new DialectRouter.Mounted(prefix, new TrueFoundryDialect(null)),
-                new DialectRouter.Mounted("", new AdminDialect(null))));
+                new DialectRouter.Mounted("", new EverrunsDialect(null)),
+                new DialectRouter.Mounted("", new AdminDialect(null, null, null))));
         assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
     }
 
@@ -66,7 +68,9 @@ class ErrorMapperTest {
                 Arguments.of("", "/acme/v1/agents/sessions/x/y", "truefoundry"),
                 Arguments.of("", "/acme/v1/agents", "truefoundry"),
                 Arguments.of("", "/acme/v2/agents", "none"),
-                Arguments.of("", "/v1/sessions/x", "none"),
+                Arguments.of("", "/v1/sessions/x", "everruns"),
+                Arguments.of("", "/v1/v1/agents/sessions", "truefoundry"),
+                Arguments.of("", "/v1", "everruns"),
                 Arguments.of("", "/admin/v1/tenants/x/agents", "admin"),
                 Arguments.of("/tf", "/tf/acme/v1/agents/sessions", "truefoundry"),
                 Arguments.of("/tf", "/acme/v1/agents/sessions", "none"),

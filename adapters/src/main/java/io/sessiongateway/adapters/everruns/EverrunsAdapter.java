@@ -1,0 +1,47 @@
+package io.sessiongateway.adapters.everruns;
+
+import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.RequestBodies;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.generated.everruns.api.V1Api;
+import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
+import jakarta.inject.Provider;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+
+/** Everruns sessions: organisation-scoped, {@code session_<32 hex>} ids, JWT or {@code evr_} API key. */
+public final class EverrunsAdapter implements V1Api {
+    private final SessionService sessions;
+
+    /** Request-scoped; a provider because the adapter itself is a singleton. */
+    @Context
+    private Provider<ContainerRequestContext> request;
+
+    public EverrunsAdapter(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public Response getSession(String sessionId) {
+        UUID id = Ids.parsePrefixed("session", sessionId).orElseThrow(() -> GatewayException.invalidArgument(
+                "invalid session id: expected session_ followed by 32 lowercase hex digits", "session_id"));
+        Principal principal = Caller.of(request.get()).everruns();
+        Session session = sessions.getInOrganisation(principal, id);
+        return Response.ok(EverrunsMapper.toSession(session)).build();
+    }
+
+    @Override
+    public Response createSession(CreateSessionRequest body) {
+        Principal principal = Caller.of(request.get()).everruns();
+        UUID agentId = EverrunsMapper.agentId(body);
+        Session session = sessions.createForAgentId(principal, agentId,
+                EverrunsMapper.newSession(body, RequestBodies.tree(request.get())));
+        return Response.status(Response.Status.CREATED).entity(EverrunsMapper.toSession(session)).build();
+    }
+}

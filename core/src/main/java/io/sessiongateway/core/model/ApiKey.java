@@ -1,0 +1,23 @@
+package io.sessiongateway.core.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A stored API key: everything but the secret, which exists only as a hash.
+ *
+ * @param dialect the key's form: {@code everruns} ({@code evr_…}) or {@code recoup} ({@code x-api-key})
+ * @param display the first characters of the key, to recognise it in listings
+ */
+public record ApiKey(UUID id, String tenantName, String dialect, String name, String display, SubjectRef subject,
+        UUID accountId, List<String> teams, Instant createdAt, Instant expiresAt, Instant revokedAt,
+        Instant lastUsedAt) {
+    public ApiKey {
+        teams = teams == null ? List.of() : List.copyOf(teams);
+    }
+
+    public boolean isActive(Instant now) {
+        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+    }
+}

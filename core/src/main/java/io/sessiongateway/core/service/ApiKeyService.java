@@ -1,0 +1,117 @@
+package io.sessiongateway.core.service;
+
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.ApiKey;
+import io.sessiongateway.core.model.NewApiKey;
+import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.model.Tenant;
+import io.sessiongateway.core.store.SessionStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * API keys: generated here with 256 random bits, shown once, stored only as a SHA-256 hash, scoped to a tenant
+ * (and an account and teams), optionally expiring, revocable with immediate effect.
+ */
+public final class ApiKeyService {
+    /** Key prefix per dialect: Everruns' real keys start with {@code evr_}. */
+    public static final Map<String, String> PREFIXES = Map.of("everruns", "evr_", "recoup", "rcp_");
+    private static final int DISPLAY_CHARS = 12;
+
+    private final SessionStore store;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public ApiKeyService(SessionStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** A created key and its secret, which is never shown again. */
+    public record Created(ApiKey key, String secret) {
+    }
+
+    public Created create(String tenantName, NewApiKey request) {
+        String prefix = PREFIXES.get(request.dialect());
+        if (prefix == null) {
+            throw GatewayException.invalidBody("dialect must be one of " + PREFIXES.keySet().stream().sorted().toList(),
+                    "dialect");
+        }
+        Instant now = now();
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+            throw GatewayException.invalidBody("expires_at must be in the future", "expires_at");
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String secret = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Tenant tenant = store.ensureTenant(tenantName);
+        ApiKey key = store.createApiKey(tenant, request, secret.substring(0, DISPLAY_CHARS), hash(secret), now);
+        return new Created(key, secret);
+    }
+
+    public List<ApiKey> list(String tenantName) {
+        return store.findTenant(tenantName).map(t -> store.listApiKeys(t.id())).orElse(List.of());
+    }
+
+    /** Revokes the key now; NOT_FOUND when the tenant has no such key. */
+    public void revoke(String tenantName, UUID keyId) {
+        Tenant tenant = store.findTenant(tenantName).orElseThrow(() -> keyNotFound(keyId));
+        if (!store.revokeApiKey(tenant.id(), keyId, now())) {
+            throw keyNotFound(keyId);
+        }
+    }
+
+    /**
+     * The principal a presented key acts as, or UNAUTHENTICATED (unknown, revoked, expired, or a key of another
+     * dialect's form). Records the use.
+     */
+    public Principal authenticate(String dialect, String presented) {
+        String prefix = PREFIXES.get(dialect);
+        if (presented == null || presented.length() > 256 || prefix == null || !presented.startsWith(prefix)) {
+            throw GatewayException.unauthenticated("invalid API key");
+        }
+        // The secret itself is never compared: the lookup goes by its SHA-256, so response timing can only tell
+        // an attacker about hashes of guesses, never about the stored secret.
+        Optional<ApiKey> found = store.findApiKeyByHash(hash(presented));
+        ApiKey key = found.filter(k -> k.dialect().equals(dialect))
+                .orElseThrow(() -> GatewayException.unauthenticated("invalid API key"));
+        Instant now = now();
+        if (key.revokedAt() != null) {
+            throw GatewayException.unauthenticated("API key has been revoked");
+        }
+        if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
+            throw GatewayException.unauthenticated("API key has expired");
+        }
+        store.touchApiKey(key.id(), now);
+        return new Principal(key.subject(), key.tenantName(), java.util.Set.copyOf(key.teams()), key.accountId(), false);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+
+    private static GatewayException keyNotFound(UUID keyId) {
+        return new GatewayException(ErrorKind.NOT_FOUND, "api_key_not_found", "API key " + keyId + " not found");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}
