@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code gateway}: serve, mint dev tokens, provision agents. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Session Gateway: one session store served in the dialects of four agent platforms.",
-        subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, MigrateCommand.class})
+        subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, TeamCommand.class,
+            KeyCommand.class, SessionCommand.class, MigrateCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

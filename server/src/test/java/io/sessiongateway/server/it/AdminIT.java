@@ -49,7 +49,12 @@ class AdminIT {
         String id = (String) agent.get("id");
         Map<String, Object> ids = r.jsonPath().getMap("ids");
         assertEquals(Map.of("id", id, "tenant", tenant, "name", "helper", "managers", List.of("bob", "carol"),
-                "restricted", true, "ids", ids, "created_at", agent.get("created_at")), agent);
+                "restricted", true, "ids", ids, "team", agent.get("team"), "created_at", agent.get("created_at")),
+                agent);
+        Response teams = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/tenants/{t}/teams", tenant);
+        assertEquals(agent.get("team"), teams.jsonPath().getString("data[0].id"), "the default team");
+        assertEquals(true, teams.jsonPath().getBoolean("data[0].default"));
         assertEquals("helper", ids.get("truefoundry"));
         assertEquals("agent_" + id.replace("-", ""), ids.get("everruns"));
         assertTrue(((String) ids.get("agentcloud")).matches("[0-9a-f]{24}"));
@@ -62,6 +67,101 @@ class AdminIT {
         Response list = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant)).get(AGENTS, tenant);
         assertEquals(200, list.statusCode());
         assertEquals(List.of(agent, second.jsonPath().getMap("")), list.jsonPath().getList("data"));
+    }
+
+    @Test
+    void teamsAreCreatedListedAndAgentsJoinThem() {
+        String tenant = GatewayHarness.uniqueTenant();
+        Response team = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .contentType("application/json").body(Map.of("name", "research"))
+                .post("/admin/v1/tenants/{t}/teams", tenant);
+        assertEquals(201, team.statusCode(), team.asString());
+        String teamId = team.jsonPath().getString("id");
+        assertEquals(Map.of("id", teamId, "name", "research", "default", false, "created_at",
+                team.jsonPath().getString("created_at")), team.jsonPath().getMap(""));
+        assertError(GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .contentType("application/json").body(Map.of("name", "research"))
+                .post("/admin/v1/tenants/{t}/teams", tenant), 409, "team_exists");
+
+        Response byId = post(tenant, adminToken(tenant), Map.of("name", "a1", "team", teamId));
+        assertEquals(teamId, byId.jsonPath().getString("team"));
+        Response byName = post(tenant, adminToken(tenant), Map.of("name", "a2", "team", "research"));
+        assertEquals(teamId, byName.jsonPath().getString("team"));
+        Response list = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/tenants/{t}/teams", tenant);
+        assertEquals(List.of(true, false), list.jsonPath().getList("data.default"));
+    }
+
+    @Test
+    void apiKeysAreShownOnceListedWithoutSecretAndRevocable() {
+        String tenant = GatewayHarness.uniqueTenant();
+        java.util.UUID account = java.util.UUID.randomUUID();
+        Map<String, Object> created = GATEWAY.createKey(tenant, "recoup", "bot", account, List.of());
+        String secret = (String) created.get("secret");
+        assertTrue(secret.matches("rcp_[A-Za-z0-9_-]{43}"), secret);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> key = (Map<String, Object>) created.get("key");
+        assertEquals(secret.substring(0, 12), key.get("display"));
+        assertEquals(account.toString(), key.get("account"));
+        assertEquals(null, key.get("revoked_at"));
+
+        Response list = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/tenants/{t}/api-keys", tenant);
+        assertEquals(List.of(key), list.jsonPath().getList("data"));
+        assertTrue(!list.asString().contains(secret), "the secret is never listed");
+
+        GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, key.get("id")).then().statusCode(204);
+        Response after = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/tenants/{t}/api-keys", tenant);
+        assertTrue(after.jsonPath().getString("data[0].revoked_at") != null);
+        assertError(GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, java.util.UUID.randomUUID()), 404,
+                "api_key_not_found");
+        assertError(GATEWAY.given().header("Authorization", "Bearer " + adminToken("other"))
+                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, key.get("id")), 403, "admin_required");
+    }
+
+    @Test
+    void invalidKeyRequestsAre422() {
+        String tenant = GatewayHarness.uniqueTenant();
+        for (String body : List.of("{}", "{\"dialect\":\"truefoundry\",\"name\":\"n\",\"subject_id\":\"s\"}",
+                "{\"dialect\":\"recoup\",\"subject_id\":\"s\"}",
+                "{\"dialect\":\"recoup\",\"name\":\"n\",\"subject_id\":\"s\",\"account\":\"nope\"}",
+                "{\"dialect\":\"recoup\",\"name\":\"n\",\"subject_id\":\"s\",\"teams\":[\"x\"]}",
+                "{\"dialect\":\"recoup\",\"name\":\"n\",\"subject_id\":\"s\",\"expires_at\":\"2001-01-01T00:00:00Z\"}")) {
+            Response r = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                    .contentType("application/json").body(body).post("/admin/v1/tenants/{t}/api-keys", tenant);
+            assertError(r, 422, "invalid_request_body");
+        }
+    }
+
+    @Test
+    void sessionShowFindsASessionByEveryIdItHas() {
+        String tenant = GatewayHarness.uniqueTenant();
+        GATEWAY.createAgent(tenant, "helper", List.of(), false);
+        Response created = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
+                .contentType("application/json").body(Map.of("agent_name", "helper"))
+                .post("/{t}/v1/agents/sessions", tenant);
+        String id = created.jsonPath().getString("data.id");
+        Response shown = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/sessions/{id}", id);
+        assertEquals(200, shown.statusCode(), shown.asString());
+        Map<String, Object> view = shown.jsonPath().getMap("");
+        assertEquals(Map.of("truefoundry", id, "everruns", id, "recoup", id, "agentcloud",
+                shown.jsonPath().getString("ids.agentcloud")), view.get("ids"));
+        assertEquals("created", view.get("status"));
+        assertEquals(Map.of("everruns", "started", "agentcloud", "started", "recoup", "running"), view.get("statuses"));
+        String objectId = shown.jsonPath().getString("ids.agentcloud");
+        assertEquals(view, GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .get("/admin/v1/sessions/{id}", objectId).jsonPath().getMap(""));
+        assertEquals(view, GATEWAY.given().header("Authorization", "Bearer " + adminToken("*"))
+                .get("/admin/v1/sessions/{id}", id).jsonPath().getMap(""), "an operator finds it too");
+        assertError(GATEWAY.given().header("Authorization", "Bearer " + adminToken("elsewhere"))
+                .get("/admin/v1/sessions/{id}", id), 404, "session_not_found");
+        assertError(GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
+                .get("/admin/v1/sessions/{id}", id), 403, "admin_required");
+        assertError(GATEWAY.given().get("/admin/v1/sessions/{id}", id), 401, "unauthenticated");
     }
 
     @Test

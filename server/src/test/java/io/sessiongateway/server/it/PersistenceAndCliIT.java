@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,7 +42,7 @@ class PersistenceAndCliIT {
             full[0] = args[0];
             System.arraycopy(args, 1, full, 1, args.length - 1);
             int at = args.length;
-            if (args[0].equals("agent")) {
+            if (List.of("agent", "team", "key", "session").contains(args[0])) {
                 // subcommand options belong after "agent create|list"
                 full = new String[args.length + 2];
                 full[0] = "agent";

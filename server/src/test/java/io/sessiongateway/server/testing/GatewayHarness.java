@@ -144,6 +144,31 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
+    /** Creates an API key through the admin API; returns {key: {...}, secret}. */
+    public Map<String, Object> createKey(String tenant, String dialect, String subject, UUID account,
+            List<String> teams) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("dialect", dialect);
+        body.put("name", dialect + "-" + subject);
+        body.put("subject_id", subject);
+        body.put("account", account == null ? null : account.toString());
+        body.put("teams", teams);
+        return given()
+                .header("Authorization", "Bearer " + adminToken(tenant))
+                .contentType("application/json")
+                .body(body)
+                .post("/admin/v1/tenants/{tenant}/api-keys", tenant)
+                .then().statusCode(201)
+                .extract().jsonPath().getMap("");
+    }
+
+    /** A token with every claim the four dialects use. */
+    public static String fullToken(String tenant, String subject, UUID account, List<String> teams) {
+        return new TokenMinter(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), ISSUER)
+                .mint(new TokenMinter.Grant(tenant, subject, "user", null, teams, account, false,
+                        Duration.ofHours(1)), Instant.now());
+    }
+
     /** Creates an agent through the admin API (itself validated) and returns its JSON as a map. */
     public Map<String, Object> createAgent(String tenant, String name, List<String> managers, boolean restricted) {
         return given()

@@ -1,0 +1,86 @@
+package io.sessiongateway.server.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sessiongateway.server.auth.DevSecret;
+import io.sessiongateway.server.auth.TokenMinter;
+import io.sessiongateway.server.config.GatewayConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * Calls the admin API for the CLI: base URL from {@code --url}, {@code GATEWAY_URL} or the configured port; token
+ * from {@code GATEWAY_TOKEN} or an admin token minted from the dev secret. Prints the JSON answer on standard
+ * output and messages on standard error.
+ */
+final class AdminClient {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The {@code --url} option shared by commands that call the admin API. */
+    static final class UrlOption {
+        @Option(names = "--url", description = "Gateway base URL; default $GATEWAY_URL, else http://127.0.0.1:$GATEWAY_PORT.")
+        String url;
+    }
+
+    private AdminClient() {
+    }
+
+    /**
+     * Sends one request and prints the answer.
+     *
+     * @param tenant the tenant the minted admin token is for ({@code *} for operator calls)
+     * @return the exit code: 0 when the status is the expected one, else 1
+     */
+    static int call(CommandSpec spec, GatewayConfig cfg, String url, String tenant, String method, String path,
+            Object body, int expected) throws IOException, InterruptedException {
+        Map<String, String> env = System.getenv();
+        String base = url != null ? url : env.getOrDefault("GATEWAY_URL", "http://127.0.0.1:" + cfg.port());
+        String token = env.get("GATEWAY_TOKEN");
+        if (token == null || token.isBlank()) {
+            token = new TokenMinter(DevSecret.resolve(cfg.jwtSecret(), cfg.dataDir()), cfg.jwtIssuer())
+                    .mint(new TokenMinter.Grant(tenant, "gateway-cli", "serviceaccount", null, List.of(), null,
+                            true, Duration.ofMinutes(5)), Instant.now());
+        }
+        URI uri = URI.create(base.replaceAll("/+$", "") + path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json");
+        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+                : request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build()
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            spec.commandLine().getErr().println("error: cannot reach the gateway at " + base
+                    + " (is `./gateway serve` running? set GATEWAY_URL)");
+            return 1;
+        }
+        if (response.statusCode() != expected) {
+            spec.commandLine().getErr().println("error: " + method + " " + uri.getPath() + " answered "
+                    + response.statusCode() + ": " + response.body());
+            return 1;
+        }
+        if (!response.body().isEmpty()) {
+            spec.commandLine().getOut().println(JSON.writeValueAsString(JSON.readValue(response.body(), Object.class)));
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    static String segment(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,194 @@
+package io.sessiongateway.server.it;
+
+import static io.sessiongateway.server.testing.GatewayHarness.token;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Everruns over real HTTP: every declared status, JWT and evr_ keys, organisation isolation. */
+class EverrunsIT {
+    @RegisterExtension
+    static final GatewayHarness GATEWAY = new GatewayHarness();
+    private static final String ERROR_DOC = "everruns/get-session.yaml";
+
+    static String org;
+    static String otherOrg;
+    static String agentId;
+    static String restrictedAgentId;
+    static String otherOrgAgentId;
+
+    @BeforeAll
+    static void provision() {
+        org = GatewayHarness.uniqueTenant();
+        otherOrg = GatewayHarness.uniqueTenant();
+        agentId = (String) ids(GATEWAY.createAgent(org, "coder", List.of("bob"), false)).get("everruns");
+        restrictedAgentId = (String) ids(GATEWAY.createAgent(org, "vault", List.of("bob"), true)).get("everruns");
+        otherOrgAgentId = (String) ids(GATEWAY.createAgent(otherOrg, "coder", List.of(), false)).get("everruns");
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> ids(Map<String, Object> agent) {
+        return (Map<String, Object>) agent.get("ids");
+    }
+
+    static Response create(String authorization, Object body) {
+        return GATEWAY.given().header("Authorization", authorization).contentType("application/json").body(body)
+                .post("/v1/sessions");
+    }
+
+    static Response get(String authorization, String id) {
+        var r = GATEWAY.given();
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return r.get("/v1/sessions/{id}", id);
+    }
+
+    static void assertError(Response r, int status) {
+        assertEquals(status, r.statusCode(), r.asString());
+        assertTrue(r.contentType().startsWith("application/json"));
+        Map<String, Object> body = r.jsonPath().getMap("");
+        assertEquals(List.of("error"), List.copyOf(body.keySet()), r.asString());
+        assertTrue(body.get("error") instanceof String s && !s.isBlank());
+    }
+
+    @Test
+    void createWithEveryFieldThenReadBack() {
+        Map<String, Object> body = new HashMap<>();
+        body.put("agent_id", agentId);
+        body.put("title", "Refactor the parser");
+        body.put("tags", List.of("a", "b"));
+        body.put("model_id", "model_01933b5a000070008000000000000001");
+        body.put("capabilities", List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)),
+                Map.of("ref", "shell")));
+        Response r = create("Bearer " + token(org, "alice"), body);
+        assertEquals(201, r.statusCode(), r.asString());
+        Map<String, Object> s = r.jsonPath().getMap("");
+        String id = (String) s.get("id");
+        assertTrue(id.matches("^session_[0-9a-f]{32}$"), id);
+        Map<String, Object> expected = new HashMap<>();
+        expected.put("id", id);
+        expected.put("agent_id", agentId);
+        expected.put("organization_id", s.get("organization_id"));
+        expected.put("status", "started");
+        expected.put("title", "Refactor the parser");
+        expected.put("tags", List.of("a", "b"));
+        expected.put("model_id", "model_01933b5a000070008000000000000001");
+        expected.put("capabilities", List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)),
+                Map.of("ref", "shell")));
+        expected.put("created_at", s.get("created_at"));
+        expected.put("updated_at", s.get("updated_at"));
+        assertEquals(expected, s, "absent optional fields are omitted, not null");
+        assertTrue(((String) s.get("organization_id")).matches("^org_[0-9a-f]{32}$"));
+
+        Response read = get("Bearer " + token(org, "carol"), id);
+        assertEquals(200, read.statusCode(), "any member of the organisation reads it");
+        assertEquals(s, read.jsonPath().getMap(""));
+    }
+
+    @Test
+    void minimalCreateOmitsEveryOptionalField() {
+        Response r = create("Bearer " + token(org, "alice"), Map.of("agent_id", agentId));
+        assertEquals(201, r.statusCode(), r.asString());
+        assertEquals(List.of("agent_id", "created_at", "id", "organization_id", "status", "updated_at"),
+                r.jsonPath().getMap("").keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void apiKeysWorkInEveryHeaderFormAndRevocationIsImmediate() {
+        Map<String, Object> created = GATEWAY.createKey(org, "everruns", "ci-bot", null, List.of());
+        String secret = (String) created.get("secret");
+        assertTrue(secret.startsWith("evr_"), secret);
+        for (String header : List.of(secret, "ApiKey " + secret, "Bearer " + secret)) {
+            Response r = create(header, Map.of("agent_id", agentId));
+            assertEquals(201, r.statusCode(), header.substring(0, 10) + ": " + r.asString());
+            assertEquals(200, get(header, r.jsonPath().getString("id")).statusCode());
+        }
+        @SuppressWarnings("unchecked")
+        String keyId = (String) ((Map<String, Object>) created.get("key")).get("id");
+        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
+                .delete("/admin/v1/tenants/{t}/api-keys/{id}", org, keyId).then().statusCode(204);
+        assertError(create(secret, Map.of("agent_id", agentId)), 401);
+    }
+
+    @Test
+    void aRecoupKeyIsNotAnEverrunsKey() {
+        String secret = (String) GATEWAY.createKey(org, "recoup", "bot", java.util.UUID.randomUUID(), List.of())
+                .get("secret");
+        assertError(create("ApiKey " + secret, Map.of("agent_id", agentId)), 401);
+        assertError(create("evr_" + secret.substring(4), Map.of("agent_id", agentId)), 401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"session_01933b5a00007000800000000000001", "session_01933B5A000070008000000000000001",
+        "01933b5a000070008000000000000001", "agent_01933b5a000070008000000000000001", "x"})
+    void malformedIdIs400(String id) {
+        assertError(get("Bearer " + token(org, "alice"), id), 400);
+    }
+
+    @Test
+    void unknownSessionIs404() {
+        assertError(get("Bearer " + token(org, "alice"), "session_" + "0".repeat(32)), 404);
+    }
+
+    @Test
+    void anotherOrganisationsSessionIs404() {
+        Response r = create("Bearer " + token(otherOrg, "alice"), Map.of("agent_id", otherOrgAgentId));
+        assertEquals(201, r.statusCode());
+        assertError(get("Bearer " + token(org, "alice"), r.jsonPath().getString("id")), 404);
+    }
+
+    @Test
+    void anotherOrganisationsAgentIs404() {
+        assertError(create("Bearer " + token(org, "alice"), Map.of("agent_id", otherOrgAgentId)), 404);
+    }
+
+    @Test
+    void restrictedAgentIs404ForNonManagersAndWorksForManagers() {
+        assertError(create("Bearer " + token(org, "alice"), Map.of("agent_id", restrictedAgentId)), 404);
+        assertEquals(201, create("Bearer " + token(org, "bob"), Map.of("agent_id", restrictedAgentId)).statusCode());
+    }
+
+    @Test
+    void missingOrBadCredentialsAre401() {
+        assertError(get(null, "session_" + "0".repeat(32)), 401);
+        assertError(get("Bearer nonsense", "session_" + "0".repeat(32)), 401);
+        assertError(get("evr_nonsense", "session_" + "0".repeat(32)), 401);
+        assertError(GATEWAY.given().contentType("application/json").body(Map.of("agent_id", agentId))
+                .post("/v1/sessions"), 401);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"agent_id\":\"agent_x\"}", "{\"agent_id\":5}", "not json",
+        "{\"agent_id\":\"AGENT\"}", "{\"agent_id\":\"%s\",\"tags\":\"a\"}", "{\"agent_id\":\"%s\",\"tags\":[1]}",
+        "{\"agent_id\":\"%s\",\"model_id\":\"model_1\"}", "{\"agent_id\":\"%s\",\"capabilities\":[{}]}",
+        "{\"agent_id\":\"%s\",\"title\":7}"})
+    void invalidCreateIs400AndWritesNothing(String template) {
+        Response r = create("Bearer " + token(org, "alice"), template.replace("%s", agentId));
+        assertError(r, 400);
+    }
+
+    @Test
+    void errorsBeforeTheAdapterUseTheEverrunsEnvelope() {
+        Response unknown = GATEWAY.givenUndocumented(ERROR_DOC, "ErrorResponse").get("/v1/nothing");
+        assertError(unknown, 404);
+        Response method = GATEWAY.givenUndocumented(ERROR_DOC, "ErrorResponse").delete("/v1/sessions");
+        assertError(method, 405);
+        Response media = GATEWAY.givenUndocumented(ERROR_DOC, "ErrorResponse")
+                .header("Authorization", "Bearer " + token(org, "alice"))
+                .contentType("text/plain").body("x").post("/v1/sessions");
+        assertError(media, 415);
+        assertFalse(media.asString().contains("Exception"));
+    }
+}
