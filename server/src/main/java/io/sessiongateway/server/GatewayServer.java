@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AccessPolicy;
@@ -55,7 +56,7 @@ public final class GatewayServer implements AutoCloseable {
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
-                    new AdminDialect(agents, keys, sessions))) {
+                    new AgentcloudDialect(sessions), new AdminDialect(agents, keys, sessions))) {
                 GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));

@@ -19,8 +19,8 @@ import java.util.Set;
  *       agent.</li>
  *   <li>Everruns: a session is visible to every principal of its organisation (tenant).</li>
  *   <li>Agentcloud: a session is read under a team (resourceSlug). {@code public}: anyone, even without
- *       credentials; {@code team}: members of that team; {@code restricted}: its owner, and subjects or teams
- *       listed in its permissions map, who must also be members of the team.</li>
+ *       credentials; {@code team}: members of that team; {@code restricted}: its owner. In both, subjects, teams
+ *       and the org listed in the session's permissions map may read too (presence is read access).</li>
  *   <li>Recoup: a session is visible to principals of its owning account.</li>
  * </ul>
  */
@@ -80,14 +80,16 @@ public final class AccessPolicy {
             return false;
         }
         Principal p = caller.get();
-        if (!isTeamMember(p, session.scope().tenantName(), session.scope().teamObjectId())) {
+        if (!isInTenant(p, session.scope().tenantName())) {
             return false;
         }
+        java.util.Map<String, String> grants = session.sharing().permissions();
+        boolean granted = grants.containsKey(p.subject().id()) || grants.containsKey(session.scope().tenantObjectId())
+                || p.teams().stream().anyMatch(grants::containsKey);
         return switch (session.sharing().mode()) {
-            case TEAM, PUBLIC -> true;
-            case RESTRICTED -> isOwner(p, session)
-                    || session.sharing().permissions().containsKey(p.subject().id())
-                    || session.sharing().permissions().containsKey(session.scope().teamObjectId());
+            case PUBLIC -> true;
+            case TEAM -> p.teams().contains(session.scope().teamObjectId()) || granted;
+            case RESTRICTED -> isOwner(p, session) || granted;
         };
     }
 

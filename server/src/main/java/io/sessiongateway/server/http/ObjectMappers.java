@@ -9,14 +9,16 @@ import jakarta.ws.rs.ext.ContextResolver;
  * declared property, null or not (Recoup and TrueFoundry require nullable fields to be present).
  */
 final class ObjectMappers implements ContextResolver<ObjectMapper> {
-    private static final String OMIT_NULLS_PACKAGE = "io.sessiongateway.generated.everruns.";
+    /** Everruns omits absent optionals; Agentcloud's optional fields are not nullable, so absent means omitted. */
+    private static final java.util.List<String> OMIT_NULLS_PACKAGES = java.util.List.of(
+            "io.sessiongateway.generated.everruns.", "io.sessiongateway.generated.agentcloud.");
 
     private final ObjectMapper always = Json.mapper(JsonInclude.Include.ALWAYS);
     private final ObjectMapper omitNulls = Json.mapper(JsonInclude.Include.NON_NULL);
 
     @Override
     public ObjectMapper getContext(Class<?> type) {
-        return type != null && type.getName().startsWith(OMIT_NULLS_PACKAGE) ? omitNulls : always;
+        return type != null && OMIT_NULLS_PACKAGES.stream().anyMatch(type.getName()::startsWith) ? omitNulls : always;
     }
 
     ObjectMapper strict() {

@@ -1,0 +1,164 @@
+package io.sessiongateway.server.it;
+
+import static io.sessiongateway.server.testing.GatewayHarness.fullToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Agentcloud over real HTTP: team-scoped reads with sharing modes, creation from an app, every declared status. */
+class AgentcloudIT {
+    @RegisterExtension
+    static final GatewayHarness GATEWAY = new GatewayHarness();
+    private static final String ERROR_DOC = "agentcloud/retrieve-session.yaml";
+
+    static String org;
+    static String team;
+    static String otherTeam;
+    static String app;
+    static String otherTeamApp;
+    static String orgObjectId;
+
+    @BeforeAll
+    static void provision() {
+        org = GatewayHarness.uniqueTenant();
+        Map<String, Object> agent = GATEWAY.createAgent(org, "support-bot", List.of(), false);
+        team = (String) agent.get("team");
+        app = (String) EverrunsIT.ids(agent).get("agentcloud");
+        otherTeam = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
+                .contentType("application/json").body(Map.of("name", "other"))
+                .post("/admin/v1/tenants/{t}/teams", org).then().statusCode(201).extract().path("id");
+        otherTeamApp = (String) EverrunsIT.ids(GATEWAY.given()
+                .header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
+                .contentType("application/json").body(Map.of("name", "other-bot", "team", otherTeam))
+                .post("/admin/v1/tenants/{t}/agents", org).then().statusCode(201).extract().jsonPath().getMap(""))
+                .get("agentcloud");
+    }
+
+    static String member(String subject) {
+        return "Bearer " + fullToken(org, subject, null, List.of(team));
+    }
+
+    static Response add(String authorization, String slug, Object body) {
+        var r = GATEWAY.given().contentType("application/json").body(body);
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return r.post("/{slug}/forms/session/add", slug);
+    }
+
+    static Response read(String authorization, String slug, String id) {
+        var r = GATEWAY.given();
+        if (authorization != null) {
+            r.header("Authorization", authorization);
+        }
+        return r.get("/{slug}/session/{id}.json", slug, id);
+    }
+
+    static String createAs(String subject) {
+        Response r = add(member(subject), team, Map.of("id", app));
+        assertEquals(200, r.statusCode(), r.asString());
+        String redirect = r.jsonPath().getString("redirect");
+        assertTrue(redirect.matches("^/" + team + "/session/[0-9a-f]{24}$"), redirect);
+        assertEquals(Map.of("redirect", redirect), r.jsonPath().getMap(""));
+        return redirect.substring(redirect.lastIndexOf('/') + 1);
+    }
+
+    static void assertError(Response r, int status) {
+        assertEquals(status, r.statusCode(), r.asString());
+        Map<String, Object> body = r.jsonPath().getMap("");
+        assertEquals(List.of("code", "message"), body.keySet().stream().sorted().toList(), r.asString());
+        assertEquals(status, body.get("code"));
+        assertTrue(body.get("message") instanceof String s && !s.isBlank());
+    }
+
+    @Test
+    void memberCreatesAndReadsTheWholeSession() {
+        String id = createAs("alice");
+        Response r = read(member("bob"), team, id);
+        assertEquals(200, r.statusCode(), r.asString());
+        assertEquals(List.of("csrf", "session"), r.jsonPath().getMap("").keySet().stream().sorted().toList());
+        assertTrue(r.jsonPath().getString("csrf").matches("^[A-Za-z0-9]{8}-[A-Za-z0-9_-]{27}$"));
+        Map<String, Object> session = r.jsonPath().getMap("session");
+        Map<String, Object> start = r.jsonPath().getMap("session.startDate");
+        assertEquals(Map.of(
+                "_id", id,
+                "orgId", session.get("orgId"),
+                "teamId", team,
+                "name", "support-bot",
+                "startDate", start,
+                "lastUpdatedDate", start,
+                "tokensUsed", 0,
+                "status", "started",
+                "appId", app,
+                "sharingConfig", Map.of("permissions", Map.of(), "mode", "team")), session);
+        assertTrue(((String) session.get("orgId")).matches("[0-9a-f]{24}"));
+        assertTrue(((String) start.get("$date")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+    }
+
+    @Test
+    void nonMembersAndAnonymousCallersAre403ForTeamSessions() {
+        String id = createAs("alice");
+        assertError(read("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)), team, id), 403);
+        assertError(read(null, team, id), 403);
+        assertError(read("Bearer garbage", team, id), 403);
+        assertError(read("Bearer " + fullToken("elsewhere", "alice", null, List.of(team)), team, id), 403);
+    }
+
+    @Test
+    void aSessionReadUnderAnotherTeamIsInvalid() {
+        String id = createAs("alice");
+        assertError(read("Bearer " + fullToken(org, "alice", null, List.of(team, otherTeam)), otherTeam, id), 400);
+    }
+
+    @Test
+    void unknownSessionIs400ForMembersAnd403ForOthers() {
+        assertError(read(member("alice"), team, "0123456789abcdef01234567"), 400);
+        assertError(read(null, team, "0123456789abcdef01234567"), 403);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"acme", "0123456789ABCDEF01234567", "0123456789abcdef0123456", "0123456789abcdef012345678"})
+    void malformedIdsAre400(String bad) {
+        assertError(read(member("alice"), bad, "0123456789abcdef01234567"), 400);
+        assertError(read(member("alice"), team, bad), 400);
+        assertError(add(member("alice"), bad, Map.of("id", app)), 400);
+    }
+
+    @Test
+    void appOfAnotherTeamOrUnknownAppIs400() {
+        assertError(add(member("alice"), team, Map.of("id", otherTeamApp)), 400);
+        assertError(add(member("alice"), team, Map.of("id", "0123456789abcdef01234567")), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"id\":null}", "{\"id\":5}", "{\"id\":\"nope\"}", "not json", "[]"})
+    void invalidAddBodyIs400(String body) {
+        assertError(add(member("alice"), team, body), 400);
+    }
+
+    @Test
+    void addingWithoutMembershipIs403() {
+        assertError(add("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)), team, Map.of("id", app)), 403);
+        assertError(add(null, team, Map.of("id", app)), 403);
+    }
+
+    @Test
+    void errorsBeforeTheAdapterUseDynamicResponse() {
+        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                .delete("/{slug}/session/{id}.json", team, "0123456789abcdef01234567"), 405);
+        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                .get("/{slug}/session/{id}", team, "0123456789abcdef01234567"), 404);
+        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                .header("Authorization", member("alice")).contentType("text/plain").body("id=x")
+                .post("/{slug}/forms/session/add", team), 415);
+    }
+}
