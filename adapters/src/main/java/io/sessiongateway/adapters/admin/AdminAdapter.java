@@ -10,6 +10,7 @@ import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionChange;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.service.AgentService;
@@ -157,6 +158,74 @@ public final class AdminAdapter implements AdminApi {
                 .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + sessionId
                         + "' not found"));
         return Response.ok(toSessionView(s)).build();
+    }
+
+    @Override
+    public Response updateSession(String sessionId, io.sessiongateway.generated.admin.model.SessionPatch body) {
+        Principal principal = Caller.of(request.get()).require();
+        if (!principal.admin()) {
+            throw GatewayException.forbidden("admin_required", "an admin token is required");
+        }
+        if (body == null) {
+            throw GatewayException.invalidBody("request body is required", null);
+        }
+        com.fasterxml.jackson.databind.JsonNode tree = io.sessiongateway.adapters.spi.RequestBodies.tree(request.get());
+        SessionChange change = new SessionChange(
+                present(tree, "title") ? new SessionChange.Set<>(limit(body.getTitle(), "title", 1024)) : null,
+                body.getStatus() == null ? null : io.sessiongateway.core.model.SessionStatus.fromDb(
+                        body.getStatus().toString()),
+                body.getWarning(),
+                present(tree, "preview") ? new SessionChange.Set<>(limit(body.getPreview(), "preview", 4096)) : null,
+                present(tree, "output_preview")
+                        ? new SessionChange.Set<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
+                present(tree, "usage") ? new SessionChange.Set<>(usage(body.getUsage())) : null,
+                body.getSharing() == null ? null : sharing(body.getSharing()));
+        String tenant = OPERATOR_TENANT.equals(principal.tenant()) ? null : principal.tenant();
+        if (sessionId.length() > 64) {
+            throw GatewayException.notFound("session_not_found", "session not found");
+        }
+        return Response.ok(toSessionView(sessions.update(tenant, sessionId, change))).build();
+    }
+
+    private static boolean present(com.fasterxml.jackson.databind.JsonNode tree, String field) {
+        return tree != null && tree.has(field);
+    }
+
+    private static String limit(String value, String field, int max) {
+        if (value != null && value.codePointCount(0, value.length()) > max) {
+            throw GatewayException.invalidBody(field + " must be at most " + max + " characters", field);
+        }
+        return value;
+    }
+
+    private static io.sessiongateway.core.model.Usage usage(io.sessiongateway.generated.admin.model.SessionPatchUsage u) {
+        if (u == null) {
+            return null;
+        }
+        if (u.getInputTokens() == null || u.getOutputTokens() == null) {
+            throw GatewayException.invalidBody("usage needs input_tokens and output_tokens", "usage");
+        }
+        for (Long v : java.util.Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+                u.getCacheCreationTokens())) {
+            if (v != null && v < 0) {
+                throw GatewayException.invalidBody("token counts are not negative", "usage");
+            }
+        }
+        return new io.sessiongateway.core.model.Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+                u.getCacheCreationTokens());
+    }
+
+    private static Session.Sharing sharing(io.sessiongateway.generated.admin.model.SessionPatchSharing s) {
+        if (s.getMode() == null) {
+            throw GatewayException.invalidBody("sharing.mode is required: restricted, team or public", "sharing");
+        }
+        java.util.Map<String, String> permissions = s.getPermissions() == null ? java.util.Map.of() : s.getPermissions();
+        if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(java.util.Objects::isNull)) {
+            throw GatewayException.invalidBody("sharing.permissions maps at most " + MAX_LIST
+                    + " ids to permission strings", "sharing");
+        }
+        return new Session.Sharing(io.sessiongateway.core.model.SharingMode.fromDb(s.getMode().toString()),
+                permissions);
     }
 
     private void requireAdmin(String tenant) {

@@ -194,6 +194,17 @@ public final class SessionService {
         return found.filter(s -> tenantName == null || s.scope().tenantName().equals(tenantName));
     }
 
+    /** Applies an operator's change to a session found by any id (within the tenant, or any when null). */
+    public Session update(String tenantName, String anyId, io.sessiongateway.core.model.SessionChange change) {
+        Session session = findByAnyId(tenantName, anyId)
+                .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + anyId + "' not found"));
+        if (change.isEmpty()) {
+            return session;
+        }
+        return store.updateSession(session.id(), change, now())
+                .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + anyId + "' not found"));
+    }
+
     private String tenantNameOf(Team team) {
         return tenantNames.computeIfAbsent(team.tenantId(), id -> store.findTenantById(id)
                 .map(Tenant::name).orElse(""));

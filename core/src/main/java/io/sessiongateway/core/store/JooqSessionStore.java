@@ -325,6 +325,58 @@ public final class JooqSessionStore implements SessionStore {
         }));
     }
 
+    @Override
+    public Optional<Session> updateSession(UUID id, io.sessiongateway.core.model.SessionChange change, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            OffsetDateTime at = odt(now);
+            var update = tx.update(SESSION)
+                    .set(SESSION.UPDATED_AT, at)
+                    .set(SESSION.LIFECYCLE_VERSION, SESSION.LIFECYCLE_VERSION.plus(1));
+            if (change.title() != null) {
+                update = update.set(SESSION.TITLE, change.title().value());
+            }
+            if (change.status() != null) {
+                SessionStatus s = change.status();
+                update = update.set(SESSION.STATUS, s.dbValue());
+                if (s == SessionStatus.RUNNING) {
+                    update = update.set(SESSION.STARTED_AT, DSL.coalesce(SESSION.STARTED_AT, DSL.val(at)));
+                }
+                if (s == SessionStatus.COMPLETED || s == SessionStatus.FAILED || s == SessionStatus.CANCELLED) {
+                    update = update.set(SESSION.FINISHED_AT, DSL.coalesce(SESSION.FINISHED_AT, DSL.val(at)));
+                }
+                if (s.isFinished() || s == SessionStatus.RUNNING || s == SessionStatus.WAITING) {
+                    update = update.set(SESSION.LAST_ACTIVITY_AT, at);
+                }
+            }
+            if (change.warning() != null) {
+                update = update.set(SESSION.WARNING, change.warning());
+            }
+            if (change.preview() != null) {
+                update = update.set(SESSION.PREVIEW, change.preview().value());
+            }
+            if (change.outputPreview() != null) {
+                update = update.set(SESSION.OUTPUT_PREVIEW, change.outputPreview().value());
+            }
+            if (change.usage() != null) {
+                Usage u = change.usage().value();
+                update = update.set(SESSION.INPUT_TOKENS, u == null ? null : u.inputTokens())
+                        .set(SESSION.OUTPUT_TOKENS, u == null ? null : u.outputTokens())
+                        .set(SESSION.CACHE_READ_TOKENS, u == null ? null : u.cacheReadTokens())
+                        .set(SESSION.CACHE_CREATION_TOKENS, u == null ? null : u.cacheCreationTokens());
+            }
+            if (change.sharing() != null) {
+                update = update.set(SESSION.SHARING_MODE, change.sharing().mode().dbValue())
+                        .set(SESSION.SHARING_PERMISSIONS, change.sharing().permissions().isEmpty() ? null
+                                : jsonb(change.sharing().permissions()));
+            }
+            if (update.where(SESSION.ID.eq(id)).execute() == 0) {
+                return Optional.<Session>empty();
+            }
+            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
+        }));
+    }
+
     private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
         tx.insertInto(SUBJECT)
                 .set(SUBJECT.ID, Ids.newId())

@@ -87,6 +87,14 @@ public interface SessionStore {
     Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner, UUID accountId,
             NewSession request, SessionStatus status, Instant now);
 
+    /**
+     * Applies a change in one statement: bumps updated_at and the lifecycle version; sets started_at the first
+     * time the status becomes running and finished_at the first time it becomes completed, failed or cancelled.
+     *
+     * @return the session after the change, or empty when there is none with that id
+     */
+    Optional<Session> updateSession(UUID id, io.sessiongateway.core.model.SessionChange change, Instant now);
+
     /** By TrueFoundry/Recoup id. */
     Optional<Session> findByPublicId(String publicId);
 

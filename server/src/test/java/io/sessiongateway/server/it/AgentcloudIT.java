@@ -104,6 +104,40 @@ class AgentcloudIT {
         assertTrue(((String) start.get("$date")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
     }
 
+    static void share(String id, String mode, Map<String, String> permissions) {
+        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
+                .contentType("application/json")
+                .body(Map.of("sharing", Map.of("mode", mode, "permissions", permissions)))
+                .patch("/admin/v1/sessions/{id}", id).then().statusCode(200);
+    }
+
+    @Test
+    void publicSessionsAreReadableWithoutCredentials() {
+        String id = createAs("alice");
+        share(id, "public", Map.of());
+        Response anonymous = read(null, team, id);
+        assertEquals(200, anonymous.statusCode(), anonymous.asString());
+        assertEquals("public", anonymous.jsonPath().getString("session.sharingConfig.mode"));
+        assertEquals(200, read("Bearer " + fullToken("elsewhere", "x", null, List.of()), team, id).statusCode());
+        assertError(read("Bearer garbage", team, id), 403);
+    }
+
+    @Test
+    void restrictedSessionsAreTheOwnersAndTheGranted() {
+        String id = createAs("alice");
+        share(id, "restricted", Map.of("carol", "read"));
+        assertEquals(200, read(member("alice"), team, id).statusCode());
+        assertEquals(200, read(member("carol"), team, id).statusCode());
+        assertError(read(member("bob"), team, id), 403);
+        Response granted = read("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)), team, id);
+        assertError(granted, 403);
+        share(id, "restricted", Map.of(otherTeam, "read"));
+        assertEquals(200, read("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)), team, id).statusCode(),
+                "a granted team's members read it");
+        assertEquals(Map.of(otherTeam, "read"),
+                read(member("alice"), team, id).jsonPath().getMap("session.sharingConfig.permissions"));
+    }
+
     @Test
     void nonMembersAndAnonymousCallersAre403ForTeamSessions() {
         String id = createAs("alice");
