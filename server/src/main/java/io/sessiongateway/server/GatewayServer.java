@@ -4,6 +4,7 @@ import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
+import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
@@ -56,7 +57,9 @@ public final class GatewayServer implements AutoCloseable {
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
-                    new AgentcloudDialect(sessions), new AdminDialect(agents, keys, sessions))) {
+                    new AgentcloudDialect(sessions),
+                    new RecoupDialect(sessions, config.recoupAgent(), name -> store.ensureTenant(name).id()),
+                    new AdminDialect(agents, keys, sessions))) {
                 GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));

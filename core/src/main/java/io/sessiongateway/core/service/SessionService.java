@@ -109,12 +109,14 @@ public final class SessionService {
         if (!policy.mayUseAgent(principal, agent)) {
             throw GatewayException.forbidden("agent_forbidden", "not authorized to create sessions for this app");
         }
-        return insert(principal, agent, request);
+        // Agentcloud names a new session after its app.
+        return insert(principal, agent, request.title() == null ? request.withTitle(agent.name()) : request);
     }
 
     /**
      * Recoup create: a session of the principal's account, bound to the tenant's agent named {@code agentName}
-     * (created on first use, since Recoup's sessions name no agent).
+     * (created on first use, since Recoup's sessions name no agent). A missing title becomes a city name the
+     * account has not used yet, as the vendor does.
      */
     public Session createForAccount(Principal principal, String agentName, NewSession request) {
         if (principal.account() == null) {
@@ -122,6 +124,9 @@ public final class SessionService {
         }
         requireCreator(principal);
         Tenant tenant = store.ensureTenant(principal.tenant());
+        if (request.title() == null) {
+            request = request.withTitle(SessionTitles.pick(t -> store.titleInUse(tenant.id(), principal.account(), t)));
+        }
         Agent agent = store.findAgentByName(tenant.id(), agentName).orElseGet(() -> {
             try {
                 return store.createAgent(tenant, new io.sessiongateway.core.model.NewAgent(agentName,

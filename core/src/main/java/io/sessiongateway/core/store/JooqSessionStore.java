@@ -316,6 +316,13 @@ public final class JooqSessionStore implements SessionStore {
                         .set(SESSION.BRANCH, repo.branch())
                         .set(SESSION.CLONE_URL, repo.cloneUrl())
                         .set(SESSION.IS_NEW_BRANCH, repo.newBranch())
+                        .set(SESSION.LIFECYCLE_STATE, request.lifecycleState())
+                        .set(SESSION.SANDBOX_STATE, request.sandboxState() == null ? null : jsonb(request.sandboxState()))
+                        .set(SESSION.GLOBAL_SKILL_REFS,
+                                request.globalSkillRefs() == null ? null : jsonb(request.globalSkillRefs()))
+                        .set(SESSION.LINES_ADDED, request.linesAdded())
+                        .set(SESSION.LINES_REMOVED, request.linesRemoved())
+                        .set(SESSION.EXTRA, request.extra() == null ? null : jsonb(request.extra()))
                         .execute();
             } catch (IntegrityConstraintViolationException e) {
                 throw new GatewayException(ErrorKind.CONFLICT, "session_exists",
@@ -398,6 +405,12 @@ public final class JooqSessionStore implements SessionStore {
                 .where(identity.and(SUBJECT.SUBJECT_SLUG.isDistinctFrom(subject.slug())))
                 .execute();
         return tx.select(SUBJECT.ID).from(SUBJECT).where(identity).fetchSingle(SUBJECT.ID);
+    }
+
+    @Override
+    public boolean titleInUse(UUID tenantId, UUID accountId, String title) {
+        return guard(() -> dsl.fetchExists(SESSION, SESSION.TENANT_ID.eq(tenantId)
+                .and(SESSION.ACCOUNT_ID.eq(accountId)).and(SESSION.TITLE.eq(title))));
     }
 
     @Override

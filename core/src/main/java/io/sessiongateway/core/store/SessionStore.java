@@ -95,6 +95,9 @@ public interface SessionStore {
      */
     Optional<Session> updateSession(UUID id, io.sessiongateway.core.model.SessionChange change, Instant now);
 
+    /** Whether one of the account's sessions in the tenant already has this title (Recoup's default titles). */
+    boolean titleInUse(UUID tenantId, UUID accountId, String title);
+
     /** By TrueFoundry/Recoup id. */
     Optional<Session> findByPublicId(String publicId);
 

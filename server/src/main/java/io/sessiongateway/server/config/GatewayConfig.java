@@ -33,7 +33,8 @@ public record GatewayConfig(
         Duration clockSkew,
         Set<String> sessionCreatorTypes,
         long maxBodyBytes,
-        Map<String, DialectSettings> dialects) {
+        Map<String, DialectSettings> dialects,
+        String recoupAgent) {
 
     /** Whether and where a dialect is mounted. */
     public record DialectSettings(boolean enabled, String prefix) {
@@ -53,7 +54,8 @@ public record GatewayConfig(
             Map.entry("GATEWAY_JWT_ISSUER", "gateway.auth.issuer"),
             Map.entry("GATEWAY_JWT_CLOCK_SKEW", "gateway.auth.clock-skew"),
             Map.entry("GATEWAY_SESSION_CREATOR_TYPES", "gateway.auth.session-creator-types"),
-            Map.entry("GATEWAY_MAX_BODY_BYTES", "gateway.http.max-body-bytes"));
+            Map.entry("GATEWAY_MAX_BODY_BYTES", "gateway.http.max-body-bytes"),
+            Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent"));
 
     /**
      * Loads the configuration.
@@ -143,7 +145,8 @@ public record GatewayConfig(
                 g.getDuration("auth.clock-skew"),
                 Set.copyOf(creators.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()),
                 maxBody,
-                Map.copyOf(dialects));
+                Map.copyOf(dialects),
+                g.getString("recoup.agent"));
     }
 
     private static String blankToNull(String s) {
@@ -153,7 +156,7 @@ public record GatewayConfig(
     /** A copy listening on another port (tests use 0). */
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(newPort, bind, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectTimeout,
-                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects);
+                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent);
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class HttpApplication {
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
+        rc.register(new EmptyBodyFilter());
         rc.register(auth);
         rc.register(new ErrorMapper(new DialectRouter(mounted.stream()
                 .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList())));

@@ -1,0 +1,126 @@
+package io.sessiongateway.adapters.recoup;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessiongateway.adapters.spi.Statuses;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.core.model.NewSession;
+import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.generated.recoup.model.Chat;
+import io.sessiongateway.generated.recoup.model.CreateSessionRequest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Pure translations between Recoup's shapes and the canonical model. */
+final class RecoupMapper {
+    static final String CHAT_MODEL = "anthropic/claude-haiku-4.5";
+    static final String CHAT_TITLE = "New chat";
+    static final int TITLE_MAX = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() { };
+
+    private RecoupMapper() {
+    }
+
+    /**
+     * The canonical session as Recoup's {@code Session}: every property the document lists is written, null or
+     * not. A session that never had a title shows its agent's name (Recoup's title is not nullable).
+     */
+    static io.sessiongateway.generated.recoup.model.Session toSession(Session s) {
+        return new io.sessiongateway.generated.recoup.model.Session()
+                .id(s.publicId())
+                .userId(s.accountId())
+                .artistId(s.artistId())
+                .title(s.title() != null ? s.title() : s.agent().name())
+                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(Statuses.recoup(s)))
+                .repoOwner(s.repository().owner())
+                .repoName(s.repository().name())
+                .branch(s.repository().branch())
+                .cloneUrl(s.repository().cloneUrl())
+                .isNewBranch(s.repository().newBranch())
+                .globalSkillRefs(s.globalSkillRefs() == null ? List.of()
+                        : JSON.convertValue(s.globalSkillRefs(), LIST_OF_MAPS))
+                .sandboxState(s.sandbox().state() == null ? null : JSON.convertValue(s.sandbox().state(), MAP))
+                .lifecycleState(s.lifecycle().state() == null ? null
+                        : io.sessiongateway.generated.recoup.model.Session.LifecycleStateEnum.fromValue(
+                                s.lifecycle().state()))
+                .lifecycleVersion((int) Math.min(Integer.MAX_VALUE, s.lifecycle().version()))
+                .lastActivityAt(odt(s.times().lastActivityAt()))
+                .sandboxExpiresAt(odt(s.sandbox().expiresAt()))
+                .hibernateAfter(odt(s.sandbox().hibernateAfter()))
+                .lifecycleRunId(s.lifecycle().runId())
+                .lifecycleError(s.lifecycle().error())
+                .linesAdded(s.diff().linesAdded())
+                .linesRemoved(s.diff().linesRemoved())
+                .snapshotUrl(s.sandbox().snapshotUrl())
+                .snapshotCreatedAt(odt(s.sandbox().snapshotCreatedAt()))
+                .snapshotSizeBytes(s.sandbox().snapshotSizeBytes() == null ? null
+                        : (int) Math.min(Integer.MAX_VALUE, s.sandbox().snapshotSizeBytes()))
+                .cachedDiff(s.diff().cachedDiff() == null ? null : JSON.convertValue(s.diff().cachedDiff(), MAP))
+                .cachedDiffUpdatedAt(odt(s.diff().cachedDiffUpdatedAt()))
+                .createdAt(odt(s.times().createdAt()))
+                .updatedAt(odt(s.times().updatedAt()));
+    }
+
+    /** The initial chat created with a Recoup session, as stored in the session's vendor extras. */
+    static Chat chat(Session s) {
+        JsonNode chat = s.extra() == null ? null : s.extra().path("recoup").path("chat");
+        String id = chat == null || chat.isMissingNode() ? UUID.nameUUIDFromBytes(s.id().toString().getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)).toString() : chat.path("id").asText();
+        return new Chat()
+                .id(id)
+                .sessionId(s.publicId())
+                .title(CHAT_TITLE)
+                .modelId(CHAT_MODEL)
+                .activeStreamId(null)
+                .lastAssistantMessageAt(null)
+                .createdAt(odt(s.times().createdAt()))
+                .updatedAt(odt(s.times().createdAt()));
+    }
+
+    /**
+     * A create request (every field optional, none nullable) as the canonical new session: the workspace repository
+     * is the server's {@code recoupable/<organization or account>}, the session starts provisioning.
+     */
+    static NewSession newSession(CreateSessionRequest body, JsonNode tree, Principal principal, UUID tenantId) {
+        if (tree != null) {
+            for (String field : List.of("title", "organizationId", "artistId")) {
+                if (tree.has(field) && tree.get(field).isNull()) {
+                    throw GatewayException.invalidBody(field + " must not be null", field);
+                }
+            }
+        }
+        String title = body == null || body.getTitle() == null ? null : body.getTitle().strip();
+        if (title != null && title.isEmpty()) {
+            title = null;
+        }
+        if (title != null && title.codePointCount(0, title.length()) > TITLE_MAX) {
+            throw GatewayException.invalidBody("title must be at most " + TITLE_MAX + " characters", "title");
+        }
+        UUID organization = body == null ? null : body.getOrganizationId();
+        if (organization != null && !organization.equals(tenantId)) {
+            throw GatewayException.forbidden("organization_forbidden", "Access denied to specified organization_id");
+        }
+        UUID workspace = organization != null ? organization : principal.account();
+        ObjectNode extra = JSON.createObjectNode();
+        extra.putObject("recoup").putObject("chat").put("id", UUID.randomUUID().toString());
+        return new NewSession(null, title, null, body == null ? null : body.getArtistId(), null, null,
+                new Session.Repository(null, null, null, "https://github.com/recoupable/" + workspace, false), null,
+                "provisioning", JSON.createObjectNode().put("type", "vercel"), JSON.createArrayNode(), 0, 0, extra);
+    }
+
+    private static OffsetDateTime odt(Instant i) {
+        return i == null ? null : i.atOffset(ZoneOffset.UTC);
+    }
+
+
+}
