@@ -1,0 +1,268 @@
+package io.sessiongateway.server.it;
+
+import static io.sessiongateway.server.testing.GatewayHarness.fullToken;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The whole matrix: a session created through each dialect that can create, read through all four, every response
+ * validated against its document and the translated fields checked against the README's tables.
+ */
+class CrossDialectIT {
+    @RegisterExtension
+    static final GatewayHarness GATEWAY = new GatewayHarness();
+
+    static String tenant;
+    static UUID tenantId;
+    static UUID account;
+    static String team;
+    static String agentName = "matrix-agent";
+    static String agentEverruns;
+    static String agentObjectId;
+    static String token;
+
+    @BeforeAll
+    static void provision() {
+        tenant = GatewayHarness.uniqueTenant();
+        account = UUID.randomUUID();
+        Map<String, Object> agent = GATEWAY.createAgent(tenant, agentName, List.of(), false);
+        team = (String) agent.get("team");
+        agentEverruns = (String) EverrunsIT.ids(agent).get("everruns");
+        agentObjectId = (String) EverrunsIT.ids(agent).get("agentcloud");
+        token = "Bearer " + fullToken(tenant, "alice", account, List.of(team));
+    }
+
+    /** What a creation through one dialect left, in canonical terms. */
+    record Created(String via, String publicId, String objectId, String agent, String agentObjectId, String title) {
+    }
+
+    static Created create(String via) {
+        Response r;
+        String publicId;
+        String title;
+        switch (via) {
+            case "truefoundry" -> {
+                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
+                        .body(Map.of("agent_name", agentName)).post("/{t}/v1/agents/sessions", tenant);
+                assertEquals(201, r.statusCode(), r.asString());
+                publicId = r.jsonPath().getString("data.id");
+                title = null;
+            }
+            case "everruns" -> {
+                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
+                        .body(Map.of("agent_id", agentEverruns, "title", "from everruns")).post("/v1/sessions");
+                assertEquals(201, r.statusCode(), r.asString());
+                publicId = r.jsonPath().getString("id");
+                title = "from everruns";
+            }
+            case "agentcloud" -> {
+                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
+                        .body(Map.of("id", agentObjectId)).post("/{slug}/forms/session/add", team);
+                assertEquals(200, r.statusCode(), r.asString());
+                String redirect = r.jsonPath().getString("redirect");
+                String oid = redirect.substring(redirect.lastIndexOf('/') + 1);
+                publicId = show(oid).getString("ids.truefoundry");
+                title = agentName;
+            }
+            case "recoup" -> {
+                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
+                        .body(Map.of("title", "from recoup")).post("/api/sessions");
+                assertEquals(200, r.statusCode(), r.asString());
+                publicId = r.jsonPath().getString("session.id");
+                title = "from recoup";
+            }
+            default -> throw new IllegalArgumentException(via);
+        }
+        JsonPath view = show(publicId);
+        return new Created(via, publicId, view.getString("ids.agentcloud"), view.getString("agent.name"),
+                view.getString("agent.ids.agentcloud"), title);
+    }
+
+    static JsonPath show(String id) {
+        Response r = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
+                .get("/admin/v1/sessions/{id}", id);
+        assertEquals(200, r.statusCode(), r.asString());
+        return r.jsonPath();
+    }
+
+    static Stream<Arguments> matrix() {
+        return Stream.of("truefoundry", "everruns", "agentcloud", "recoup")
+                .flatMap(via -> Stream.of("truefoundry", "everruns", "agentcloud", "recoup")
+                        .map(read -> Arguments.of(via, read)));
+    }
+
+    @ParameterizedTest(name = "created via {0}, read via {1}")
+    @MethodSource("matrix")
+    void createdThroughOneReadThroughAnother(String via, String readVia) {
+        Created c = create(via);
+        assertTrue(c.publicId().matches("^session_[0-9a-f]{32}$"), "one id string for TrueFoundry, Everruns, Recoup");
+        Instant created = Instant.parse(show(c.publicId()).getString("created_at"));
+        String expectedName = c.title() != null ? c.title() : c.agent();
+        switch (readVia) {
+            case "truefoundry" -> {
+                Response r = GATEWAY.given().header("Authorization", token)
+                        .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId());
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(c.publicId(), r.jsonPath().getString("data.id"));
+                assertEquals(c.agent(), r.jsonPath().getString("data.agent_name"));
+                assertEquals(c.title(), r.jsonPath().getString("data.title"));
+                assertEquals(Map.of("subject_id", "alice", "subject_type", "user"),
+                        withoutNull(r.jsonPath().getMap("data.created_by_subject")));
+                assertEquals(created, Instant.parse(r.jsonPath().getString("data.created_at")));
+            }
+            case "everruns" -> {
+                Response r = GATEWAY.given().header("Authorization", token).get("/v1/sessions/{id}", c.publicId());
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(c.publicId(), r.jsonPath().getString("id"));
+                assertEquals("started", r.jsonPath().getString("status"));
+                assertEquals(c.title(), r.jsonPath().getString("title"));
+                assertTrue(r.jsonPath().getString("agent_id").matches("^agent_[0-9a-f]{32}$"));
+                assertEquals(Ids.prefixed("org", tenantUuid(r)), r.jsonPath().getString("organization_id"));
+                assertEquals(created, Instant.parse(r.jsonPath().getString("created_at")));
+            }
+            case "agentcloud" -> {
+                Response r = GATEWAY.given().header("Authorization", token)
+                        .get("/{slug}/session/{id}.json", team, c.objectId());
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(c.objectId(), r.jsonPath().getString("session._id"));
+                assertEquals(team, r.jsonPath().getString("session.teamId"));
+                assertEquals(c.agentObjectId(), r.jsonPath().getString("session.appId"));
+                assertEquals(expectedName, r.jsonPath().getString("session.name"));
+                assertEquals("started", r.jsonPath().getString("session.status"));
+                assertEquals(0, r.jsonPath().getInt("session.tokensUsed"));
+                assertEquals(created, Instant.parse(r.jsonPath().getString("session.startDate.$date")));
+            }
+            case "recoup" -> {
+                Response r = GATEWAY.given().header("Authorization", token).get("/api/sessions/{id}", c.publicId());
+                assertEquals(200, r.statusCode(), r.asString());
+                assertEquals(c.publicId(), r.jsonPath().getString("session.id"));
+                assertEquals(account.toString(), r.jsonPath().getString("session.userId"));
+                assertEquals(expectedName, r.jsonPath().getString("session.title"));
+                assertEquals("running", r.jsonPath().getString("session.status"));
+                assertEquals(created, Instant.parse(r.jsonPath().getString("session.createdAt")));
+            }
+            default -> throw new IllegalArgumentException(readVia);
+        }
+    }
+
+    private static UUID tenantUuid(Response everrunsSession) {
+        if (tenantId == null) {
+            tenantId = Ids.parsePrefixed("org", everrunsSession.jsonPath().getString("organization_id")).orElseThrow();
+        }
+        return tenantId;
+    }
+
+    private static Map<String, Object> withoutNull(Map<String, Object> m) {
+        Map<String, Object> copy = new java.util.HashMap<>(m);
+        copy.values().removeIf(v -> v == null);
+        return copy;
+    }
+
+    static Stream<Arguments> statusTable() {
+        return Stream.of(
+                Arguments.of("created", false, "started", "started", "running"),
+                Arguments.of("running", false, "active", "running", "running"),
+                Arguments.of("waiting", false, "idle", "waiting", "running"),
+                Arguments.of("running", true, "active", "warning", "running"),
+                Arguments.of("completed", false, "idle", "terminated", "completed"),
+                Arguments.of("failed", false, "idle", "error", "failed"),
+                Arguments.of("cancelled", false, "idle", "terminated", "completed"),
+                Arguments.of("archived", false, "idle", "terminated", "archived"));
+    }
+
+    @ParameterizedTest(name = "{0} (warning {1}) -> {2} / {3} / {4}")
+    @MethodSource("statusTable")
+    void stateUsageAndPreviewsTranslateIntoEveryDialect(String status, boolean warning, String everruns,
+            String agentcloud, String recoup) {
+        Created c = create("truefoundry");
+        Response patched = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
+                .contentType("application/json")
+                .body(Map.of("status", status, "warning", warning, "preview", "first words",
+                        "output_preview", "last words", "usage", Map.of("input_tokens", 1200, "output_tokens", 34,
+                                "cache_read_tokens", 5)))
+                .patch("/admin/v1/sessions/{id}", c.publicId());
+        assertEquals(200, patched.statusCode(), patched.asString());
+        Instant updated = Instant.parse(patched.jsonPath().getString("updated_at"));
+
+        Response ev = GATEWAY.given().header("Authorization", token).get("/v1/sessions/{id}", c.publicId());
+        assertEquals(everruns, ev.jsonPath().getString("status"));
+        assertEquals(Map.of("input_tokens", 1200, "output_tokens", 34, "cache_read_tokens", 5),
+                ev.jsonPath().getMap("usage"));
+        assertEquals("first words", ev.jsonPath().getString("preview"));
+        assertEquals("last words", ev.jsonPath().getString("output_preview"));
+        assertEquals(updated, Instant.parse(ev.jsonPath().getString("updated_at")));
+        // One step from created: only "running" starts the session; finishing sets finished_at.
+        assertEquals(status.equals("running"), ev.jsonPath().getString("started_at") != null, "started_at");
+        boolean finished = List.of("completed", "failed", "cancelled").contains(status);
+        assertEquals(finished, ev.jsonPath().getString("finished_at") != null, "finished_at");
+
+        Response ac = GATEWAY.given().header("Authorization", token)
+                .get("/{slug}/session/{id}.json", team, c.objectId());
+        assertEquals(agentcloud, ac.jsonPath().getString("session.status"));
+        assertEquals(1234, ac.jsonPath().getInt("session.tokensUsed"));
+        assertEquals("first words", ac.jsonPath().getString("session.previewLabel"));
+        assertEquals(updated, Instant.parse(ac.jsonPath().getString("session.lastUpdatedDate.$date")));
+
+        Response rc = GATEWAY.given().header("Authorization", token).get("/api/sessions/{id}", c.publicId());
+        assertEquals(recoup, rc.jsonPath().getString("session.status"));
+        assertEquals(1, rc.jsonPath().getInt("session.lifecycleVersion"));
+        assertEquals(updated, Instant.parse(rc.jsonPath().getString("session.updatedAt")));
+
+        Response tf = GATEWAY.given().header("Authorization", token)
+                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId());
+        assertEquals(updated, Instant.parse(tf.jsonPath().getString("data.updated_at")));
+    }
+
+    @Test
+    void titleSetInOneDialectIsTheNameInAnother() {
+        Created c = create("truefoundry");
+        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
+                .contentType("application/json").body(Map.of("title", "Renamed"))
+                .patch("/admin/v1/sessions/{id}", c.publicId()).then().statusCode(200);
+        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
+                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).jsonPath().getString("data.title"));
+        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
+                .get("/v1/sessions/{id}", c.publicId()).jsonPath().getString("title"));
+        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
+                .get("/{slug}/session/{id}.json", team, c.objectId()).jsonPath().getString("session.name"));
+        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
+                .get("/api/sessions/{id}", c.publicId()).jsonPath().getString("session.title"));
+    }
+
+    @Test
+    void noOtherTenantTeamOrAccountReadsTheSessionInAnyDialect() {
+        Created c = create("recoup");
+        String otherTenant = "Bearer " + fullToken("intruder-" + tenant, "alice", account, List.of(team));
+        String otherAccount = "Bearer " + fullToken(tenant, "mallory", UUID.randomUUID(), List.of());
+        assertEquals(401, GATEWAY.given().header("Authorization", otherTenant)
+                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).statusCode());
+        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
+                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).statusCode());
+        assertEquals(404, GATEWAY.given().header("Authorization", otherTenant)
+                .get("/v1/sessions/{id}", c.publicId()).statusCode());
+        assertEquals(403, GATEWAY.given().header("Authorization", otherTenant)
+                .get("/{slug}/session/{id}.json", team, c.objectId()).statusCode());
+        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
+                .get("/{slug}/session/{id}.json", team, c.objectId()).statusCode());
+        assertEquals(404, GATEWAY.given().header("Authorization", otherTenant)
+                .get("/api/sessions/{id}", c.publicId()).statusCode());
+        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
+                .get("/api/sessions/{id}", c.publicId()).statusCode());
+    }
+}
