@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Pure translations between Agentcloud's shapes and the canonical model. */
-final class AgentcloudMapper {
+public final class AgentcloudMapper {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
@@ -29,7 +29,7 @@ final class AgentcloudMapper {
      * ({@code {"$date": "…"}}), since the document declares them {@code type: object}; optional fields that are
      * absent ({@code previewLabel}) are omitted.
      */
-    static io.sessiongateway.generated.agentcloud.model.Session toSession(Session s) {
+    public static io.sessiongateway.generated.agentcloud.model.Session toSession(Session s) {
         return new io.sessiongateway.generated.agentcloud.model.Session()
                 .id(s.objectId())
                 .orgId(s.scope().tenantObjectId())

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Pure translations between Everruns' shapes and the canonical model. */
-final class EverrunsMapper {
+public final class EverrunsMapper {
     static final int TITLE_MAX = 1024;
     static final int TAGS_MAX = 100;
     static final int TAG_MAX = 255;
@@ -37,7 +37,7 @@ final class EverrunsMapper {
     }
 
     /** The canonical session as Everruns' {@code Session}; absent optional fields stay null and are omitted. */
-    static io.sessiongateway.generated.everruns.model.Session toSession(Session s) {
+    public static io.sessiongateway.generated.everruns.model.Session toSession(Session s) {
         var out = new io.sessiongateway.generated.everruns.model.Session()
                 .id(Ids.prefixed("session", s.id()))
                 .agentId(Ids.prefixed("agent", s.agent().id()))

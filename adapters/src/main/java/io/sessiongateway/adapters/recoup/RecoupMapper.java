@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Pure translations between Recoup's shapes and the canonical model. */
-final class RecoupMapper {
+public final class RecoupMapper {
     static final String CHAT_MODEL = "anthropic/claude-haiku-4.5";
     static final String CHAT_TITLE = "New chat";
     static final int TITLE_MAX = 1024;
@@ -35,7 +35,7 @@ final class RecoupMapper {
      * The canonical session as Recoup's {@code Session}: every property the document lists is written, null or
      * not. A session that never had a title shows its agent's name (Recoup's title is not nullable).
      */
-    static io.sessiongateway.generated.recoup.model.Session toSession(Session s) {
+    public static io.sessiongateway.generated.recoup.model.Session toSession(Session s) {
         return new io.sessiongateway.generated.recoup.model.Session()
                 .id(s.publicId())
                 .userId(s.accountId())

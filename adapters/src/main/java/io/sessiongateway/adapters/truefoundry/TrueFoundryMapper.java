@@ -10,7 +10,7 @@ import io.sessiongateway.generated.truefoundry.model.Subject;
 import java.util.regex.Pattern;
 
 /** Pure translations between TrueFoundry's shapes and the canonical model. */
-final class TrueFoundryMapper {
+public final class TrueFoundryMapper {
     static final int AGENT_NAME_MAX = 255;
     static final int SESSION_ID_MAX = 64;
     /** A client-chosen id: 1..64 characters that are safe in a URL path segment. */
@@ -20,7 +20,7 @@ final class TrueFoundryMapper {
     }
 
     /** The canonical session as TrueFoundry's {@code Session}: exactly the properties the document declares. */
-    static io.sessiongateway.generated.truefoundry.model.Session toSession(Session s) {
+    public static io.sessiongateway.generated.truefoundry.model.Session toSession(Session s) {
         return new io.sessiongateway.generated.truefoundry.model.Session()
                 .id(s.publicId())
                 .agentName(s.agent().name())
