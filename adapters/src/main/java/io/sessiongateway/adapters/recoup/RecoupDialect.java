@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -44,17 +45,8 @@ public final class RecoupDialect implements Dialect {
     @Override
     public int status(ErrorKind kind) {
         return switch (kind) {
-            case INVALID_ARGUMENT, INVALID_BODY -> 400;
-            case UNAUTHENTICATED -> 401;
-            case FORBIDDEN, UNSUPPORTED_SUBJECT_TYPE -> 403;
-            case NOT_FOUND, NO_ROUTE -> 404;
-            case METHOD_NOT_ALLOWED -> 405;
-            case NOT_ACCEPTABLE -> 406;
-            case CONFLICT -> 409;
-            case PAYLOAD_TOO_LARGE -> 413;
-            case UNSUPPORTED_MEDIA_TYPE -> 415;
-            case UNAVAILABLE -> 503;
-            case INTERNAL -> 500;
+            case UNSUPPORTED_SUBJECT_TYPE -> 403;
+            default -> HttpStatuses.common(kind);
         };
     }
 

@@ -20,36 +20,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every exception the server can meet, to its kind and to each dialect's status. */
 class ErrorMapperTest {
+    /** throwable, kind, then the status of: truefoundry, everruns, agentcloud, recoup, admin. */
     static Stream<Arguments> table() {
         return Stream.of(
-                Arguments.of(new NotFoundException(), ErrorKind.NO_ROUTE, 404, 404),
-                Arguments.of(new NotAllowedException("GET"), ErrorKind.METHOD_NOT_ALLOWED, 405, 405),
-                Arguments.of(new NotSupportedException(), ErrorKind.UNSUPPORTED_MEDIA_TYPE, 415, 415),
-                Arguments.of(new NotAcceptableException(), ErrorKind.NOT_ACCEPTABLE, 406, 406),
-                Arguments.of(new BadRequestException(), ErrorKind.INVALID_BODY, 422, 422),
-                Arguments.of(GatewayException.unauthenticated("x"), ErrorKind.UNAUTHENTICATED, 401, 401),
-                Arguments.of(GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, 403, 403),
-                Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, 404, 404),
-                Arguments.of(GatewayException.invalidBody("x", null), ErrorKind.INVALID_BODY, 422, 422),
-                Arguments.of(GatewayException.invalidArgument("x", null), ErrorKind.INVALID_ARGUMENT, 400, 422),
+                Arguments.of(new NotFoundException(), ErrorKind.NO_ROUTE, List.of(404, 404, 404, 404, 404)),
+                Arguments.of(new NotAllowedException("GET"), ErrorKind.METHOD_NOT_ALLOWED, List.of(405, 405, 405, 405, 405)),
+                Arguments.of(new NotSupportedException(), ErrorKind.UNSUPPORTED_MEDIA_TYPE, List.of(415, 415, 415, 415, 415)),
+                Arguments.of(new NotAcceptableException(), ErrorKind.NOT_ACCEPTABLE, List.of(406, 406, 406, 406, 406)),
+                Arguments.of(new BadRequestException(), ErrorKind.INVALID_BODY, List.of(422, 400, 400, 400, 422)),
+                Arguments.of(GatewayException.unauthenticated("x"), ErrorKind.UNAUTHENTICATED, List.of(401, 401, 403, 401, 401)),
+                Arguments.of(GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, List.of(403, 404, 403, 403, 403)),
+                Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, List.of(404, 404, 400, 404, 404)),
+                Arguments.of(GatewayException.invalidBody("x", null), ErrorKind.INVALID_BODY, List.of(422, 400, 400, 400, 422)),
+                Arguments.of(GatewayException.invalidArgument("x", null), ErrorKind.INVALID_ARGUMENT, List.of(400, 400, 400, 400, 422)),
                 Arguments.of(new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "c", "x"),
-                        ErrorKind.UNSUPPORTED_SUBJECT_TYPE, 400, 400),
-                Arguments.of(new GatewayException(ErrorKind.CONFLICT, "c", "x"), ErrorKind.CONFLICT, 409, 409),
+                        ErrorKind.UNSUPPORTED_SUBJECT_TYPE, List.of(400, 400, 403, 403, 400)),
+                Arguments.of(new GatewayException(ErrorKind.CONFLICT, "c", "x"), ErrorKind.CONFLICT, List.of(409, 409, 400, 409, 409)),
                 Arguments.of(new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "c", "x"),
-                        ErrorKind.PAYLOAD_TOO_LARGE, 413, 413),
-                Arguments.of(new GatewayException(ErrorKind.UNAVAILABLE, "c", "x"), ErrorKind.UNAVAILABLE, 503, 503),
-                Arguments.of(new IllegalStateException("boom"), ErrorKind.INTERNAL, 500, 500),
-                Arguments.of(new NullPointerException(), ErrorKind.INTERNAL, 500, 500));
+                        ErrorKind.PAYLOAD_TOO_LARGE, List.of(413, 413, 413, 413, 413)),
+                Arguments.of(new GatewayException(ErrorKind.UNAVAILABLE, "c", "x"), ErrorKind.UNAVAILABLE, List.of(503, 503, 503, 503, 503)),
+                Arguments.of(new IllegalStateException("boom"), ErrorKind.INTERNAL, List.of(500, 500, 500, 500, 500)),
+                Arguments.of(new NullPointerException(), ErrorKind.INTERNAL, List.of(500, 500, 500, 500, 500)));
     }
+
+    static final List<io.sessiongateway.adapters.spi.Dialect> DIALECTS = List.of(new TrueFoundryDialect(null),
+            new EverrunsDialect(null), new io.sessiongateway.adapters.agentcloud.AgentcloudDialect(null),
+            new io.sessiongateway.adapters.recoup.RecoupDialect(null, "recoup", n -> null),
+            new AdminDialect(null, null, null));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
-    void mapsToKindAndStatus(Throwable error, ErrorKind kind, int trueFoundry, int admin) {
+    void mapsToKindAndEachDialectsStatus(Throwable error, ErrorKind kind, List<Integer> statuses) {
         GatewayException e = ErrorMapper.translate(error);
         assertEquals(kind, e.kind());
-        assertEquals(trueFoundry, new TrueFoundryDialect(null).status(kind));
-        assertEquals(admin, new AdminDialect(null, null, null).status(kind));
-        assertEquals(trueFoundry, new TrueFoundryDialect(null).render(e, null).getStatus());
+        for (int i = 0; i < DIALECTS.size(); i++) {
+            assertEquals(statuses.get(i), DIALECTS.get(i).status(kind), DIALECTS.get(i).name());
+            assertEquals(statuses.get(i), DIALECTS.get(i).render(e, null).getStatus(), DIALECTS.get(i).name());
+        }
     }
 
     @ParameterizedTest(name = "[{0}] {1} -> {2}")
