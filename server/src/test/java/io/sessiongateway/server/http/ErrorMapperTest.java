@@ -14,6 +14,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import java.util.List;
 import java.util.stream.Stream;
+import org.glassfish.jersey.server.ParamException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,10 @@ class ErrorMapperTest {
                 Arguments.of(new NotSupportedException(), ErrorKind.UNSUPPORTED_MEDIA_TYPE, 415, 415),
                 Arguments.of(new NotAcceptableException(), ErrorKind.NOT_ACCEPTABLE, 406, 406),
                 Arguments.of(new BadRequestException(), ErrorKind.INVALID_BODY, 422, 422),
+                Arguments.of(new ParamException.PathParamException(new IllegalArgumentException(), "keyId", null),
+                        ErrorKind.INVALID_ARGUMENT, 400, 422),
+                Arguments.of(new ParamException.QueryParamException(new NumberFormatException(), "limit", null),
+                        ErrorKind.INVALID_ARGUMENT, 400, 422),
                 Arguments.of(GatewayException.unauthenticated("x"), ErrorKind.UNAUTHENTICATED, 401, 401),
                 Arguments.of(GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, 403, 403),
                 Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, 404, 404),
