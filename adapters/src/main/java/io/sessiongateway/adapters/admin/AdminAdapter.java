@@ -81,7 +81,17 @@ public final class AdminAdapter implements AdminApi {
         List<String> managers = subjects(body.getManagers(), "managers");
         String team = body.getTeam() == null ? null : text(body.getTeam(), "team", 255);
         boolean restricted = Boolean.TRUE.equals(body.getRestricted());
-        Agent agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
+        Agent agent;
+        try {
+            agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
+        } catch (GatewayException e) {
+            if (e.kind() == io.sessiongateway.core.error.ErrorKind.NOT_FOUND && "team".equals(e.param())) {
+                // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
+                throw new GatewayException(io.sessiongateway.core.error.ErrorKind.INVALID_BODY, "team_not_found",
+                        e.getMessage(), "team");
+            }
+            throw e;
+        }
         return Response.status(Response.Status.CREATED).entity(toAgent(agent)).build();
     }
 
