@@ -25,6 +25,7 @@ import io.sessiongateway.generated.admin.model.CreateApiKeyRequest;
 import io.sessiongateway.generated.admin.model.CreateTeamRequest;
 import io.sessiongateway.generated.admin.model.CreatedApiKey;
 import io.sessiongateway.generated.admin.model.SessionIds;
+import io.sessiongateway.generated.admin.model.SessionList;
 import io.sessiongateway.generated.admin.model.SessionView;
 import io.sessiongateway.generated.admin.model.SessionViewAgent;
 import io.sessiongateway.generated.admin.model.SessionViewOwner;
@@ -34,6 +35,7 @@ import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -51,6 +53,7 @@ public final class AdminAdapter implements AdminApi {
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
     private static final int MAX_LIST = 100;
+    private static final int MAX_SESSIONS = 1000;
 
     private final AgentService agents;
     private final ApiKeyService keys;
@@ -59,6 +62,8 @@ public final class AdminAdapter implements AdminApi {
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
+    @Context
+    private UriInfo uri;
 
     public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions) {
         this.agents = agents;
@@ -76,7 +81,17 @@ public final class AdminAdapter implements AdminApi {
         List<String> managers = subjects(body.getManagers(), "managers");
         String team = body.getTeam() == null ? null : text(body.getTeam(), "team", 255);
         boolean restricted = Boolean.TRUE.equals(body.getRestricted());
-        Agent agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
+        Agent agent;
+        try {
+            agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
+        } catch (GatewayException e) {
+            if (e.kind() == io.sessiongateway.core.error.ErrorKind.NOT_FOUND && "team".equals(e.param())) {
+                // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
+                throw new GatewayException(io.sessiongateway.core.error.ErrorKind.INVALID_BODY, "team_not_found",
+                        e.getMessage(), "team");
+            }
+            throw e;
+        }
         return Response.status(Response.Status.CREATED).entity(toAgent(agent)).build();
     }
 
@@ -142,6 +157,22 @@ public final class AdminAdapter implements AdminApi {
         requireAdmin(tenant);
         keys.revoke(tenant, keyId);
         return Response.noContent().build();
+    }
+
+    @Override
+    public Response listSessions(String tenant, Integer limit) {
+        requireAdmin(tenant);
+        List<String> limits = uri.getQueryParameters().get("limit");
+        if (limits != null && (limits.size() > 1 || !limits.get(0).matches("[0-9]{1,9}"))) {
+            // Jersey would take the first of several, and the default for an empty one.
+            throw GatewayException.invalidArgument("limit is one whole number between 1 and " + MAX_SESSIONS, "limit");
+        }
+        int max = limit == null ? MAX_SESSIONS : limit;
+        if (max < 1 || max > MAX_SESSIONS) {
+            throw GatewayException.invalidArgument("limit must be between 1 and " + MAX_SESSIONS, "limit");
+        }
+        return Response.ok(new SessionList().data(sessions.listInTenant(tenant, max).stream()
+                .map(AdminAdapter::toSessionView).toList())).build();
     }
 
     @Override

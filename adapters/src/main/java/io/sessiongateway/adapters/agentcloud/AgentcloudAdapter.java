@@ -53,6 +53,11 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
             throw GatewayException.invalidBody("Id is required", "id");
         }
         String app = AgentcloudMapper.objectId(body.getId(), "id");
+        if (body.getResourceSlug() != null) {
+            // Ignored as the vendor does (the path names the team), but the document constrains it: a client that
+            // sends one sends the team's ObjectId.
+            AgentcloudMapper.objectId(body.getResourceSlug(), "resourceSlug");
+        }
         Principal principal = Caller.of(request.get()).require();
         Session session = sessions.createInTeam(principal, team, app, NewSession.defaults());
         return Response.ok(new AddSessionResponse().redirect("/" + team + "/session/" + session.objectId())).build();

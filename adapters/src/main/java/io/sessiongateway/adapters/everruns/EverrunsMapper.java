@@ -132,6 +132,11 @@ public final class EverrunsMapper {
                     throw GatewayException.invalidBody("each capability needs a ref of 1 to 255 characters",
                             "capabilities");
                 }
+                if (c.getConfig() != null && !(c.getConfig() instanceof java.util.Map)) {
+                    // The document's config is `type: object`; anything else would be stored and then break
+                    // every read of the session.
+                    throw GatewayException.invalidBody("each capability's config must be an object", "capabilities");
+                }
                 var node = caps.addObject().put("ref", c.getRef());
                 if (c.getConfig() != null) {
                     node.set("config", JSON.valueToTree(c.getConfig()));

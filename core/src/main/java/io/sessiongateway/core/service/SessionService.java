@@ -199,6 +199,11 @@ public final class SessionService {
         return found.filter(s -> tenantName == null || s.scope().tenantName().equals(tenantName));
     }
 
+    /** The tenant's sessions, oldest first, at most {@code limit}; empty for a tenant that does not exist yet. */
+    public java.util.List<Session> listInTenant(String tenantName, int limit) {
+        return store.findTenant(tenantName).map(t -> store.listSessions(t.id(), limit)).orElse(java.util.List.of());
+    }
+
     /** Applies an operator's change to a session found by any id (within the tenant, or any when null). */
     public Session update(String tenantName, String anyId, io.sessiongateway.core.model.SessionChange change) {
         Session session = findByAnyId(tenantName, anyId)

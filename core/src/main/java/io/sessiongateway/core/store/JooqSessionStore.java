@@ -428,6 +428,14 @@ public final class JooqSessionStore implements SessionStore {
         return guard(() -> sessions(dsl).where(SESSION.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::session));
     }
 
+    @Override
+    public List<Session> listSessions(UUID tenantId, int limit) {
+        return guard(() -> sessions(dsl).where(SESSION.TENANT_ID.eq(tenantId))
+                .orderBy(SESSION.CREATED_AT, SESSION.ID)
+                .limit(limit)
+                .fetch(JooqSessionStore::session));
+    }
+
     /** One query, primary-key joins only, for everything any dialect renders. */
     private static SelectOnConditionStep<Record> sessions(DSLContext ctx) {
         return ctx.select(SESSION.fields())

@@ -106,4 +106,7 @@ public interface SessionStore {
 
     /** By Agentcloud ObjectId. */
     Optional<Session> findByObjectId(String objectId);
+
+    /** The tenant's sessions, oldest first (ties by id), at most {@code limit} of them. */
+    List<Session> listSessions(UUID tenantId, int limit);
 }

@@ -127,4 +127,22 @@ abstract class SessionStoreContract {
                 null, NewSession.defaults(), SessionStatus.CREATED, NOW.plus(1, ChronoUnit.SECONDS));
         assertEquals("new", store().findById(one.id()).orElseThrow().owner().slug());
     }
+
+    @Test
+    void listSessionsIsPerTenantOldestFirstAndBounded() {
+        Tenant t = store().ensureTenant(unique("t"));
+        Tenant other = store().ensureTenant(unique("t"));
+        Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
+        Agent elsewhere = store().createAgent(other, new NewAgent("coder", List.of(), false), NOW);
+        SubjectRef alice = new SubjectRef("user", "alice", null);
+        Session second = store().createSession(Ids.newId(), unique("s"), agent, alice, null, NewSession.defaults(),
+                SessionStatus.CREATED, NOW.plus(1, ChronoUnit.SECONDS));
+        Session first = store().createSession(Ids.newId(), unique("s"), agent, alice, null, NewSession.defaults(),
+                SessionStatus.CREATED, NOW);
+        store().createSession(Ids.newId(), unique("s"), elsewhere, alice, null, NewSession.defaults(),
+                SessionStatus.CREATED, NOW);
+        assertEquals(List.of(first, second), store().listSessions(t.id(), 10));
+        assertEquals(List.of(first), store().listSessions(t.id(), 1));
+        assertEquals(List.of(), store().listSessions(UUID.randomUUID(), 10));
+    }
 }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.Optional;
+import org.glassfish.jersey.server.ParamException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,12 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     static GatewayException translate(Throwable error) {
         if (error instanceof GatewayException g) {
             return g;
+        }
+        if (error instanceof ParamException p) {
+            // A parameter that does not convert (a keyId that is not a UUID, a limit that is not a number) is a
+            // malformed request, not an unknown route (Jersey's 404) nor a server error.
+            String name = p.getParameterName();
+            return GatewayException.invalidArgument(name + " is not a valid value for its type", name);
         }
         if (error instanceof NotFoundException) {
             return new GatewayException(ErrorKind.NO_ROUTE, "route_not_found", "no such route");

@@ -52,6 +52,10 @@ final class Json {
                             ? CoercionAction.TryConvert : CoercionAction.Fail);
         }
         mapper.coercionConfigDefaults().setAcceptBlankAsEmpty(false);
+        // "" is neither a UUID nor a date-time; Jackson would otherwise read it as null (absent).
+        for (LogicalType type : new LogicalType[] {LogicalType.OtherScalar, LogicalType.DateTime}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
         return mapper;
     }
 }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import java.util.List;
 import java.util.stream.Stream;
+import org.glassfish.jersey.server.ParamException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,6 +34,10 @@ class ErrorMapperTest {
                 Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, List.of(404, 404, 400, 404, 404)),
                 Arguments.of(GatewayException.invalidBody("x", null), ErrorKind.INVALID_BODY, List.of(422, 400, 400, 400, 422)),
                 Arguments.of(GatewayException.invalidArgument("x", null), ErrorKind.INVALID_ARGUMENT, List.of(400, 400, 400, 400, 422)),
+                Arguments.of(new ParamException.PathParamException(new IllegalArgumentException(), "keyId", null),
+                        ErrorKind.INVALID_ARGUMENT, List.of(400, 400, 400, 400, 422)),
+                Arguments.of(new ParamException.QueryParamException(new NumberFormatException(), "limit", null),
+                        ErrorKind.INVALID_ARGUMENT, List.of(400, 400, 400, 400, 422)),
                 Arguments.of(new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "c", "x"),
                         ErrorKind.UNSUPPORTED_SUBJECT_TYPE, List.of(400, 400, 403, 403, 400)),
                 Arguments.of(new GatewayException(ErrorKind.CONFLICT, "c", "x"), ErrorKind.CONFLICT, List.of(409, 409, 400, 409, 409)),

@@ -1,0 +1,113 @@
+package io.sessiongateway.server.conformance;
+
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT_NAME;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.API_KEY;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.APP;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.CLIENT_ID;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.ORGANIZATION;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.SESSION;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_CLAIM;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.PROTECTED;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.UNKNOWN;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.BOTH_HEADERS;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.DISALLOWED_TYPE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.GARBAGE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.NONE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.OTHER_TENANT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.OUTSIDER;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.OWNER;
+import static io.sessiongateway.server.conformance.ScenarioTable.Who.UNKNOWN_KEY;
+import static io.sessiongateway.server.conformance.ScenarioTable.as;
+import static io.sessiongateway.server.conformance.ScenarioTable.notProvokable;
+import static io.sessiongateway.server.conformance.ScenarioTable.violations;
+
+import java.util.List;
+
+/**
+ * The scenario table of each dialect and of the admin API: per declared status, how a client provokes it. Adding
+ * an operation to a document adds its cases with no change here, as long as its parameters and properties use
+ * the roles below and its statuses have a row; a status without a row shows up as "uncovered" in the report.
+ */
+public final class Dialects {
+    private static final String SERVER_FAILURE = "a failure of the gateway itself (a bug, or the store failing "
+            + "mid-request); no client request provokes it. An unreachable database is 503, tested elsewhere";
+
+    private Dialects() {
+    }
+
+    public static List<ScenarioTable> all() {
+        return List.of(trueFoundry(), everruns(), agentcloud(), recoup(), admin());
+    }
+
+    static ScenarioTable trueFoundry() {
+        return new ScenarioTable("truefoundry", "truefoundry/get-session.yaml", "RequestErrorResponse",
+                Fixtures.TrueFoundry::new)
+                .role("tenantName", TENANT).role("sessionId", SESSION).role("agent_name", AGENT)
+                .on(200, as(OWNER))
+                .on(201, as(OWNER))
+                .on(400, as(DISALLOWED_TYPE))
+                .on(401, as(NONE), as(GARBAGE), as(OTHER_TENANT))
+                .on(403, as(OUTSIDER, PROTECTED))
+                .on(404, as(OWNER, UNKNOWN))
+                .on(409, as(OWNER, DUPLICATE, "id", CLIENT_ID))
+                .on(422, violations());
+    }
+
+    static ScenarioTable everruns() {
+        return new ScenarioTable("everruns", "everruns/get-session.yaml", "ErrorResponse", Fixtures.Everruns::new)
+                .role("session_id", SESSION).role("agent_id", AGENT)
+                .on(200, as(OWNER))
+                .on(201, as(OWNER))
+                .on(400, violations())
+                .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY))
+                .on(404, as(OWNER, UNKNOWN), as(OTHER_TENANT))
+                .on(500, notProvokable(SERVER_FAILURE))
+                .nullMeansAbsent("the vendor's optional fields are serde Options, which read null as absent");
+    }
+
+    static ScenarioTable agentcloud() {
+        return new ScenarioTable("agentcloud", "agentcloud/retrieve-session.yaml", "dynamicResponse",
+                Fixtures.Agentcloud::new)
+                .role("resourceSlug", TEAM).role("sessionId", SESSION).role("AddSessionRequest.id", APP)
+                .on(200, as(OWNER))
+                .on(400, violations(), as(OWNER, UNKNOWN))
+                .on(403, as(OUTSIDER), as(NONE), as(GARBAGE))
+                .on(500, notProvokable(SERVER_FAILURE))
+                .nullMeansAbsent("the vendor destructures {id, skipRun} from the body; a null skipRun is falsy, "
+                        + "like an absent one");
+    }
+
+    static ScenarioTable recoup() {
+        return new ScenarioTable("recoup", "recoup/get-session.yaml", "Error", Fixtures.Recoup::new)
+                .role("sessionId", SESSION).role("organizationId", ORGANIZATION)
+                .on(200, as(OWNER))
+                .on(400, violations())
+                .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY), as(BOTH_HEADERS))
+                .on(403, as(OUTSIDER, PROTECTED))
+                .on(404, as(OWNER, UNKNOWN))
+                .on(500, notProvokable(SERVER_FAILURE))
+                .on(502, notProvokable("the vendor's workspace repository could not be provisioned; the gateway "
+                        + "provisions no repository, so nothing can fail there"));
+    }
+
+    static ScenarioTable admin() {
+        return new ScenarioTable("admin", "admin/admin.yaml", "AdminError", Fixtures.Admin::new)
+                .role("tenant", TENANT).role("keyId", API_KEY).role("sessionId", SESSION)
+                .role("CreateAgentRequest.name", AGENT_NAME).role("CreateTeamRequest.name", TEAM_NAME)
+                .role("CreateAgentRequest.team", TEAM).role("CreateApiKeyRequest.teams[]", TEAM_CLAIM)
+                .on(200, as(OWNER))
+                .on(201, as(OWNER))
+                .on(204, as(OWNER))
+                .on(401, as(NONE), as(GARBAGE))
+                .on(403, as(OUTSIDER))
+                .on(404, as(OWNER, UNKNOWN, API_KEY, SESSION))
+                .on(409, as(OWNER, DUPLICATE))
+                .on(422, violations(), as(OWNER, UNKNOWN, TEAM))
+                .nullMeansAbsent("the gateway's own API: null on an optional property means it was not given");
+    }
+}

@@ -1,0 +1,149 @@
+package io.sessiongateway.server.conformance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One generated HTTP exchange: the request, the statuses it may get, and whether a refusal must have written
+ * nothing. Sends through the harness, so every response is validated against the documents: strictly (the
+ * status must be one the operation declares) or, for statuses no document can declare (405, 413, 415, unknown
+ * routes), against the dialect's error schema.
+ */
+public final class Exchange {
+    private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
+
+    final String name;
+    final ApiCatalog.Operation op;
+    String method;
+    String template;
+    final Map<String, String> pathValues = new LinkedHashMap<>();
+    final List<Map.Entry<String, String>> query = new ArrayList<>();
+    final Map<String, String> headers = new LinkedHashMap<>();
+    String contentType;
+    byte[] body;
+    boolean streamBody;
+    String rawPath;
+    Set<Integer> expected = Set.of();
+    boolean strict = true;
+    boolean checkNoWrite;
+
+    Exchange(String name, ApiCatalog.Operation op) {
+        this.name = name;
+        this.op = op;
+        this.method = op == null ? "GET" : op.method();
+        this.template = op == null ? "/" : op.template();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ApiCatalog.Operation operation() {
+        return op;
+    }
+
+    public Set<Integer> expected() {
+        return expected;
+    }
+
+    Exchange json(JsonNode node) {
+        contentType = "application/json";
+        body = node.toString().getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** The request path with every template variable replaced by its percent-encoded value. */
+    String path() {
+        if (rawPath != null) {
+            return rawPath;
+        }
+        Matcher m = VARIABLE.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String value = pathValues.get(m.group(1));
+            if (value == null) {
+                throw new IllegalStateException(name + ": no value for path variable " + m.group(1));
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(encode(value)));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    String uri() {
+        StringBuilder sb = new StringBuilder(path());
+        for (int i = 0; i < query.size(); i++) {
+            sb.append(i == 0 ? '?' : '&').append(encode(query.get(i).getKey())).append('=')
+                    .append(encode(query.get(i).getValue()));
+        }
+        return sb.toString();
+    }
+
+    /** Percent-encodes every byte outside RFC 3986's unreserved characters. */
+    static String encode(String value) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(String.format("%02X", c));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Sends the request; the harness's filter throws AssertionError if the response breaks the documents. */
+    Response send(GatewayHarness gateway, ScenarioTable table) {
+        RequestSpecification spec = strict ? gateway.given()
+                : gateway.givenUndocumented(table.errorDocument(), table.errorSchema());
+        spec.urlEncodingEnabled(false);
+        headers.forEach(spec::header);
+        if (contentType != null) {
+            spec.contentType(contentType);
+        }
+        if (body != null) {
+            if (streamBody) {
+                spec.body(new ByteArrayInputStream(body));
+            } else if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                spec.body(new String(body, StandardCharsets.UTF_8)); // rest-assured encodes forms from text only
+            } else {
+                spec.body(body);
+            }
+        }
+        return spec.request(method, uri());
+    }
+
+    /** The request, for failure messages (credentials shortened). */
+    String describe() {
+        StringBuilder sb = new StringBuilder(method).append(' ').append(uri());
+        headers.forEach((k, v) -> sb.append("\n  ").append(k).append(": ")
+                .append(v.length() > 40 ? v.substring(0, 40) + "..." : v));
+        if (contentType != null) {
+            sb.append("\n  Content-Type: ").append(contentType);
+        }
+        if (body != null) {
+            String text = new String(body, StandardCharsets.UTF_8);
+            sb.append("\n  body: ").append(text.length() > 300 ? text.substring(0, 300) + "... (" + body.length
+                    + " bytes)" : text);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,277 @@
+package io.sessiongateway.server.conformance;
+
+import static io.sessiongateway.server.testing.GatewayHarness.adminToken;
+import static io.sessiongateway.server.testing.GatewayHarness.fullToken;
+import static io.sessiongateway.server.testing.GatewayHarness.token;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.restassured.response.Response;
+import io.sessiongateway.server.conformance.ScenarioTable.Role;
+import io.sessiongateway.server.conformance.ScenarioTable.Variant;
+import io.sessiongateway.server.conformance.ScenarioTable.Who;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The fixture of each dialect: resources in fresh tenants, created through the gateway's APIs. */
+final class Fixtures {
+    private static final String NOT_A_TOKEN = "Bearer not.a.jwt";
+
+    private Fixtures() {
+    }
+
+    static Response expect(Response r, int status) {
+        if (r.statusCode() != status) {
+            throw new AssertionError("fixture setup: expected " + status + " but got " + r.statusCode() + ": "
+                    + r.asString());
+        }
+        return r;
+    }
+
+    private static UnsupportedOperationException unsupported(Who who) {
+        return new UnsupportedOperationException("this fixture has no credential for " + who);
+    }
+
+    /** A tenant with a free agent, a restricted one, alice's session and a session with a client-chosen id. */
+    static final class TrueFoundry extends Fixture {
+        private final String session;
+        private final String duplicate = fresh("dup");
+
+        TrueFoundry(GatewayHarness gateway) {
+            super(gateway);
+            gateway.createAgent(tenant, "helper", List.of("bob"), false);
+            gateway.createAgent(tenant, "vault", List.of("bob"), true);
+            gateway.createAgent(otherTenant, "helper", List.of(), false);
+            session = create(null);
+            create(duplicate);
+        }
+
+        private String create(String id) {
+            Map<String, Object> body = new HashMap<>(Map.of("agent_name", "helper"));
+            if (id != null) {
+                body.put("id", id);
+            }
+            return expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
+                    .body(body).post("/{t}/v1/agents/sessions", tenant), 201).path("data.id");
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            return switch (who) {
+                case OWNER -> bearer(token(tenant, "alice"));
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case OTHER_TENANT -> bearer(token(otherTenant, "alice"));
+                case OUTSIDER -> bearer(token(tenant, "mallory"));
+                case DISALLOWED_TYPE -> bearer(token(tenant, "robot-1", "robot", null, false, Duration.ofHours(1)));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case TENANT -> variant == Variant.EXISTING ? text(tenant) : null;
+                case SESSION -> switch (variant) {
+                    case EXISTING, PROTECTED -> text(session); // alice's; the outsider is neither owner nor manager
+                    case UNKNOWN -> text("session_" + hex(32));
+                    default -> null;
+                };
+                case AGENT -> switch (variant) {
+                    case EXISTING -> text("helper");
+                    case PROTECTED -> text("vault");
+                    case UNKNOWN -> text(fresh("nobody"));
+                    default -> null;
+                };
+                case CLIENT_ID -> switch (variant) {
+                    case EXISTING -> text(fresh("cid"));
+                    case DUPLICATE -> text(duplicate);
+                    default -> null;
+                };
+                default -> null;
+            };
+        }
+    }
+
+    /** An organisation with an agent, an evr_ key and alice's session; another organisation. */
+    static final class Everruns extends Fixture {
+        private final String agent;
+        private final String key;
+        private final String session;
+
+        Everruns(GatewayHarness gateway) {
+            super(gateway);
+            agent = (String) ((Map<?, ?>) gateway.createAgent(tenant, "helper", List.of(), false).get("ids"))
+                    .get("everruns");
+            key = (String) gateway.createKey(tenant, "everruns", "svc", null, List.of()).get("secret");
+            session = expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
+                    .body(Map.of("agent_id", agent)).post("/v1/sessions"), 201).path("id");
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            return switch (who) {
+                case OWNER -> "apiKeyAuth".equals(scheme) ? headers("Authorization", key)
+                        : bearer(token(tenant, "alice"));
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case UNKNOWN_KEY -> headers("Authorization", "evr_" + hex(43));
+                case OTHER_TENANT -> bearer(token(otherTenant, "alice"));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case SESSION -> variant == Variant.EXISTING ? text(session)
+                        : variant == Variant.UNKNOWN ? text("session_" + hex(32)) : null;
+                case AGENT -> variant == Variant.EXISTING ? text(agent)
+                        : variant == Variant.UNKNOWN ? text("agent_" + hex(32)) : null;
+                default -> null;
+            };
+        }
+    }
+
+    /** A team (the tenant's default) with an app, a member's session, and a signed-in non-member. */
+    static final class Agentcloud extends Fixture {
+        private final String team;
+        private final String app;
+        private final String session;
+
+        Agentcloud(GatewayHarness gateway) {
+            super(gateway);
+            Map<String, Object> agent = gateway.createAgent(tenant, "helper", List.of(), false);
+            team = (String) agent.get("team");
+            app = (String) ((Map<?, ?>) agent.get("ids")).get("agentcloud");
+            String redirect = expect(gateway.given().headers(headers(Who.OWNER, null))
+                    .contentType("application/json").body(Map.of("id", app))
+                    .post("/{slug}/forms/session/add", team), 200).path("redirect");
+            session = redirect.substring(redirect.lastIndexOf('/') + 1);
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            return switch (who) {
+                case OWNER -> bearer(fullToken(tenant, "alice", null, List.of(team)));
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case OUTSIDER -> bearer(fullToken(tenant, "eve", null, List.of()));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case TEAM -> variant == Variant.EXISTING ? text(team) : null;
+                case SESSION -> variant == Variant.EXISTING ? text(session)
+                        : variant == Variant.UNKNOWN ? text(hex(24)) : null;
+                case APP -> variant == Variant.EXISTING ? text(app)
+                        : variant == Variant.UNKNOWN ? text(hex(24)) : null;
+                default -> null;
+            };
+        }
+    }
+
+    /** An account with a key and a session; another account of the same tenant. */
+    static final class Recoup extends Fixture {
+        private final UUID account = UUID.randomUUID();
+        private final UUID otherAccount = UUID.randomUUID();
+        private final String key;
+        private final String session;
+
+        Recoup(GatewayHarness gateway) {
+            super(gateway);
+            key = (String) gateway.createKey(tenant, "recoup", "svc", account, List.of()).get("secret");
+            session = expect(gateway.given().headers(headers(Who.OWNER, "BearerAuth")).post("/api/sessions"), 200)
+                    .path("session.id");
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            String jwt = fullToken(tenant, "user-a", account, List.of());
+            return switch (who) {
+                case OWNER -> "ApiKeyAuth".equals(scheme) ? headers("x-api-key", key) : bearer(jwt);
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case UNKNOWN_KEY -> headers("x-api-key", "rcp_" + hex(43));
+                case BOTH_HEADERS -> headers("x-api-key", key, "Authorization", "Bearer " + jwt);
+                case OUTSIDER -> bearer(fullToken(tenant, "user-b", otherAccount, List.of()));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case SESSION -> switch (variant) {
+                    case EXISTING, PROTECTED -> text(session); // account A's; the outsider is account B
+                    case UNKNOWN -> text(fresh("nope"));
+                    default -> null;
+                };
+                case ORGANIZATION -> variant == Variant.EXISTING ? SchemaData.OMIT // personal session
+                        : variant == Variant.PROTECTED ? text(UUID.randomUUID().toString()) : null;
+                default -> null;
+            };
+        }
+    }
+
+    /** A tenant with an agent, a team, a key and a session, administered by its admin token. */
+    static final class Admin extends Fixture {
+        private final String team;
+        private final String key;
+        private final String session;
+
+        Admin(GatewayHarness gateway) {
+            super(gateway);
+            gateway.createAgent(tenant, "existing-agent", List.of(), false);
+            team = expect(gateway.given().headers(bearer(adminToken(tenant))).contentType("application/json")
+                    .body(Map.of("name", "existing-team")).post("/admin/v1/tenants/{t}/teams", tenant), 201)
+                    .path("id");
+            key = (String) ((Map<?, ?>) gateway.createKey(tenant, "everruns", "svc", null, List.of()).get("key"))
+                    .get("id");
+            session = expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
+                    .body(Map.of("agent_name", "existing-agent")).post("/{t}/v1/agents/sessions", tenant), 201)
+                    .path("data.id");
+        }
+
+        @Override
+        protected List<String> kinds() {
+            return List.of("sessions", "agents", "teams", "api-keys");
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            return switch (who) {
+                case OWNER -> bearer(adminToken(tenant));
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case OUTSIDER -> bearer(token(tenant, "alice"));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case TENANT -> variant == Variant.EXISTING ? text(tenant) : null;
+                case API_KEY -> variant == Variant.EXISTING ? text(key)
+                        : variant == Variant.UNKNOWN ? text(UUID.randomUUID().toString()) : null;
+                case SESSION -> variant == Variant.EXISTING ? text(session)
+                        : variant == Variant.UNKNOWN ? text("session_" + hex(32)) : null;
+                case AGENT_NAME -> variant == Variant.EXISTING ? text(fresh("agent"))
+                        : variant == Variant.DUPLICATE ? text("existing-agent") : null;
+                case TEAM_NAME -> variant == Variant.EXISTING ? text(fresh("team"))
+                        : variant == Variant.DUPLICATE ? text("existing-team") : null;
+                case TEAM -> variant == Variant.EXISTING ? text(team)
+                        : variant == Variant.UNKNOWN ? text(fresh("no-such-team")) : null;
+                case TEAM_CLAIM -> variant == Variant.EXISTING ? text(team) : null;
+                default -> null;
+            };
+        }
+    }
+}
