@@ -1,5 +1,6 @@
 package io.sessiongateway.server.ops;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,10 +20,14 @@ import org.slf4j.LoggerFactory;
  * The readiness probe: the database answers {@code SELECT 1} and its Flyway history holds the schema version this
  * instance migrated to at start. A probe runs on its own thread and the caller waits at most the configured timeout,
  * so a hung database never hangs the probe; while one probe is still running, later callers wait on the same one
- * instead of queueing more connections against a sick database.
+ * instead of queueing more connections against a sick database. The probe's socket reads are bounded too (JDBC
+ * network timeout, where the driver has one), and a probe stuck longer than {@link #ABANDON_AFTER} timeouts is left
+ * behind for a fresh one, so readiness turns true again as soon as the database answers.
  */
 public final class Readiness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
+    /** A probe still running after this many timeouts is abandoned and a new one started. */
+    static final int ABANDON_AFTER = 3;
     private static final String HISTORY = "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank";
 
     /** Outcome of one check. */
@@ -44,6 +49,7 @@ public final class Readiness implements AutoCloseable {
     private final Duration timeout;
     private final ExecutorService executor;
     private Future<Result> inFlight;
+    private long inFlightSince;
     private volatile boolean lastReady = true;
 
     /**
@@ -54,7 +60,7 @@ public final class Readiness implements AutoCloseable {
         this.dataSource = dataSource;
         this.expectedVersion = expectedVersion;
         this.timeout = timeout;
-        this.executor = Executors.newSingleThreadExecutor(r -> {
+        this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "gateway-readiness");
             t.setDaemon(true);
             return t;
@@ -81,8 +87,15 @@ public final class Readiness implements AutoCloseable {
     public Result check() {
         Future<Result> probe;
         synchronized (this) {
-            if (inFlight == null || inFlight.isDone()) {
+            long now = System.nanoTime();
+            boolean stuck = inFlight != null && !inFlight.isDone()
+                    && now - inFlightSince > ABANDON_AFTER * timeout.toNanos();
+            if (inFlight == null || inFlight.isDone() || stuck) {
+                if (stuck) {
+                    inFlight.cancel(true);
+                }
                 inFlight = executor.submit(this::probe);
+                inFlightSince = now;
             }
             probe = inFlight;
         }
@@ -117,9 +130,15 @@ public final class Readiness implements AutoCloseable {
     private Result probe() {
         long t0 = System.nanoTime();
         try (Connection c = dataSource.getConnection()) {
+            boundNetworkWaits(c);
             try (Statement s = c.createStatement()) {
                 s.setQueryTimeout((int) Math.max(1, (timeout.toMillis() + 999) / 1000));
                 s.execute("SELECT 1");
+            } catch (SQLException e) {
+                // The pool keeps a connection that failed with a state it does not know as fatal, and skips its
+                // liveness test when it was used a moment ago: a probe every few seconds would keep drawing it.
+                evict(c);
+                throw e;
             }
             Check database = new Check(Status.UP, null, elapsed(t0));
             return new Result(database, migrations(c));
@@ -128,6 +147,21 @@ public final class Readiness implements AutoCloseable {
             String state = e.getSQLState() == null ? "" : ", SQL state " + e.getSQLState();
             return new Result(new Check(Status.DOWN, "database unavailable (" + e.getClass().getSimpleName() + state
                     + ")", elapsed(t0)), notChecked());
+        }
+    }
+
+    private void evict(Connection c) {
+        if (dataSource instanceof HikariDataSource hikari) {
+            hikari.evictConnection(c);
+        }
+    }
+
+    /** A query that never gets an answer (a half-open connection) then fails instead of pinning the probe. */
+    private void boundNetworkWaits(Connection c) {
+        try {
+            c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis() * ABANDON_AFTER));
+        } catch (SQLException | UnsupportedOperationException e) {
+            // The driver has no network timeout (H2 embedded): the timeout on the caller's side still holds.
         }
     }
 
