@@ -19,7 +19,9 @@ import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.JwtAuthenticator;
 import io.sessiongateway.server.config.GatewayConfig;
 import io.sessiongateway.server.http.HttpApplication;
+import io.sessiongateway.server.ops.Operations;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,21 +36,27 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Database database;
+    private final Operations ops;
     private final HttpServer http;
     private final int port;
+    private final Duration shutdownGrace;
 
-    private GatewayServer(Database database, HttpServer http, int port) {
+    private GatewayServer(Database database, Operations ops, HttpServer http, int port, Duration shutdownGrace) {
         this.database = database;
+        this.ops = ops;
         this.http = http;
         this.port = port;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /** Opens the database, applies migrations, mounts the enabled dialects and starts listening. */
     public static GatewayServer start(GatewayConfig config) {
         long t0 = System.nanoTime();
         Database database = Database.open(databaseConfigOf(config));
+        Operations ops = null;
         try {
             int migrations = database.migrate();
+            ops = Operations.create(config.ops(), database.dataSource());
             SessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
             SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
@@ -67,10 +75,16 @@ public final class GatewayServer implements AutoCloseable {
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
             AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()), keys);
-            HttpApplication app = new HttpApplication(mounted, auth, config.maxBodyBytes());
+            // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
+            List<HttpApplication.Mounted> served = new ArrayList<>();
+            served.add(ops.mounted());
+            served.addAll(mounted);
+            HttpApplication app = new HttpApplication(served, auth, config.maxBodyBytes());
+            org.glassfish.jersey.server.ResourceConfig rc = app.resourceConfig();
+            ops.install(rc, served);
 
             URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
-            HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, app.resourceConfig(), false);
+            HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
             // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
             // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
@@ -84,8 +98,11 @@ public final class GatewayServer implements AutoCloseable {
                     mounted.stream().map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
                     migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new GatewayServer(database, http, port);
+            return new GatewayServer(database, ops, http, port, config.ops().shutdownGrace());
         } catch (RuntimeException e) {
+            if (ops != null) {
+                ops.close();
+            }
             database.close();
             throw e;
         }
@@ -104,18 +121,28 @@ public final class GatewayServer implements AutoCloseable {
         return port;
     }
 
-    /** Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool. */
+    /**
+     * Stops accepting connections at once, lets in-flight requests finish (up to the configured grace,
+     * {@code gateway.http.shutdown-grace}), closes what is still open after it, then closes the pool.
+     */
     @Override
     public void close() {
+        long t0 = System.nanoTime();
+        LOG.info("stopping: new connections refused, in-flight requests have {} ms to finish",
+                shutdownGrace.toMillis());
         try {
-            http.shutdown(10, TimeUnit.SECONDS).get(15, TimeUnit.SECONDS);
+            http.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            LOG.warn("graceful stop did not complete ({}); closing remaining connections", e.getClass().getSimpleName());
             http.shutdownNow();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
         } finally {
+            ops.close();
             database.close();
+            LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
     }
 

@@ -34,7 +34,8 @@ public record GatewayConfig(
         Set<String> sessionCreatorTypes,
         long maxBodyBytes,
         Map<String, DialectSettings> dialects,
-        String recoupAgent) {
+        String recoupAgent,
+        OpsSettings ops) {
 
     /** Whether and where a dialect is mounted. */
     public record DialectSettings(boolean enabled, String prefix) {
@@ -55,7 +56,11 @@ public record GatewayConfig(
             Map.entry("GATEWAY_JWT_CLOCK_SKEW", "gateway.auth.clock-skew"),
             Map.entry("GATEWAY_SESSION_CREATOR_TYPES", "gateway.auth.session-creator-types"),
             Map.entry("GATEWAY_MAX_BODY_BYTES", "gateway.http.max-body-bytes"),
-            Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent"));
+            Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent"),
+            Map.entry("GATEWAY_SHUTDOWN_GRACE", "gateway.http.shutdown-grace"),
+            Map.entry("GATEWAY_READY_TIMEOUT", "gateway.health.ready-timeout"),
+            Map.entry("GATEWAY_METRICS_ENABLED", "gateway.metrics.enabled"),
+            Map.entry("GATEWAY_METRICS_PATH", "gateway.metrics.path"));
 
     /**
      * Loads the configuration.
@@ -146,7 +151,8 @@ public record GatewayConfig(
                 Set.copyOf(creators.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()),
                 maxBody,
                 Map.copyOf(dialects),
-                g.getString("recoup.agent"));
+                g.getString("recoup.agent"),
+                OpsSettings.from(g));
     }
 
     private static String blankToNull(String s) {
@@ -156,7 +162,7 @@ public record GatewayConfig(
     /** A copy listening on another port (tests use 0). */
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(newPort, bind, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectTimeout,
-                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent);
+                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent, ops);
     }
 
     @Override

@@ -8,19 +8,19 @@ import java.util.Optional;
  * Which dialect a request path belongs to, for errors raised before an adapter runs. Decided from the path alone,
  * with the configured prefixes, longest prefix first.
  */
-final class DialectRouter {
-    record Mounted(String prefix, Dialect dialect) {
+public final class DialectRouter {
+    public record Mounted(String prefix, Dialect dialect) {
     }
 
     private final List<Mounted> mounted;
 
-    DialectRouter(List<Mounted> mounted) {
+    public DialectRouter(List<Mounted> mounted) {
         this.mounted = mounted.stream()
                 .sorted((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()))
                 .toList();
     }
 
-    Optional<Dialect> dialectOf(String path) {
+    public Optional<Dialect> dialectOf(String path) {
         String p = path.startsWith("/") ? path : "/" + path;
         for (Mounted m : mounted) {
             if (m.prefix().isEmpty()) {

@@ -4,6 +4,7 @@ import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.server.ops.RequestIds;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every exception becomes an answer in the envelope of the dialect that owns the path. Client mistakes keep their
- * 4xx; anything unexpected is a 500 with an opaque reference that is also logged with the stack trace, which never
- * leaves the server.
+ * 4xx; anything unexpected is a 500 whose opaque reference is the request id, logged with the stack trace, which
+ * never leaves the server.
  */
 public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -41,7 +42,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         GatewayException e = translate(error);
         String reference = null;
         if (e.kind() == ErrorKind.INTERNAL) {
-            reference = UUID.randomUUID().toString();
+            // The request id: the client sees it in X-Request-Id too, and every log line of the request carries it.
+            reference = RequestIds.current() != null ? RequestIds.current() : UUID.randomUUID().toString();
             LOG.error("internal error, reference {}", reference, error);
         } else if (e.kind() == ErrorKind.UNAVAILABLE) {
             LOG.warn("dependency unavailable: {}", rootMessage(error));

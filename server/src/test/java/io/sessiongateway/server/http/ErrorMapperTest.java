@@ -88,4 +88,23 @@ class ErrorMapperTest {
                 Arguments.of("/tf", "/acme/v1/agents/sessions", "none"),
                 Arguments.of("/tf", "/tfx/acme/v1/agents/sessions", "none"));
     }
+
+    @org.junit.jupiter.api.Test
+    void theReferenceOfA500IsTheRequestId() {
+        ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
+        org.slf4j.MDC.put(io.sessiongateway.server.ops.RequestIds.MDC_KEY, "req-42");
+        try {
+            var body = (io.sessiongateway.generated.admin.model.AdminError) mapper
+                    .toResponse(new IllegalStateException("boom")).getEntity();
+            assertEquals("req-42", body.getError().getReference());
+            var clientError = (io.sessiongateway.generated.admin.model.AdminError) mapper
+                    .toResponse(new NotFoundException()).getEntity();
+            assertEquals(null, clientError.getError().getReference(), "only a 500 carries a reference");
+        } finally {
+            org.slf4j.MDC.remove(io.sessiongateway.server.ops.RequestIds.MDC_KEY);
+        }
+        var outside = (io.sessiongateway.generated.admin.model.AdminError) mapper
+                .toResponse(new IllegalStateException("boom")).getEntity();
+        assertEquals(36, outside.getError().getReference().length(), "outside a request: a fresh UUID");
+    }
 }

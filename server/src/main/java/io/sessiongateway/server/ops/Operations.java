@@ -1,0 +1,88 @@
+package io.sessiongateway.server.ops;
+
+import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.generated.health.api.MetricsApi;
+import io.sessiongateway.server.config.OpsSettings;
+import io.sessiongateway.server.http.DialectRouter;
+import io.sessiongateway.server.http.HttpApplication;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.model.Resource;
+
+/**
+ * Health, metrics, request ids and access logs, wired once per server: {@link #mounted()} goes first in the list of
+ * mounted dialects, {@link #install} adds the metrics endpoint and the request observer to the Jersey application.
+ */
+public final class Operations implements AutoCloseable {
+    private final OpsSettings settings;
+    private final Readiness readiness;
+    private final GatewayMetrics metrics;
+    private final OpsDialect dialect;
+
+    private Operations(OpsSettings settings, Readiness readiness, GatewayMetrics metrics) {
+        this.settings = settings;
+        this.readiness = readiness;
+        this.metrics = metrics;
+        this.dialect = new OpsDialect(new HealthAdapter(readiness), settings.metricsEnabled() ? settings.metricsPath()
+                : null);
+    }
+
+    /**
+     * Call after migrations: the schema version found now is the one readiness requires from then on.
+     *
+     * @param dataSource the store's pool; its meters are registered when metrics are on
+     */
+    public static Operations create(OpsSettings settings, DataSource dataSource) {
+        Readiness readiness = new Readiness(dataSource, Readiness.currentSchemaVersion(dataSource),
+                settings.readyTimeout());
+        return new Operations(settings, readiness, settings.metricsEnabled() ? GatewayMetrics.create(dataSource) : null);
+    }
+
+    /** The operations pseudo-dialect, to be mounted first (unprefixed) so it owns {@code /health/**}. */
+    public HttpApplication.Mounted mounted() {
+        return new HttpApplication.Mounted("", dialect);
+    }
+
+    /**
+     * Adds the metrics resource (when enabled) and the request observer.
+     *
+     * @param served every mounted dialect, this one first
+     */
+    public void install(ResourceConfig rc, List<HttpApplication.Mounted> served) {
+        Map<Class<?>, String> dialectOfApi = new HashMap<>();
+        for (HttpApplication.Mounted m : served) {
+            if (m.dialect() != dialect && !m.prefix().isEmpty() && dialect.claims(m.prefix())) {
+                throw new IllegalArgumentException("dialect " + m.dialect().name() + " cannot be mounted under "
+                        + m.prefix() + ": /health and the metrics path are the gateway's own");
+            }
+            for (Mount mount : m.dialect().mounts()) {
+                dialectOfApi.put(mount.api(), m.dialect().name());
+            }
+        }
+        if (metrics != null) {
+            try {
+                Resource.Builder resource = Resource.builder(settings.metricsPath());
+                resource.addMethod("GET").produces("text/plain")
+                        .handledBy(new MetricsAdapter(metrics), MetricsApi.class.getMethod("getMetrics"));
+                rc.registerResources(resource.build());
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("the generated MetricsApi changed", e);
+            }
+            dialectOfApi.put(MetricsApi.class, OpsDialect.NAME);
+        }
+        rc.register(new ReservedPaths(metrics == null ? null : settings.metricsPath()));
+        rc.register(new RequestObserver(dialectOfApi, new DialectRouter(served.stream()
+                .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList()), metrics));
+    }
+
+    @Override
+    public void close() {
+        readiness.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+}
