@@ -30,6 +30,7 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
 import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,6 +38,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.jooq.Condition;
@@ -475,14 +477,14 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     /**
-     * Runs a store operation, turning an unreachable database into UNAVAILABLE. Everything else that escapes is a
-     * bug and stays an unchecked exception for the server's catch-all.
+     * Runs a store operation, turning an unreachable database into UNAVAILABLE (503 in every dialect). Everything
+     * else that escapes is a bug and stays an unchecked exception for the server's catch-all.
      */
     private static <T> T guard(Supplier<T> op) {
         try {
             return op.get();
         } catch (DataAccessException e) {
-            if (isConnectivity(e)) {
+            if (isUnavailable(e)) {
                 throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
                         "the session store is temporarily unavailable", null, e);
             }
@@ -490,13 +492,29 @@ public final class JooqSessionStore implements SessionStore {
         }
     }
 
-    private static boolean isConnectivity(Throwable e) {
+    /**
+     * SQLSTATEs beyond class 08 (connection exception: refused, reset, closed, I/O error, pgjdbc's socket timeout)
+     * that mean the server is going away or turning connections down for now, not that the statement is wrong.
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of(
+            "57P01", // admin_shutdown: pg_ctl stop, or pg_terminate_backend, while a statement ran
+            "57P02", // crash_shutdown: another backend crashed and the server is restarting
+            "57P03", // cannot_connect_now: the server is starting up, shutting down or in recovery
+            "53300"); // too_many_connections: max_connections reached across all instances
+
+    /**
+     * Whether a failure means the database could not be reached or is going away: Hikari's timeout waiting for a
+     * connection ({@link SQLTransientConnectionException}, also when no new connection can be opened) or an
+     * {@link SQLException} anywhere in the cause chain whose SQLSTATE is of class 08 or one of
+     * {@link #UNAVAILABLE_STATES}.
+     */
+    static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
                 return true;
             }
         }
