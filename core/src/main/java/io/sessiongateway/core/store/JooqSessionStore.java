@@ -40,9 +40,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.SQLDialect;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
@@ -69,23 +72,21 @@ public final class JooqSessionStore implements SessionStore {
             DSLContext tx = trx.dsl();
             OffsetDateTime now = odt(Instant.now());
             UUID tenantId = Ids.newId();
-            tx.insertInto(TENANT)
+            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TENANT)
                     .set(TENANT.ID, tenantId)
                     .set(TENANT.NAME, name)
                     .set(TENANT.OBJECT_ID, Ids.newObjectId())
                     .set(TENANT.CREATED_AT, now)
-                    .onConflictDoNothing()
-                    .execute();
+                    .onConflictDoNothing());
             UUID id = tx.select(TENANT.ID).from(TENANT).where(TENANT.NAME.eq(name)).fetchSingle(TENANT.ID);
-            tx.insertInto(TEAM)
+            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TEAM)
                     .set(TEAM.ID, Ids.newId())
                     .set(TEAM.TENANT_ID, id)
                     .set(TEAM.OBJECT_ID, Ids.newObjectId())
                     .set(TEAM.NAME, DEFAULT_TEAM)
                     .set(TEAM.IS_DEFAULT, true)
                     .set(TEAM.CREATED_AT, now)
-                    .onConflictDoNothing()
-                    .execute();
+                    .onConflictDoNothing());
             return findTenant(tx, name).orElseThrow();
         })));
     }
@@ -387,7 +388,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
-        tx.insertInto(SUBJECT)
+        insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SUBJECT)
                 .set(SUBJECT.ID, Ids.newId())
                 .set(SUBJECT.TENANT_ID, tenantId)
                 .set(SUBJECT.SUBJECT_TYPE, subject.type())
@@ -395,8 +396,7 @@ public final class JooqSessionStore implements SessionStore {
                 .set(SUBJECT.SUBJECT_SLUG, subject.slug())
                 .set(SUBJECT.CREATED_AT, at)
                 .set(SUBJECT.UPDATED_AT, at)
-                .onConflictDoNothing()
-                .execute();
+                .onConflictDoNothing());
         Condition identity = SUBJECT.TENANT_ID.eq(tenantId)
                 .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
                 .and(SUBJECT.SUBJECT_ID.eq(subject.id()));
@@ -407,6 +407,25 @@ public final class JooqSessionStore implements SessionStore {
                 .where(identity.and(SUBJECT.SUBJECT_SLUG.isDistinctFrom(subject.slug())))
                 .execute();
         return tx.select(SUBJECT.ID).from(SUBJECT).where(identity).fetchSingle(SUBJECT.ID);
+    }
+
+    /**
+     * Runs an {@code INSERT ... ON CONFLICT DO NOTHING} so that a concurrent insert of the same key ends in "the
+     * row exists" on both databases. PostgreSQL's is atomic. H2 renders it as a MERGE, which a concurrent
+     * transaction inserting the same key still fails with a unique violation (two requests creating the first
+     * session of one subject at once): that outcome is what DO NOTHING promised, so it is swallowed, inside a
+     * savepoint so that the surrounding transaction goes on.
+     */
+    private static void insertIgnoringDuplicates(DSLContext tx, Function<DSLContext, Query> insert) {
+        if (tx.dialect().family() == SQLDialect.POSTGRES) {
+            insert.apply(tx).execute();
+            return;
+        }
+        try {
+            tx.transaction(nested -> insert.apply(nested.dsl()).execute());
+        } catch (IntegrityConstraintViolationException raced) {
+            // another transaction inserted the same key first
+        }
     }
 
     @Override
