@@ -18,11 +18,16 @@ public final class Database implements AutoCloseable {
         System.setProperty("org.jooq.no-tips", "true");
     }
 
+    /** pgjdbc's socketTimeout for pooled connections, in seconds, unless the URL sets one. */
+    static final int PG_SOCKET_TIMEOUT_SECONDS = 30;
+
+    private final DatabaseConfig config;
     private final HikariDataSource dataSource;
     private final DSLContext dsl;
     private final SQLDialect dialect;
 
-    private Database(HikariDataSource dataSource, SQLDialect dialect) {
+    private Database(DatabaseConfig config, HikariDataSource dataSource, SQLDialect dialect) {
+        this.config = config;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.dsl = DSL.using(dataSource, dialect, new Settings()
@@ -45,13 +50,29 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("gateway-db");
         // Start even when the database is down; requests then answer 503 until it is back.
         hc.setInitializationFailTimeout(-1);
-        return new Database(new HikariDataSource(hc), config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+        if (config.isPostgres()) {
+            // Parameters in the URL win over these (pgjdbc reads the URL last).
+            // A statement whose server stops answering (network partition, frozen host: no RST ever comes) would
+            // otherwise hold its request forever; after this long it fails as a connection error, so 503.
+            hc.addDataSourceProperty("socketTimeout", Integer.toString(PG_SOCKET_TIMEOUT_SECONDS));
+            // Dead peers on idle pooled connections are noticed by the kernel, not by the next request.
+            hc.addDataSourceProperty("tcpKeepAlive", "true");
+            // Names the gateway's connections in pg_stat_activity.
+            hc.addDataSourceProperty("ApplicationName", "session-gateway");
+        }
+        return new Database(config, new HikariDataSource(hc),
+                config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
     }
 
-    /** Applies pending Flyway migrations from {@code db/migration}; returns how many ran. */
+    /**
+     * Applies pending Flyway migrations from {@code db/migration}; returns how many ran. Migrations use their own
+     * connection, outside the pool, so that the pool's socket timeout (sized for requests) does not cut a long
+     * migration short. Instances starting together over one PostgreSQL database take turns: Flyway holds an
+     * advisory lock while it migrates.
+     */
     public int migrate() {
         MigrateResult result = Flyway.configure()
-                .dataSource(dataSource)
+                .dataSource(config.url(), config.user(), config.password())
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();

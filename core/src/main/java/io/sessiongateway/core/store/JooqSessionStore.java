@@ -30,6 +30,7 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
 import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -37,10 +38,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Query;
+import org.jooq.SQLDialect;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
@@ -67,23 +72,21 @@ public final class JooqSessionStore implements SessionStore {
             DSLContext tx = trx.dsl();
             OffsetDateTime now = odt(Instant.now());
             UUID tenantId = Ids.newId();
-            tx.insertInto(TENANT)
+            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TENANT)
                     .set(TENANT.ID, tenantId)
                     .set(TENANT.NAME, name)
                     .set(TENANT.OBJECT_ID, Ids.newObjectId())
                     .set(TENANT.CREATED_AT, now)
-                    .onConflictDoNothing()
-                    .execute();
+                    .onConflictDoNothing());
             UUID id = tx.select(TENANT.ID).from(TENANT).where(TENANT.NAME.eq(name)).fetchSingle(TENANT.ID);
-            tx.insertInto(TEAM)
+            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TEAM)
                     .set(TEAM.ID, Ids.newId())
                     .set(TEAM.TENANT_ID, id)
                     .set(TEAM.OBJECT_ID, Ids.newObjectId())
                     .set(TEAM.NAME, DEFAULT_TEAM)
                     .set(TEAM.IS_DEFAULT, true)
                     .set(TEAM.CREATED_AT, now)
-                    .onConflictDoNothing()
-                    .execute();
+                    .onConflictDoNothing());
             return findTenant(tx, name).orElseThrow();
         })));
     }
@@ -385,7 +388,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
-        tx.insertInto(SUBJECT)
+        insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SUBJECT)
                 .set(SUBJECT.ID, Ids.newId())
                 .set(SUBJECT.TENANT_ID, tenantId)
                 .set(SUBJECT.SUBJECT_TYPE, subject.type())
@@ -393,8 +396,7 @@ public final class JooqSessionStore implements SessionStore {
                 .set(SUBJECT.SUBJECT_SLUG, subject.slug())
                 .set(SUBJECT.CREATED_AT, at)
                 .set(SUBJECT.UPDATED_AT, at)
-                .onConflictDoNothing()
-                .execute();
+                .onConflictDoNothing());
         Condition identity = SUBJECT.TENANT_ID.eq(tenantId)
                 .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
                 .and(SUBJECT.SUBJECT_ID.eq(subject.id()));
@@ -405,6 +407,25 @@ public final class JooqSessionStore implements SessionStore {
                 .where(identity.and(SUBJECT.SUBJECT_SLUG.isDistinctFrom(subject.slug())))
                 .execute();
         return tx.select(SUBJECT.ID).from(SUBJECT).where(identity).fetchSingle(SUBJECT.ID);
+    }
+
+    /**
+     * Runs an {@code INSERT ... ON CONFLICT DO NOTHING} so that a concurrent insert of the same key ends in "the
+     * row exists" on both databases. PostgreSQL's is atomic. H2 renders it as a MERGE, which a concurrent
+     * transaction inserting the same key still fails with a unique violation (two requests creating the first
+     * session of one subject at once): that outcome is what DO NOTHING promised, so it is swallowed, inside a
+     * savepoint so that the surrounding transaction goes on.
+     */
+    private static void insertIgnoringDuplicates(DSLContext tx, Function<DSLContext, Query> insert) {
+        if (tx.dialect().family() == SQLDialect.POSTGRES) {
+            insert.apply(tx).execute();
+            return;
+        }
+        try {
+            tx.transaction(nested -> insert.apply(nested.dsl()).execute());
+        } catch (IntegrityConstraintViolationException raced) {
+            // another transaction inserted the same key first
+        }
     }
 
     @Override
@@ -483,14 +504,14 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     /**
-     * Runs a store operation, turning an unreachable database into UNAVAILABLE. Everything else that escapes is a
-     * bug and stays an unchecked exception for the server's catch-all.
+     * Runs a store operation, turning an unreachable database into UNAVAILABLE (503 in every dialect). Everything
+     * else that escapes is a bug and stays an unchecked exception for the server's catch-all.
      */
     private static <T> T guard(Supplier<T> op) {
         try {
             return op.get();
         } catch (DataAccessException e) {
-            if (isConnectivity(e)) {
+            if (isUnavailable(e)) {
                 throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
                         "the session store is temporarily unavailable", null, e);
             }
@@ -498,13 +519,29 @@ public final class JooqSessionStore implements SessionStore {
         }
     }
 
-    private static boolean isConnectivity(Throwable e) {
+    /**
+     * SQLSTATEs beyond class 08 (connection exception: refused, reset, closed, I/O error, pgjdbc's socket timeout)
+     * that mean the server is going away or turning connections down for now, not that the statement is wrong.
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of(
+            "57P01", // admin_shutdown: pg_ctl stop, or pg_terminate_backend, while a statement ran
+            "57P02", // crash_shutdown: another backend crashed and the server is restarting
+            "57P03", // cannot_connect_now: the server is starting up, shutting down or in recovery
+            "53300"); // too_many_connections: max_connections reached across all instances
+
+    /**
+     * Whether a failure means the database could not be reached or is going away: Hikari's timeout waiting for a
+     * connection ({@link SQLTransientConnectionException}, also when no new connection can be opened) or an
+     * {@link SQLException} anywhere in the cause chain whose SQLSTATE is of class 08 or one of
+     * {@link #UNAVAILABLE_STATES}.
+     */
+    static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
                 return true;
             }
         }

@@ -145,4 +145,65 @@ abstract class SessionStoreContract {
         assertEquals(List.of(first), store().listSessions(t.id(), 1));
         assertEquals(List.of(), store().listSessions(UUID.randomUUID(), 10));
     }
+
+    /** Runs the task on {@code n} threads released at once; returns what each returned or threw. */
+    private static <T> List<Object> atOnce(int n, java.util.function.IntFunction<T> task) throws Exception {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<T>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.apply(k);
+                }));
+            }
+            List<Object> outcomes = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<T> f : futures) {
+                try {
+                    outcomes.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    outcomes.add(e.getCause());
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentFirstUsesOfATenantAllGetTheOneTenant() throws Exception {
+        String name = unique("race");
+        List<Object> tenants = atOnce(6, i -> store().ensureTenant(name));
+        assertEquals(1, tenants.stream().distinct().count(), tenants.toString());
+        assertTrue(tenants.get(0) instanceof Tenant, tenants.toString());
+        assertEquals(1, store().listTeams(((Tenant) tenants.get(0)).id()).size());
+    }
+
+    @Test
+    void concurrentFirstSessionsOfOneSubjectAllSucceedWithOneOwner() throws Exception {
+        Tenant t = store().ensureTenant(unique("t"));
+        Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
+        List<Object> sessions = atOnce(6, i -> store().createSession(Ids.newId(), unique("s"), agent,
+                new SubjectRef("user", "first-timer", null), null, NewSession.defaults(), SessionStatus.CREATED,
+                NOW));
+        for (Object s : sessions) {
+            assertTrue(s instanceof Session, String.valueOf(s));
+            assertEquals(new SubjectRef("user", "first-timer", null), ((Session) s).owner());
+        }
+    }
+
+    @Test
+    void concurrentCreatesOfOneIdGiveOneSessionAndConflicts() throws Exception {
+        Tenant t = store().ensureTenant(unique("t"));
+        Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
+        String chosen = unique("chosen");
+        List<Object> outcomes = atOnce(6, i -> store().createSession(Ids.newId(), chosen, agent,
+                new SubjectRef("user", "u" + i, null), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        assertEquals(1, outcomes.stream().filter(o -> o instanceof Session).count(), outcomes.toString());
+        assertEquals(5, outcomes.stream().filter(o -> o instanceof GatewayException g
+                && g.kind() == ErrorKind.CONFLICT).count(), outcomes.toString());
+    }
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Boots the real gateway (Grizzly on a free port, a fresh H2 file database in a temporary directory) once per test
- * class, and hands out rest-assured requests whose every response is checked against the spec documents.
+ * Boots the real gateway (Grizzly on a free port, a fresh database: an H2 file in a temporary directory, or a
+ * fresh PostgreSQL schema when the run's {@link TestDatabase} kind is PostgreSQL) once per test class, and hands
+ * out rest-assured requests whose every response is checked against the spec documents.
  */
 public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback {
     public static final String SECRET = "integration-test-secret-0123456789abcdef";
@@ -33,6 +34,7 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
 
     private final Map<String, String> env = new HashMap<>();
     private Path dataDir;
+    private TestDatabase database;
     private GatewayServer server;
     private String baseUri;
 
@@ -40,7 +42,10 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         this(Map.of());
     }
 
-    /** With extra environment settings (GATEWAY_* keys) for the server's configuration. */
+    /**
+     * With extra environment settings (GATEWAY_* keys) for the server's configuration. When they name a database
+     * ({@code GATEWAY_DB_URL}), the harness uses it as given instead of a fresh one of its own.
+     */
     public GatewayHarness(Map<String, String> extraEnv) {
         env.putAll(extraEnv);
     }
@@ -53,13 +58,22 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         if (depth++ > 0) {
             return;
         }
+        open();
+    }
+
+    /** Creates the data directory and the database, and starts the server; {@link #close()} undoes it. */
+    public void open() throws IOException {
         dataDir = Files.createTempDirectory("gateway-it");
+        database = env.containsKey("GATEWAY_DB_URL") ? null : TestDatabase.create();
         start();
     }
 
-    /** Starts the server over the harness's data directory (again, after {@link #stop()}). */
+    /** Starts the server over the harness's data directory and database (again, after {@link #stop()}). */
     public void start() {
         Map<String, String> e = new HashMap<>(env);
+        if (database != null) {
+            e.putAll(database.env());
+        }
         e.put("GATEWAY_DATA_DIR", dataDir.toString());
         e.put("GATEWAY_JWT_SECRET", SECRET);
         e.put("GATEWAY_BIND", "127.0.0.1");
@@ -75,12 +89,37 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         }
     }
 
+    /**
+     * Restarts the server with other settings (replacing those given at construction) over the same data
+     * directory and database: what an operator does by editing the configuration.
+     */
+    public void reconfigure(Map<String, String> extraEnv) {
+        stop();
+        env.clear();
+        env.putAll(extraEnv);
+        start();
+    }
+
+    /** The settings that select this harness's database (empty for H2, which lives in the data directory). */
+    public Map<String, String> databaseEnv() {
+        return database == null ? Map.of() : database.env();
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         if (--depth > 0) {
             return;
         }
+        close();
+    }
+
+    /** Stops the server, drops its database and deletes its data directory. */
+    public void close() throws IOException {
         stop();
+        if (database != null) {
+            database.close();
+            database = null;
+        }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
                 try {
@@ -117,7 +156,38 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         return RestAssured.given(spec()).filter(VALIDATOR.filter().orElse(document, schema));
     }
 
+    /**
+     * A request to a dialect the gateway mounts under {@code prefix}: paths are written as the vendor's document
+     * writes them (the prefix is the client's base path), and responses are validated against that document.
+     */
+    public RequestSpecification under(String prefix) {
+        return RestAssured.given(spec()).basePath(prefix).filter(VALIDATOR.filter().under(prefix));
+    }
+
+    /** Like {@link #givenUndocumented} for a dialect mounted under {@code prefix}. */
+    public RequestSpecification undocumentedUnder(String prefix, String document, String schema) {
+        return RestAssured.given(spec()).basePath(prefix)
+                .filter(VALIDATOR.filter().under(prefix).orElse(document, schema));
+    }
+
+    /**
+     * A request whose response must match the named component schema whatever the path: for paths the gateway
+     * is configured not to serve, whose answers are the gateway's own 404 even where a document declares the path.
+     */
+    public RequestSpecification givenOnly(String document, String schema) {
+        return RestAssured.given(spec()).filter(VALIDATOR.filter().only(document, schema));
+    }
+
+    /** A spec-validated request to a gateway elsewhere (another instance, a child process) at {@code baseUri}. */
+    public static RequestSpecification client(String baseUri) {
+        return RestAssured.given(spec(baseUri)).filter(VALIDATOR.filter());
+    }
+
     private RequestSpecification spec() {
+        return spec(baseUri);
+    }
+
+    private static RequestSpecification spec(String baseUri) {
         return new RequestSpecBuilder()
                 .setBaseUri(baseUri)
                 .setConfig(RestAssuredConfig.config().encoderConfig(

@@ -29,17 +29,52 @@ public final class SpecValidationFilter implements Filter {
     private final AtomicLong counter;
     private final String fallbackDocument;
     private final String fallbackSchema;
+    private final String mountPrefix;
+    private final boolean componentOnly;
 
     SpecValidationFilter(SpecValidator validator) {
-        this(validator, new AtomicLong(), null, null);
+        this(validator, new AtomicLong(), null, null, "", false);
     }
 
     private SpecValidationFilter(SpecValidator validator, AtomicLong counter, String fallbackDocument,
-                                 String fallbackSchema) {
+                                 String fallbackSchema, String mountPrefix, boolean componentOnly) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.counter = counter;
         this.fallbackDocument = fallbackDocument;
         this.fallbackSchema = fallbackSchema;
+        this.mountPrefix = mountPrefix;
+        this.componentOnly = componentOnly;
+    }
+
+    /**
+     * Returns a filter for a dialect the gateway mounts under an operator's prefix (e.g. {@code /tf}): the prefix
+     * is removed from each request path before the operation is looked up, as a client whose base URL ends in the
+     * prefix sees it. The returned filter shares this filter's counter and fallback.
+     *
+     * @param prefix empty, or {@code /segment[/segment...]} without a trailing slash
+     * @return a new filter with the prefix
+     */
+    public SpecValidationFilter under(String prefix) {
+        if (!prefix.isEmpty() && (!prefix.startsWith("/") || prefix.endsWith("/"))) {
+            throw new IllegalArgumentException("prefix must be empty or like /path: " + prefix);
+        }
+        return new SpecValidationFilter(validator, counter, fallbackDocument, fallbackSchema, prefix, componentOnly);
+    }
+
+    /**
+     * Returns a filter that validates every body against {@code #/components/schemas/<schemaName>} of the given
+     * document, whatever operation the path would match: for paths a document declares but the gateway is
+     * configured not to serve (a disabled dialect's, or a prefixed dialect's paths without the prefix), whose
+     * answers are the gateway's own 404s. The returned filter shares this filter's counter.
+     *
+     * @param documentRelativePath document path relative to the specs directory
+     * @param schemaName name of a schema under {@code components/schemas}
+     * @return a new filter
+     * @throws IllegalArgumentException if the document or the schema does not exist
+     */
+    public SpecValidationFilter only(String documentRelativePath, String schemaName) {
+        validator.componentSchema(documentRelativePath, schemaName);
+        return new SpecValidationFilter(validator, counter, documentRelativePath, schemaName, mountPrefix, true);
     }
 
     /**
@@ -56,7 +91,8 @@ public final class SpecValidationFilter implements Filter {
      */
     public SpecValidationFilter orElse(String documentRelativePath, String schemaName) {
         validator.componentSchema(documentRelativePath, schemaName);
-        return new SpecValidationFilter(validator, counter, documentRelativePath, schemaName);
+        return new SpecValidationFilter(validator, counter, documentRelativePath, schemaName, mountPrefix,
+                componentOnly);
     }
 
     /**
@@ -92,7 +128,7 @@ public final class SpecValidationFilter implements Filter {
                            FilterContext ctx) {
         Response response = ctx.next(requestSpec, responseSpec);
         String method = requestSpec.getMethod();
-        String path = pathOf(requestSpec.getURI());
+        String path = withoutPrefix(pathOf(requestSpec.getURI()));
         int status = response.getStatusCode();
         String contentType = response.getHeader("Content-Type");
         String body = response.asString();
@@ -100,10 +136,10 @@ public final class SpecValidationFilter implements Filter {
         SpecValidator.Evaluation evaluation = validator.evaluate(method, path, status, contentType, body);
         List<String> violations = evaluation.violations();
         String note = "";
-        if (fallbackDocument != null && evaluation.outcome() != SpecValidator.Outcome.CHECKED) {
+        if (fallbackDocument != null && (componentOnly || evaluation.outcome() != SpecValidator.Outcome.CHECKED)) {
             violations = validator.validateAgainstComponent(fallbackDocument, fallbackSchema, contentType, body);
             note = "validated against " + fallbackDocument + "#/components/schemas/" + fallbackSchema
-                    + " because: " + String.join("; ", evaluation.violations()) + "\n";
+                    + (componentOnly ? " only" : " because: " + String.join("; ", evaluation.violations())) + "\n";
         }
         counter.incrementAndGet();
         TOTAL.incrementAndGet();
@@ -120,6 +156,14 @@ public final class SpecValidationFilter implements Filter {
             throw new AssertionError(message.toString());
         }
         return response;
+    }
+
+    /** The path as the vendor's document writes it: without the mount prefix, when the request is under it. */
+    private String withoutPrefix(String path) {
+        if (mountPrefix.isEmpty() || !path.startsWith(mountPrefix + "/")) {
+            return path;
+        }
+        return path.substring(mountPrefix.length());
     }
 
     /** The raw path of a request URI, without scheme, authority, query or fragment. */
