@@ -20,6 +20,7 @@ import io.sessiongateway.server.auth.JwtAuthenticator;
 import io.sessiongateway.server.config.GatewayConfig;
 import io.sessiongateway.server.http.HttpApplication;
 import io.sessiongateway.server.ops.Operations;
+import io.sessiongateway.server.http.UpgradeRefusal;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Clock;
@@ -88,6 +89,7 @@ public final class GatewayServer implements AutoCloseable {
             // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
             // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
+            UpgradeRefusal.install(http);
             try {
                 http.start();
             } catch (java.io.IOException e) {

@@ -93,6 +93,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Tenant> findTenant(String name) {
+        if (unstorable(name)) {
+            return Optional.empty();
+        }
         return guard(() -> findTenant(dsl, name));
     }
 
@@ -154,6 +157,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Agent> findAgentByName(UUID tenantId, String name) {
+        if (unstorable(name)) {
+            return Optional.empty();
+        }
         return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId).and(AGENT.NAME.eq(name)))
                 .fetchOptional(JooqSessionStore::agent));
     }
@@ -436,6 +442,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> findByPublicId(String publicId) {
+        if (unstorable(publicId)) {
+            return Optional.empty();
+        }
         return guard(() -> sessions(dsl).where(SESSION.PUBLIC_ID.eq(publicId)).fetchOptional(JooqSessionStore::session));
     }
 
@@ -515,8 +524,26 @@ public final class JooqSessionStore implements SessionStore {
                 throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
                         "the session store is temporarily unavailable", null, e);
             }
+            if (isDataException(e)) {
+                // SQLSTATE class 22: a value the database cannot hold (PostgreSQL refuses NUL in text, for one).
+                throw GatewayException.invalidBody("a value contains characters the session store cannot hold", null);
+            }
             throw e;
         }
+    }
+
+    private static boolean isDataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** No stored text can contain NUL (PostgreSQL refuses it), so a key with one names nothing. */
+    private static boolean unstorable(String key) {
+        return key == null || key.indexOf('\0') >= 0;
     }
 
     /**

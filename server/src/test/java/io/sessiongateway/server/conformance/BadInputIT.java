@@ -13,7 +13,12 @@ import io.sessiongateway.server.conformance.ScenarioTable.Scenario;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +30,7 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -68,6 +74,45 @@ class BadInputIT {
             }))));
         }
         return dialects;
+    }
+
+    /**
+     * Java's own HttpClient asks every new plain-HTTP connection to upgrade to h2c; the gateway answers over
+     * HTTP/1.1 instead of hanging, for requests without a body, with a length, and chunked.
+     */
+    @Test
+    void javaHttpClientsUpgradeRequestsAreAnsweredOverHttp11() throws Exception {
+        String tenant = GatewayHarness.uniqueTenant();
+        String agent = (String) ((Map<?, ?>) GATEWAY.createAgent(tenant, "helper", List.of(), false).get("ids"))
+                .get("everruns");
+        String bearer = "Bearer " + GatewayHarness.token(tenant, "alice");
+        String body = "{\"agent_id\":\"" + agent + "\"}";
+        List<HttpRequest.BodyPublisher> publishers = List.of(HttpRequest.BodyPublishers.ofString(body),
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        body.getBytes(StandardCharsets.UTF_8))));
+        for (HttpRequest.BodyPublisher publisher : publishers) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(GATEWAY.baseUri()
+                    + "/v1/sessions")).timeout(Duration.ofSeconds(10)).header("Authorization", bearer)
+                    .header("Content-Type", "application/json").POST(publisher).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertValid("POST", "/v1/sessions", created, 201);
+            String path = "/v1/sessions/" + Fixture.read(created.body()).path("id").asText();
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> read = fresh.send(HttpRequest.newBuilder(URI.create(GATEWAY.baseUri() + path))
+                    .timeout(Duration.ofSeconds(10)).header("Authorization", bearer).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertValid("GET", path, read, 200);
+        }
+    }
+
+    private static void assertValid(String method, String path, HttpResponse<String> r, int status) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(HttpClient.Version.HTTP_1_1, r.version());
+        assertEquals(List.of(), GatewayHarness.validator().validate(method, path, r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(null), r.body()));
     }
 
     @AfterAll
