@@ -108,10 +108,11 @@ abstract class SessionStoreContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         SubjectRef alice = new SubjectRef("user", "alice", null);
-        store().createSession(Ids.newId(), "chosen-id", agent, alice, null, NewSession.defaults(),
+        String chosen = unique("chosen-id");
+        store().createSession(Ids.newId(), chosen, agent, alice, null, NewSession.defaults(),
                 SessionStatus.CREATED, NOW);
         UUID second = Ids.newId();
-        GatewayException e = assertThrows(GatewayException.class, () -> store().createSession(second, "chosen-id",
+        GatewayException e = assertThrows(GatewayException.class, () -> store().createSession(second, chosen,
                 agent, new SubjectRef("user", "bob", null), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
         assertEquals(ErrorKind.CONFLICT, e.kind());
         assertFalse(store().findById(second).isPresent());
