@@ -66,7 +66,8 @@ public final class GatewayServer implements AutoCloseable {
                 }
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()), keys);
+            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
+                    config.jwt(), clock), keys);
             HttpApplication app = new HttpApplication(mounted, auth, config.maxBodyBytes());
 
             URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");

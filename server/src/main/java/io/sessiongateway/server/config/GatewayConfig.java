@@ -34,14 +34,15 @@ public record GatewayConfig(
         Set<String> sessionCreatorTypes,
         long maxBodyBytes,
         Map<String, DialectSettings> dialects,
-        String recoupAgent) {
+        String recoupAgent,
+        JwtSettings jwt) {
 
     /** Whether and where a dialect is mounted. */
     public record DialectSettings(boolean enabled, String prefix) {
     }
 
     /** Environment variable -> config path, for every key documented in reference.conf. */
-    static final Map<String, String> ENV = Map.ofEntries(
+    static final Map<String, String> ENV = withJwt(Map.ofEntries(
             Map.entry("GATEWAY_PORT", "gateway.port"),
             Map.entry("GATEWAY_BIND", "gateway.bind"),
             Map.entry("GATEWAY_DATA_DIR", "gateway.data-dir"),
@@ -55,7 +56,13 @@ public record GatewayConfig(
             Map.entry("GATEWAY_JWT_CLOCK_SKEW", "gateway.auth.clock-skew"),
             Map.entry("GATEWAY_SESSION_CREATOR_TYPES", "gateway.auth.session-creator-types"),
             Map.entry("GATEWAY_MAX_BODY_BYTES", "gateway.http.max-body-bytes"),
-            Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent"));
+            Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent")));
+
+    private static Map<String, String> withJwt(Map<String, String> base) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(JwtSettings.ENV);
+        return Map.copyOf(all);
+    }
 
     /**
      * Loads the configuration.
@@ -91,7 +98,8 @@ public record GatewayConfig(
         ENV.forEach((var, path) -> {
             String v = env.get(var);
             if (v != null) {
-                values.put(path, path.endsWith("session-creator-types") ? Arrays.stream(v.split(","))
+                values.put(path, path.endsWith("session-creator-types") || JwtSettings.LIST_PATHS.contains(path)
+                        ? Arrays.stream(v.split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).toList() : v);
             }
         });
@@ -146,7 +154,8 @@ public record GatewayConfig(
                 Set.copyOf(creators.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()),
                 maxBody,
                 Map.copyOf(dialects),
-                g.getString("recoup.agent"));
+                g.getString("recoup.agent"),
+                JwtSettings.from(g.getConfig("auth")));
     }
 
     private static String blankToNull(String s) {
@@ -156,7 +165,7 @@ public record GatewayConfig(
     /** A copy listening on another port (tests use 0). */
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(newPort, bind, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectTimeout,
-                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent);
+                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent, jwt);
     }
 
     @Override
