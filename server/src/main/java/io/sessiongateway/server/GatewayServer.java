@@ -75,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
                 }
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew()), keys);
+            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
+                    config.jwt(), clock), keys);
             // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
             List<HttpApplication.Mounted> served = new ArrayList<>();
             served.add(ops.mounted());

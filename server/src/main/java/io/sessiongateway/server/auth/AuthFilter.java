@@ -9,6 +9,8 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leaves a {@link Caller} on every matched request: the presented credentials with a verifier, checked only when
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier {
     public static final String API_KEY_HEADER = "x-api-key";
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
 
     private final JwtAuthenticator jwt;
     private final ApiKeyService keys;
@@ -38,12 +41,19 @@ public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier
         try {
             return jwt.authenticate(token);
         } catch (JwtAuthenticator.AuthenticationException e) {
+            // The reason only: the token itself is never logged.
+            LOG.debug("bearer token refused: {}", e.getMessage());
             throw GatewayException.unauthenticated(e.getMessage());
         }
     }
 
     @Override
     public Principal apiKey(String dialect, String key) {
-        return keys.authenticate(dialect, key);
+        try {
+            return keys.authenticate(dialect, key);
+        } catch (GatewayException e) {
+            LOG.debug("{} API key refused: {}", dialect, e.getMessage());
+            throw e;
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.sessiongateway.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.config.GatewayConfig;
 import java.io.IOException;
@@ -46,7 +45,7 @@ final class AdminClient {
         String base = url != null ? url : env.getOrDefault("GATEWAY_URL", "http://127.0.0.1:" + cfg.port());
         String token = env.get("GATEWAY_TOKEN");
         if (token == null || token.isBlank()) {
-            token = new TokenMinter(DevSecret.resolve(cfg.jwtSecret(), cfg.dataDir()), cfg.jwtIssuer())
+            token = TokenMinter.forConfig(cfg)
                     .mint(new TokenMinter.Grant(tenant, "gateway-cli", "serviceaccount", null, List.of(), null,
                             true, Duration.ofMinutes(5)), Instant.now());
         }

@@ -1,8 +1,8 @@
 package io.sessiongateway.server.cli;
 
-import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.config.GatewayConfig;
+import io.sessiongateway.server.config.JwtSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +50,11 @@ final class TokenCommand implements Callable<Integer> {
             return 2;
         }
         GatewayConfig cfg = config.load();
-        TokenMinter minter = new TokenMinter(DevSecret.resolve(cfg.jwtSecret(), cfg.dataDir()), cfg.jwtIssuer());
+        if (cfg.jwt().algorithms().stream().noneMatch(JwtSettings.HMAC::contains)) {
+            spec.commandLine().getErr().println("warning: HS256 is not in gateway.auth.algorithms; the gateway will"
+                    + " refuse this token");
+        }
+        TokenMinter minter = TokenMinter.forConfig(cfg);
         spec.commandLine().getOut().println(minter.mint(new TokenMinter.Grant(tenant, subject, subjectType,
                 subjectSlug, teams, account, admin, ttl), Instant.now()));
         spec.commandLine().getOut().flush();

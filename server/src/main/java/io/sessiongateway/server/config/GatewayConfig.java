@@ -35,14 +35,15 @@ public record GatewayConfig(
         long maxBodyBytes,
         Map<String, DialectSettings> dialects,
         String recoupAgent,
-        OpsSettings ops) {
+        OpsSettings ops,
+        JwtSettings jwt) {
 
     /** Whether and where a dialect is mounted. */
     public record DialectSettings(boolean enabled, String prefix) {
     }
 
     /** Environment variable -> config path, for every key documented in reference.conf. */
-    static final Map<String, String> ENV = Map.ofEntries(
+    static final Map<String, String> ENV = withJwt(Map.ofEntries(
             Map.entry("GATEWAY_PORT", "gateway.port"),
             Map.entry("GATEWAY_BIND", "gateway.bind"),
             Map.entry("GATEWAY_DATA_DIR", "gateway.data-dir"),
@@ -60,7 +61,13 @@ public record GatewayConfig(
             Map.entry("GATEWAY_SHUTDOWN_GRACE", "gateway.http.shutdown-grace"),
             Map.entry("GATEWAY_READY_TIMEOUT", "gateway.health.ready-timeout"),
             Map.entry("GATEWAY_METRICS_ENABLED", "gateway.metrics.enabled"),
-            Map.entry("GATEWAY_METRICS_PATH", "gateway.metrics.path"));
+            Map.entry("GATEWAY_METRICS_PATH", "gateway.metrics.path")));
+
+    private static Map<String, String> withJwt(Map<String, String> base) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(JwtSettings.ENV);
+        return Map.copyOf(all);
+    }
 
     /**
      * Loads the configuration.
@@ -96,7 +103,8 @@ public record GatewayConfig(
         ENV.forEach((var, path) -> {
             String v = env.get(var);
             if (v != null) {
-                values.put(path, path.endsWith("session-creator-types") ? Arrays.stream(v.split(","))
+                values.put(path, path.endsWith("session-creator-types") || JwtSettings.LIST_PATHS.contains(path)
+                        ? Arrays.stream(v.split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).toList() : v);
             }
         });
@@ -152,7 +160,8 @@ public record GatewayConfig(
                 maxBody,
                 Map.copyOf(dialects),
                 g.getString("recoup.agent"),
-                OpsSettings.from(g));
+                OpsSettings.from(g),
+                JwtSettings.from(g.getConfig("auth")));
     }
 
     private static String blankToNull(String s) {
@@ -162,7 +171,7 @@ public record GatewayConfig(
     /** A copy listening on another port (tests use 0). */
     public GatewayConfig withPort(int newPort) {
         return new GatewayConfig(newPort, bind, dataDir, dbUrl, dbUser, dbPassword, dbPoolSize, dbConnectTimeout,
-                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent, ops);
+                jwtSecret, jwtIssuer, clockSkew, sessionCreatorTypes, maxBodyBytes, dialects, recoupAgent, ops, jwt);
     }
 
     @Override
