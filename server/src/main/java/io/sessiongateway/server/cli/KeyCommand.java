@@ -7,36 +7,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code key create|list|revoke}: API keys for Everruns ({@code evr_…}) and Recoup ({@code x-api-key}). */
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
         subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
-final class KeyCommand {
+final class KeyCommand implements TenantAdminCommand.Configured {
     @Mixin
     ConfigOption config;
+
+    @Override
+    public ConfigOption config() {
+        return config;
+    }
 
     /** The dialects that take API keys. */
     enum KeyDialect { everruns, recoup }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an API key; prints it with its secret, which is shown this once.")
-    static final class Create implements Callable<Integer> {
-        @ParentCommand
-        KeyCommand parent;
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        AdminClient.UrlOption url;
-        @Option(names = "--tenant", required = true)
-        String tenant;
+    static final class Create extends TenantAdminCommand {
         @Option(names = "--dialect", required = true, description = "everruns or recoup.")
         KeyDialect dialect;
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
@@ -66,52 +59,33 @@ final class KeyCommand {
             if (ttl != null) {
                 body.put("expires_at", Instant.now().plus(ttl).toString());
             }
-            int rc = AdminClient.call(spec, parent.config.load(), url.url, tenant, "POST",
-                    "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/api-keys", body, 201);
+            int rc = admin("POST", "api-keys", body, 201);
             if (rc == 0) {
-                spec.commandLine().getErr().println("the secret above is shown once; only its hash is stored");
+                note("the secret above is shown once; only its hash is stored");
             }
             return rc;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a tenant's keys (never secrets).")
-    static final class ListKeys implements Callable<Integer> {
-        @ParentCommand
-        KeyCommand parent;
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        AdminClient.UrlOption url;
-        @Option(names = "--tenant", required = true)
-        String tenant;
+    static final class ListKeys extends TenantAdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return AdminClient.call(spec, parent.config.load(), url.url, tenant, "GET",
-                    "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/api-keys", null, 200);
+            return admin("GET", "api-keys", null, 200);
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a key, effective at once.")
-    static final class Revoke implements Callable<Integer> {
-        @ParentCommand
-        KeyCommand parent;
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        AdminClient.UrlOption url;
-        @Option(names = "--tenant", required = true)
-        String tenant;
+    static final class Revoke extends TenantAdminCommand {
         @Parameters(paramLabel = "KEY_ID", description = "The key's id (from key list).")
         UUID id;
 
         @Override
         public Integer call() throws Exception {
-            int rc = AdminClient.call(spec, parent.config.load(), url.url, tenant, "DELETE",
-                    "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/api-keys/" + id, null, 204);
+            int rc = admin("DELETE", "api-keys/" + id, null, 204);
             if (rc == 0) {
-                spec.commandLine().getErr().println("revoked key " + id);
+                note("revoked key " + id);
             }
             return rc;
         }

@@ -43,9 +43,9 @@ class PersistenceAndCliIT {
             System.arraycopy(args, 1, full, 1, args.length - 1);
             int at = args.length;
             if (List.of("agent", "team", "key", "session").contains(args[0])) {
-                // subcommand options belong after "agent create|list"
+                // the parent's --config goes right after "agent|team|key|session"
                 full = new String[args.length + 2];
-                full[0] = "agent";
+                full[0] = args[0];
                 full[1] = "--config";
                 full[2] = conf.toString();
                 System.arraycopy(args, 1, full, 3, args.length - 1);
@@ -101,6 +101,46 @@ class PersistenceAndCliIT {
                 .get("/{t}/v1/agents/sessions/{id}", tenant, data.get("id"));
         assertEquals(200, read.statusCode(), read.asString());
         assertEquals(data, read.jsonPath().getMap("data"));
+    }
+
+    @Test
+    void cliManagesTeamsAndApiKeys() throws Exception {
+        String tenant = GatewayHarness.uniqueTenant();
+        String url = GATEWAY.baseUri();
+        Run team = cli("team", "create", "--tenant", tenant, "--name", "research", "--url", url);
+        assertEquals(0, team.exit(), team.err());
+        JsonNode created = new ObjectMapper().readTree(team.out());
+        assertEquals("research", created.get("name").asText());
+        Run teams = cli("team", "list", "--tenant", tenant, "--url", url);
+        assertEquals(0, teams.exit(), teams.err());
+        JsonNode listed = new ObjectMapper().readTree(teams.out()).get("data");
+        assertEquals(2, listed.size(), teams.out()); // the default team first, then ours
+        assertEquals(created, listed.get(1));
+
+        Run key = cli("key", "create", "--tenant", tenant, "--dialect", "everruns", "--name", "ci",
+                "--subject", "robot", "--ttl", "1h", "--url", url);
+        assertEquals(0, key.exit(), key.err());
+        assertTrue(key.err().contains("shown once"), key.err());
+        JsonNode k = new ObjectMapper().readTree(key.out());
+        String secret = k.get("secret").asText();
+        assertTrue(secret.startsWith("evr_"), secret);
+        String id = k.get("key").get("id").asText();
+
+        Response ok = GATEWAY.given().header("Authorization", "Bearer " + secret)
+                .get("/v1/sessions/{id}", "session_00000000000000000000000000000000");
+        assertEquals(404, ok.statusCode(), ok.asString());
+
+        Run keys = cli("key", "list", "--tenant", tenant, "--url", url);
+        assertEquals(0, keys.exit(), keys.err());
+        assertTrue(!keys.out().contains(secret), "list never shows secrets");
+        assertEquals(id, new ObjectMapper().readTree(keys.out()).get("data").get(0).get("id").asText());
+
+        Run revoked = cli("key", "revoke", "--tenant", tenant, id, "--url", url);
+        assertEquals(0, revoked.exit(), revoked.err());
+        assertEquals("revoked key " + id, revoked.err().strip());
+        Response refused = GATEWAY.given().header("Authorization", "Bearer " + secret)
+                .get("/v1/sessions/{id}", "session_00000000000000000000000000000000");
+        assertEquals(401, refused.statusCode(), refused.asString());
     }
 
     @Test
