@@ -1,8 +1,7 @@
 package io.sessiongateway.adapters.admin;
 
-import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
-import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.service.AgentService;
@@ -11,36 +10,17 @@ import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AdminError;
 import io.sessiongateway.generated.admin.model.AdminErrorError;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 
 /**
  * The admin API, and the envelope for any path no dialect claims:
  * {@code {"error":{"code","message","reference"}}}.
  */
-public final class AdminDialect implements Dialect {
+public final class AdminDialect extends BaseDialect {
     public static final String NAME = "admin";
 
-    private final AdminAdapter adapter;
-
     public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions) {
-        this.adapter = new AdminAdapter(agents, keys, sessions);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<Mount> mounts() {
-        return List.of(new Mount(AdminApi.class, adapter, ""));
-    }
-
-    @Override
-    public boolean claims(String path) {
-        return path.equals("/admin") || path.startsWith("/admin/");
+        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions), "", AdminApi.class);
     }
 
     @Override
@@ -63,12 +43,9 @@ public final class AdminDialect implements Dialect {
 
     /** The gateway's own envelope. */
     public static Response renderGeneric(GatewayException error, String reference) {
-        return Response.status(statusOf(error.kind()))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new AdminError().error(new AdminErrorError()
-                        .code(error.code())
-                        .message(error.getMessage())
-                        .reference(reference)))
-                .build();
+        return json(statusOf(error.kind()), new AdminError().error(new AdminErrorError()
+                .code(error.code())
+                .message(error.getMessage())
+                .reference(reference)));
     }
 }

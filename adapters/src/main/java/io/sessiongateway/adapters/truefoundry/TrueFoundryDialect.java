@@ -1,8 +1,7 @@
 package io.sessiongateway.adapters.truefoundry;
 
-import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
-import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.service.SessionService;
@@ -10,40 +9,18 @@ import io.sessiongateway.generated.truefoundry.api.V1CreateSessionApi;
 import io.sessiongateway.generated.truefoundry.api.V1GetSessionApi;
 import io.sessiongateway.generated.truefoundry.model.RequestErrorResponse;
 import io.sessiongateway.generated.truefoundry.model.RequestErrorResponseError;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * TrueFoundry Agent Harness: {@code /{tenantName}/v1/agents/sessions…}, errors as
  * {@code {"error":{"message","type","code","param"}}}.
  */
-public final class TrueFoundryDialect implements Dialect {
+public final class TrueFoundryDialect extends BaseDialect {
     public static final String NAME = "truefoundry";
-    private static final Pattern CLAIMED = Pattern.compile("^/[^/]+/v1/agents(/.*)?$");
-
-    private final TrueFoundryAdapter adapter;
 
     public TrueFoundryDialect(SessionService sessions) {
-        this.adapter = new TrueFoundryAdapter(sessions);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<Mount> mounts() {
-        String base = "/{" + TrueFoundryAdapter.TENANT_PARAM + "}";
-        return List.of(new Mount(V1GetSessionApi.class, adapter, base),
-                new Mount(V1CreateSessionApi.class, adapter, base));
-    }
-
-    @Override
-    public boolean claims(String path) {
-        return CLAIMED.matcher(path).matches();
+        super(NAME, "^/[^/]+/v1/agents(/.*)?$", new TrueFoundryAdapter(sessions),
+                "/{" + TrueFoundryAdapter.TENANT_PARAM + "}", V1GetSessionApi.class, V1CreateSessionApi.class);
     }
 
     /**
@@ -60,16 +37,12 @@ public final class TrueFoundryDialect implements Dialect {
 
     @Override
     public Response render(GatewayException error, String reference) {
-        String message = reference == null ? error.getMessage() : error.getMessage() + " (reference " + reference + ")";
         RequestErrorResponseError body = new RequestErrorResponseError()
-                .message(message)
+                .message(messageWithReference(error, reference))
                 .type(type(error.kind()))
                 .code(error.code())
                 .param(error.param());
-        return Response.status(status(error.kind()))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new RequestErrorResponse().error(body))
-                .build();
+        return json(status(error.kind()), new RequestErrorResponse().error(body));
     }
 
     static String type(ErrorKind kind) {
