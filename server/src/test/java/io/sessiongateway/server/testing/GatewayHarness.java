@@ -139,6 +139,34 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         return dataDir;
     }
 
+    /** A JDBC connection to the running gateway's database (the same H2 file, or its PostgreSQL schema). */
+    public java.sql.Connection connectDatabase() throws java.sql.SQLException {
+        Map<String, String> db = databaseEnv();
+        String url = env.getOrDefault("GATEWAY_DB_URL",
+                db.getOrDefault("GATEWAY_DB_URL", io.sessiongateway.core.store.DatabaseConfig.h2FileUrl(dataDir)));
+        return java.sql.DriverManager.getConnection(url, env.getOrDefault("GATEWAY_DB_USER", db.get("GATEWAY_DB_USER")),
+                env.getOrDefault("GATEWAY_DB_PASSWORD", db.get("GATEWAY_DB_PASSWORD")));
+    }
+
+    /**
+     * Every session row in the store, every tenant, as {@code id public_id status updated_at title}, ordered: equal
+     * snapshots before and after a request mean it neither created nor changed a session.
+     */
+    public List<String> sessionSnapshot() {
+        try (java.sql.Connection c = connectDatabase(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT id, public_id, status, updated_at, title FROM session ORDER BY id")) {
+            List<String> rows = new java.util.ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
+                        + " " + rs.getString(5));
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the gateway's sessions", e);
+        }
+    }
+
     public static SpecValidator validator() {
         return VALIDATOR;
     }
