@@ -14,6 +14,7 @@ import io.sessiongateway.generated.admin.model.AdminErrorError;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The admin API, and the envelope for any path no dialect claims:
@@ -25,7 +26,16 @@ public final class AdminDialect implements Dialect {
     private final AdminAdapter adapter;
 
     public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions) {
-        this.adapter = new AdminAdapter(agents, keys, sessions);
+        this(agents, keys, sessions, Set.of());
+    }
+
+    /**
+     * @param reservedTenants tenant names the admin API refuses to create: the first path segments the gateway
+     *     serves itself ({@code health}, {@code metrics}), where a TrueFoundry tenant's paths would be unreachable
+     */
+    public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions,
+            Set<String> reservedTenants) {
+        this.adapter = new AdminAdapter(agents, keys, sessions, reservedTenants);
     }
 
     @Override
