@@ -68,7 +68,7 @@ public final class GatewayServer implements AutoCloseable {
             for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
                     new AgentcloudDialect(sessions),
                     new RecoupDialect(sessions, config.recoupAgent(), name -> store.ensureTenant(name).id()),
-                    new AdminDialect(agents, keys, sessions))) {
+                    new AdminDialect(agents, keys, sessions, config.ops().reservedSegments()))) {
                 GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));

@@ -2,6 +2,7 @@ package io.sessiongateway.adapters.admin;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.Statuses;
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
@@ -40,6 +41,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -58,6 +61,7 @@ public final class AdminAdapter implements AdminApi {
     private final AgentService agents;
     private final ApiKeyService keys;
     private final SessionService sessions;
+    private final Set<String> reservedTenants;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -65,15 +69,18 @@ public final class AdminAdapter implements AdminApi {
     @Context
     private UriInfo uri;
 
-    public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions) {
+    public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions,
+            Set<String> reservedTenants) {
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
+        this.reservedTenants = new TreeSet<>(reservedTenants);
     }
 
     @Override
     public Response createAgent(String tenant, CreateAgentRequest body) {
         requireAdmin(tenant);
+        requireCreatable(tenant);
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
@@ -105,6 +112,7 @@ public final class AdminAdapter implements AdminApi {
     @Override
     public Response createTeam(String tenant, CreateTeamRequest body) {
         requireAdmin(tenant);
+        requireCreatable(tenant);
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
@@ -122,6 +130,7 @@ public final class AdminAdapter implements AdminApi {
     @Override
     public Response createApiKey(String tenant, CreateApiKeyRequest body) {
         requireAdmin(tenant);
+        requireCreatable(tenant);
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
@@ -267,6 +276,19 @@ public final class AdminAdapter implements AdminApi {
         if (!principal.admin() || !(tenant.equals(principal.tenant()) || OPERATOR_TENANT.equals(principal.tenant()))) {
             throw GatewayException.forbidden("admin_required",
                     "an admin token for tenant '" + tenant + "' is required");
+        }
+    }
+
+    /**
+     * The operations that create a tenant on first use refuse the names of the gateway's own first path segments:
+     * TrueFoundry's paths start with the tenant ({@code /{tenant}/v1/agents/sessions}), and {@code /health/**} or
+     * {@code /metrics/**} never reach a dialect.
+     */
+    private void requireCreatable(String tenant) {
+        if (reservedTenants.contains(tenant)) {
+            throw new GatewayException(ErrorKind.INVALID_ARGUMENT, "tenant_reserved", "tenant name '" + tenant
+                    + "' is reserved: /" + tenant + "/ is a path of the gateway itself (reserved names: "
+                    + String.join(", ", reservedTenants) + ")", "tenant");
         }
     }
 

@@ -11,6 +11,7 @@ import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AdminError;
 import io.sessiongateway.generated.admin.model.AdminErrorError;
 import jakarta.ws.rs.core.Response;
+import java.util.Set;
 
 /**
  * The admin API, and the envelope for any path no dialect claims:
@@ -20,7 +21,16 @@ public final class AdminDialect extends BaseDialect {
     public static final String NAME = "admin";
 
     public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions) {
-        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions), "", AdminApi.class);
+        this(agents, keys, sessions, Set.of());
+    }
+
+    /**
+     * @param reservedTenants tenant names the admin API refuses to create: the first path segments the gateway
+     *     serves itself ({@code health}, {@code metrics}), where a TrueFoundry tenant's paths would be unreachable
+     */
+    public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions,
+            Set<String> reservedTenants) {
+        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions, reservedTenants), "", AdminApi.class);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.sessiongateway.server.config;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Operability settings: graceful shutdown, readiness probe and Prometheus endpoint.
@@ -28,6 +31,21 @@ public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean
             throw new IllegalArgumentException("metrics.path must be like /metrics, outside /health: " + path);
         }
         return new OpsSettings(grace, ready, g.getBoolean("metrics.enabled"), path);
+    }
+
+    /**
+     * First path segments the gateway serves itself, which no tenant may be named after: TrueFoundry's paths start
+     * with the tenant ({@code /{tenant}/v1/agents/sessions}), and {@code /health/**} and {@code /metrics/**} never
+     * reach a dialect. {@code metrics} stays reserved when the metrics path moves (or metrics are off), so that a
+     * tenant created today is not lost by a configuration change tomorrow; a one-segment metrics path elsewhere
+     * ({@code /prometheus}) is reserved too.
+     */
+    public Set<String> reservedSegments() {
+        Set<String> reserved = new TreeSet<>(Set.of("health", "metrics"));
+        if (metricsPath.lastIndexOf('/') == 0) {
+            reserved.add(metricsPath.substring(1));
+        }
+        return Collections.unmodifiableSet(reserved);
     }
 
     /** The defaults of {@code reference.conf}. */

@@ -1,0 +1,134 @@
+package io.sessiongateway.server.it;
+
+import static io.sessiongateway.server.testing.GatewayHarness.adminToken;
+import static io.sessiongateway.server.testing.GatewayHarness.token;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import io.sessiongateway.server.cli.Main;
+import io.sessiongateway.server.testing.GatewayHarness;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Tenant names that are first path segments of the gateway itself cannot be created: a TrueFoundry tenant named
+ * {@code health} would have paths {@code /health/v1/agents/sessions}, which are the gateway's own (404). The admin
+ * API refuses them with its 422 {@code tenant_reserved}, and so does the CLI, which goes through it. Here the
+ * metrics are served at {@code /prometheus}: that name is reserved as well, and {@code metrics} stays reserved.
+ */
+class ReservedTenantIT {
+    @RegisterExtension
+    static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_METRICS_PATH", "/prometheus"));
+
+    private static final String OPERATOR = adminToken("*");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"health", "metrics", "prometheus"})
+    void everyOperationThatCreatesATenantRefusesAReservedName(String tenant) {
+        Response agent = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
+                .contentType("application/json").body(Map.of("name", "helper"))
+                .post("/admin/v1/tenants/{t}/agents", tenant);
+        assertReserved(agent, tenant);
+
+        Response team = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
+                .contentType("application/json").body(Map.of("name", "red"))
+                .post("/admin/v1/tenants/{t}/teams", tenant);
+        assertReserved(team, tenant);
+
+        Response key = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
+                .contentType("application/json")
+                .body(Map.of("dialect", "everruns", "name", "k", "subject_id", "alice"))
+                .post("/admin/v1/tenants/{t}/api-keys", tenant);
+        assertReserved(key, tenant);
+
+        // Nothing was created: listing the (non-existent) tenant is allowed and empty.
+        Response teams = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
+                .get("/admin/v1/tenants/{t}/teams", tenant);
+        assertEquals(200, teams.statusCode(), teams.asString());
+        assertEquals(List.of(), teams.jsonPath().getList("data"));
+    }
+
+    @Test
+    void authorisationIsCheckedFirst() {
+        Response r = GATEWAY.given().header("Authorization", "Bearer " + token("health", "alice"))
+                .contentType("application/json").body(Map.of("name", "helper"))
+                .post("/admin/v1/tenants/{t}/agents", "health");
+        assertEquals(403, r.statusCode(), r.asString());
+        assertEquals("admin_required", r.jsonPath().getString("error.code"));
+    }
+
+    /**
+     * Names that share a first segment with another dialect's paths ({@code /admin}, Everruns' {@code /v1},
+     * Recoup's {@code /api}) or differ from a reserved one only in case are ordinary tenants: their TrueFoundry
+     * paths reach TrueFoundry.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"admin", "v1", "api", "Health", "healthz", "metrics2"})
+    void namesThatDoNotCollideAreOrdinaryTenants(String tenant) {
+        GATEWAY.createAgent(tenant, "helper", List.of(), false);
+        Response created = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
+                .contentType("application/json").body(Map.of("agent_name", "helper"))
+                .post("/{t}/v1/agents/sessions", tenant);
+        assertEquals(201, created.statusCode(), created.asString());
+        String id = created.jsonPath().getString("data.id");
+        Response got = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
+                .get("/{t}/v1/agents/sessions/{id}", tenant, id);
+        assertEquals(200, got.statusCode(), got.asString());
+        assertEquals(created.jsonPath().getMap("data"), got.jsonPath().getMap("data"));
+    }
+
+    @Test
+    void theCliRefusesAReservedTenantWithTheApisMessage() throws Exception {
+        Path conf = Files.createTempFile("gateway", ".conf");
+        Files.writeString(conf, "gateway { data-dir = \"" + GATEWAY.dataDir() + "\"\n auth.jwt-secret = \""
+                + GatewayHarness.SECRET + "\" }\n");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            exit = Main.run(new String[] {"agent", "--config", conf.toString(), "create", "--tenant", "health",
+                "--name", "helper", "--url", GATEWAY.baseUri()});
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            Files.deleteIfExists(conf);
+        }
+        String stderr = e.toString(StandardCharsets.UTF_8);
+        assertEquals(1, exit, stderr);
+        assertEquals("", o.toString(StandardCharsets.UTF_8));
+        assertTrue(stderr.contains("422") && stderr.contains("reserved"), stderr);
+    }
+
+    private static void assertReserved(Response r, String tenant) {
+        assertEquals(422, r.statusCode(), r.asString());
+        assertEquals("application/json", r.contentType());
+        assertEquals(Map.of("error", Map.of(
+                "code", "tenant_reserved",
+                "message", "tenant name '" + tenant + "' is reserved: /" + tenant
+                        + "/ is a path of the gateway itself (reserved names: health, metrics, prometheus)")),
+                withoutNullReference(r.jsonPath().getMap("")));
+        assertEquals(null, r.jsonPath().getMap("error").get("reference"));
+        assertTrue(r.jsonPath().getMap("error").containsKey("reference"), r.asString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withoutNullReference(Map<String, Object> body) {
+        Map<String, Object> error = new java.util.HashMap<>((Map<String, Object>) body.get("error"));
+        error.remove("reference");
+        return Map.of("error", error);
+    }
+}
