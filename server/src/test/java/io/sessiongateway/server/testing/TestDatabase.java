@@ -49,6 +49,20 @@ public final class TestDatabase implements AutoCloseable {
         if (kind() == Kind.H2) {
             return new TestDatabase(Map.of(), null);
         }
+        return postgres();
+    }
+
+    /**
+     * Whether a PostgreSQL server is named ({@code GATEWAY_TEST_PG_URL}), whatever this run's kind: CI sets it for
+     * the H2 run too, so tests that need PostgreSQL in any case (two gateway processes over one database) can use it.
+     */
+    public static boolean postgresConfigured() {
+        String url = System.getenv("GATEWAY_TEST_PG_URL");
+        return url != null && url.startsWith("jdbc:postgresql:");
+    }
+
+    /** A fresh schema on the configured PostgreSQL server, whatever this run's kind. */
+    public static TestDatabase postgres() {
         String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute("CREATE SCHEMA " + schema);
         return new TestDatabase(Map.of(
