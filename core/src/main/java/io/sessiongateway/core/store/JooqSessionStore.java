@@ -30,6 +30,9 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
 import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
@@ -43,7 +46,10 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jooq.Condition;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Result;
 import org.jooq.Query;
 import org.jooq.SQLDialect;
 import org.jooq.JSONB;
@@ -61,9 +67,42 @@ public final class JooqSessionStore implements SessionStore {
     private static final String DEFAULT_TEAM = "default";
 
     private final DSLContext dsl;
+    private final DataSource dataSource;
+    /** The columns of {@link #sessions}, in order: how the pre-rendered lookups' rows are read. */
+    private final Field<?>[] sessionFields;
+    /**
+     * The session lookups of every read, rendered once here and only bound per request: rendering the five-table
+     * join with jOOQ cost about a third of a GET's CPU time (profile in bench/results/profile-2026-12-02.md).
+     * A constant SQL string also lets pgjdbc reuse its server-side prepared statement on each pooled connection.
+     */
+    private final String byPublicIdSql;
+    private final String byIdSql;
+    private final String byObjectIdSql;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
+        this.dataSource = database.dataSource();
+        this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
+        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("v", String.class))));
+        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("v", UUID.class))));
+        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("v", String.class))));
+    }
+
+    /**
+     * Runs one of the pre-rendered session lookups with its single bind value; jOOQ still reads the row (types,
+     * converters) from the same fields as the rendered query. A JDBC failure becomes jOOQ's
+     * {@link DataAccessException} with the {@link SQLException} as its cause, as jOOQ's own execution would.
+     */
+    private Optional<Session> findSession(String sql, Object key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                Result<Record> rows = dsl.fetch(rs, sessionFields);
+                return rows.isEmpty() ? Optional.empty() : Optional.of(session(rows.get(0)));
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -445,17 +484,17 @@ public final class JooqSessionStore implements SessionStore {
         if (unstorable(publicId)) {
             return Optional.empty();
         }
-        return guard(() -> sessions(dsl).where(SESSION.PUBLIC_ID.eq(publicId)).fetchOptional(JooqSessionStore::session));
+        return guard(() -> findSession(byPublicIdSql, publicId));
     }
 
     @Override
     public Optional<Session> findById(UUID id) {
-        return guard(() -> sessions(dsl).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session));
+        return guard(() -> findSession(byIdSql, id));
     }
 
     @Override
     public Optional<Session> findByObjectId(String objectId) {
-        return guard(() -> sessions(dsl).where(SESSION.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::session));
+        return guard(() -> findSession(byObjectIdSql, objectId));
     }
 
     @Override
