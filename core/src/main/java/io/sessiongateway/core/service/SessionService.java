@@ -50,10 +50,8 @@ public final class SessionService {
         Agent agent = tenant.flatMap(t -> store.findAgentByName(t.id(), agentName))
                 .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
                         "agent '" + agentName + "' not found", "agent_name"));
-        if (!policy.mayUseAgent(principal, agent)) {
-            throw new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    "not authorized to create sessions for agent '" + agentName + "'", "agent_name");
-        }
+        requireAgentUse(principal, agent, () -> new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
+                "not authorized to create sessions for agent '" + agentName + "'", "agent_name"));
         return insert(principal, agent, request);
     }
 
@@ -81,14 +79,13 @@ public final class SessionService {
      */
     public Session createForAgentId(Principal principal, UUID agentId, NewSession request) {
         requireCreator(principal);
+        java.util.function.Supplier<GatewayException> notFound = () -> new GatewayException(ErrorKind.NOT_FOUND,
+                "agent_not_found", "agent '" + Ids.prefixed("agent", agentId) + "' not found", "agent_id");
         Agent agent = store.findAgentById(agentId)
                 .filter(a -> a.tenantName().equals(principal.tenant()))
-                .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
-                        "agent '" + Ids.prefixed("agent", agentId) + "' not found", "agent_id"));
-        if (!policy.mayUseAgent(principal, agent)) {
-            throw new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    "not authorized to create sessions for agent '" + Ids.prefixed("agent", agentId) + "'", "agent_id");
-        }
+                .orElseThrow(notFound);
+        // Worded exactly as a missing agent: an Everruns caller cannot tell a restricted agent from none.
+        requireAgentUse(principal, agent, notFound);
         return insert(principal, agent, request);
     }
 
@@ -106,9 +103,8 @@ public final class SessionService {
                 .filter(a -> a.teamId().equals(team.id()))
                 .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "app_not_found",
                         "app '" + appObjectId + "' not found in this team", "id"));
-        if (!policy.mayUseAgent(principal, agent)) {
-            throw GatewayException.forbidden("agent_forbidden", "not authorized to create sessions for this app");
-        }
+        requireAgentUse(principal, agent,
+                () -> GatewayException.forbidden("agent_forbidden", "not authorized to create sessions for this app"));
         // Agentcloud names a new session after its app.
         return insert(principal, agent, request.title() == null ? request.withTitle(agent.name()) : request);
     }
@@ -138,6 +134,9 @@ public final class SessionService {
                 return store.findAgentByName(tenant.id(), agentName).orElseThrow(() -> e);
             }
         });
+        // An operator may restrict the Recoup agent like any other: then only its managers create (Recoup's 403).
+        requireAgentUse(principal, agent, () -> GatewayException.forbidden("agent_forbidden",
+                "not authorized to create sessions for agent '" + agentName + "'"));
         return insert(principal, agent, request);
     }
 
@@ -222,6 +221,17 @@ public final class SessionService {
 
     private final java.util.concurrent.ConcurrentHashMap<UUID, String> tenantNames =
             new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The one check of "a restricted agent only by its managers" ({@link AccessPolicy#mayUseAgent}) for every
+     * create, whichever dialect; the refusal is the dialect's wording of it.
+     */
+    private void requireAgentUse(Principal principal, Agent agent,
+            java.util.function.Supplier<GatewayException> refusal) {
+        if (!policy.mayUseAgent(principal, agent)) {
+            throw refusal.get();
+        }
+    }
 
     private void requireCreator(Principal principal) {
         if (!policy.mayCreateSessions(principal)) {
