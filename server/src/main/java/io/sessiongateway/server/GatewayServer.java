@@ -50,10 +50,18 @@ public final class GatewayServer implements AutoCloseable {
         this.shutdownGrace = shutdownGrace;
     }
 
-    /** Opens the database, applies migrations, mounts the enabled dialects and starts listening. */
+    /**
+     * Waits for PostgreSQL to accept connections (up to {@code gateway.db.startup-timeout}), opens the database,
+     * applies migrations, mounts the enabled dialects and starts listening.
+     */
     public static GatewayServer start(GatewayConfig config) {
         long t0 = System.nanoTime();
-        Database database = Database.open(databaseConfigOf(config));
+        DatabaseConfig dbConfig = databaseConfigOf(config);
+        if (dbConfig.isPostgres()) {
+            // A database started alongside (compose, Kubernetes) may accept connections a little after the gateway.
+            DatabaseStartup.await(dbConfig, config.ops().dbStartupTimeout());
+        }
+        Database database = Database.open(dbConfig);
         Operations ops = null;
         try {
             int migrations = database.migrate();

@@ -52,6 +52,7 @@ public record GatewayConfig(
             Map.entry("GATEWAY_DB_PASSWORD", "gateway.db.password"),
             Map.entry("GATEWAY_DB_POOL_SIZE", "gateway.db.pool-size"),
             Map.entry("GATEWAY_DB_CONNECT_TIMEOUT", "gateway.db.connect-timeout"),
+            Map.entry("GATEWAY_DB_STARTUP_TIMEOUT", "gateway.db.startup-timeout"),
             Map.entry("GATEWAY_JWT_SECRET", "gateway.auth.jwt-secret"),
             Map.entry("GATEWAY_JWT_ISSUER", "gateway.auth.issuer"),
             Map.entry("GATEWAY_JWT_CLOCK_SKEW", "gateway.auth.clock-skew"),

@@ -13,10 +13,15 @@ import java.util.TreeSet;
  * @param readyTimeout the longest a readiness probe waits for the database
  * @param metricsEnabled whether the Prometheus endpoint is served (and requests are measured)
  * @param metricsPath where the Prometheus endpoint is served, e.g. {@code /metrics}
+ * @param dbStartupTimeout how long start-up waits for an unreachable database before giving up (zero: not at all)
  */
-public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean metricsEnabled, String metricsPath) {
+public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean metricsEnabled, String metricsPath,
+        Duration dbStartupTimeout) {
 
-    /** Reads the {@code gateway.http.shutdown-grace}, {@code gateway.health.*} and {@code gateway.metrics.*} keys. */
+    /**
+     * Reads the {@code gateway.http.shutdown-grace}, {@code gateway.health.*}, {@code gateway.metrics.*} and
+     * {@code gateway.db.startup-timeout} keys.
+     */
     static OpsSettings from(Config g) {
         Duration grace = g.getDuration("http.shutdown-grace");
         if (grace.isNegative()) {
@@ -30,7 +35,11 @@ public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean
         if (!path.matches("^(/[A-Za-z0-9._~-]+)+$") || path.equals("/health") || path.startsWith("/health/")) {
             throw new IllegalArgumentException("metrics.path must be like /metrics, outside /health: " + path);
         }
-        return new OpsSettings(grace, ready, g.getBoolean("metrics.enabled"), path);
+        Duration startup = g.getDuration("db.startup-timeout");
+        if (startup.isNegative()) {
+            throw new IllegalArgumentException("db.startup-timeout must not be negative: " + startup);
+        }
+        return new OpsSettings(grace, ready, g.getBoolean("metrics.enabled"), path, startup);
     }
 
     /**
@@ -50,6 +59,6 @@ public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean
 
     /** The defaults of {@code reference.conf}. */
     public static OpsSettings defaults() {
-        return new OpsSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), true, "/metrics");
+        return new OpsSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), true, "/metrics", Duration.ofSeconds(30));
     }
 }

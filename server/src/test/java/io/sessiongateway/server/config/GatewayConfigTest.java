@@ -75,4 +75,15 @@ class GatewayConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> GatewayConfig.load(dir.resolve("missing.conf"), Map.of()));
     }
+
+    @Test
+    void databaseStartupTimeoutDefaultsTo30sAndZeroMeansNoWait() {
+        assertEquals(Duration.ofSeconds(30), GatewayConfig.load(null, Map.of()).ops().dbStartupTimeout());
+        assertEquals(Duration.ZERO,
+                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "0")).ops().dbStartupTimeout());
+        assertEquals(Duration.ofMinutes(2),
+                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "2m")).ops().dbStartupTimeout());
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "-1s")));
+    }
 }
