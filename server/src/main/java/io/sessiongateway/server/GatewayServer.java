@@ -83,6 +83,14 @@ public final class GatewayServer implements AutoCloseable {
                 }
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
+            if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
+                    && config.jwt().jwksUrl() == null && config.jwt().jwksFile() == null) {
+                // The one piece of state an instance keeps outside the database: a second instance with its own
+                // data directory generates another secret and refuses this one's tokens.
+                LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
+                        + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
+                        config.dataDir().resolve("jwt-secret"));
+            }
             AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
                     config.jwt(), clock), keys);
             // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.

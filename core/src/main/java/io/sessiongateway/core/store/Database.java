@@ -47,6 +47,9 @@ public final class Database implements AutoCloseable {
         }
         hc.setMaximumPoolSize(config.maxPoolSize());
         hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        // A pooled connection is checked (isValid) before it is handed out when it sat idle; that check must not
+        // outlast the wait a request accepts, or a dead database would hold requests past connect-timeout.
+        hc.setValidationTimeout(Math.max(250, Math.min(config.connectTimeout().toMillis(), 5_000)));
         hc.setPoolName("gateway-db");
         // Start even when the database is down; requests then answer 503 until it is back.
         hc.setInitializationFailTimeout(-1);
@@ -55,6 +58,9 @@ public final class Database implements AutoCloseable {
             // A statement whose server stops answering (network partition, frozen host: no RST ever comes) would
             // otherwise hold its request forever; after this long it fails as a connection error, so 503.
             hc.addDataSourceProperty("socketTimeout", Integer.toString(PG_SOCKET_TIMEOUT_SECONDS));
+            // Opening a connection to a host that drops packets (no RST) waits for pgjdbc's connectTimeout (10 s by
+            // default) on the pool's adder thread; bound it by the wait a request accepts (whole seconds, at least 1).
+            hc.addDataSourceProperty("connectTimeout", Long.toString(pgConnectTimeoutSeconds(config)));
             // Dead peers on idle pooled connections are noticed by the kernel, not by the next request.
             hc.addDataSourceProperty("tcpKeepAlive", "true");
             // Names the gateway's connections in pg_stat_activity.
@@ -62,6 +68,11 @@ public final class Database implements AutoCloseable {
         }
         return new Database(config, new HikariDataSource(hc),
                 config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+    }
+
+    /** pgjdbc's connectTimeout (seconds) for the pool's connections: connect-timeout rounded up, at least 1. */
+    static long pgConnectTimeoutSeconds(DatabaseConfig config) {
+        return Math.max(1, (config.connectTimeout().toMillis() + 999) / 1000);
     }
 
     /**

@@ -1,0 +1,281 @@
+package io.sessiongateway.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.sessiongateway.server.it.VendorClients.Created;
+import io.sessiongateway.server.it.VendorClients.Fixture;
+import io.sessiongateway.server.it.VendorClients.Routes;
+import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.PostgresCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL goes away under a running gateway and comes back. The test owns the cluster (initdb into a temporary
+ * directory, see {@link PostgresCluster}), so it runs once, in the default failsafe execution (server/pom.xml
+ * excludes it from the PostgreSQL one), and skips where PostgreSQL is not installed. While the server is stopped,
+ * every documented operation of every dialect answers 503 in that dialect's own envelope within a bounded time (the
+ * pool's connect-timeout, here 500 ms), readiness is 503 and liveness 200; once it is started again, the same
+ * gateway, never restarted, serves every operation again and readiness is 200.
+ */
+class PostgresOutageIT {
+    private static final String MESSAGE = "the session store is temporarily unavailable";
+    /** Each answer during the outage: connect-timeout (500 ms) plus the request's own work, with room for a busy CI. */
+    private static final long BOUND_MS = 3_000;
+
+    private static PostgresCluster cluster;
+    private static GatewayHarness gateway;
+    private static Routes routes;
+
+    @BeforeAll
+    static void startClusterAndGateway() throws Exception {
+        Optional<Path> bin = PostgresCluster.binaries();
+        Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)");
+        cluster = PostgresCluster.create(bin.get());
+        cluster.createDatabase("outage");
+        Map<String, String> env = new HashMap<>(cluster.env("outage"));
+        env.put("GATEWAY_DB_CONNECT_TIMEOUT", "500ms");
+        env.put("GATEWAY_READY_TIMEOUT", "1s");
+        env.put("GATEWAY_SHUTDOWN_GRACE", "1s");
+        gateway = new GatewayHarness(env);
+        gateway.open();
+        routes = d -> gateway.given();
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        try {
+            if (gateway != null) {
+                gateway.close();
+            }
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    /** One documented operation: how to send it, and which dialect's envelope its errors come in. */
+    record Operation(String name, String dialect, String document, int okStatus,
+            Function<RequestSpecification, Response> send) {
+        /** The error schema of the dialect's document, which an undeclared status's body must match. */
+        String errorSchema() {
+            return switch (dialect) {
+                case "truefoundry" -> "RequestErrorResponse";
+                case "everruns" -> "ErrorResponse";
+                case "agentcloud" -> "dynamicResponse";
+                case "recoup" -> "Error";
+                case "admin" -> "AdminError";
+                default -> throw new IllegalArgumentException(dialect);
+            };
+        }
+    }
+
+    @Test
+    void stoppedDatabaseIs503InEveryEnvelopeAndTheSameGatewayRecovers() throws Exception {
+        Fixture f = VendorClients.provision(routes);
+        Map<String, Created> before = new LinkedHashMap<>();
+        for (String via : VendorClients.DIALECTS) {
+            before.put(via, VendorClients.complete(routes, f, VendorClients.create(routes, f, via)));
+        }
+        String admin = "Bearer " + GatewayHarness.adminToken(f.tenant());
+        Response key = gateway.given().header("Authorization", admin).contentType("application/json")
+                .body(Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"))
+                .post("/admin/v1/tenants/{t}/api-keys", f.tenant());
+        assertEquals(201, key.statusCode(), key.asString());
+        String apiKey = key.jsonPath().getString("secret");
+        String keyId = key.jsonPath().getString("key.id");
+        List<Operation> operations = operations(f, before, admin, apiKey, keyId);
+        assertReady(true);
+
+        cluster.stop();
+        try {
+            for (Operation op : operations) {
+                long t0 = System.nanoTime();
+                // No document declares 503: the body must match the document's error schema.
+                Response r = op.send().apply(gateway.givenUndocumented(op.document(), op.errorSchema()));
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertUnavailable(op, r);
+                assertTrue(ms < BOUND_MS, op.name() + " took " + ms + " ms");
+            }
+            long t0 = System.nanoTime();
+            Response ready = gateway.given().get("/health/ready");
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < BOUND_MS, "readiness answers within its bound");
+            assertEquals(503, ready.statusCode(), ready.asString());
+            assertEquals("down", ready.jsonPath().getString("status"));
+            assertEquals("down", ready.jsonPath().getString("checks.database.status"));
+            String detail = ready.jsonPath().getString("checks.database.detail");
+            assertTrue(!detail.contains("jdbc:") && !detail.contains("127.0.0.1"), "no connection details: " + detail);
+            Response live = gateway.given().get("/health/live");
+            assertEquals(200, live.statusCode(), live.asString());
+        } finally {
+            cluster.start();
+        }
+
+        awaitReady();
+        for (Operation op : operations) {
+            Response r = op.send().apply(gateway.given());
+            assertEquals(op.okStatus(), r.statusCode(), op.name() + ": " + r.asString());
+        }
+        // What was stored before the outage is all there, read through every dialect.
+        for (Created c : before.values()) {
+            for (String readVia : VendorClients.DIALECTS) {
+                VendorClients.read(routes, f, c, readVia);
+            }
+        }
+    }
+
+    /**
+     * Every documented operation, each as it succeeds once the database is back (the API key is revoked last, so
+     * the Everruns create by key comes before it).
+     */
+    private static List<Operation> operations(Fixture f, Map<String, Created> before, String admin, String apiKey,
+            String keyId) {
+        String bearer = f.bearer();
+        Created tf = before.get("truefoundry");
+        Created ev = before.get("everruns");
+        Created ac = before.get("agentcloud");
+        Created rc = before.get("recoup");
+        List<Operation> ops = new ArrayList<>();
+        ops.add(new Operation("TrueFoundry create", "truefoundry", "truefoundry/create-session.yaml", 201,
+                r -> r.header("Authorization", bearer)
+                .contentType("application/json").body(Map.of("agent_name", f.agentName()))
+                .post("/{t}/v1/agents/sessions", f.tenant())));
+        ops.add(new Operation("TrueFoundry get", "truefoundry", "truefoundry/get-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .get("/{t}/v1/agents/sessions/{id}", f.tenant(), tf.publicId())));
+        ops.add(new Operation("Everruns create", "everruns", "everruns/get-session.yaml", 201,
+                r -> r.header("Authorization", bearer)
+                .contentType("application/json").body(Map.of("agent_id", f.agentEverruns())).post("/v1/sessions")));
+        ops.add(new Operation("Everruns create with an API key", "everruns", "everruns/get-session.yaml", 201,
+                r -> r.header("Authorization", apiKey)
+                .contentType("application/json").body(Map.of("agent_id", f.agentEverruns())).post("/v1/sessions")));
+        ops.add(new Operation("Everruns get", "everruns", "everruns/get-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .get("/v1/sessions/{id}", ev.publicId())));
+        ops.add(new Operation("Agentcloud add session", "agentcloud", "agentcloud/create-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .contentType("application/json").body(Map.of("id", f.agentObjectId()))
+                .post("/{slug}/forms/session/add", f.team())));
+        ops.add(new Operation("Agentcloud get session", "agentcloud", "agentcloud/retrieve-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .get("/{slug}/session/{id}.json", f.team(), ac.objectId())));
+        ops.add(new Operation("Recoup create", "recoup", "recoup/create-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .contentType("application/json").body(Map.of()).post("/api/sessions")));
+        ops.add(new Operation("Recoup get", "recoup", "recoup/get-session.yaml", 200,
+                r -> r.header("Authorization", bearer)
+                .get("/api/sessions/{id}", rc.publicId())));
+        String t = f.tenant();
+        ops.add(new Operation("admin create agent", "admin", "admin/admin.yaml", 201,
+                r -> r.header("Authorization", admin)
+                .contentType("application/json")
+                .body(Map.of("name", "after-" + UUID.randomUUID(), "managers", List.of(), "restricted", false))
+                .post("/admin/v1/tenants/{t}/agents", t)));
+        ops.add(new Operation("admin list agents", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .get("/admin/v1/tenants/{t}/agents", t)));
+        ops.add(new Operation("admin create team", "admin", "admin/admin.yaml", 201,
+                r -> r.header("Authorization", admin)
+                .contentType("application/json").body(Map.of("name", "team-" + UUID.randomUUID()))
+                .post("/admin/v1/tenants/{t}/teams", t)));
+        ops.add(new Operation("admin list teams", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .get("/admin/v1/tenants/{t}/teams", t)));
+        ops.add(new Operation("admin create API key", "admin", "admin/admin.yaml", 201,
+                r -> r.header("Authorization", admin)
+                .contentType("application/json")
+                .body(Map.of("dialect", "recoup", "name", "bot", "subject_id", "bot", "account", f.account().toString()))
+                .post("/admin/v1/tenants/{t}/api-keys", t)));
+        ops.add(new Operation("admin list API keys", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .get("/admin/v1/tenants/{t}/api-keys", t)));
+        ops.add(new Operation("admin list sessions", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .get("/admin/v1/tenants/{t}/sessions", t)));
+        ops.add(new Operation("admin show session", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .get("/admin/v1/sessions/{id}", tf.publicId())));
+        ops.add(new Operation("admin patch session", "admin", "admin/admin.yaml", 200,
+                r -> r.header("Authorization", admin)
+                .contentType("application/json").body(Map.of("title", "patched"))
+                .patch("/admin/v1/sessions/{id}", tf.publicId())));
+        ops.add(new Operation("admin revoke API key", "admin", "admin/admin.yaml", 204,
+                r -> r.header("Authorization", admin)
+                .delete("/admin/v1/tenants/{t}/api-keys/{id}", t, keyId)));
+        return ops;
+    }
+
+    /** 503, JSON, and the whole body is the dialect's own error envelope saying the store is unavailable. */
+    private static void assertUnavailable(Operation op, Response r) {
+        assertEquals(503, r.statusCode(), op.name() + ": " + r.asString());
+        assertTrue(r.contentType().startsWith("application/json"), op.name() + ": " + r.contentType());
+        Map<String, Object> expected = new HashMap<>();
+        switch (op.dialect()) {
+            case "truefoundry" -> {
+                Map<String, Object> error = new HashMap<>();
+                error.put("message", MESSAGE);
+                error.put("type", "service_unavailable_error");
+                error.put("code", "database_unavailable");
+                error.put("param", null);
+                expected.put("error", error);
+            }
+            case "everruns" -> expected.put("error", MESSAGE);
+            case "agentcloud" -> {
+                expected.put("message", MESSAGE);
+                expected.put("code", 503);
+            }
+            case "recoup" -> {
+                expected.put("status", "error");
+                expected.put("error", MESSAGE);
+            }
+            case "admin" -> {
+                Map<String, Object> error = new HashMap<>();
+                error.put("code", "database_unavailable");
+                error.put("message", MESSAGE);
+                error.put("reference", null);
+                expected.put("error", error);
+            }
+            default -> throw new IllegalArgumentException(op.dialect());
+        }
+        assertEquals(expected, r.jsonPath().getMap(""), op.name());
+    }
+
+    private static void assertReady(boolean ready) {
+        Response r = gateway.given().get("/health/ready");
+        assertEquals(ready ? 200 : 503, r.statusCode(), r.asString());
+    }
+
+    /** Polls (bounded) until ready: the pool opens new connections as soon as the server accepts them. */
+    private static void awaitReady() throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(30).toNanos();
+        Response r;
+        do {
+            r = gateway.given().get("/health/ready");
+            if (r.statusCode() == 200) {
+                assertEquals("up", r.jsonPath().getString("checks.database.status"));
+                System.out.printf("PostgresOutageIT: ready %d ms after the server was started again%n",
+                        (System.nanoTime() - t0) / 1_000_000);
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("not ready again within 30 s: " + r.asString());
+    }
+}
