@@ -35,6 +35,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,24 @@ public final class JwtAuthenticator {
     private static final Set<JOSEObjectType> TYPES = new HashSet<>(java.util.Arrays.asList(JOSEObjectType.JWT,
             new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
 
+    /** Bound of {@link #verifiedHmac}; when full it is emptied and refills with the tokens in use. */
+    static final int VERIFIED_CACHE_SIZE = 1024;
+
     private final Set<JWSAlgorithm> algorithms;
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final ClaimMapping claims;
+    private final ClaimsRules rules;
+    /**
+     * HMAC-signed tokens already verified, by their exact text, with what verifying them found. Parsing and
+     * verifying a token was about a tenth of a GET's CPU time; clients send the same token many times. Only the
+     * time rules ({@code exp}, {@code nbf}) change with time, and they are checked again on every use. Only HMAC
+     * tokens: their key is the gateway's secret, fixed for the process's life, whereas a JWKS key can be retired
+     * and its tokens must then stop working at once. Nothing here depends on the database, so several instances
+     * stay consistent. Refused tokens are never kept.
+     */
+    private final ConcurrentHashMap<String, Verified> verifiedHmac = new ConcurrentHashMap<>();
+
+    private record Verified(Principal principal, Date exp, Date nbf) { }
 
     /** HS256 with the secret, the gateway's claim names, no audience: the defaults. */
     public JwtAuthenticator(byte[] secret, String issuer, Duration clockSkew) {
@@ -82,7 +98,8 @@ public final class JwtAuthenticator {
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPES));
         processor.setJWSVerifierFactory(new EdDsaSupport.Factory());
         processor.setJWSKeySelector(keySelector(secret, settings, clock));
-        processor.setJWTClaimsSetVerifier(new ClaimsRules(issuer, settings.audience(), clockSkew, clock));
+        rules = new ClaimsRules(issuer, settings.audience(), clockSkew, clock);
+        processor.setJWTClaimsSetVerifier(rules);
         LOG.info("bearer tokens: algorithms {}, issuer {}, audience {}, keys {}",
                 algorithms.stream().map(JWSAlgorithm::getName).sorted().toList(), issuer,
                 settings.audience().isEmpty() ? "not checked" : settings.audience(),
@@ -149,6 +166,15 @@ public final class JwtAuthenticator {
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new AuthenticationException("malformed bearer token");
         }
+        Verified known = verifiedHmac.get(token);
+        if (known != null) {
+            try {
+                rules.verifyTimes(known.exp(), known.nbf());
+            } catch (Refused e) {
+                throw new AuthenticationException(e.getMessage());
+            }
+            return known.principal();
+        }
         JWT parsed;
         try {
             parsed = JWTParser.parse(token);
@@ -189,7 +215,14 @@ public final class JwtAuthenticator {
         } catch (JOSEException e) {
             throw new AuthenticationException("token could not be verified");
         }
-        return claims.principal(verified);
+        Principal principal = claims.principal(verified);
+        if (JwtSettings.HMAC.contains(header.getAlgorithm())) {
+            if (verifiedHmac.size() >= VERIFIED_CACHE_SIZE) {
+                verifiedHmac.clear();
+            }
+            verifiedHmac.put(token, new Verified(principal, verified.getExpirationTime(), verified.getNotBeforeTime()));
+        }
+        return principal;
     }
 
     private static String rootCause(Throwable t) {
@@ -214,9 +247,22 @@ public final class JwtAuthenticator {
             this.clock = clock;
         }
 
+        /** {@code exp} required and not past, {@code nbf} if present reached, both with the skew, as of now. */
+        void verifyTimes(Date exp, Date nbf) throws Refused {
+            Date now = Date.from(clock.instant());
+            if (exp == null) {
+                throw new Refused("token has no expiry (exp)");
+            }
+            if (!DateUtils.isAfter(exp, now, skewSeconds)) {
+                throw new Refused("token has expired");
+            }
+            if (nbf != null && !DateUtils.isBefore(nbf, now, skewSeconds)) {
+                throw new Refused("token is not yet valid");
+            }
+        }
+
         @Override
         public void verify(JWTClaimsSet claims, SecurityContext context) throws BadJWTException {
-            Date now = Date.from(clock.instant());
             Date exp;
             Date nbf;
             List<String> aud;
@@ -227,15 +273,7 @@ public final class JwtAuthenticator {
             } catch (RuntimeException e) {
                 throw new Refused("token claims have the wrong types");
             }
-            if (exp == null) {
-                throw new Refused("token has no expiry (exp)");
-            }
-            if (!DateUtils.isAfter(exp, now, skewSeconds)) {
-                throw new Refused("token has expired");
-            }
-            if (nbf != null && !DateUtils.isBefore(nbf, now, skewSeconds)) {
-                throw new Refused("token is not yet valid");
-            }
+            verifyTimes(exp, nbf);
             if (!issuer.equals(claims.getIssuer())) {
                 throw new Refused("token issuer not accepted");
             }

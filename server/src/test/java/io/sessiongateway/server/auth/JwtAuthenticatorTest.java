@@ -366,4 +366,74 @@ class JwtAuthenticatorTest {
         jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(rsa));
         assertEquals("alice", auth.authenticate(jwt.serialize()).subject().id());
     }
+
+    /** A clock the test moves. */
+    static final class MovableClock extends Clock {
+        volatile Instant now = Instant.now();
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Nested
+    class VerifiedHmacTokensAreRemembered {
+        final MovableClock clock = new MovableClock();
+        final JwtAuthenticator auth = new JwtAuthenticator(SECRET, "session-gateway", SKEW, JwtSettings.defaults(),
+                clock);
+
+        JWTClaimsSet.Builder dev() {
+            return TestKeys.claims("session-gateway", null, "acme", "alice");
+        }
+
+        @Test
+        void aRememberedTokenStillExpiresAndStillWaitsForItsNotBefore() throws Exception {
+            Instant start = clock.now;
+            String token = TestKeys.hmac(SECRET, JWSAlgorithm.HS256, null, dev()
+                    .expirationTime(Date.from(start.plusSeconds(300)))
+                    .notBeforeTime(Date.from(start.plusSeconds(100))).build());
+            assertEquals("token is not yet valid", refusal(auth, token));
+            clock.now = start.plusSeconds(100);
+            Principal first = auth.authenticate(token);
+            assertEquals(first, auth.authenticate(token));
+            clock.now = start.plusSeconds(300 + SKEW.toSeconds() - 1);
+            assertEquals("alice", auth.authenticate(token).subject().id());
+            clock.now = start.plusSeconds(300 + SKEW.toSeconds() + 1);
+            assertEquals("token has expired", refusal(auth, token));
+            assertEquals("token has expired", refusal(auth, token));
+            clock.now = start.minusSeconds(SKEW.toSeconds() + 1);
+            assertEquals("token is not yet valid", refusal(auth, token));
+        }
+
+        @Test
+        void aTamperedCopyOfARememberedTokenIsStillRefused() throws Exception {
+            String token = TestKeys.hmac(SECRET, JWSAlgorithm.HS256, null, dev().build());
+            assertEquals("alice", auth.authenticate(token).subject().id());
+            int at = token.length() - 10; // inside the signature, where every bit counts
+            String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+            assertEquals("token signature is not valid", refusal(auth, tampered));
+            assertEquals("alice", auth.authenticate(token).subject().id());
+        }
+
+        @Test
+        void manyDistinctTokensKeepWorkingPastTheBound() throws Exception {
+            for (int i = 0; i < JwtAuthenticator.VERIFIED_CACHE_SIZE + 10; i++) {
+                String token = TestKeys.hmac(SECRET, JWSAlgorithm.HS256, null,
+                        TestKeys.claims("session-gateway", null, "acme", "user-" + i).build());
+                assertEquals("user-" + i, auth.authenticate(token).subject().id());
+                assertEquals("user-" + i, auth.authenticate(token).subject().id());
+            }
+        }
+    }
 }
