@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.joran.JoranConfigurator;
-import ch.qos.logback.core.joran.spi.JoranException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
-import java.io.ByteArrayOutputStream;
+import io.sessiongateway.server.testing.LogCapture;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * The production logging configuration ({@code logback.xml} with {@code GATEWAY_LOG_FORMAT=json}, then plain)
@@ -37,16 +31,10 @@ import org.slf4j.LoggerFactory;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LogsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ByteArrayOutputStream CAPTURED = new ByteArrayOutputStream();
-    private static final PrintStream ORIGINAL_ERR = System.err;
 
     static {
         // Before the harness starts the server, so that its start-up line is captured as well.
-        System.setErr(new PrintStream(CAPTURED, true, StandardCharsets.UTF_8));
-        // As ServeCommand does: Grizzly and Jersey log through java.util.logging.
-        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-        org.slf4j.bridge.SLF4JBridgeHandler.install();
-        configure("json");
+        LogCapture.start("json", "INFO");
     }
 
     @RegisterExtension
@@ -64,38 +52,12 @@ class LogsIT {
 
     @AfterAll
     static void restore() {
-        System.clearProperty("GATEWAY_LOG_FORMAT");
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(LogsIT.class.getResource("/logback-test.xml"));
-        } catch (JoranException e) {
-            throw new IllegalStateException(e);
-        } finally {
-            System.setErr(ORIGINAL_ERR);
-            org.slf4j.bridge.SLF4JBridgeHandler.uninstall();
-            try {
-                java.util.logging.LogManager.getLogManager().readConfiguration();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        LogCapture.stop();
     }
 
     /** Loads the production logback.xml (main resources) with the given format. */
     private static void configure(String format) {
-        System.setProperty("GATEWAY_LOG_FORMAT", format);
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        context.reset();
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(context);
-        try {
-            configurator.doConfigure(LogsIT.class.getResource("/logback.xml"));
-        } catch (JoranException e) {
-            throw new IllegalStateException(e);
-        }
+        LogCapture.reformat(format);
     }
 
     @Test
@@ -177,7 +139,7 @@ class LogsIT {
     }
 
     private static String captured() {
-        return CAPTURED.toString(StandardCharsets.UTF_8);
+        return LogCapture.captured();
     }
 
     private static List<JsonNode> jsonLines() throws IOException {

@@ -34,6 +34,12 @@ public final class LogCapture {
         configure("/logback.xml");
     }
 
+    /** Reloads the production configuration with another format, keeping what was captured so far. */
+    public static synchronized void reformat(String format) {
+        System.setProperty("GATEWAY_LOG_FORMAT", format);
+        configure("/logback.xml");
+    }
+
     public static synchronized String captured() {
         return captured == null ? "" : captured.toString(StandardCharsets.UTF_8);
     }
