@@ -20,6 +20,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads every JSON request body once, itself: at most the configured number of bytes (413 beyond), strict UTF-8,
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
  * properties.
  */
 final class JsonBodyReader implements ReaderInterceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonBodyReader.class);
     private final ObjectMapper mapper;
     private final long maxBytes;
 
@@ -79,8 +82,17 @@ final class JsonBodyReader implements ReaderInterceptor {
         }
     }
 
-    private byte[] readLimited(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+    private byte[] readLimited(InputStream in) {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException | IllegalStateException e) {
+            // The connection closed before the whole body came: the client went away, or the gateway cut the
+            // request off at the end of its shutdown grace (Grizzly's CancelledKeyException). Nobody reads the
+            // answer, and it is no bug of ours: no 500, no stack trace in the log.
+            LOG.info("request body not received: connection closed ({})", e.getClass().getSimpleName());
+            throw GatewayException.invalidBody("request body could not be read: the connection was closed", null);
+        }
         if (bytes.length > maxBytes) {
             throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "payload_too_large",
                     "request body exceeds " + maxBytes + " bytes");
