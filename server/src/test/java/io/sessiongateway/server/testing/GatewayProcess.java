@@ -65,6 +65,8 @@ public final class GatewayProcess implements AutoCloseable {
         try {
             offset = Files.exists(log) ? Files.size(log) : 0;
             Process process = pb.start();
+            // Should the test JVM itself be stopped (failsafe's timeout, Ctrl-C), take the child along.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "gateway-process-reaper"));
             GatewayProcess started = null;
             try {
                 int port = awaitPort(process, log, offset, timeout);

@@ -76,6 +76,8 @@ public final class PostgresCluster implements AutoCloseable {
             port = s.getLocalPort();
         }
         PostgresCluster cluster = new PostgresCluster(bin, dir, port, password);
+        // Should the test JVM be stopped before @AfterAll runs, the server goes with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "postgres-cluster-reaper"));
         try {
             if (isRoot()) {
                 run(List.of("chown", "-R", "postgres", dir.toString()));
@@ -130,7 +132,10 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Stops the server at once (immediate mode, whatever state it is in) and deletes its directory. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try {
             if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
                 asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
