@@ -74,6 +74,8 @@ public final class JooqSessionStore implements SessionStore {
      * The session lookups of every read, rendered once here and only bound per request: rendering the five-table
      * join with jOOQ cost about a third of a GET's CPU time (profile in bench/results/profile-2026-12-02.md).
      * A constant SQL string also lets pgjdbc reuse its server-side prepared statement on each pooled connection.
+     * The parameters take their column's type, so the SQL is exactly what jOOQ rendered per request before (on H2,
+     * {@code cast(? as char(24))} for the ObjectId, {@code cast(? as varchar(64))} for the public id).
      */
     private final String byPublicIdSql;
     private final String byIdSql;
@@ -83,9 +85,9 @@ public final class JooqSessionStore implements SessionStore {
         this.dsl = database.dsl();
         this.dataSource = database.dataSource();
         this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
-        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("v", String.class))));
-        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("v", UUID.class))));
-        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("v", String.class))));
+        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID))));
+        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))));
+        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID))));
     }
 
     /**
@@ -646,6 +648,9 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     private static List<String> readList(JSONB value) {
+        if ("[]".equals(value.data())) {
+            return List.of(); // an agent's managers, nearly always: no parser needed
+        }
         try {
             return JSON.readValue(value.data(), STRING_LIST);
         } catch (JsonProcessingException e) {
