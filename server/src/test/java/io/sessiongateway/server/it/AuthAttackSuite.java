@@ -332,14 +332,19 @@ abstract class AuthAttackSuite {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** The control: the very requests the attacks make succeed with honest credentials (so only the flaw fails). */
     @Test
     @Order(1)
-    void honestCredentialsReadTheSessionInEveryDialect() {
+    void honestCredentialsReadAndCreateInEveryDialect() {
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + honest(claims(tenant).build()));
+        Map<String, Integer> created = Map.of("truefoundry", 201, "everruns", 201, "agentcloud", 200, "recoup", 200,
+                "admin", 201);
         for (String d : DIALECTS) {
             Response r = send(d, "read", bearer);
             assertEquals(200, r.statusCode(), d + ": " + r.asString());
             assertTrue(r.asString().contains(d.equals("agentcloud") ? sessionObjectId : sessionId), d);
+            Response c = send(d, "create", bearer);
+            assertEquals(created.get(d), c.statusCode(), d + " create: " + c.asString());
         }
         for (String d : KEY_DIALECTS) {
             Response r = keyRead(d, keys.get(d + "-valid"));
