@@ -5,10 +5,15 @@
 # with N bulk-loaded sessions (10^3 and 10^6), and the ceilings and alternatives on the same machine: nginx serving
 # the same bytes as a static file, pgbench's primary-key select on the same table, WireMock standalone serving the
 # same response, Stoplight Prism mocking the same document. Also time from process start to first 200, peak RSS
-# under load, and GET on JDK 17 and on the newer JDK. Prints ratios and writes bench/results/<date>.md.
+# under load, and GET per dialect on JDK 17 and on the newer JDK. Prints ratios and writes
+# bench/results/<date>.md. The gateway runs through the launcher (./gateway serve), so with its default JVM settings.
+# Before each series of measurements every dialect is warmed up in turn (the JIT compiles the shared path once, not
+# only for the first dialect measured). Start to first 200 is measured with a token minted before the server starts.
 #
 # Tools: wrk, nginx, pgbench (Debian), WireMock standalone (Maven Central), Prism (npm). Installed when missing.
-# Knobs: BENCH_DURATION (15s), BENCH_CONNECTIONS (32), BENCH_SIZES ("1000 1000000"), BENCH_JDK25 (path to java).
+# Knobs: BENCH_DURATION (15s; --quick 5s), BENCH_CONNECTIONS (32), BENCH_SIZES ("1000 1000000"; --quick "1000"),
+# BENCH_WARMUP (per dialect before each series: 10s; --quick 3s), BENCH_JDK25 (path to the newer JDK's java;
+# default: the first /usr/lib/jvm/*25*/bin/java; "none" to skip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,10 +24,16 @@ DURATION=${BENCH_DURATION:-$($quick && echo 5s || echo 15s)}
 CONN=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 SIZES=${BENCH_SIZES:-$($quick && echo "1000" || echo "1000 1000000")}
-JDK25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/temurin-2*-jdk-amd64/bin/java 2>/dev/null | tail -1)}
+WARMUP=${BENCH_WARMUP:-$($quick && echo 3s || echo 10s)}
+JDK25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
+[ "$JDK25" = none ] && JDK25=""
+DIALECTS="truefoundry everruns agentcloud recoup"
+started=$(date +%s)
 WIREMOCK_VERSION=3.13.2
 PRISM_VERSION=5.16.0
-JAVA_OPTS_DEFAULT="-Xms64m -Xmx256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
+# The launcher's default JVM settings: the gateway runs with them, WireMock too (same budget).
+JAVA_OPTS_DEFAULT=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' gateway)
+[ -n "$JAVA_OPTS_DEFAULT" ] || { echo "bench: cannot read default_java_opts from ./gateway" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 cache="$root/bench/.cache"
@@ -86,14 +97,15 @@ start_gateway() { # backend java data_dir
   if [ "$backend" = pg ]; then
     env+=(GATEWAY_DB_URL="jdbc:postgresql://127.0.0.1:$pg_port/gateway" GATEWAY_DB_USER=gateway GATEWAY_DB_PASSWORD=bench GATEWAY_DB_POOL_SIZE=16)
   fi
+  local probe; probe=$(admin_token) # minted before the clock starts: no second JVM inside the measurement
   local t0; t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  env "${env[@]}" "$java" $JAVA_OPTS_DEFAULT -jar "$jar" serve >"$work/gateway-$backend.log" 2>&1 &
+  # The launcher execs java: $! is the gateway's JVM.
+  env "${env[@]}" GATEWAY_JAVA="$java" ./gateway serve >"$work/gateway-$backend.log" 2>&1 &
   gw_pid=$!; pids+=("$gw_pid")
   until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$gw_port/admin/v1/tenants/$tenant/agents" \
-      -H "Authorization: Bearer $(admin_token)" | grep -q 200; do
+      -H "Authorization: Bearer $probe" | grep -q 200; do
     kill -0 "$gw_pid" 2>/dev/null || { cat "$work/gateway-$backend.log" >&2; exit 1; }
-    sleep 0.05
+    sleep 0.02
   done
   gw_ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
@@ -118,7 +130,19 @@ measure() {
 }
 
 # JIT warm-up before a series: the same load, results discarded.
-warmup() { wrk -t"$THREADS" -c"$CONN" -d"${BENCH_WARMUP:-5s}" "$@" >/dev/null 2>&1 || true; }
+warmup() { wrk -t"$THREADS" -c"$CONN" -d"$WARMUP" "$@" >/dev/null 2>&1 || true; }
+# Warm-up of every dialect's GET in turn, then the GET series: one line per dialect. Args: label n tok team
+get_series() {
+  local label=$1 n=$2 tok=$3 team=$4 d scope
+  for d in $DIALECTS; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
+    warmup -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- "$d" "$n" "$tok" "$scope"
+  done
+  for d in $DIALECTS; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
+    measure "$label n=$n GET $d" -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- "$d" "$n" "$tok" "$scope"
+  done
+}
 
 bulk_sql() { # backend N
   local backend=$1 n=$2 hex12 hex24 series
@@ -166,24 +190,27 @@ provision() { # prints: team app_id everruns_agent token
 }
 
 : > "$work/rows"
+admin_token >/dev/null # mint the start-up probe's token now, outside every measurement
+# Start-up is measured twice: the first start of a build (empty data dir: migrations; no class-data-sharing archive
+# yet, the launcher writes it when that process stops) and a restart (the usual case).
+rm -rf server/target/cds
 declare -A ready rss
 for backend in h2 pg; do
   data="$work/data-$backend"; mkdir -p "$data"
   [ "$backend" = pg ] && psql_ -d postgres -c 'CREATE DATABASE gateway' >/dev/null
   start_gateway "$backend" java "$data"
-  ready[$backend]=$gw_ready_ms
+  ready[$backend-first]=$gw_ready_ms
   read -r team app ev tok < <(provision)
+  stop_gateway; start_gateway "$backend" java "$data"
+  ready[$backend]=$gw_ready_ms
   for n in $SIZES; do
     load_sessions "$backend" "$n" "$data"
-    warmup -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- truefoundry "$n" "$tok" "$tenant"
-    for d in truefoundry everruns agentcloud recoup; do
-      scope=$tenant; [ "$d" = agentcloud ] && scope=$team
-      measure "$backend n=$n GET $d" -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- "$d" "$n" "$tok" "$scope"
-    done
+    get_series "$backend" "$n" "$tok" "$team"
   done
-  for d in truefoundry everruns agentcloud recoup; do
+  for d in $DIALECTS; do
     scope=$tenant; agent=bench-agent
     case $d in everruns) agent=$ev ;; agentcloud) scope=$team; agent=$app ;; esac
+    warmup -s bench/lua/create.lua "http://127.0.0.1:$gw_port" -- "$d" "$tok" "$scope" "$agent"
     measure "$backend create $d" -s bench/lua/create.lua "http://127.0.0.1:$gw_port" -- "$d" "$tok" "$scope" "$agent"
   done
   rss[$backend]=$(peak_rss_mb "$gw_pid")
@@ -193,12 +220,12 @@ for backend in h2 pg; do
       -H "Authorization: Bearer $tok" > "$work/response.json"
     if [ -n "$JDK25" ]; then
       stop_gateway
+      start_gateway h2 "$JDK25" "$data" # writes this JDK's archive when stopped
+      stop_gateway
       start_gateway h2 "$JDK25" "$data"
       ready[h2-jdk25]=$gw_ready_ms
       n1=$(echo "$SIZES" | awk '{print $1}')
-      warmup -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- truefoundry "$n1" "$tok" "$tenant"
-      measure "h2 n=$n1 GET truefoundry (JDK $("$JDK25" -version 2>&1 | awk -F'"' '/version/ {print $2}'))" \
-        -s bench/lua/get.lua "http://127.0.0.1:$gw_port" -- truefoundry "$n1" "$tok" "$tenant"
+      get_series "h2 (JDK $("$JDK25" -version 2>&1 | awk -F'"' '/version/ {print $2}'))" "$n1" "$tok" "$team"
       rss[h2-jdk25]=$(peak_rss_mb "$gw_pid")
     fi
   fi
@@ -265,9 +292,11 @@ kill "${pids[-1]}"
 
 # ---------------------------------------------------------------- report
 python3 - "$work/rows" "$root/bench/results" "$DURATION" "$CONN" "$THREADS" "$SIZES" \
-  "${ready[h2]}" "${ready[pg]}" "${ready[h2-jdk25]:-}" "${rss[h2]}" "${rss[pg]}" "${rss[h2-jdk25]:-}" "$wm_rss" <<'PY'
+  "${ready[h2]}" "${ready[pg]}" "${ready[h2-jdk25]:-}" "${rss[h2]}" "${rss[pg]}" "${rss[h2-jdk25]:-}" "$wm_rss" \
+  "$JAVA_OPTS_DEFAULT" "$WARMUP" "$(( $(date +%s) - started ))" "${ready[h2-first]}" "${ready[pg-first]}" <<'PY'
 import datetime, os, platform, re, subprocess, sys
 rows_file, outdir, dur, conn, threads, sizes, r_h2, r_pg, r_25, rss_h2, rss_pg, rss_25, rss_wm = sys.argv[1:14]
+jvm_opts, warmup, took, r_h2_first, r_pg_first = sys.argv[14:19]
 rows = [l.rstrip("\n").split("|") for l in open(rows_file) if l.strip()]
 val = {r[0]: float(r[1] or 0) for r in rows}
 def get(prefix):
@@ -301,8 +330,9 @@ for backend in ("h2", "pg"):
         a, b = ms(lat(f"{backend} n={nmax} GET {d}")), ms(lat(f"{backend} n={n1} GET {d}"))
         if a and b and nmax != n1:
             lines.append(f"| GET p50 latency {backend} {d}: n={nmax} / n={n1} | {a/b:.2f} |")
-j25 = get(f"h2 n={n1} GET truefoundry (JDK")
-ratio("GET H2 TrueFoundry: newer JDK / JDK 17", j25, h2tf)
+for d in ("truefoundry", "everruns", "agentcloud", "recoup"):
+    j25 = next((v for k, v in val.items() if k.startswith("h2 (JDK") and k.endswith(f"n={n1} GET {d}")), None)
+    ratio(f"GET H2 {d} n={n1}: newer JDK / JDK 17", j25, get(f"h2 n={n1} GET {d}"))
 cpu = ""
 try:
     cpu = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")][0]
@@ -319,14 +349,18 @@ now = datetime.datetime.now(datetime.timezone.utc)
 out = [f"# Benchmark run {now:%Y-%m-%d %H:%M} UTC", "",
        f"- commit `{commit}`; machine: {os.cpu_count()} cores ({cpu}), {mem}, {platform.platform()}",
        f"- command: `bench/run.sh` with wrk -t{threads} -c{conn} -d{dur} --latency; sizes {' '.join(sizes)}; "
-       f"gateway JVM `-Xms64m -Xmx256m -XX:+UseSerialGC`",
+       f"warm-up {warmup} per dialect before each series; gateway through `./gateway serve`, JVM `{jvm_opts}`; "
+       f"the run took {int(took) // 60} min {int(took) % 60} s",
        "- everything ran on this one machine in this one run, client and servers sharing the cores; "
        "compare ratios, not absolute numbers", "",
        "| measurement | req/s | p50 | p99 | errors |", "| --- | ---: | ---: | ---: | ---: |"]
 out += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
 out += ["", "| start to first 200 (ms) / peak RSS under load (MB) | value |", "| --- | ---: |",
-        f"| H2, JDK 17: start to first 200 | {r_h2} |", f"| PostgreSQL, JDK 17: start to first 200 | {r_pg} |",
-        f"| H2, newer JDK: start to first 200 | {r_25 or 'n/a'} |",
+        f"| H2, JDK 17: start to first 200 (restart) | {r_h2} |",
+        f"| PostgreSQL, JDK 17: start to first 200 (restart) | {r_pg} |",
+        f"| H2, newer JDK: start to first 200 (restart) | {r_25 or 'n/a'} |",
+        f"| H2, JDK 17: first start of the build (empty data dir, no CDS archive yet) | {r_h2_first} |",
+        f"| PostgreSQL, JDK 17: first start (empty database) | {r_pg_first} |",
         f"| H2, JDK 17: peak RSS | {rss_h2} |", f"| PostgreSQL, JDK 17: peak RSS | {rss_pg} |",
         f"| H2, newer JDK: peak RSS | {rss_25 or 'n/a'} |", f"| WireMock peak RSS | {rss_wm} |",
         "", "| ratio | value |", "| --- | ---: |"] + lines
