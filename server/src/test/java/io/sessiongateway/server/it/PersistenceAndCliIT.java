@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
-import io.sessiongateway.server.cli.Main;
+import io.sessiongateway.server.testing.CliRun;
 import io.sessiongateway.server.testing.GatewayHarness;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,49 +17,14 @@ class PersistenceAndCliIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
 
-    record Run(int exit, String out, String err) {
-    }
-
-    /** Runs the CLI in-process with a config file pointing at the harness's data dir and secret. */
-    static synchronized Run cli(String... args) throws Exception {
-        Path conf = Files.createTempFile("gateway", ".conf");
-        Files.writeString(conf, "gateway { data-dir = \"" + GATEWAY.dataDir() + "\"\n auth.jwt-secret = \""
-                + GatewayHarness.SECRET + "\" }\n");
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            String[] full = new String[args.length + 2];
-            full[0] = args[0];
-            System.arraycopy(args, 1, full, 1, args.length - 1);
-            int at = args.length;
-            if (List.of("agent", "team", "key", "session").contains(args[0])) {
-                // the parent's --config goes right after "agent|team|key|session"
-                full = new String[args.length + 2];
-                full[0] = args[0];
-                full[1] = "--config";
-                full[2] = conf.toString();
-                System.arraycopy(args, 1, full, 3, args.length - 1);
-            } else {
-                full[at] = "--config";
-                full[at + 1] = conf.toString();
-            }
-            int exit = Main.run(full);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            Files.deleteIfExists(conf);
-        }
+    private static CliRun cli(String... args) throws Exception {
+        return CliRun.of(GATEWAY, args);
     }
 
     @Test
     void cliProvisionsAgentsMintsTokensAndDataSurvivesARestart() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        Run created = cli("agent", "create", "--tenant", tenant, "--name", "helper", "--manager", "bob",
+        CliRun created = cli("agent", "create", "--tenant", tenant, "--name", "helper", "--manager", "bob",
                 "--url", GATEWAY.baseUri());
         assertEquals(0, created.exit(), created.err());
         JsonNode agent = new ObjectMapper().readTree(created.out());
@@ -74,16 +33,16 @@ class PersistenceAndCliIT {
         assertTrue(agent.get("ids").get("everruns").asText().matches("agent_[0-9a-f]{32}"));
         assertTrue(created.err().contains("created agent"), created.err());
 
-        Run dup = cli("agent", "create", "--tenant", tenant, "--name", "helper", "--url", GATEWAY.baseUri());
+        CliRun dup = cli("agent", "create", "--tenant", tenant, "--name", "helper", "--url", GATEWAY.baseUri());
         assertEquals(1, dup.exit());
         assertEquals("", dup.out());
         assertTrue(dup.err().contains("409"), dup.err());
 
-        Run listed = cli("agent", "list", "--tenant", tenant, "--url", GATEWAY.baseUri());
+        CliRun listed = cli("agent", "list", "--tenant", tenant, "--url", GATEWAY.baseUri());
         assertEquals(0, listed.exit(), listed.err());
         assertEquals(agent, new ObjectMapper().readTree(listed.out()).get("data").get(0));
 
-        Run minted = cli("token", "--tenant", tenant, "--subject", "alice", "--subject-type", "user", "--ttl", "10m");
+        CliRun minted = cli("token", "--tenant", tenant, "--subject", "alice", "--subject-type", "user", "--ttl", "10m");
         assertEquals(0, minted.exit(), minted.err());
         String token = minted.out().strip();
         assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), token);
@@ -107,17 +66,17 @@ class PersistenceAndCliIT {
     void cliManagesTeamsAndApiKeys() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
         String url = GATEWAY.baseUri();
-        Run team = cli("team", "create", "--tenant", tenant, "--name", "research", "--url", url);
+        CliRun team = cli("team", "create", "--tenant", tenant, "--name", "research", "--url", url);
         assertEquals(0, team.exit(), team.err());
         JsonNode created = new ObjectMapper().readTree(team.out());
         assertEquals("research", created.get("name").asText());
-        Run teams = cli("team", "list", "--tenant", tenant, "--url", url);
+        CliRun teams = cli("team", "list", "--tenant", tenant, "--url", url);
         assertEquals(0, teams.exit(), teams.err());
         JsonNode listed = new ObjectMapper().readTree(teams.out()).get("data");
         assertEquals(2, listed.size(), teams.out()); // the default team first, then ours
         assertEquals(created, listed.get(1));
 
-        Run key = cli("key", "create", "--tenant", tenant, "--dialect", "everruns", "--name", "ci",
+        CliRun key = cli("key", "create", "--tenant", tenant, "--dialect", "everruns", "--name", "ci",
                 "--subject", "robot", "--ttl", "1h", "--url", url);
         assertEquals(0, key.exit(), key.err());
         assertTrue(key.err().contains("shown once"), key.err());
@@ -130,12 +89,12 @@ class PersistenceAndCliIT {
                 .get("/v1/sessions/{id}", "session_00000000000000000000000000000000");
         assertEquals(404, ok.statusCode(), ok.asString());
 
-        Run keys = cli("key", "list", "--tenant", tenant, "--url", url);
+        CliRun keys = cli("key", "list", "--tenant", tenant, "--url", url);
         assertEquals(0, keys.exit(), keys.err());
         assertTrue(!keys.out().contains(secret), "list never shows secrets");
         assertEquals(id, new ObjectMapper().readTree(keys.out()).get("data").get(0).get("id").asText());
 
-        Run revoked = cli("key", "revoke", "--tenant", tenant, id, "--url", url);
+        CliRun revoked = cli("key", "revoke", "--tenant", tenant, id, "--url", url);
         assertEquals(0, revoked.exit(), revoked.err());
         assertEquals("revoked key " + id, revoked.err().strip());
         Response refused = GATEWAY.given().header("Authorization", "Bearer " + secret)
@@ -145,17 +104,17 @@ class PersistenceAndCliIT {
 
     @Test
     void cliRefusesBadArguments() throws Exception {
-        Run bad = cli("token", "--tenant", "t", "--subject", "s", "--ttl", "forever");
+        CliRun bad = cli("token", "--tenant", "t", "--subject", "s", "--ttl", "forever");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("not a duration"), bad.err());
-        Run missing = cli("token", "--subject", "s");
+        CliRun missing = cli("token", "--subject", "s");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("--tenant"), missing.err());
     }
 
     @Test
     void cliReportsAnUnreachableGateway() throws Exception {
-        Run r = cli("agent", "list", "--tenant", "t", "--url", "http://127.0.0.1:1");
+        CliRun r = cli("agent", "list", "--tenant", "t", "--url", "http://127.0.0.1:1");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("cannot reach the gateway"), r.err());
     }

@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
-import io.sessiongateway.server.cli.Main;
+import io.sessiongateway.server.testing.CliRun;
 import io.sessiongateway.server.testing.GatewayHarness;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,27 +84,11 @@ class ReservedTenantIT {
 
     @Test
     void theCliRefusesAReservedTenantWithTheApisMessage() throws Exception {
-        Path conf = Files.createTempFile("gateway", ".conf");
-        Files.writeString(conf, "gateway { data-dir = \"" + GATEWAY.dataDir() + "\"\n auth.jwt-secret = \""
-                + GatewayHarness.SECRET + "\" }\n");
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int exit;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            exit = Main.run(new String[] {"agent", "--config", conf.toString(), "create", "--tenant", "health",
-                "--name", "helper", "--url", GATEWAY.baseUri()});
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-            Files.deleteIfExists(conf);
-        }
-        String stderr = e.toString(StandardCharsets.UTF_8);
-        assertEquals(1, exit, stderr);
-        assertEquals("", o.toString(StandardCharsets.UTF_8));
+        CliRun run = CliRun.of(GATEWAY, "agent", "create", "--tenant", "health", "--name", "helper",
+                "--url", GATEWAY.baseUri());
+        String stderr = run.err();
+        assertEquals(1, run.exit(), stderr);
+        assertEquals("", run.out());
         assertTrue(stderr.contains("422") && stderr.contains("reserved"), stderr);
     }
 
