@@ -107,13 +107,20 @@ public final class GatewayServer implements AutoCloseable {
             // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             UpgradeRefusal.install(http);
+            int workers = config.ops().workerThreads(config.dbPoolSize(), Runtime.getRuntime().availableProcessors());
+            for (org.glassfish.grizzly.http.server.NetworkListener listener : http.getListeners()) {
+                listener.getTransport().setWorkerThreadPoolConfig(
+                        org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig().copy()
+                                .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
+            }
             try {
                 http.start();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot listen on " + base, e);
             }
             int port = http.getListeners().iterator().next().getPort();
-            LOG.info("listening on {}:{}; dialects {}; {} migration(s) applied; started in {} ms", config.bind(), port,
+            LOG.info("listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
+                    config.bind(), port, workers,
                     mounted.stream().map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
                     migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -60,6 +60,7 @@ public record GatewayConfig(
             Map.entry("GATEWAY_MAX_BODY_BYTES", "gateway.http.max-body-bytes"),
             Map.entry("GATEWAY_RECOUP_AGENT", "gateway.recoup.agent"),
             Map.entry("GATEWAY_SHUTDOWN_GRACE", "gateway.http.shutdown-grace"),
+            Map.entry("GATEWAY_WORKER_THREADS", "gateway.http.worker-threads"),
             Map.entry("GATEWAY_READY_TIMEOUT", "gateway.health.ready-timeout"),
             Map.entry("GATEWAY_METRICS_ENABLED", "gateway.metrics.enabled"),
             Map.entry("GATEWAY_METRICS_PATH", "gateway.metrics.path")));

@@ -14,9 +14,10 @@ import java.util.TreeSet;
  * @param metricsEnabled whether the Prometheus endpoint is served (and requests are measured)
  * @param metricsPath where the Prometheus endpoint is served, e.g. {@code /metrics}
  * @param dbStartupTimeout how long start-up waits for an unreachable database before giving up (zero: not at all)
+ * @param workerThreads HTTP worker threads; 0 = {@link #workerThreads(int, int)}'s default
  */
 public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean metricsEnabled, String metricsPath,
-        Duration dbStartupTimeout) {
+        Duration dbStartupTimeout, int workerThreads) {
 
     /**
      * Reads the {@code gateway.http.shutdown-grace}, {@code gateway.health.*}, {@code gateway.metrics.*} and
@@ -39,7 +40,11 @@ public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean
         if (startup.isNegative()) {
             throw new IllegalArgumentException("db.startup-timeout must not be negative: " + startup);
         }
-        return new OpsSettings(grace, ready, g.getBoolean("metrics.enabled"), path, startup);
+        int workers = g.getInt("http.worker-threads");
+        if (workers < 0 || workers > 1024) {
+            throw new IllegalArgumentException("http.worker-threads must be between 0 (auto) and 1024: " + workers);
+        }
+        return new OpsSettings(grace, ready, g.getBoolean("metrics.enabled"), path, startup, workers);
     }
 
     /**
@@ -59,6 +64,16 @@ public record OpsSettings(Duration shutdownGrace, Duration readyTimeout, boolean
 
     /** The defaults of {@code reference.conf}. */
     public static OpsSettings defaults() {
-        return new OpsSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), true, "/metrics", Duration.ofSeconds(30));
+        return new OpsSettings(Duration.ofSeconds(10), Duration.ofSeconds(2), true, "/metrics", Duration.ofSeconds(30),
+                0);
+    }
+
+    /**
+     * The HTTP worker threads to run: the configured number, else enough that every pooled database connection can
+     * be waited on (up to {@code db.connect-timeout} each, in an outage) with threads to spare for liveness probes
+     * and metrics scrapes, and never fewer than Grizzly's own default of two per core.
+     */
+    public int workerThreads(int dbPoolSize, int cores) {
+        return workerThreads > 0 ? workerThreads : Math.max(2 * cores, dbPoolSize + 4);
     }
 }

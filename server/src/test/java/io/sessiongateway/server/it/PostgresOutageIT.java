@@ -70,6 +70,47 @@ class PostgresOutageIT {
         }
     }
 
+    /**
+     * As many requests as the pool has connections (10), each waiting its connect-timeout for a database that is
+     * gone, again and again: liveness must still answer at once, not queue behind them (with Grizzly's default of
+     * two worker threads per core it waited 0.5 to 1 s here; an orchestrator's probe times out and restarts a
+     * gateway whose only problem is the database). The best of three probes, to be robust to a busy machine.
+     */
+    private static void assertLivenessAnswersWhileRequestsWaitForTheDatabase(Operation stalled) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        List<java.util.concurrent.Future<Integer>> stallers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                stallers.add(pool.submit(() -> {
+                    int n = 0;
+                    while (running.get()) {
+                        Response r = stalled.send().apply(
+                                gateway.givenUndocumented(stalled.document(), stalled.errorSchema()));
+                        assertUnavailable(stalled, r);
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            Thread.sleep(700); // every staller is now inside a request
+            long best = Long.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                long t0 = System.nanoTime();
+                Response live = gateway.given().get("/health/live");
+                best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
+                assertEquals(200, live.statusCode(), live.asString());
+            }
+            assertTrue(best < 300, "liveness behind stalled requests took at best " + best + " ms");
+        } finally {
+            running.set(false);
+            pool.shutdown();
+        }
+        for (java.util.concurrent.Future<Integer> f : stallers) {
+            assertTrue(f.get(10, java.util.concurrent.TimeUnit.SECONDS) > 0, "each staller sent requests");
+        }
+    }
+
     /** One documented operation: how to send it, and which dialect's envelope its errors come in. */
     record Operation(String name, String dialect, String document, int okStatus,
             Function<RequestSpecification, Response> send) {
@@ -123,6 +164,7 @@ class PostgresOutageIT {
             assertTrue(!detail.contains("jdbc:") && !detail.contains("127.0.0.1"), "no connection details: " + detail);
             Response live = gateway.given().get("/health/live");
             assertEquals(200, live.statusCode(), live.asString());
+            assertLivenessAnswersWhileRequestsWaitForTheDatabase(operations.get(1));
         } finally {
             cluster.start();
         }
