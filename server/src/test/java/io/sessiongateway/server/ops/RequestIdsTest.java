@@ -40,4 +40,17 @@ class RequestIdsTest {
     void generatedIdsDiffer() {
         assertNotEquals(RequestIds.generate(), RequestIds.generate());
     }
+
+    @Test
+    void generatedIdsAreDistinctVersion4Uuids() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String id = RequestIds.generate();
+            assertTrue(UUID.matcher(id).matches(), id);
+            java.util.UUID parsed = java.util.UUID.fromString(id);
+            assertEquals(4, parsed.version());
+            assertEquals(2, parsed.variant());
+            assertTrue(seen.add(id), id);
+        }
+    }
 }
