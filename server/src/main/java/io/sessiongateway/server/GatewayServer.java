@@ -107,7 +107,7 @@ public final class GatewayServer implements AutoCloseable {
             // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             UpgradeRefusal.install(http);
-            int workers = config.ops().workerThreads(config.dbPoolSize(), Runtime.getRuntime().availableProcessors());
+            int workers = config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
             for (org.glassfish.grizzly.http.server.NetworkListener listener : http.getListeners()) {
                 listener.getTransport().setWorkerThreadPoolConfig(
                         org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig().copy()

@@ -20,17 +20,21 @@ public final class Database implements AutoCloseable {
 
     /** pgjdbc's socketTimeout for pooled connections, in seconds, unless the URL sets one. */
     static final int PG_SOCKET_TIMEOUT_SECONDS = 30;
+    /** While the database is unreachable, how often one request still tries for real (see FailFastDataSource). */
+    static final long PROBE_INTERVAL_MILLIS = 500;
 
     private final DatabaseConfig config;
     private final HikariDataSource dataSource;
+    private final FailFastDataSource requests;
     private final DSLContext dsl;
     private final SQLDialect dialect;
 
     private Database(DatabaseConfig config, HikariDataSource dataSource, SQLDialect dialect) {
         this.config = config;
         this.dataSource = dataSource;
+        this.requests = new FailFastDataSource(dataSource, PROBE_INTERVAL_MILLIS);
         this.dialect = dialect;
-        this.dsl = DSL.using(dataSource, dialect, new Settings()
+        this.dsl = DSL.using(requests, dialect, new Settings()
                 .withExecuteLogging(false)
                 .withRenderSchema(false));
     }
@@ -94,8 +98,17 @@ public final class Database implements AutoCloseable {
         return dsl;
     }
 
+    /** The pool itself: readiness probes, metrics and tools, which must always really try. */
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * The pool as requests use it (also behind {@link #dsl()}): after the database was found unreachable, requests
+     * fail at once (503) instead of each waiting connect-timeout, until a probe or the pool reaches it again.
+     */
+    public DataSource requestDataSource() {
+        return requests;
     }
 
     public SQLDialect dialect() {

@@ -83,7 +83,7 @@ public final class JooqSessionStore implements SessionStore {
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
-        this.dataSource = database.dataSource();
+        this.dataSource = database.requestDataSource();
         this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
         this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID))));
         this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))));
