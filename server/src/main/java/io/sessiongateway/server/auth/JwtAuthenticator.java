@@ -63,12 +63,16 @@ public final class JwtAuthenticator {
     private static final Set<JOSEObjectType> TYPES = new HashSet<>(java.util.Arrays.asList(JOSEObjectType.JWT,
             new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
 
+    /** The tenant claim of operator tokens (admin of every tenant with the admin role). */
+    static final String OPERATOR_TENANT = "*";
+
     /** Bound of {@link #verifiedHmac}; when full it is emptied and refills with the tokens in use. */
     static final int VERIFIED_CACHE_SIZE = 1024;
 
     private final Set<JWSAlgorithm> algorithms;
     private final DefaultJWTProcessor<SecurityContext> processor;
     private final ClaimMapping claims;
+    private final boolean jwksOperatorTokens;
     private final ClaimsRules rules;
     /**
      * HMAC-signed tokens already verified, by their exact text, with what verifying them found. Parsing and
@@ -94,6 +98,7 @@ public final class JwtAuthenticator {
     public JwtAuthenticator(byte[] secret, String issuer, Duration clockSkew, JwtSettings settings, Clock clock) {
         this.algorithms = Set.copyOf(settings.algorithms());
         this.claims = settings.claims();
+        this.jwksOperatorTokens = settings.jwksOperatorTokens();
         processor = new DefaultJWTProcessor<>();
         processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(TYPES));
         processor.setJWSVerifierFactory(new EdDsaSupport.Factory());
@@ -216,6 +221,11 @@ public final class JwtAuthenticator {
             throw new AuthenticationException("token could not be verified");
         }
         Principal principal = claims.principal(verified);
+        if (OPERATOR_TENANT.equals(principal.tenant()) && !jwksOperatorTokens
+                && !JwtSettings.HMAC.contains(header.getAlgorithm())) {
+            throw new AuthenticationException("operator tokens (tenant '*') are accepted from the identity provider "
+                    + "only when gateway.auth.jwks-operator-tokens is on");
+        }
         if (JwtSettings.HMAC.contains(header.getAlgorithm())) {
             if (verifiedHmac.size() >= VERIFIED_CACHE_SIZE) {
                 verifiedHmac.clear();

@@ -27,9 +27,13 @@ import java.util.stream.Collectors;
  * @param jwksUrl the identity provider's JWKS, or null
  * @param jwksFile a JWKS file, or null
  * @param audience accepted audiences; empty = {@code aud} not checked
+ * @param jwksOperatorTokens whether a token verified with a JWKS key may be an operator token (tenant {@code *}
+ *     with the admin role: admin of every tenant); off by default, so that a tenant attribute a user can edit at
+ *     the identity provider cannot make that user operator
  */
 public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFile, Duration jwksCacheTtl,
-        Duration jwksRefreshInterval, Duration jwksTimeout, Set<String> audience, ClaimMapping claims) {
+        Duration jwksRefreshInterval, Duration jwksTimeout, Set<String> audience, ClaimMapping claims,
+        boolean jwksOperatorTokens) {
 
     /** Algorithms verified with the shared secret. */
     public static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
@@ -56,6 +60,7 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
             Map.entry("GATEWAY_JWT_JWKS_CACHE_TTL", "gateway.auth.jwks-cache-ttl"),
             Map.entry("GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "gateway.auth.jwks-refresh-interval"),
             Map.entry("GATEWAY_JWT_JWKS_TIMEOUT", "gateway.auth.jwks-timeout"),
+            Map.entry("GATEWAY_JWT_JWKS_OPERATOR_TOKENS", "gateway.auth.jwks-operator-tokens"),
             Map.entry("GATEWAY_JWT_CLAIM_SUBJECT", "gateway.auth.claims.subject"),
             Map.entry("GATEWAY_JWT_CLAIM_SUBJECT_TYPE", "gateway.auth.claims.subject-type"),
             Map.entry("GATEWAY_JWT_CLAIM_SUBJECT_SLUG", "gateway.auth.claims.subject-slug"),
@@ -75,7 +80,7 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
     /** HS256 with the dev secret only, the gateway's own claim names, no audience: the defaults. */
     public static JwtSettings defaults() {
         return new JwtSettings(Set.of(JWSAlgorithm.HS256), null, null, Duration.ofMinutes(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(2), Set.of(), ClaimMapping.defaults());
+                Duration.ofSeconds(30), Duration.ofSeconds(2), Set.of(), ClaimMapping.defaults(), false);
     }
 
     public boolean hasJwks() {
@@ -129,7 +134,7 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
             throw new IllegalArgumentException("auth." + e.getMessage(), e);
         }
         return new JwtSettings(algorithms, jwksUrl, jwksFile, ttl, refresh, timeout,
-                new LinkedHashSet<>(strings(auth, "audience")), claims);
+                new LinkedHashSet<>(strings(auth, "audience")), claims, auth.getBoolean("jwks-operator-tokens"));
     }
 
     private static String supported() {

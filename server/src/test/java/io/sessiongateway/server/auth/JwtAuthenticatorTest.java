@@ -3,6 +3,7 @@ package io.sessiongateway.server.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
@@ -65,7 +66,7 @@ class JwtAuthenticatorTest {
 
     static JwtSettings jwksFile(Path file, Set<JWSAlgorithm> algorithms, Set<String> audience) {
         return new JwtSettings(algorithms, null, file, Duration.ofMinutes(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(2), audience, ClaimMapping.defaults());
+                Duration.ofSeconds(2), audience, ClaimMapping.defaults(), false);
     }
 
     static JwtAuthenticator production(Path dir) {
@@ -96,6 +97,27 @@ class JwtAuthenticatorTest {
             assertEquals(expected, auth.authenticate(TestKeys.sign(rsa, c)));
             assertEquals(expected, auth.authenticate(TestKeys.sign(ec, c)));
             assertEquals(expected, auth.authenticate(TestKeys.sign(ed, c)));
+        }
+
+        @Test
+        void operatorTokensFromTheJwksOnlyWhenAllowed() throws Exception {
+            Path file = dir.resolve("jwks.json");
+            TestKeys.writeJwks(file, rsa);
+            JwtSettings off = jwksFile(file, Set.of(JWSAlgorithm.RS256), Set.of(AUDIENCE));
+            JwtSettings on = new JwtSettings(off.algorithms(), null, file, off.jwksCacheTtl(),
+                    off.jwksRefreshInterval(), off.jwksTimeout(), off.audience(), off.claims(), true);
+            String operator = TestKeys.sign(rsa, TestKeys.claims(ISSUER, AUDIENCE, "*", "ops")
+                    .claim("roles", List.of("admin")).build());
+
+            assertEquals("operator tokens (tenant '*') are accepted from the identity provider only when "
+                    + "gateway.auth.jwks-operator-tokens is on",
+                    refusal(new JwtAuthenticator(SECRET, ISSUER, SKEW, off, Clock.systemUTC()), operator));
+            Principal p = new JwtAuthenticator(SECRET, ISSUER, SKEW, on, Clock.systemUTC()).authenticate(operator);
+            assertEquals("*", p.tenant());
+            assertTrue(p.admin());
+            // Tenant tokens are not affected.
+            assertEquals("acme", new JwtAuthenticator(SECRET, ISSUER, SKEW, off, Clock.systemUTC())
+                    .authenticate(TestKeys.sign(rsa, claims().build())).tenant());
         }
 
         @Test

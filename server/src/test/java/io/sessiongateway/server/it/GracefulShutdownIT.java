@@ -61,12 +61,7 @@ class GracefulShutdownIT {
         byte[] body = "{\"agent_name\":\"helper\",\"id\":\"in-flight-at-stop\"}".getBytes(StandardCharsets.UTF_8);
 
         try (Socket client = connect(port)) {
-            OutputStream out = client.getOutputStream();
-            // The headers and half the body: the request is in the gateway, its handler waiting for the rest.
-            out.write(headers(tenant, body.length));
-            out.write(body, 0, body.length / 2);
-            out.flush();
-            Thread.sleep(300);
+            OutputStream out = sendHalfARequest(client, tenant, body);
 
             long t0 = System.nanoTime();
             CompletableFuture<Void> stop = CompletableFuture.runAsync(GATEWAY::stop);
@@ -120,11 +115,7 @@ class GracefulShutdownIT {
         try {
             try (Socket client = connect(java.net.URI.create(GATEWAY.baseUri()).getPort())) {
                 client.setSoTimeout((int) GRACE_MS + 10_000);
-                OutputStream out = client.getOutputStream();
-                out.write(headers(tenant, body.length));
-                out.write(body, 0, body.length / 2);
-                out.flush();
-                Thread.sleep(300);
+                sendHalfARequest(client, tenant, body);
 
                 long t0 = System.nanoTime();
                 CompletableFuture<Void> stop = CompletableFuture.runAsync(GATEWAY::stop);
@@ -176,6 +167,19 @@ class GracefulShutdownIT {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
         s.setSoTimeout(15_000);
         return s;
+    }
+
+    /**
+     * A create's headers and half its body, then a pause: the request is in the gateway, its handler waiting for the
+     * rest. Returns the stream to send the rest on.
+     */
+    private static OutputStream sendHalfARequest(Socket client, String tenant, byte[] body) throws Exception {
+        OutputStream out = client.getOutputStream();
+        out.write(headers(tenant, body.length));
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        Thread.sleep(300);
+        return out;
     }
 
     private static byte[] headers(String tenant, int contentLength) {
