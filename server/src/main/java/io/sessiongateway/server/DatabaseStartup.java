@@ -1,5 +1,6 @@
 package io.sessiongateway.server;
 
+import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,7 +43,8 @@ final class DatabaseStartup {
                 }
                 return;
             } catch (SQLException e) {
-                if (!unreachable(e)) {
+                // refused, unknown host, starting up, too many connections: waiting may cure it
+                if (!Database.isUnavailable(e)) {
                     throw new IllegalStateException("cannot connect to the database " + where + ": " + e.getMessage(), e);
                 }
                 remaining = deadline - System.nanoTime();
@@ -61,20 +63,6 @@ final class DatabaseStartup {
                 throw new IllegalStateException("interrupted while waiting for the database " + where, e);
             }
         }
-    }
-
-    /**
-     * Connection exceptions (SQLState class 08: refused, unknown host, broken) and PostgreSQL's "the database
-     * system is starting up" (57P03).
-     */
-    static boolean unreachable(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P03"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Properties properties(DatabaseConfig config, long remainingNanos) {

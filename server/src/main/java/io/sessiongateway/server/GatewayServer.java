@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +86,7 @@ public final class GatewayServer implements AutoCloseable {
             }
             byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
             if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
-                    && config.jwt().jwksUrl() == null && config.jwt().jwksFile() == null) {
+                    && !config.jwt().hasJwks()) {
                 // The one piece of state an instance keeps outside the database: a second instance with its own
                 // data directory generates another secret and refuses this one's tokens.
                 LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
@@ -108,10 +110,9 @@ public final class GatewayServer implements AutoCloseable {
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             UpgradeRefusal.install(http);
             int workers = config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
-            for (org.glassfish.grizzly.http.server.NetworkListener listener : http.getListeners()) {
-                listener.getTransport().setWorkerThreadPoolConfig(
-                        org.glassfish.grizzly.threadpool.ThreadPoolConfig.defaultConfig().copy()
-                                .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
+            for (NetworkListener listener : http.getListeners()) {
+                listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
+                        .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
             }
             try {
                 http.start();

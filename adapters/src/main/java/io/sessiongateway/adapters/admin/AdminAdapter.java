@@ -51,8 +51,6 @@ import java.util.regex.Pattern;
  * operator token (admin of tenant {@code *}), which may act in every tenant.
  */
 public final class AdminAdapter implements AdminApi {
-    /** The tenant claim of operator tokens. */
-    public static final String OPERATOR_TENANT = "*";
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
     private static final int MAX_LIST = 100;
@@ -193,7 +191,7 @@ public final class AdminAdapter implements AdminApi {
         if (sessionId.length() > 64) {
             throw GatewayException.notFound("session_not_found", "session not found");
         }
-        Session s = (OPERATOR_TENANT.equals(principal.tenant())
+        Session s = (principal.everyTenant()
                 ? sessions.findByAnyId(null, sessionId) : sessions.findByAnyId(principal.tenant(), sessionId))
                 .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + sessionId
                         + "' not found"));
@@ -220,7 +218,7 @@ public final class AdminAdapter implements AdminApi {
                         ? new SessionChange.Set<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
                 present(tree, "usage") ? new SessionChange.Set<>(usage(body.getUsage())) : null,
                 body.getSharing() == null ? null : sharing(body.getSharing()));
-        String tenant = OPERATOR_TENANT.equals(principal.tenant()) ? null : principal.tenant();
+        String tenant = principal.everyTenant() ? null : principal.tenant();
         if (sessionId.length() > 64) {
             throw GatewayException.notFound("session_not_found", "session not found");
         }
@@ -273,7 +271,7 @@ public final class AdminAdapter implements AdminApi {
         if (!TENANT.matcher(tenant).matches()) {
             throw GatewayException.invalidArgument("tenant must match " + TENANT.pattern(), "tenant");
         }
-        if (!principal.admin() || !(tenant.equals(principal.tenant()) || OPERATOR_TENANT.equals(principal.tenant()))) {
+        if (!principal.admin() || !(tenant.equals(principal.tenant()) || principal.everyTenant())) {
             throw GatewayException.forbidden("admin_required",
                     "an admin token for tenant '" + tenant + "' is required");
         }

@@ -8,7 +8,15 @@ import java.util.UUID;
  * (Agentcloud team ObjectIds) it belongs to, its account (Recoup) and whether it holds the admin role.
  */
 public record Principal(SubjectRef subject, String tenant, Set<String> teams, UUID account, boolean admin) {
+    /** The tenant of operator tokens: with the admin role, admin of every tenant. */
+    public static final String OPERATOR_TENANT = "*";
+
     public Principal {
         teams = teams == null ? Set.of() : Set.copyOf(teams);
+    }
+
+    /** Whether the token names every tenant ({@link #OPERATOR_TENANT}); it is an operator with the admin role. */
+    public boolean everyTenant() {
+        return OPERATOR_TENANT.equals(tenant);
     }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Session use cases, independent of any dialect. Failures are {@link GatewayException}s whose kinds each dialect
@@ -79,7 +80,7 @@ public final class SessionService {
      */
     public Session createForAgentId(Principal principal, UUID agentId, NewSession request) {
         requireCreator(principal);
-        java.util.function.Supplier<GatewayException> notFound = () -> new GatewayException(ErrorKind.NOT_FOUND,
+        Supplier<GatewayException> notFound = () -> new GatewayException(ErrorKind.NOT_FOUND,
                 "agent_not_found", "agent '" + Ids.prefixed("agent", agentId) + "' not found", "agent_id");
         Agent agent = store.findAgentById(agentId)
                 .filter(a -> a.tenantName().equals(principal.tenant()))
@@ -227,7 +228,7 @@ public final class SessionService {
      * create, whichever dialect; the refusal is the dialect's wording of it.
      */
     private void requireAgentUse(Principal principal, Agent agent,
-            java.util.function.Supplier<GatewayException> refusal) {
+            Supplier<GatewayException> refusal) {
         if (!policy.mayUseAgent(principal, agent)) {
             throw refusal.get();
         }

@@ -2,6 +2,9 @@ package io.sessiongateway.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -72,6 +75,35 @@ public final class Database implements AutoCloseable {
         }
         return new Database(config, new HikariDataSource(hc),
                 config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+    }
+
+    /**
+     * SQLSTATEs beyond class 08 (connection exception: refused, reset, closed, I/O error, pgjdbc's socket timeout)
+     * that mean the server is going away or turning connections down for now, not that the statement is wrong.
+     */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of(
+            "57P01", // admin_shutdown: pg_ctl stop, or pg_terminate_backend, while a statement ran
+            "57P02", // crash_shutdown: another backend crashed and the server is restarting
+            "57P03", // cannot_connect_now: the server is starting up, shutting down or in recovery
+            "53300"); // too_many_connections: max_connections reached across all instances
+
+    /**
+     * Whether a failure means the database could not be reached or is going away: Hikari's timeout waiting for a
+     * connection ({@link SQLTransientConnectionException}, also when no new connection can be opened) or an
+     * {@link SQLException} anywhere in the cause chain whose SQLSTATE is of class 08 or one of
+     * {@link #UNAVAILABLE_STATES}.
+     */
+    public static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** pgjdbc's connectTimeout (seconds) for the pool's connections: connect-timeout rounded up, at least 1. */

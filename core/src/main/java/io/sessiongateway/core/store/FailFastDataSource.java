@@ -31,11 +31,6 @@ final class FailFastDataSource implements DataSource {
         this.probeIntervalNanos = TimeUnit.MILLISECONDS.toNanos(probeIntervalMillis);
     }
 
-    /** Whether requests are being refused at once (the database was unreachable at the last try). */
-    boolean failing() {
-        return failing;
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
         if (!failing) {
@@ -64,18 +59,12 @@ final class FailFastDataSource implements DataSource {
             failing = false;
             return c;
         } catch (SQLException e) {
-            if (unreachable(e)) {
+            if (Database.isUnavailable(e)) {
                 nextProbe = System.nanoTime() + probeIntervalNanos;
                 failing = true;
             }
             throw e;
         }
-    }
-
-    /** The pool's timeout, or a connection-class SQL state (08xxx): not a statement's or a credential's fault. */
-    private static boolean unreachable(SQLException e) {
-        return e instanceof SQLTransientConnectionException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     @Override

@@ -34,7 +34,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -561,7 +560,7 @@ public final class JooqSessionStore implements SessionStore {
         try {
             return op.get();
         } catch (DataAccessException e) {
-            if (isUnavailable(e)) {
+            if (Database.isUnavailable(e)) {
                 throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
                         "the session store is temporarily unavailable", null, e);
             }
@@ -585,35 +584,6 @@ public final class JooqSessionStore implements SessionStore {
     /** No stored text can contain NUL (PostgreSQL refuses it), so a key with one names nothing. */
     private static boolean unstorable(String key) {
         return key == null || key.indexOf('\0') >= 0;
-    }
-
-    /**
-     * SQLSTATEs beyond class 08 (connection exception: refused, reset, closed, I/O error, pgjdbc's socket timeout)
-     * that mean the server is going away or turning connections down for now, not that the statement is wrong.
-     */
-    private static final Set<String> UNAVAILABLE_STATES = Set.of(
-            "57P01", // admin_shutdown: pg_ctl stop, or pg_terminate_backend, while a statement ran
-            "57P02", // crash_shutdown: another backend crashed and the server is restarting
-            "57P03", // cannot_connect_now: the server is starting up, shutting down or in recovery
-            "53300"); // too_many_connections: max_connections reached across all instances
-
-    /**
-     * Whether a failure means the database could not be reached or is going away: Hikari's timeout waiting for a
-     * connection ({@link SQLTransientConnectionException}, also when no new connection can be opened) or an
-     * {@link SQLException} anywhere in the cause chain whose SQLSTATE is of class 08 or one of
-     * {@link #UNAVAILABLE_STATES}.
-     */
-    static boolean isUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long nz(Long v) {

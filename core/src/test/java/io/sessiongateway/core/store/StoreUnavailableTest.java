@@ -87,7 +87,7 @@ class StoreUnavailableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void classifiesFailures(String name, Throwable failure, boolean unavailable) {
-        assertEquals(unavailable, JooqSessionStore.isUnavailable(failure), name);
+        assertEquals(unavailable, Database.isUnavailable(failure), name);
     }
 
     @Test

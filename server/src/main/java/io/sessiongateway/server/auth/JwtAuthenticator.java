@@ -63,9 +63,6 @@ public final class JwtAuthenticator {
     private static final Set<JOSEObjectType> TYPES = new HashSet<>(java.util.Arrays.asList(JOSEObjectType.JWT,
             new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
 
-    /** The tenant claim of operator tokens (admin of every tenant with the admin role). */
-    static final String OPERATOR_TENANT = "*";
-
     /** Bound of {@link #verifiedHmac}; when full it is emptied and refills with the tokens in use. */
     static final int VERIFIED_CACHE_SIZE = 1024;
 
@@ -221,7 +218,7 @@ public final class JwtAuthenticator {
             throw new AuthenticationException("token could not be verified");
         }
         Principal principal = claims.principal(verified);
-        if (OPERATOR_TENANT.equals(principal.tenant()) && !jwksOperatorTokens
+        if (principal.everyTenant() && !jwksOperatorTokens
                 && !JwtSettings.HMAC.contains(header.getAlgorithm())) {
             throw new AuthenticationException("operator tokens (tenant '*') are accepted from the identity provider "
                     + "only when gateway.auth.jwks-operator-tokens is on");
