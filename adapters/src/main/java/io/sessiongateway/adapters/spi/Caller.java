@@ -43,21 +43,9 @@ public final class Caller {
         return new Caller(authorization, xApiKey, verifier);
     }
 
-    public static Caller anonymous() {
-        return ANONYMOUS;
-    }
-
     /** The caller of a request; anonymous when no filter ran. */
     public static Caller of(ContainerRequestContext request) {
         return request.getProperty(PROPERTY) instanceof Caller c ? c : ANONYMOUS;
-    }
-
-    public boolean hasAuthorization() {
-        return !authorization.isEmpty();
-    }
-
-    public boolean hasApiKeyHeader() {
-        return !xApiKey.isEmpty();
     }
 
     /** A Bearer JWT is required (TrueFoundry, admin). */

@@ -16,8 +16,4 @@ public record ApiKey(UUID id, String tenantName, String dialect, String name, St
     public ApiKey {
         teams = teams == null ? List.of() : List.copyOf(teams);
     }
-
-    public boolean isActive(Instant now) {
-        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
-    }
 }

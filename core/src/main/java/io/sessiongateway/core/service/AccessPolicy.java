@@ -25,16 +25,11 @@ import java.util.Set;
  * </ul>
  */
 public final class AccessPolicy {
-    public static final Set<String> DEFAULT_CREATOR_TYPES = Set.of("user", "serviceaccount", "virtualaccount");
 
     private final Set<String> creatorTypes;
 
     public AccessPolicy(Set<String> creatorTypes) {
         this.creatorTypes = Set.copyOf(creatorTypes);
-    }
-
-    public static AccessPolicy defaults() {
-        return new AccessPolicy(DEFAULT_CREATOR_TYPES);
     }
 
     public Set<String> creatorTypes() {

@@ -2,6 +2,7 @@ package io.sessiongateway.core.service;
 
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.NewAgent;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
@@ -25,23 +26,13 @@ public final class AgentService {
     }
 
     /** Creates a team in the tenant (created on first use). CONFLICT when the name is taken. */
-    public io.sessiongateway.core.model.Team createTeam(String tenantName, String teamName) {
+    public Team createTeam(String tenantName, String teamName) {
         Tenant tenant = store.ensureTenant(tenantName);
         return store.createTeam(tenant, teamName, clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
-    /** The tenant (created on first use) with its teams, default first. */
-    public TenantView tenant(String tenantName) {
-        Tenant tenant = store.ensureTenant(tenantName);
-        return new TenantView(tenant, store.listTeams(tenant.id()));
-    }
-
-    /** A tenant and its teams. */
-    public record TenantView(Tenant tenant, List<io.sessiongateway.core.model.Team> teams) {
-    }
-
     /** The tenant's teams, default first; empty for a tenant that does not exist yet. */
-    public List<io.sessiongateway.core.model.Team> listTeams(String tenantName) {
+    public List<Team> listTeams(String tenantName) {
         return store.findTenant(tenantName).map(t -> store.listTeams(t.id())).orElse(List.of());
     }
 

@@ -33,10 +33,6 @@ public final class SessionService {
         this.clock = clock;
     }
 
-    public AccessPolicy policy() {
-        return policy;
-    }
-
     /**
      * Creates a session for the named agent of the principal's tenant, owned by the principal.
      *

@@ -107,4 +107,13 @@ class ErrorMapperTest {
                 .toResponse(new IllegalStateException("boom")).getEntity();
         assertEquals(36, outside.getError().getReference().length(), "outside a request: a fresh UUID");
     }
+
+    @org.junit.jupiter.api.Test
+    void aServiceUnavailableAnswerTellsTheClientWhenToRetry() {
+        ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
+        var unavailable = mapper.toResponse(new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable", "x"));
+        assertEquals(503, unavailable.getStatus());
+        assertEquals("1", unavailable.getHeaderString("Retry-After"));
+        assertEquals(null, mapper.toResponse(new NotFoundException()).getHeaderString("Retry-After"));
+    }
 }
