@@ -209,14 +209,14 @@ public final class AdminAdapter implements AdminApi {
         }
         com.fasterxml.jackson.databind.JsonNode tree = io.sessiongateway.adapters.spi.RequestBodies.tree(request.get());
         SessionChange change = new SessionChange(
-                present(tree, "title") ? new SessionChange.Set<>(limit(body.getTitle(), "title", 1024)) : null,
+                present(tree, "title") ? new SessionChange.Value<>(limit(body.getTitle(), "title", 1024)) : null,
                 body.getStatus() == null ? null : io.sessiongateway.core.model.SessionStatus.fromDb(
                         body.getStatus().toString()),
                 body.getWarning(),
-                present(tree, "preview") ? new SessionChange.Set<>(limit(body.getPreview(), "preview", 4096)) : null,
+                present(tree, "preview") ? new SessionChange.Value<>(limit(body.getPreview(), "preview", 4096)) : null,
                 present(tree, "output_preview")
-                        ? new SessionChange.Set<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
-                present(tree, "usage") ? new SessionChange.Set<>(usage(body.getUsage())) : null,
+                        ? new SessionChange.Value<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
+                present(tree, "usage") ? new SessionChange.Value<>(usage(body.getUsage())) : null,
                 body.getSharing() == null ? null : sharing(body.getSharing()));
         String tenant = principal.everyTenant() ? null : principal.tenant();
         if (sessionId.length() > 64) {

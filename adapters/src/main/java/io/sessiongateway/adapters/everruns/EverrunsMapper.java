@@ -144,6 +144,6 @@ public final class EverrunsMapper {
             }
             capabilities = caps;
         }
-        return new NewSession(null, title, model, null, tags, capabilities, null, null);
+        return NewSession.builder().title(title).modelId(model).tags(tags).capabilities(capabilities).build();
     }
 }

@@ -113,9 +113,18 @@ public final class RecoupMapper {
         UUID workspace = organization != null ? organization : principal.account();
         ObjectNode extra = JSON.createObjectNode();
         extra.putObject("recoup").putObject("chat").put("id", UUID.randomUUID().toString());
-        return new NewSession(null, title, null, body == null ? null : body.getArtistId(), null, null,
-                new Session.Repository(null, null, null, "https://github.com/recoupable/" + workspace, false), null,
-                "provisioning", JSON.createObjectNode().put("type", "vercel"), JSON.createArrayNode(), 0, 0, extra);
+        return NewSession.builder()
+                .title(title)
+                .artistId(body == null ? null : body.getArtistId())
+                .repository(new Session.Repository(null, null, null, "https://github.com/recoupable/" + workspace,
+                        false))
+                .lifecycleState("provisioning")
+                .sandboxState(JSON.createObjectNode().put("type", "vercel"))
+                .globalSkillRefs(JSON.createArrayNode())
+                .linesAdded(0)
+                .linesRemoved(0)
+                .extra(extra)
+                .build();
     }
 
     private static OffsetDateTime odt(Instant i) {
