@@ -33,15 +33,23 @@ class TranslationTablesTest {
     static final Instant STARTED = Instant.parse("2026-11-22T08:01:00Z");
 
     static Session session(String title, Usage usage, String preview) {
-        return new Session(ID, "session_01933b5a000070008000000000000001", "65f0c0ffee0123456789abcd",
-                new Session.Scope(TENANT, "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(),
-                        "65f0c0ffee0123456789ab02"),
-                new Session.AgentRef(AGENT, "helper", "65f0c0ffee0123456789ab03", List.of("bob")),
-                new SubjectRef("user", "alice", "Alice"), ACCOUNT, null, null, title, SessionStatus.RUNNING, false,
-                Session.Lifecycle.INITIAL,
-                new Session.Timestamps(CREATED, UPDATED, STARTED, null, null),
-                preview, "out", usage, new Session.Sharing(SharingMode.TEAM, Map.of()), null, null,
-                Session.Repository.NONE, null, Session.Sandbox.NONE, Session.DiffStats.NONE, null);
+        return Session.builder()
+                .id(ID)
+                .publicId("session_01933b5a000070008000000000000001")
+                .objectId("65f0c0ffee0123456789abcd")
+                .scope(new Session.Scope(TENANT, "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(),
+                        "65f0c0ffee0123456789ab02"))
+                .agent(new Session.AgentRef(AGENT, "helper", "65f0c0ffee0123456789ab03", List.of("bob")))
+                .owner(new SubjectRef("user", "alice", "Alice"))
+                .accountId(ACCOUNT)
+                .title(title)
+                .status(SessionStatus.RUNNING)
+                .times(new Session.Timestamps(CREATED, UPDATED, STARTED, null, null))
+                .preview(preview)
+                .outputPreview("out")
+                .usage(usage)
+                .sharing(new Session.Sharing(SharingMode.TEAM, Map.of()))
+                .build();
     }
 
     static final Session S = session("Fix the build", new Usage(1200, 34, 5L, null), "hello");

@@ -1,7 +1,9 @@
 package io.sessiongateway.adapters.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Caller;
-import io.sessiongateway.adapters.spi.Statuses;
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -12,8 +14,11 @@ import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.model.Team;
+import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.SessionService;
@@ -27,6 +32,9 @@ import io.sessiongateway.generated.admin.model.CreateTeamRequest;
 import io.sessiongateway.generated.admin.model.CreatedApiKey;
 import io.sessiongateway.generated.admin.model.SessionIds;
 import io.sessiongateway.generated.admin.model.SessionList;
+import io.sessiongateway.generated.admin.model.SessionPatch;
+import io.sessiongateway.generated.admin.model.SessionPatchSharing;
+import io.sessiongateway.generated.admin.model.SessionPatchUsage;
 import io.sessiongateway.generated.admin.model.SessionView;
 import io.sessiongateway.generated.admin.model.SessionViewAgent;
 import io.sessiongateway.generated.admin.model.SessionViewOwner;
@@ -40,11 +48,15 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's own provisioning API. Every operation needs an admin token for the tenant in the path, or an
@@ -60,6 +72,8 @@ public final class AdminAdapter implements AdminApi {
     private final ApiKeyService keys;
     private final SessionService sessions;
     private final Set<String> reservedTenants;
+    /** Status projection of each vendor dialect, by name. */
+    private final Map<String, Dialect> dialects;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -68,11 +82,12 @@ public final class AdminAdapter implements AdminApi {
     private UriInfo uri;
 
     public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions,
-            Set<String> reservedTenants) {
+            Set<String> reservedTenants, List<Dialect> dialects) {
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
         this.reservedTenants = new TreeSet<>(reservedTenants);
+        this.dialects = dialects.stream().collect(Collectors.toUnmodifiableMap(Dialect::name, d -> d));
     }
 
     @Override
@@ -90,9 +105,9 @@ public final class AdminAdapter implements AdminApi {
         try {
             agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
         } catch (GatewayException e) {
-            if (e.kind() == io.sessiongateway.core.error.ErrorKind.NOT_FOUND && "team".equals(e.param())) {
+            if (e.kind() == ErrorKind.NOT_FOUND && "team".equals(e.param())) {
                 // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
-                throw new GatewayException(io.sessiongateway.core.error.ErrorKind.INVALID_BODY, "team_not_found",
+                throw new GatewayException(ErrorKind.INVALID_BODY, "team_not_found",
                         e.getMessage(), "team");
             }
             throw e;
@@ -133,7 +148,7 @@ public final class AdminAdapter implements AdminApi {
             throw GatewayException.invalidBody("request body is required", null);
         }
         if (body.getDialect() == null) {
-            throw GatewayException.invalidBody("dialect is required: everruns or recoup", "dialect");
+            throw GatewayException.invalidBody("dialect is required: " + String.join(" or ", keys.forms()), "dialect");
         }
         String name = text(body.getName(), "name", 255);
         String subjectId = text(body.getSubjectId(), "subject_id", 255);
@@ -179,7 +194,7 @@ public final class AdminAdapter implements AdminApi {
             throw GatewayException.invalidArgument("limit must be between 1 and " + MAX_SESSIONS, "limit");
         }
         return Response.ok(new SessionList().data(sessions.listInTenant(tenant, max).stream()
-                .map(AdminAdapter::toSessionView).toList())).build();
+                .map(this::toSessionView).toList())).build();
     }
 
     @Override
@@ -199,7 +214,7 @@ public final class AdminAdapter implements AdminApi {
     }
 
     @Override
-    public Response updateSession(String sessionId, io.sessiongateway.generated.admin.model.SessionPatch body) {
+    public Response updateSession(String sessionId, SessionPatch body) {
         Principal principal = Caller.of(request.get()).require();
         if (!principal.admin()) {
             throw GatewayException.forbidden("admin_required", "an admin token is required");
@@ -207,16 +222,16 @@ public final class AdminAdapter implements AdminApi {
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
-        com.fasterxml.jackson.databind.JsonNode tree = io.sessiongateway.adapters.spi.RequestBodies.tree(request.get());
+        JsonNode tree = RequestBodies.tree(request.get());
         SessionChange change = new SessionChange(
-                present(tree, "title") ? new SessionChange.Set<>(limit(body.getTitle(), "title", 1024)) : null,
-                body.getStatus() == null ? null : io.sessiongateway.core.model.SessionStatus.fromDb(
+                present(tree, "title") ? new SessionChange.Value<>(limit(body.getTitle(), "title", 1024)) : null,
+                body.getStatus() == null ? null : SessionStatus.fromDb(
                         body.getStatus().toString()),
                 body.getWarning(),
-                present(tree, "preview") ? new SessionChange.Set<>(limit(body.getPreview(), "preview", 4096)) : null,
+                present(tree, "preview") ? new SessionChange.Value<>(limit(body.getPreview(), "preview", 4096)) : null,
                 present(tree, "output_preview")
-                        ? new SessionChange.Set<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
-                present(tree, "usage") ? new SessionChange.Set<>(usage(body.getUsage())) : null,
+                        ? new SessionChange.Value<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
+                present(tree, "usage") ? new SessionChange.Value<>(usage(body.getUsage())) : null,
                 body.getSharing() == null ? null : sharing(body.getSharing()));
         String tenant = principal.everyTenant() ? null : principal.tenant();
         if (sessionId.length() > 64) {
@@ -225,7 +240,7 @@ public final class AdminAdapter implements AdminApi {
         return Response.ok(toSessionView(sessions.update(tenant, sessionId, change))).build();
     }
 
-    private static boolean present(com.fasterxml.jackson.databind.JsonNode tree, String field) {
+    private static boolean present(JsonNode tree, String field) {
         return tree != null && tree.has(field);
     }
 
@@ -236,33 +251,33 @@ public final class AdminAdapter implements AdminApi {
         return value;
     }
 
-    private static io.sessiongateway.core.model.Usage usage(io.sessiongateway.generated.admin.model.SessionPatchUsage u) {
+    private static Usage usage(SessionPatchUsage u) {
         if (u == null) {
             return null;
         }
         if (u.getInputTokens() == null || u.getOutputTokens() == null) {
             throw GatewayException.invalidBody("usage needs input_tokens and output_tokens", "usage");
         }
-        for (Long v : java.util.Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+        for (Long v : Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
                 u.getCacheCreationTokens())) {
             if (v != null && v < 0) {
                 throw GatewayException.invalidBody("token counts are not negative", "usage");
             }
         }
-        return new io.sessiongateway.core.model.Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+        return new Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
                 u.getCacheCreationTokens());
     }
 
-    private static Session.Sharing sharing(io.sessiongateway.generated.admin.model.SessionPatchSharing s) {
+    private static Session.Sharing sharing(SessionPatchSharing s) {
         if (s.getMode() == null) {
             throw GatewayException.invalidBody("sharing.mode is required: restricted, team or public", "sharing");
         }
-        java.util.Map<String, String> permissions = s.getPermissions() == null ? java.util.Map.of() : s.getPermissions();
-        if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(java.util.Objects::isNull)) {
+        Map<String, String> permissions = s.getPermissions() == null ? Map.of() : s.getPermissions();
+        if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(Objects::isNull)) {
             throw GatewayException.invalidBody("sharing.permissions maps at most " + MAX_LIST
                     + " ids to permission strings", "sharing");
         }
-        return new Session.Sharing(io.sessiongateway.core.model.SharingMode.fromDb(s.getMode().toString()),
+        return new Session.Sharing(SharingMode.fromDb(s.getMode().toString()),
                 permissions);
     }
 
@@ -348,7 +363,7 @@ public final class AdminAdapter implements AdminApi {
                 .lastUsedAt(odt(k.lastUsedAt()));
     }
 
-    static SessionView toSessionView(Session s) {
+    SessionView toSessionView(Session s) {
         return new SessionView()
                 .ids(new SessionIds()
                         .truefoundry(s.publicId())
@@ -367,12 +382,18 @@ public final class AdminAdapter implements AdminApi {
                 .title(s.title())
                 .status(SessionView.StatusEnum.fromValue(s.status().dbValue()))
                 .statuses(new SessionViewStatuses()
-                        .everruns(Statuses.everruns(s))
-                        .agentcloud(Statuses.agentcloud(s))
-                        .recoup(Statuses.recoup(s)))
+                        .everruns(statusIn("everruns", s))
+                        .agentcloud(statusIn("agentcloud", s))
+                        .recoup(statusIn("recoup", s)))
                 .sharing(SessionView.SharingEnum.fromValue(s.sharing().mode().dbValue()))
                 .createdAt(odt(s.times().createdAt()))
                 .updatedAt(odt(s.times().updatedAt()));
+    }
+
+    /** The session's status as the named dialect shows it (the admin document lists each). */
+    private String statusIn(String dialect, Session s) {
+        Dialect d = dialects.get(dialect);
+        return d == null ? null : d.sessionStatus(s).orElse(null);
     }
 
     private static OffsetDateTime odt(Instant i) {

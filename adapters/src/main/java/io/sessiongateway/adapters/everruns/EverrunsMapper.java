@@ -33,7 +33,7 @@ public final class EverrunsMapper {
     /** Canonical status as Everruns shows it: started (no turn yet), active (turn running), idle (otherwise). */
     static io.sessiongateway.generated.everruns.model.Session.StatusEnum status(SessionStatus status) {
         return io.sessiongateway.generated.everruns.model.Session.StatusEnum.fromValue(
-                io.sessiongateway.adapters.spi.Statuses.everruns(status));
+                EverrunsStatus.of(status));
     }
 
     /** The canonical session as Everruns' {@code Session}; absent optional fields stay null and are omitted. */
@@ -99,7 +99,7 @@ public final class EverrunsMapper {
     }
 
     /** The optional fields of a create request, validated (400 otherwise). */
-    static NewSession newSession(CreateSessionRequest body, JsonNode tree) {
+    static NewSession newSession(CreateSessionRequest body) {
         String title = body.getTitle();
         if (title != null && title.codePointCount(0, title.length()) > TITLE_MAX) {
             throw GatewayException.invalidBody("title must be at most " + TITLE_MAX + " characters", "title");
@@ -144,6 +144,6 @@ public final class EverrunsMapper {
             }
             capabilities = caps;
         }
-        return new NewSession(null, title, model, null, tags, capabilities, null, null);
+        return NewSession.builder().title(title).modelId(model).tags(tags).capabilities(capabilities).build();
     }
 }

@@ -65,6 +65,6 @@ public final class TrueFoundryMapper {
             throw GatewayException.invalidBody(
                     "id must be a string of 1 to 64 characters from A-Z a-z 0-9 . _ : ~ -", "id");
         }
-        return new NewSession(id.textValue(), null, null, null, null, null, null, null);
+        return NewSession.builder().requestedId(id.textValue()).build();
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * A stored API key: everything but the secret, which exists only as a hash.
  *
- * @param dialect the key's form: {@code everruns} ({@code evr_…}) or {@code recoup} ({@code x-api-key})
+ * @param dialect the key's form: the name of the dialect that accepts it
  * @param display the first characters of the key, to recognise it in listings
  */
 public record ApiKey(UUID id, String tenantName, String dialect, String name, String display, SubjectRef subject,
@@ -15,9 +15,5 @@ public record ApiKey(UUID id, String tenantName, String dialect, String name, St
         Instant lastUsedAt) {
     public ApiKey {
         teams = teams == null ? List.of() : List.copyOf(teams);
-    }
-
-    public boolean isActive(Instant now) {
-        return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
     }
 }

@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * The canonical session: the union of what the four dialects show, with the tenant, team, agent and owner it
- * hangs off already resolved, so that one query yields everything any dialect renders.
+ * hangs off already resolved, so that one query yields everything any dialect renders. Built by name through
+ * {@link #builder()}.
  *
  * @param id canonical UUIDv7 (Everruns {@code session_<hex>})
  * @param publicId TrueFoundry and Recoup id, {@code session_<hex>} unless the creating client chose it
@@ -40,6 +41,205 @@ public record Session(
         Sandbox sandbox,
         DiffStats diff,
         JsonNode extra) {
+
+    /** A builder: every component by name; the nested groups start as their empty constants. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this session's values, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.publicId = publicId;
+        b.objectId = objectId;
+        b.scope = scope;
+        b.agent = agent;
+        b.owner = owner;
+        b.accountId = accountId;
+        b.artistId = artistId;
+        b.modelId = modelId;
+        b.title = title;
+        b.status = status;
+        b.warning = warning;
+        b.lifecycle = lifecycle;
+        b.times = times;
+        b.preview = preview;
+        b.outputPreview = outputPreview;
+        b.usage = usage;
+        b.sharing = sharing;
+        b.tags = tags;
+        b.capabilities = capabilities;
+        b.repository = repository;
+        b.globalSkillRefs = globalSkillRefs;
+        b.sandbox = sandbox;
+        b.diff = diff;
+        b.extra = extra;
+        return b;
+    }
+
+    /** Builds a {@link Session} by naming its components; unnamed ones are null (or their group's NONE). */
+    public static final class Builder {
+        private UUID id;
+        private String publicId;
+        private String objectId;
+        private Scope scope;
+        private AgentRef agent;
+        private SubjectRef owner;
+        private UUID accountId;
+        private UUID artistId;
+        private UUID modelId;
+        private String title;
+        private SessionStatus status;
+        private boolean warning;
+        private Lifecycle lifecycle = Lifecycle.INITIAL;
+        private Timestamps times;
+        private String preview;
+        private String outputPreview;
+        private Usage usage;
+        private Sharing sharing = Sharing.TEAM;
+        private List<String> tags;
+        private JsonNode capabilities;
+        private Repository repository = Repository.NONE;
+        private JsonNode globalSkillRefs;
+        private Sandbox sandbox = Sandbox.NONE;
+        private DiffStats diff = DiffStats.NONE;
+        private JsonNode extra;
+
+        private Builder() {
+        }
+
+        public Builder id(UUID value) {
+            this.id = value;
+            return this;
+        }
+
+        public Builder publicId(String value) {
+            this.publicId = value;
+            return this;
+        }
+
+        public Builder objectId(String value) {
+            this.objectId = value;
+            return this;
+        }
+
+        public Builder scope(Scope value) {
+            this.scope = value;
+            return this;
+        }
+
+        public Builder agent(AgentRef value) {
+            this.agent = value;
+            return this;
+        }
+
+        public Builder owner(SubjectRef value) {
+            this.owner = value;
+            return this;
+        }
+
+        public Builder accountId(UUID value) {
+            this.accountId = value;
+            return this;
+        }
+
+        public Builder artistId(UUID value) {
+            this.artistId = value;
+            return this;
+        }
+
+        public Builder modelId(UUID value) {
+            this.modelId = value;
+            return this;
+        }
+
+        public Builder title(String value) {
+            this.title = value;
+            return this;
+        }
+
+        public Builder status(SessionStatus value) {
+            this.status = value;
+            return this;
+        }
+
+        public Builder warning(boolean value) {
+            this.warning = value;
+            return this;
+        }
+
+        public Builder lifecycle(Lifecycle value) {
+            this.lifecycle = value;
+            return this;
+        }
+
+        public Builder times(Timestamps value) {
+            this.times = value;
+            return this;
+        }
+
+        public Builder preview(String value) {
+            this.preview = value;
+            return this;
+        }
+
+        public Builder outputPreview(String value) {
+            this.outputPreview = value;
+            return this;
+        }
+
+        public Builder usage(Usage value) {
+            this.usage = value;
+            return this;
+        }
+
+        public Builder sharing(Sharing value) {
+            this.sharing = value;
+            return this;
+        }
+
+        public Builder tags(List<String> value) {
+            this.tags = value;
+            return this;
+        }
+
+        public Builder capabilities(JsonNode value) {
+            this.capabilities = value;
+            return this;
+        }
+
+        public Builder repository(Repository value) {
+            this.repository = value;
+            return this;
+        }
+
+        public Builder globalSkillRefs(JsonNode value) {
+            this.globalSkillRefs = value;
+            return this;
+        }
+
+        public Builder sandbox(Sandbox value) {
+            this.sandbox = value;
+            return this;
+        }
+
+        public Builder diff(DiffStats value) {
+            this.diff = value;
+            return this;
+        }
+
+        public Builder extra(JsonNode value) {
+            this.extra = value;
+            return this;
+        }
+
+        public Session build() {
+            return new Session(id, publicId, objectId, scope, agent, owner, accountId, artistId, modelId, title,
+                    status, warning, lifecycle, times, preview, outputPreview, usage, sharing, tags, capabilities,
+                    repository, globalSkillRefs, sandbox, diff, extra);
+        }
+    }
 
     /** Where the session lives: tenant (org) and team. */
     public record Scope(UUID tenantId, String tenantName, String tenantObjectId, UUID teamId, String teamObjectId) {

@@ -1,14 +1,14 @@
 package io.sessiongateway.core.model;
 
 /**
- * A change to a session's state. A null component leaves that field as it is; a {@link Set} with a null value
- * clears a nullable field.
+ * A change to a session's state. A null component leaves that field as it is; a {@link Value} holding null clears
+ * a nullable field.
  */
-public record SessionChange(Set<String> title, SessionStatus status, Boolean warning, Set<String> preview,
-        Set<String> outputPreview, Set<Usage> usage, Session.Sharing sharing) {
+public record SessionChange(Value<String> title, SessionStatus status, Boolean warning, Value<String> preview,
+        Value<String> outputPreview, Value<Usage> usage, Session.Sharing sharing) {
 
-    /** A value to store, possibly null. */
-    public record Set<T>(T value) {
+    /** A value to store, possibly null (which clears the field). */
+    public record Value<T>(T value) {
     }
 
     public boolean isEmpty() {

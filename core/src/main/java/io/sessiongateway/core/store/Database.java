@@ -30,13 +30,11 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final FailFastDataSource requests;
     private final DSLContext dsl;
-    private final SQLDialect dialect;
 
     private Database(DatabaseConfig config, HikariDataSource dataSource, SQLDialect dialect) {
         this.config = config;
         this.dataSource = dataSource;
         this.requests = new FailFastDataSource(dataSource, PROBE_INTERVAL_MILLIS);
-        this.dialect = dialect;
         this.dsl = DSL.using(requests, dialect, new Settings()
                 .withExecuteLogging(false)
                 .withRenderSchema(false));
@@ -141,10 +139,6 @@ public final class Database implements AutoCloseable {
      */
     public DataSource requestDataSource() {
         return requests;
-    }
-
-    public SQLDialect dialect() {
-        return dialect;
     }
 
     @Override

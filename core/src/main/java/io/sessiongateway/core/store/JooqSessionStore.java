@@ -23,6 +23,7 @@ import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionChange;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.SubjectRef;
@@ -40,7 +41,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -382,7 +382,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<Session> updateSession(UUID id, io.sessiongateway.core.model.SessionChange change, Instant now) {
+    public Optional<Session> updateSession(UUID id, SessionChange change, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             OffsetDateTime at = odt(now);
@@ -524,32 +524,43 @@ public final class JooqSessionStore implements SessionStore {
                 : new Usage(s.getInputTokens(), nz(s.getOutputTokens()), s.getCacheReadTokens(),
                         s.getCacheCreationTokens());
         List<String> tags = s.getTags() == null ? null : readList(s.getTags());
-        return new Session(
-                s.getId(), s.getPublicId(), s.getObjectId(),
-                new Session.Scope(s.getTenantId(), r.get(TENANT.NAME), r.get(TENANT.OBJECT_ID), s.getTeamId(),
-                        r.get(TEAM.OBJECT_ID)),
-                new Session.AgentRef(s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID),
-                        readList(r.get(AGENT.MANAGERS))),
-                new SubjectRef(r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID), r.get(SUBJECT.SUBJECT_SLUG)),
-                s.getAccountId(), s.getArtistId(), s.getModelId(), s.getTitle(),
-                SessionStatus.fromDb(s.getStatus()), s.getWarning(),
-                new Session.Lifecycle(s.getLifecycleState(), s.getLifecycleVersion(), s.getLifecycleRunId(),
-                        s.getLifecycleError()),
-                new Session.Timestamps(inst(s.getCreatedAt()), inst(s.getUpdatedAt()), inst(s.getStartedAt()),
-                        inst(s.getFinishedAt()), inst(s.getLastActivityAt())),
-                s.getPreview(), s.getOutputPreview(), usage,
-                new Session.Sharing(SharingMode.fromDb(s.getSharingMode()),
-                        s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())),
-                tags, node(s.getCapabilities()),
-                new Session.Repository(s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(),
-                        s.getIsNewBranch()),
-                node(s.getGlobalSkillRefs()),
-                new Session.Sandbox(node(s.getSandboxState()), inst(s.getSandboxExpiresAt()),
+        return Session.builder()
+                .id(s.getId())
+                .publicId(s.getPublicId())
+                .objectId(s.getObjectId())
+                .scope(new Session.Scope(s.getTenantId(), r.get(TENANT.NAME), r.get(TENANT.OBJECT_ID), s.getTeamId(),
+                        r.get(TEAM.OBJECT_ID)))
+                .agent(new Session.AgentRef(s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID),
+                        readList(r.get(AGENT.MANAGERS))))
+                .owner(new SubjectRef(r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID),
+                        r.get(SUBJECT.SUBJECT_SLUG)))
+                .accountId(s.getAccountId())
+                .artistId(s.getArtistId())
+                .modelId(s.getModelId())
+                .title(s.getTitle())
+                .status(SessionStatus.fromDb(s.getStatus()))
+                .warning(s.getWarning())
+                .lifecycle(new Session.Lifecycle(s.getLifecycleState(), s.getLifecycleVersion(),
+                        s.getLifecycleRunId(), s.getLifecycleError()))
+                .times(new Session.Timestamps(inst(s.getCreatedAt()), inst(s.getUpdatedAt()), inst(s.getStartedAt()),
+                        inst(s.getFinishedAt()), inst(s.getLastActivityAt())))
+                .preview(s.getPreview())
+                .outputPreview(s.getOutputPreview())
+                .usage(usage)
+                .sharing(new Session.Sharing(SharingMode.fromDb(s.getSharingMode()),
+                        s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())))
+                .tags(tags)
+                .capabilities(node(s.getCapabilities()))
+                .repository(new Session.Repository(s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(),
+                        s.getIsNewBranch()))
+                .globalSkillRefs(node(s.getGlobalSkillRefs()))
+                .sandbox(new Session.Sandbox(node(s.getSandboxState()), inst(s.getSandboxExpiresAt()),
                         inst(s.getHibernateAfter()), s.getSnapshotUrl(), inst(s.getSnapshotCreatedAt()),
-                        s.getSnapshotSizeBytes()),
-                new Session.DiffStats(s.getLinesAdded(), s.getLinesRemoved(), node(s.getCachedDiff()),
-                        inst(s.getCachedDiffUpdatedAt())),
-                node(s.getExtra()));
+                        s.getSnapshotSizeBytes()))
+                .diff(new Session.DiffStats(s.getLinesAdded(), s.getLinesRemoved(), node(s.getCachedDiff()),
+                        inst(s.getCachedDiffUpdatedAt())))
+                .extra(node(s.getExtra()))
+                .build();
     }
 
     /**

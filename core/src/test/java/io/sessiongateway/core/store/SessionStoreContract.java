@@ -70,9 +70,12 @@ abstract class SessionStoreContract {
         UUID id = Ids.newId();
         String publicId = Ids.sessionPublicId(id);
         UUID account = UUID.randomUUID();
-        NewSession req = new NewSession(null, "Fix the build", null, null, List.of("x", "y"), null,
-                new Session.Repository("octo", "repo", "main", "https://github.com/octo/repo.git", true),
-                SharingMode.PUBLIC);
+        NewSession req = NewSession.builder()
+                .title("Fix the build")
+                .tags(List.of("x", "y"))
+                .repository(new Session.Repository("octo", "repo", "main", "https://github.com/octo/repo.git", true))
+                .sharingMode(SharingMode.PUBLIC)
+                .build();
         Session created = store().createSession(id, publicId, agent, new SubjectRef("user", "alice", "Alice"),
                 account, req, SessionStatus.CREATED, NOW);
 

@@ -1,16 +1,16 @@
 package io.sessiongateway.server.http;
 
-import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.GatewayEnvelope;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
-import io.sessiongateway.server.ops.RequestIds;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -23,10 +23,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Every exception becomes an answer in the envelope of the dialect that owns the path. Client mistakes keep their
  * 4xx; anything unexpected is a 500 whose opaque reference is the request id, logged with the stack trace, which
- * never leaves the server.
+ * never leaves the server. A 503 (the store is unreachable) carries {@code Retry-After}, so clients back off.
  */
 public final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    /**
+     * Seconds a client should wait before retrying a 503: while the store is unreachable, one request every half
+     * second still probes it (FailFastDataSource), so a second is enough to find it back without hammering it.
+     */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final DialectRouter router;
 
@@ -51,7 +56,10 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String path = uri == null ? "/" : "/" + uri.getPath(false);
         Optional<Dialect> dialect = router.dialectOf(path);
         String ref = reference;
-        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> AdminDialect.renderGeneric(e, ref));
+        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> GatewayEnvelope.render(e, ref));
+        if (e.kind() == ErrorKind.UNAVAILABLE) {
+            response = Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+        }
         if (error instanceof NotAllowedException na && na.getResponse() != null) {
             String allow = na.getResponse().getHeaderString("Allow");
             if (allow != null) {
