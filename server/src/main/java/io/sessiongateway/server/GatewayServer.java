@@ -17,6 +17,7 @@ import io.sessiongateway.core.store.SessionStore;
 import io.sessiongateway.server.auth.AuthFilter;
 import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.JwtAuthenticator;
+import io.sessiongateway.server.config.DialectSettings;
 import io.sessiongateway.server.config.GatewayConfig;
 import io.sessiongateway.server.http.HttpApplication;
 import io.sessiongateway.server.ops.Operations;
@@ -61,7 +62,7 @@ public final class GatewayServer implements AutoCloseable {
         DatabaseConfig dbConfig = databaseConfigOf(config);
         if (dbConfig.isPostgres()) {
             // A database started alongside (compose, Kubernetes) may accept connections a little after the gateway.
-            DatabaseStartup.await(dbConfig, config.ops().dbStartupTimeout());
+            DatabaseStartup.await(dbConfig, config.db().startupTimeout());
         }
         Database database = Database.open(dbConfig);
         Operations ops = null;
@@ -70,46 +71,45 @@ public final class GatewayServer implements AutoCloseable {
             ops = Operations.create(config.ops(), database.dataSource());
             SessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
-            SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
+            SessionService sessions = new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
             AgentService agents = new AgentService(store, clock);
             ApiKeyService keys = new ApiKeyService(store, clock);
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
                     new AgentcloudDialect(sessions),
-                    new RecoupDialect(sessions, config.recoupAgent(), name -> store.ensureTenant(name).id()),
+                    new RecoupDialect(sessions, config.dialects().get("recoup").option("agent").orElseThrow(), name -> store.ensureTenant(name).id()),
                     new AdminDialect(agents, keys, sessions, config.ops().reservedSegments()))) {
-                GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
+                DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));
                 }
             }
-            byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-            if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
-                    && !config.jwt().hasJwks()) {
+            byte[] secret = DevSecret.resolve(config.auth().jwtSecret(), config.dataDir());
+            if (config.auth().jwtSecret() == null && config.db().hasUrl() && !config.auth().jwt().hasJwks()) {
                 // The one piece of state an instance keeps outside the database: a second instance with its own
                 // data directory generates another secret and refuses this one's tokens.
                 LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
                         + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
                         config.dataDir().resolve("jwt-secret"));
             }
-            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
-                    config.jwt(), clock), keys);
+            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.auth().issuer(),
+                    config.auth().clockSkew(), config.auth().jwt(), clock), keys);
             // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
             List<HttpApplication.Mounted> served = new ArrayList<>();
             served.add(ops.mounted());
             served.addAll(mounted);
-            HttpApplication app = new HttpApplication(served, auth, config.maxBodyBytes());
+            HttpApplication app = new HttpApplication(served, auth, config.http().maxBodyBytes());
             org.glassfish.jersey.server.ResourceConfig rc = app.resourceConfig();
             ops.install(rc, served);
 
-            URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
+            URI base = URI.create("http://" + config.http().bind() + ":" + config.http().port() + "/");
             HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
             // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
             // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
             http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
             UpgradeRefusal.install(http);
-            int workers = config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
+            int workers = config.http().workerThreads(Runtime.getRuntime().availableProcessors());
             for (NetworkListener listener : http.getListeners()) {
                 listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
                         .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
@@ -121,11 +121,11 @@ public final class GatewayServer implements AutoCloseable {
             }
             int port = http.getListeners().iterator().next().getPort();
             LOG.info("listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
-                    config.bind(), port, workers,
+                    config.http().bind(), port, workers,
                     mounted.stream().map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
                     migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new GatewayServer(database, ops, http, port, config.ops().shutdownGrace());
+            return new GatewayServer(database, ops, http, port, config.http().shutdownGrace());
         } catch (RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -137,10 +137,9 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */
     public static DatabaseConfig databaseConfigOf(GatewayConfig config) {
-        String url = config.dbUrl() == null || config.dbUrl().isBlank()
-                ? DatabaseConfig.h2FileUrl(config.dataDir()) : config.dbUrl();
-        return new DatabaseConfig(url, config.dbUser(), config.dbPassword(), config.dbPoolSize(),
-                config.dbConnectTimeout());
+        String url = config.db().hasUrl() ? config.db().url() : DatabaseConfig.h2FileUrl(config.dataDir());
+        return new DatabaseConfig(url, config.db().user(), config.db().password(), config.db().poolSize(),
+                config.db().connectTimeout());
     }
 
     /** The port actually bound (useful with port 0). */
