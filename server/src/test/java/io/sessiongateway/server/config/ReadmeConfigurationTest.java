@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,8 @@ class ReadmeConfigurationTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern VARIABLE = Pattern.compile("GATEWAY_[A-Z0-9_<>]+");
+    /** A key or the tail of one ({@code gateway.auth.issuer}, {@code subject}). */
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9<>-]+)*");
     /** Values the type of the default cannot tell (a URL, a path, a prefix, an algorithm). */
     private static final Map<String, String> VALID = Map.of(
             "gateway.auth.jwks-url", "https://idp.example.com/.well-known/jwks.json",
@@ -121,6 +124,34 @@ class ReadmeConfigurationTest {
             }
         }
         assertEquals(Set.of("GATEWAY_CONFIG", "GATEWAY_LOG_LEVEL", "GATEWAY_LOG_FORMAT"), checked);
+    }
+
+    @Test
+    void theDocsTablesNameTheKeyEachVariableSets() throws IOException {
+        Map<String, String> bound = GatewayConfig.environmentVariables();
+        int checked = 0;
+        try (Stream<Path> files = Files.list(Path.of("..", "docs"))) {
+            for (Path doc : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                for (String line : Files.readAllLines(doc)) {
+                    String[] cells = line.split("\\|");
+                    if (!line.startsWith("|") || cells.length < 3) {
+                        continue;
+                    }
+                    List<String> keys = codes(cells[1]).stream().filter(k -> KEY.matcher(k).matches()).toList();
+                    for (String variable : codes(cells[2])) {
+                        if (!bound.containsKey(variable) || keys.isEmpty()) {
+                            continue;
+                        }
+                        String key = bound.get(variable);
+                        // A table of one group may name keys relative to it (claims: `subject`).
+                        assertTrue(keys.stream().anyMatch(k -> key.equals(k) || key.endsWith("." + k)),
+                                doc.getFileName() + ": " + variable + " sets " + key + ", not " + keys);
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 10, "docs rows checked: " + checked);
     }
 
     /**
