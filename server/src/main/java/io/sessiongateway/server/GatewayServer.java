@@ -71,14 +71,16 @@ public final class GatewayServer implements AutoCloseable {
             ops = Operations.create(config.ops(), database.dataSource());
             SessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
-            SessionService sessions = new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
+            SessionService sessions = new SessionService(store,
+                    new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
             AgentService agents = new AgentService(store, clock);
             ApiKeyService keys = new ApiKeyService(store, clock);
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
                     new AgentcloudDialect(sessions),
-                    new RecoupDialect(sessions, config.dialects().get("recoup").option("agent").orElseThrow(), name -> store.ensureTenant(name).id()),
+                    new RecoupDialect(sessions, config.dialects().get("recoup").option("agent").orElseThrow(),
+                            name -> store.ensureTenant(name).id()),
                     new AdminDialect(agents, keys, sessions, config.ops().reservedSegments()))) {
                 DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {

@@ -1,6 +1,7 @@
 package io.sessiongateway.server.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.Map;
@@ -40,10 +41,11 @@ public record DialectSettings(boolean enabled, String prefix, Map<String, String
             if (key.equals("enabled") || key.equals("prefix")) {
                 continue;
             }
-            if (e.getValue().valueType() == ConfigValueType.OBJECT || e.getValue().valueType() == ConfigValueType.LIST) {
+            ConfigValueType type = e.getValue().valueType();
+            if (type == ConfigValueType.OBJECT || type == ConfigValueType.LIST) {
                 throw new IllegalArgumentException("dialects." + name + "." + key + " must be a single value");
             }
-            options.put(key, d.getString(key));
+            options.put(key, d.getString(ConfigUtil.joinPath(key)));
         }
         String version = options.get("version");
         if (version != null && !VERSIONS.contains(version)) {

@@ -81,7 +81,8 @@ class DockerFilesTest {
 
         // The published port maps to the port the gateway listens on in the container.
         Map<String, String> imageEnv = dockerfileEnv();
-        String port = imageEnv.getOrDefault("GATEWAY_PORT", String.valueOf(GatewayConfig.load(null, Map.of()).http().port()));
+        String port = imageEnv.getOrDefault("GATEWAY_PORT",
+                String.valueOf(GatewayConfig.load(null, Map.of()).http().port()));
         String mapping = compose.path("services").path("gateway").path("ports").get(0).asText();
         assertTrue(mapping.endsWith(":" + port), mapping + " must map to the container port " + port);
         assertEquals("docker/Dockerfile", compose.path("services").path("gateway").path("build").path("dockerfile")

@@ -112,6 +112,19 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aDialectsOwnKeysAreReadByName() throws Exception {
+        Path file = dir.resolve("gateway.conf");
+        Files.writeString(file, "gateway.dialects.everruns { greeting = hello, limit = 3 }");
+        DialectSettings everruns = GatewayConfig.load(file, Map.of()).dialects().get("everruns");
+        assertEquals(Optional.of("hello"), everruns.option("greeting"));
+        assertEquals(Optional.of("3"), everruns.option("limit"));
+        assertEquals(Optional.empty(), everruns.option("missing"));
+        Files.writeString(file, "gateway.dialects.everruns.greeting = [a, b]");
+        assertEquals("dialects.everruns.greeting must be a single value", assertThrows(
+                IllegalArgumentException.class, () -> GatewayConfig.load(file, Map.of())).getMessage());
+    }
+
+    @Test
     void everyVendorDialectServesTheSeedVersionAndNoOther() {
         GatewayConfig c = GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "seed"));
         for (String dialect : Set.of("truefoundry", "everruns", "agentcloud", "recoup")) {
