@@ -1,12 +1,5 @@
 package io.sessiongateway.core.store;
 
-import static io.sessiongateway.core.store.jooq.Tables.AGENT;
-import static io.sessiongateway.core.store.jooq.Tables.API_KEY;
-import static io.sessiongateway.core.store.jooq.Tables.SESSION;
-import static io.sessiongateway.core.store.jooq.Tables.SUBJECT;
-import static io.sessiongateway.core.store.jooq.Tables.TEAM;
-import static io.sessiongateway.core.store.jooq.Tables.TENANT;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -36,14 +29,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.jooq.Field;
 import org.jooq.exception.IntegrityConstraintViolationException;
 
 /**
  * The {@link SessionStore} in memory, for tests of the services that run in milliseconds. It keeps the rules of
  * {@link JooqSessionStore} and its schema (uniqueness, the errors they raise, column lengths, list orders, what an
  * update stamps), and {@link InMemorySessionStoreTest} holds it to the same {@link SessionStoreContract} as H2 and
- * PostgreSQL. Column lengths are read from the jOOQ classes generated from the migrations, so they have one source.
+ * PostgreSQL.
  *
  * <p>Thread-safe: every operation holds the store's lock, so each is atomic as a transaction is. Where H2 and
  * PostgreSQL differ, it does as PostgreSQL does: text containing NUL cannot be stored. It is never unavailable.
@@ -55,6 +47,49 @@ public final class InMemorySessionStore implements SessionStore {
     private static final Comparator<UUID> UUID_ORDER = Comparator
             .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
             .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
+
+    /**
+     * The text columns this store writes or looks up by, with their lengths in the migrations (JSON columns have
+     * none). Constants rather than the generated jOOQ classes, whose loading alone costs the service tests about a
+     * second; {@link InMemorySessionStoreTest} checks each against the generated schema.
+     */
+    enum Column {
+        AGENT_NAME("agent", "name", 255),
+        AGENT_OBJECT_ID("agent", "object_id", 24),
+        API_KEY_DIALECT("api_key", "dialect", 16),
+        API_KEY_DISPLAY("api_key", "display", 32),
+        API_KEY_NAME("api_key", "name", 255),
+        API_KEY_SECRET_HASH("api_key", "secret_hash", 64),
+        API_KEY_SUBJECT_ID("api_key", "subject_id", 255),
+        API_KEY_SUBJECT_TYPE("api_key", "subject_type", 64),
+        SESSION_BRANCH("session", "branch", 255),
+        SESSION_CLONE_URL("session", "clone_url", 2048),
+        SESSION_LIFECYCLE_STATE("session", "lifecycle_state", 32),
+        SESSION_OBJECT_ID("session", "object_id", 24),
+        SESSION_OUTPUT_PREVIEW("session", "output_preview", 4096),
+        SESSION_PREVIEW("session", "preview", 4096),
+        SESSION_PUBLIC_ID("session", "public_id", 64),
+        SESSION_REPO_NAME("session", "repo_name", 255),
+        SESSION_REPO_OWNER("session", "repo_owner", 255),
+        SESSION_TAGS("session", "tags", Integer.MAX_VALUE),
+        SESSION_TITLE("session", "title", 1024),
+        SUBJECT_SUBJECT_ID("subject", "subject_id", 255),
+        SUBJECT_SUBJECT_SLUG("subject", "subject_slug", 255),
+        SUBJECT_SUBJECT_TYPE("subject", "subject_type", 64),
+        TEAM_NAME("team", "name", 255),
+        TEAM_OBJECT_ID("team", "object_id", 24),
+        TENANT_NAME("tenant", "name", 64);
+
+        final String table;
+        final String column;
+        final int length;
+
+        Column(String table, String column, int length) {
+            this.table = table;
+            this.column = column;
+            this.length = length;
+        }
+    }
 
     private final Map<UUID, TenantRow> tenants = new HashMap<>();
     private final Map<UUID, Team> teams = new HashMap<>();
@@ -119,7 +154,7 @@ public final class InMemorySessionStore implements SessionStore {
         if (found.isPresent()) {
             return found.get();
         }
-        storable(TENANT.NAME, Objects.requireNonNull(name, "name"));
+        storable(Column.TENANT_NAME, Objects.requireNonNull(name, "name"));
         Instant now = micros(Instant.now());
         TenantRow tenant = new TenantRow(Ids.newId(), name, Ids.newObjectId(), now);
         tenants.put(tenant.id(), tenant);
@@ -130,7 +165,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Tenant> findTenant(String name) {
-        if (unstorable(TENANT.NAME, name)) {
+        if (unstorable(Column.TENANT_NAME, name)) {
             return Optional.empty();
         }
         return tenants.values().stream().filter(t -> t.name().equals(name)).findFirst().map(this::tenant);
@@ -154,8 +189,8 @@ public final class InMemorySessionStore implements SessionStore {
         if (named != null) {
             List<Team> matches = teams.values().stream()
                     .filter(t -> t.tenantId().equals(tenant.id()))
-                    .filter(t -> (!unstorable(TEAM.OBJECT_ID, named) && t.objectId().equals(named))
-                            || (!unstorable(TEAM.NAME, named) && t.name().equals(named)))
+                    .filter(t -> (!unstorable(Column.TEAM_OBJECT_ID, named) && t.objectId().equals(named))
+                            || (!unstorable(Column.TEAM_NAME, named) && t.name().equals(named)))
                     .toList();
             if (matches.size() > 1) {
                 throw new IllegalStateException("team '" + named + "' names more than one team"); // as fetchOptional
@@ -164,7 +199,7 @@ public final class InMemorySessionStore implements SessionStore {
                     ErrorKind.NOT_FOUND, "team_not_found",
                     "team '" + named + "' not found in tenant '" + tenant.name() + "'", "team"));
         }
-        storable(AGENT.NAME, Objects.requireNonNull(agent.name(), "name"));
+        storable(Column.AGENT_NAME, Objects.requireNonNull(agent.name(), "name"));
         agent.managers().forEach(Objects::requireNonNull);
         boolean taken = agents.values().stream()
                 .anyMatch(a -> a.tenantId().equals(tenant.id()) && a.name().equals(agent.name()));
@@ -188,7 +223,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Agent> findAgentByName(UUID tenantId, String name) {
-        if (unstorable(AGENT.NAME, name)) {
+        if (unstorable(Column.AGENT_NAME, name)) {
             return Optional.empty();
         }
         return agents.values().stream().filter(a -> a.tenantId().equals(tenantId) && a.name().equals(name))
@@ -202,7 +237,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Agent> findAgentByObjectId(String objectId) {
-        if (unstorable(AGENT.OBJECT_ID, objectId)) {
+        if (unstorable(Column.AGENT_OBJECT_ID, objectId)) {
             return Optional.empty();
         }
         return agents.values().stream().filter(a -> a.objectId().equals(objectId)).findFirst().map(this::agent);
@@ -216,7 +251,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Team createTeam(Tenant tenant, String name, Instant now) {
-        storable(TEAM.NAME, Objects.requireNonNull(name, "name"));
+        storable(Column.TEAM_NAME, Objects.requireNonNull(name, "name"));
         boolean taken = teams.values().stream().anyMatch(t -> t.tenantId().equals(tenant.id()) && t.name().equals(name));
         if (taken || !tenants.containsKey(tenant.id())) {
             throw new GatewayException(ErrorKind.CONFLICT, "team_exists",
@@ -237,7 +272,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Team> findTeamByObjectId(String objectId) {
-        if (unstorable(TEAM.OBJECT_ID, objectId)) {
+        if (unstorable(Column.TEAM_OBJECT_ID, objectId)) {
             return Optional.empty();
         }
         return teams.values().stream().filter(t -> t.objectId().equals(objectId)).findFirst();
@@ -246,12 +281,12 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public synchronized ApiKey createApiKey(Tenant tenant, NewApiKey key, String display, String secretHash,
             Instant now) {
-        storable(API_KEY.DIALECT, Objects.requireNonNull(key.dialect(), "dialect"));
-        storable(API_KEY.NAME, Objects.requireNonNull(key.name(), "name"));
-        storable(API_KEY.DISPLAY, Objects.requireNonNull(display, "display"));
-        storable(API_KEY.SECRET_HASH, Objects.requireNonNull(secretHash, "secretHash"));
-        storable(API_KEY.SUBJECT_TYPE, Objects.requireNonNull(key.subject().type(), "subject type"));
-        storable(API_KEY.SUBJECT_ID, Objects.requireNonNull(key.subject().id(), "subject id"));
+        storable(Column.API_KEY_DIALECT, Objects.requireNonNull(key.dialect(), "dialect"));
+        storable(Column.API_KEY_NAME, Objects.requireNonNull(key.name(), "name"));
+        storable(Column.API_KEY_DISPLAY, Objects.requireNonNull(display, "display"));
+        storable(Column.API_KEY_SECRET_HASH, Objects.requireNonNull(secretHash, "secretHash"));
+        storable(Column.API_KEY_SUBJECT_TYPE, Objects.requireNonNull(key.subject().type(), "subject type"));
+        storable(Column.API_KEY_SUBJECT_ID, Objects.requireNonNull(key.subject().id(), "subject id"));
         // Like the database, these are no client's doing: they stay unchecked exceptions (500), not GatewayExceptions.
         if (!KEY_DIALECTS.contains(key.dialect())) {
             throw new IntegrityConstraintViolationException("check constraint ck_api_key_dialect: " + key.dialect());
@@ -269,7 +304,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<ApiKey> findApiKeyByHash(String secretHash) {
-        if (unstorable(API_KEY.SECRET_HASH, secretHash)) {
+        if (unstorable(Column.API_KEY_SECRET_HASH, secretHash)) {
             return Optional.empty();
         }
         return apiKeys.values().stream().filter(k -> k.secretHash().equals(secretHash)).findFirst().map(this::apiKey);
@@ -316,18 +351,18 @@ public final class InMemorySessionStore implements SessionStore {
     public synchronized Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner,
             UUID accountId, NewSession request, SessionStatus status, Instant now) {
         Session.Repository repo = request.repository() == null ? Session.Repository.NONE : request.repository();
-        storable(SUBJECT.SUBJECT_TYPE, Objects.requireNonNull(owner.type(), "subject type"));
-        storable(SUBJECT.SUBJECT_ID, Objects.requireNonNull(owner.id(), "subject id"));
-        storable(SUBJECT.SUBJECT_SLUG, owner.slug());
-        storable(SESSION.PUBLIC_ID, Objects.requireNonNull(publicId, "publicId"));
-        storable(SESSION.TITLE, request.title());
-        storable(SESSION.LIFECYCLE_STATE, request.lifecycleState());
-        storable(SESSION.REPO_OWNER, repo.owner());
-        storable(SESSION.REPO_NAME, repo.name());
-        storable(SESSION.BRANCH, repo.branch());
-        storable(SESSION.CLONE_URL, repo.cloneUrl());
+        storable(Column.SUBJECT_SUBJECT_TYPE, Objects.requireNonNull(owner.type(), "subject type"));
+        storable(Column.SUBJECT_SUBJECT_ID, Objects.requireNonNull(owner.id(), "subject id"));
+        storable(Column.SUBJECT_SUBJECT_SLUG, owner.slug());
+        storable(Column.SESSION_PUBLIC_ID, Objects.requireNonNull(publicId, "publicId"));
+        storable(Column.SESSION_TITLE, request.title());
+        storable(Column.SESSION_LIFECYCLE_STATE, request.lifecycleState());
+        storable(Column.SESSION_REPO_OWNER, repo.owner());
+        storable(Column.SESSION_REPO_NAME, repo.name());
+        storable(Column.SESSION_BRANCH, repo.branch());
+        storable(Column.SESSION_CLONE_URL, repo.cloneUrl());
         if (request.tags() != null) {
-            request.tags().forEach(tag -> storable(SESSION.TAGS, tag));
+            request.tags().forEach(tag -> storable(Column.SESSION_TAGS, tag));
         }
         boolean taken = sessions.containsKey(Objects.requireNonNull(id, "id"))
                 || sessions.values().stream().anyMatch(s -> s.publicId.equals(publicId));
@@ -391,9 +426,9 @@ public final class InMemorySessionStore implements SessionStore {
             return Optional.empty();
         }
         // Checked before anything changes: an update lands whole or not at all.
-        storable(SESSION.TITLE, value(change.title()));
-        storable(SESSION.PREVIEW, value(change.preview()));
-        storable(SESSION.OUTPUT_PREVIEW, value(change.outputPreview()));
+        storable(Column.SESSION_TITLE, change.title() == null ? null : change.title().value());
+        storable(Column.SESSION_PREVIEW, change.preview() == null ? null : change.preview().value());
+        storable(Column.SESSION_OUTPUT_PREVIEW, change.outputPreview() == null ? null : change.outputPreview().value());
         Instant at = micros(now);
         s.updatedAt = at;
         s.lifecycleVersion++;
@@ -433,13 +468,9 @@ public final class InMemorySessionStore implements SessionStore {
         return Optional.of(session(s));
     }
 
-    private static <T> T value(SessionChange.Set<T> set) {
-        return set == null ? null : set.value();
-    }
-
     @Override
     public synchronized boolean titleInUse(UUID tenantId, UUID accountId, String title) {
-        if (unstorable(SESSION.TITLE, title)) {
+        if (unstorable(Column.SESSION_TITLE, title)) {
             return false;
         }
         return sessions.values().stream().anyMatch(s -> s.tenantId.equals(tenantId)
@@ -448,7 +479,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Session> findByPublicId(String publicId) {
-        if (unstorable(SESSION.PUBLIC_ID, publicId)) {
+        if (unstorable(Column.SESSION_PUBLIC_ID, publicId)) {
             return Optional.empty();
         }
         return findSession(s -> s.publicId.equals(publicId));
@@ -461,7 +492,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Session> findByObjectId(String objectId) {
-        if (unstorable(SESSION.OBJECT_ID, objectId)) {
+        if (unstorable(Column.SESSION_OBJECT_ID, objectId)) {
             return Optional.empty();
         }
         return findSession(s -> s.objectId.equals(objectId));
@@ -504,21 +535,19 @@ public final class InMemorySessionStore implements SessionStore {
      * Refuses text the column cannot hold, as the databases do (PostgreSQL: SQLSTATE 22001, 22021) and with the
      * error the jOOQ store gives for it.
      */
-    private static void storable(Field<?> column, String value) {
+    private static void storable(Column column, String value) {
         if (value != null && (value.indexOf('\0') >= 0 || tooLong(column, value))) {
             throw GatewayException.invalidBody("a value contains characters the session store cannot hold", null);
         }
     }
 
     /** A lookup key that no row can hold names nothing. */
-    private static boolean unstorable(Field<String> column, String key) {
+    private static boolean unstorable(Column column, String key) {
         return key == null || key.indexOf('\0') >= 0 || tooLong(column, key);
     }
 
-    /** JSON columns have no length. */
-    private static boolean tooLong(Field<?> column, String value) {
-        int max = column.getDataType().hasLength() ? column.getDataType().length() : Integer.MAX_VALUE;
-        return max > 0 && value.codePointCount(0, value.length()) > max;
+    private static boolean tooLong(Column column, String value) {
+        return value.codePointCount(0, value.length()) > column.length;
     }
 
     private static JsonNode copy(JsonNode node) {

@@ -238,6 +238,11 @@ abstract class SessionStoreContract {
         return e;
     }
 
+    /** A value for a {@link SessionChange} field (the one place that names its holder type). */
+    private static <T> SessionChange.Set<T> value(T v) {
+        return new SessionChange.Set<>(v);
+    }
+
     private static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
@@ -432,9 +437,9 @@ abstract class SessionStoreContract {
         Session s = newSession(agent, ALICE, NOW);
         Instant later = NOW.plusSeconds(5);
         Session.Sharing sharing = new Session.Sharing(SharingMode.PUBLIC, Map.of("bob", "read"));
-        Session changed = store().updateSession(s.id(), new SessionChange(new SessionChange.Set<>("New"), null,
-                true, new SessionChange.Set<>("pre"), new SessionChange.Set<>("out"),
-                new SessionChange.Set<>(new Usage(10, 20, null, 5L)), sharing), later).orElseThrow();
+        Session changed = store().updateSession(s.id(), new SessionChange(value("New"), null,
+                true, value("pre"), value("out"),
+                value(new Usage(10, 20, null, 5L)), sharing), later).orElseThrow();
         assertEquals(new Session(s.id(), s.publicId(), s.objectId(), s.scope(), s.agent(), s.owner(), null, null, null,
                 "New", SessionStatus.CREATED, true, new Session.Lifecycle(null, 1, null, null),
                 new Session.Timestamps(NOW, later, null, null, null), "pre", "out", new Usage(10, 20, null, 5L),
@@ -448,8 +453,8 @@ abstract class SessionStoreContract {
         assertEquals(later.plusSeconds(1), untouched.times().updatedAt());
         assertEquals("New", untouched.title());
 
-        Session cleared = store().updateSession(s.id(), new SessionChange(new SessionChange.Set<>(null), null, false,
-                new SessionChange.Set<>(null), new SessionChange.Set<>(null), new SessionChange.Set<>(null),
+        Session cleared = store().updateSession(s.id(), new SessionChange(value(null), null, false,
+                value(null), value(null), value(null),
                 new Session.Sharing(SharingMode.RESTRICTED, Map.of())), later).orElseThrow();
         assertNull(cleared.title());
         assertFalse(cleared.warning());
@@ -503,7 +508,7 @@ abstract class SessionStoreContract {
 
     @Test
     void anUpdateOfNoSessionIsEmpty() {
-        assertTrue(store().updateSession(UUID.randomUUID(), new SessionChange(new SessionChange.Set<>("x"), null,
+        assertTrue(store().updateSession(UUID.randomUUID(), new SessionChange(value("x"), null,
                 null, null, null, null, null), NOW).isEmpty());
     }
 
@@ -650,7 +655,7 @@ abstract class SessionStoreContract {
                 SessionStatus.CREATED, NOW);
 
         refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().updateSession(s.id(), new SessionChange(
-                null, null, null, new SessionChange.Set<>("p".repeat(4097)), null, null, null), NOW));
+                null, null, null, value("p".repeat(4097)), null, null, null), NOW));
         assertEquals(0, store().findById(id).orElseThrow().lifecycle().version());
 
         refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createApiKey(t, new NewApiKey(
