@@ -8,6 +8,7 @@ import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.GatewayServer;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.config.GatewayConfig;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback {
     public static final String SECRET = "integration-test-secret-0123456789abcdef";
     public static final String ISSUER = "session-gateway";
-    private static final SpecValidator VALIDATOR = SpecValidator.load(Path.of("..", "specs"));
+    private static final SpecValidator VALIDATOR = SpecValidator.of(SpecCatalog.shared());
 
     private final Map<String, String> env = new HashMap<>();
     private Path dataDir;
