@@ -83,7 +83,8 @@ class BadInputIT {
     @Test
     void javaHttpClientsUpgradeRequestsAreAnsweredOverHttp11() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        String agent = (String) ((Map<?, ?>) GATEWAY.createAgent(tenant, "helper", List.of(), false).get("ids"))
+        String agent = (String) ((Map<?, ?>) GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).json()
+                .get("ids"))
                 .get("everruns");
         String bearer = "Bearer " + GatewayHarness.token(tenant, "alice");
         String body = "{\"agent_id\":\"" + agent + "\"}";

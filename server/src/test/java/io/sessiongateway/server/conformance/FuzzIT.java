@@ -58,7 +58,7 @@ class FuzzIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        GATEWAY.beforeAll(null);
+        GATEWAY.open();
         for (ScenarioTable table : TABLES) {
             Fixture fixture = table.fixture(GATEWAY);
             FIXTURES.put(table.dialect(), fixture);
@@ -68,7 +68,7 @@ class FuzzIT {
 
     @AfterContainer
     static void stop() throws Exception {
-        GATEWAY.afterAll(null);
+        GATEWAY.close();
     }
 
     /** Seed and tries from {@code -Dfuzz.seed} / {@code -Dfuzz.tries}, so a failure can be replayed from Maven. */
