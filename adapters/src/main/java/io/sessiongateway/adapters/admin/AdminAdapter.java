@@ -25,6 +25,7 @@ import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AgentIds;
 import io.sessiongateway.generated.admin.model.AgentList;
+import io.sessiongateway.generated.admin.model.ApiKey.DialectEnum;
 import io.sessiongateway.generated.admin.model.ApiKeyList;
 import io.sessiongateway.generated.admin.model.CreateAgentRequest;
 import io.sessiongateway.generated.admin.model.CreateApiKeyRequest;
@@ -350,7 +351,7 @@ public final class AdminAdapter implements AdminApi {
         return new io.sessiongateway.generated.admin.model.ApiKey()
                 .id(k.id())
                 .tenant(k.tenantName())
-                .dialect(io.sessiongateway.generated.admin.model.ApiKey.DialectEnum.fromValue(k.dialect()))
+                .dialect(DialectEnum.fromValue(k.dialect()))
                 .name(k.name())
                 .display(k.display())
                 .subjectId(k.subject().id())

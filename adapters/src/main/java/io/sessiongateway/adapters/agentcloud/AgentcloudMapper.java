@@ -4,6 +4,7 @@ import io.sessiongateway.adapters.spi.Timestamps;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.generated.agentcloud.model.Session.StatusEnum;
 import io.sessiongateway.generated.agentcloud.model.SharingConfig;
 import io.sessiongateway.generated.agentcloud.model.SharingMode;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ public final class AgentcloudMapper {
                 .startDate(date(s.times().createdAt()))
                 .lastUpdatedDate(date(s.times().updatedAt()))
                 .tokensUsed(tokens(s))
-                .status(io.sessiongateway.generated.agentcloud.model.Session.StatusEnum.fromValue(
+                .status(StatusEnum.fromValue(
                         AgentcloudStatus.of(s.status(), s.warning())))
                 .appId(s.agent().objectId())
                 .previewLabel(s.preview())

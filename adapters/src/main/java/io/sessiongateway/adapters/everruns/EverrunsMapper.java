@@ -11,12 +11,14 @@ import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.generated.everruns.model.AgentCapabilityConfig;
 import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
+import io.sessiongateway.generated.everruns.model.Session.StatusEnum;
 import io.sessiongateway.generated.everruns.model.TokenUsage;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Pure translations between Everruns' shapes and the canonical model. */
@@ -31,8 +33,8 @@ public final class EverrunsMapper {
     }
 
     /** Canonical status as Everruns shows it: started (no turn yet), active (turn running), idle (otherwise). */
-    static io.sessiongateway.generated.everruns.model.Session.StatusEnum status(SessionStatus status) {
-        return io.sessiongateway.generated.everruns.model.Session.StatusEnum.fromValue(
+    static StatusEnum status(SessionStatus status) {
+        return StatusEnum.fromValue(
                 EverrunsStatus.of(status));
     }
 
@@ -132,7 +134,7 @@ public final class EverrunsMapper {
                     throw GatewayException.invalidBody("each capability needs a ref of 1 to 255 characters",
                             "capabilities");
                 }
-                if (c.getConfig() != null && !(c.getConfig() instanceof java.util.Map)) {
+                if (c.getConfig() != null && !(c.getConfig() instanceof Map)) {
                     // The document's config is `type: object`; anything else would be stored and then break
                     // every read of the session.
                     throw GatewayException.invalidBody("each capability's config must be an object", "capabilities");

@@ -10,6 +10,9 @@ import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.generated.recoup.model.Chat;
 import io.sessiongateway.generated.recoup.model.CreateSessionRequest;
+import io.sessiongateway.generated.recoup.model.Session.LifecycleStateEnum;
+import io.sessiongateway.generated.recoup.model.Session.StatusEnum;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,7 +43,7 @@ public final class RecoupMapper {
                 .userId(s.accountId())
                 .artistId(s.artistId())
                 .title(s.title() != null ? s.title() : s.agent().name())
-                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(
+                .status(StatusEnum.fromValue(
                         RecoupStatus.of(s.status())))
                 .repoOwner(s.repository().owner())
                 .repoName(s.repository().name())
@@ -51,7 +54,7 @@ public final class RecoupMapper {
                         : JSON.convertValue(s.globalSkillRefs(), LIST_OF_MAPS))
                 .sandboxState(s.sandbox().state() == null ? null : JSON.convertValue(s.sandbox().state(), MAP))
                 .lifecycleState(s.lifecycle().state() == null ? null
-                        : io.sessiongateway.generated.recoup.model.Session.LifecycleStateEnum.fromValue(
+                        : LifecycleStateEnum.fromValue(
                                 s.lifecycle().state()))
                 .lifecycleVersion((int) Math.min(Integer.MAX_VALUE, s.lifecycle().version()))
                 .lastActivityAt(odt(s.times().lastActivityAt()))
@@ -75,7 +78,7 @@ public final class RecoupMapper {
     static Chat chat(Session s) {
         JsonNode chat = s.extra() == null ? null : s.extra().path("recoup").path("chat");
         String id = chat == null || chat.isMissingNode() ? UUID.nameUUIDFromBytes(s.id().toString().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8)).toString() : chat.path("id").asText();
+                StandardCharsets.UTF_8)).toString() : chat.path("id").asText();
         return new Chat()
                 .id(id)
                 .sessionId(s.publicId())

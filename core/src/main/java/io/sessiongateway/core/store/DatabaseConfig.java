@@ -1,5 +1,6 @@
 package io.sessiongateway.core.store;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -25,7 +26,7 @@ public record DatabaseConfig(String url, String user, String password, int maxPo
      *       ordering as on PostgreSQL.</li>
      * </ul>
      */
-    public static String h2FileUrl(java.nio.file.Path dataDir) {
+    public static String h2FileUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gateway")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
     }

@@ -2,13 +2,14 @@ package io.sessiongateway.core.store;
 
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
-import io.sessiongateway.core.model.NewApiKey;
-import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.NewAgent;
+import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionChange;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SubjectRef;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import java.time.Instant;
 import java.util.List;
@@ -93,7 +94,7 @@ public interface SessionStore {
      *
      * @return the session after the change, or empty when there is none with that id
      */
-    Optional<Session> updateSession(UUID id, io.sessiongateway.core.model.SessionChange change, Instant now);
+    Optional<Session> updateSession(UUID id, SessionChange change, Instant now);
 
     /** Whether one of the account's sessions in the tenant already has this title (Recoup's default titles). */
     boolean titleInUse(UUID tenantId, UUID accountId, String title);

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sessiongateway.core.error.ErrorKind;
-import io.sessiongateway.core.error.GatewayException;
-import io.sessiongateway.core.ids.Ids;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
 import io.sessiongateway.core.model.NewAgent;
@@ -28,11 +28,18 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -164,11 +171,11 @@ abstract class SessionStoreContract {
     }
 
     /** Runs the task on {@code n} threads released at once; returns what each returned or threw. */
-    private static <T> List<Object> atOnce(int n, java.util.function.IntFunction<T> task) throws Exception {
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    private static <T> List<Object> atOnce(int n, IntFunction<T> task) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
-            List<java.util.concurrent.Future<T>> futures = new java.util.ArrayList<>();
+            List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
                 futures.add(pool.submit(() -> {
@@ -176,11 +183,11 @@ abstract class SessionStoreContract {
                     return task.apply(k);
                 }));
             }
-            List<Object> outcomes = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<T> f : futures) {
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<T> f : futures) {
                 try {
                     outcomes.add(f.get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     outcomes.add(e.getCause());
                 }
             }

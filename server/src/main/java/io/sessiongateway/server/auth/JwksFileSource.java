@@ -7,7 +7,9 @@ import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -75,7 +77,7 @@ final class JwksFileSource implements JWKSetSource<SecurityContext> {
     }
 
     private synchronized JWKSet reload(Loaded seen, Stamp stamp, long now, boolean onlyForUnknownKey) {
-        if (current != seen) {
+        if (!Objects.equals(current, seen)) {
             return current.keys(); // another thread read it meanwhile
         }
         if (onlyForUnknownKey) {
@@ -126,10 +128,10 @@ final class JwksFileSource implements JWKSetSource<SecurityContext> {
         if (e instanceof ParseException) {
             return "not a JWKS (at most 1 MiB) with at least one public key";
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file";
         }
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
         return e.getClass().getSimpleName();

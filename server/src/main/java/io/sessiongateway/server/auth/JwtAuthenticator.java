@@ -31,6 +31,7 @@ import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class JwtAuthenticator {
     private static final int MAX_TOKEN_LENGTH = 8192;
     private static final int MAX_JWKS_BYTES = 1 << 20;
     /** RFC 7519's JWT and RFC 9068's access-token type; most providers send one or no {@code typ}. */
-    private static final Set<JOSEObjectType> TYPES = new HashSet<>(java.util.Arrays.asList(JOSEObjectType.JWT,
+    private static final Set<JOSEObjectType> TYPES = new HashSet<>(Arrays.asList(JOSEObjectType.JWT,
             new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
 
     /** Bound of {@link #verifiedHmac}; when full it is emptied and refills with the tokens in use. */

@@ -5,6 +5,7 @@ import io.sessiongateway.generated.health.model.Check;
 import io.sessiongateway.generated.health.model.Liveness;
 import io.sessiongateway.generated.health.model.Readiness;
 import io.sessiongateway.generated.health.model.ReadinessChecks;
+import io.sessiongateway.server.ops.Readiness.Result;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -28,7 +29,7 @@ final class HealthAdapter implements HealthApi {
 
     @Override
     public Response getReadiness() {
-        io.sessiongateway.server.ops.Readiness.Result result = readiness.check();
+        Result result = readiness.check();
         Readiness body = new Readiness()
                 .status(result.ready() ? Readiness.StatusEnum.UP : Readiness.StatusEnum.DOWN)
                 .checks(new ReadinessChecks().database(check(result.database())).migrations(check(result.migrations())));

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
@@ -112,7 +113,7 @@ public final class Readiness implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = new Result(new Check(Status.DOWN, "interrupted", elapsed(t0)), notChecked());
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             result = new Result(new Check(Status.DOWN, "shutting down", 0L), notChecked());
         }
         if (result.ready() != lastReady) {

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.SubjectRef;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -131,11 +135,11 @@ class ClaimMappingTest {
         ClaimMapping keycloak = mapping(List.of("sub"), List.of("typ_of_sub"), List.of("preferred_username"),
                 List.of("https://sessions.example.com/tenant"), List.of(), List.of("groups"), List.of("acct"),
                 List.of("realm_access.roles"), "gateway-admin");
-        byte[] secret = "minter-secret-0123456789abcdefghijkl".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] secret = "minter-secret-0123456789abcdefghijkl".getBytes(StandardCharsets.UTF_8);
         String token = new TokenMinter(secret, "iss", keycloak, "aud-1").mint(new TokenMinter.Grant("acme", "alice",
-                "user", "Alice", List.of("g1"), ACCOUNT, true, java.time.Duration.ofMinutes(1)),
-                java.time.Instant.now());
-        JWTClaimsSet claims = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet();
+                "user", "Alice", List.of("g1"), ACCOUNT, true, Duration.ofMinutes(1)),
+                Instant.now());
+        JWTClaimsSet claims = SignedJWT.parse(token).getJWTClaimsSet();
         assertEquals(List.of("aud-1"), claims.getAudience());
         assertEquals(new Principal(new SubjectRef("user", "alice", "Alice"), "acme", Set.of("g1"), ACCOUNT, true),
                 keycloak.principal(claims));

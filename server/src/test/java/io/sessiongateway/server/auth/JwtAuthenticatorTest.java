@@ -11,12 +11,16 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEAlgorithm;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSAEncrypter;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.server.config.JwtSettings;
@@ -27,6 +31,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -361,7 +367,7 @@ class JwtAuthenticatorTest {
             Path file = dir.resolve("jwks.json");
             // an operator's mistake: the private JWK and an HMAC key in the file
             Files.writeString(file, "{\"keys\":[" + rsa.toJSONString() + ",{\"kty\":\"oct\",\"kid\":\"h\",\"k\":\""
-                    + com.nimbusds.jose.util.Base64URL.encode(SECRET) + "\"}]}");
+                    + Base64URL.encode(SECRET) + "\"}]}");
             JwtAuthenticator auth = new JwtAuthenticator(SECRET, ISSUER, SKEW, jwksFile(file,
                     Set.of(JWSAlgorithm.RS256), Set.of()), Clock.systemUTC());
             assertEquals("alice", auth.authenticate(TestKeys.sign(rsa, claims().build())).subject().id());
@@ -383,9 +389,9 @@ class JwtAuthenticatorTest {
     @Test
     void typAtJwtIsAccepted(@TempDir Path dir) throws Exception {
         JwtAuthenticator auth = production(dir);
-        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(
                 JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID("rsa-1").build(), claims().build());
-        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(rsa));
+        jwt.sign(new RSASSASigner(rsa));
         assertEquals("alice", auth.authenticate(jwt.serialize()).subject().id());
     }
 
@@ -394,12 +400,12 @@ class JwtAuthenticatorTest {
         volatile Instant now = Instant.now();
 
         @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 

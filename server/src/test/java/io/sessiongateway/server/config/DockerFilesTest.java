@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.sessiongateway.generated.health.api.HealthApi;
 import jakarta.ws.rs.Path;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -162,8 +164,8 @@ class DockerFilesTest {
             while (m.find()) {
                 known.add(m.group(1));
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return known;
     }
@@ -227,16 +229,16 @@ class DockerFilesTest {
     private static String read(String path) {
         try {
             return Files.readString(ROOT.resolve(path));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static JsonNode yaml(String text) {
         try {
             return new ObjectMapper(new YAMLFactory()).readTree(text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

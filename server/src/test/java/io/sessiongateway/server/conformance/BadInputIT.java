@@ -12,8 +12,9 @@ import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.spec.SpecCatalog;
-import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import io.sessiongateway.server.testing.spec.SpecOperation;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -89,7 +91,7 @@ class BadInputIT {
         String bearer = "Bearer " + GatewayHarness.token(tenant, "alice");
         String body = "{\"agent_id\":\"" + agent + "\"}";
         List<HttpRequest.BodyPublisher> publishers = List.of(HttpRequest.BodyPublishers.ofString(body),
-                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
                         body.getBytes(StandardCharsets.UTF_8))));
         for (HttpRequest.BodyPublisher publisher : publishers) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
@@ -205,7 +207,7 @@ class BadInputIT {
         out.add(unknownQuery);
         for (Parameter p : op.parameters("query")) {
             Exchange x = base("query parameter " + p.name() + " twice", table, fixture, op);
-            SchemaData data = new SchemaData(op.document(), key -> java.util.Optional.empty(), null);
+            SchemaData data = new SchemaData(op.document(), key -> Optional.empty(), null);
             String v = data.valid(p.schema(), null, false).asText();
             x.query.removeIf(e -> e.getKey().equals(p.name()));
             x.query.add(Map.entry(p.name(), v));

@@ -8,8 +8,8 @@ import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.spec.SpecCatalog;
-import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import io.sessiongateway.server.testing.spec.SpecOperation;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
@@ -99,7 +100,7 @@ class FuzzIT {
 
     @AfterProperty
     void theServerStillAnswersAndTheStoreHoldsOnlyAcknowledgedRows() {
-        System.out.println("fuzz statuses: " + new java.util.TreeMap<>(STATUSES));
+        System.out.println("fuzz statuses: " + new TreeMap<>(STATUSES));
         for (ScenarioTable table : TABLES) {
             Fixture fixture = FIXTURES.get(table.dialect());
             SpecOperation read = CATALOG.of(table.dialect()).stream().filter(o -> o.method().equals("GET")).findFirst()

@@ -1,5 +1,7 @@
 package io.sessiongateway.server.conformance;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
@@ -8,9 +10,10 @@ import io.sessiongateway.server.conformance.ScenarioTable.Scenario;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
-import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import io.sessiongateway.server.testing.spec.SpecOperation;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +143,7 @@ public final class Generator {
             Scenario sc) {
         List<Exchange> out = new ArrayList<>();
         List<String> schemes = sc.who() == Who.OWNER && !op.securitySchemes().isEmpty() && status < 300
-                ? op.securitySchemes() : java.util.Arrays.asList((String) null);
+                ? op.securitySchemes() : Arrays.asList((String) null);
         if (sc.who() == Who.OWNER && !op.securitySchemes().isEmpty() && status >= 300) {
             schemes = List.of(op.securitySchemes().get(0));
         }
@@ -153,7 +156,7 @@ public final class Generator {
                     continue;
                 }
                 sc.extras().forEach((property, role) -> {
-                    ObjectNode body = (ObjectNode) Fixture.read(new String(x.body));
+                    ObjectNode body = (ObjectNode) Fixture.read(new String(x.body, UTF_8));
                     body.set(property, fixture.value(role, sc.variant()));
                     x.json(body);
                 });

@@ -3,21 +3,28 @@ package io.sessiongateway.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
+import io.sessiongateway.adapters.recoup.RecoupDialect;
+import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.generated.admin.model.AdminError;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.glassfish.jersey.server.ParamException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.MDC;
 
 /** Every exception the server can meet, to its kind and to each dialect's status. */
 class ErrorMapperTest {
@@ -48,10 +55,10 @@ class ErrorMapperTest {
                 Arguments.of(new NullPointerException(), ErrorKind.INTERNAL, List.of(500, 500, 500, 500, 500)));
     }
 
-    static final List<io.sessiongateway.adapters.spi.Dialect> DIALECTS = List.of(new TrueFoundryDialect(null),
-            new EverrunsDialect(null), new io.sessiongateway.adapters.agentcloud.AgentcloudDialect(null),
-            new io.sessiongateway.adapters.recoup.RecoupDialect(null, null, "recoup"),
-            new AdminDialect(null, null, null, java.util.Set.of(), List.of()));
+    static final List<Dialect> DIALECTS = List.of(new TrueFoundryDialect(null),
+            new EverrunsDialect(null), new AgentcloudDialect(null),
+            new RecoupDialect(null, null, "recoup"),
+            new AdminDialect(null, null, null, Set.of(), List.of()));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
@@ -70,7 +77,7 @@ class ErrorMapperTest {
         DialectRouter router = new DialectRouter(List.of(
                 new Mounted(prefix, new TrueFoundryDialect(null)),
                 new Mounted("", new EverrunsDialect(null)),
-                new Mounted("", new AdminDialect(null, null, null, java.util.Set.of(), List.of()))));
+                new Mounted("", new AdminDialect(null, null, null, Set.of(), List.of()))));
         assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
     }
 
@@ -89,26 +96,26 @@ class ErrorMapperTest {
                 Arguments.of("/tf", "/tfx/acme/v1/agents/sessions", "none"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theReferenceOfA500IsTheRequestId() {
         ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
-        org.slf4j.MDC.put(RequestIds.MDC_KEY, "req-42");
+        MDC.put(RequestIds.MDC_KEY, "req-42");
         try {
-            var body = (io.sessiongateway.generated.admin.model.AdminError) mapper
+            var body = (AdminError) mapper
                     .toResponse(new IllegalStateException("boom")).getEntity();
             assertEquals("req-42", body.getError().getReference());
-            var clientError = (io.sessiongateway.generated.admin.model.AdminError) mapper
+            var clientError = (AdminError) mapper
                     .toResponse(new NotFoundException()).getEntity();
             assertEquals(null, clientError.getError().getReference(), "only a 500 carries a reference");
         } finally {
-            org.slf4j.MDC.remove(RequestIds.MDC_KEY);
+            MDC.remove(RequestIds.MDC_KEY);
         }
-        var outside = (io.sessiongateway.generated.admin.model.AdminError) mapper
+        var outside = (AdminError) mapper
                 .toResponse(new IllegalStateException("boom")).getEntity();
         assertEquals(36, outside.getError().getReference().length(), "outside a request: a fresh UUID");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aServiceUnavailableAnswerTellsTheClientWhenToRetry() {
         ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
         var unavailable = mapper.toResponse(new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable", "x"));

@@ -2,15 +2,20 @@ package io.sessiongateway.server.it;
 
 import static io.sessiongateway.server.testing.GatewayHarness.adminToken;
 import static io.sessiongateway.server.testing.GatewayHarness.token;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
+import io.sessiongateway.server.auth.TokenMinter;
+import io.sessiongateway.server.auth.TokenMinter.Grant;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +88,7 @@ class AdminIT {
     @Test
     void apiKeysAreShownOnceListedWithoutSecretAndRevocable() {
         String tenant = GatewayHarness.uniqueTenant();
-        java.util.UUID account = java.util.UUID.randomUUID();
+        UUID account = UUID.randomUUID();
         Map<String, Object> created = GATEWAY.provisioning().key(tenant, "recoup", "bot", account, List.of()).json();
         String secret = (String) created.get("secret");
         assertTrue(secret.matches("rcp_[A-Za-z0-9_-]{43}"), secret);
@@ -100,7 +105,7 @@ class AdminIT {
         CLIENTS.admin(tenant).revokeApiKey(tenant, (String) key.get("id")).then().statusCode(204);
         Response after = CLIENTS.admin(tenant).listApiKeys(tenant);
         assertTrue(after.jsonPath().getString("data[0].revoked_at") != null);
-        assertError(CLIENTS.admin(tenant).revokeApiKey(tenant, java.util.UUID.randomUUID().toString()), 404,
+        assertError(CLIENTS.admin(tenant).revokeApiKey(tenant, UUID.randomUUID().toString()), 404,
                 "api_key_not_found");
         assertError(CLIENTS.admin("other").revokeApiKey(tenant, (String) key.get("id")), 403, "admin_required");
     }
@@ -193,9 +198,9 @@ class AdminIT {
     @Test
     void expiredAdminTokenIs401() {
         String tenant = GatewayHarness.uniqueTenant();
-        String expired = new io.sessiongateway.server.auth.TokenMinter(GatewayHarness.SECRET.getBytes(),
-                GatewayHarness.ISSUER).mint(new io.sessiongateway.server.auth.TokenMinter.Grant(tenant, "root",
-                "user", null, List.of(), null, true, Duration.ofSeconds(1)), java.time.Instant.now().minusSeconds(600));
+        String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8),
+                GatewayHarness.ISSUER).mint(new Grant(tenant, "root",
+                "user", null, List.of(), null, true, Duration.ofSeconds(1)), Instant.now().minusSeconds(600));
         assertError(CLIENTS.admin().bearer(expired).createAgent(tenant, Map.of("name", "x")), 401, "unauthenticated");
     }
 

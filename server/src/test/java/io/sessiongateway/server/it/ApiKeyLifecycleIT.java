@@ -17,10 +17,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,7 +124,7 @@ class ApiKeyLifecycleIT {
                 ResultSetMetaData md = rs.getMetaData();
                 Map<String, String> row = new HashMap<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnName(i).toLowerCase(java.util.Locale.ROOT), rs.getString(i));
+                    row.put(md.getColumnName(i).toLowerCase(Locale.ROOT), rs.getString(i));
                 }
                 return row;
             }
@@ -145,9 +148,9 @@ class ApiKeyLifecycleIT {
             List<String> leaking = new ArrayList<>();
             row.forEach((column, value) -> {
                 if (value != null && (value.contains(rest) || value.contains(rest.substring(0, 16))
-                        || value.toLowerCase(java.util.Locale.ROOT).contains(
+                        || value.toLowerCase(Locale.ROOT).contains(
                                 HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)).substring(24, 56))
-                        || value.contains(java.util.Base64.getEncoder().encodeToString(
+                        || value.contains(Base64.getEncoder().encodeToString(
                                 secret.getBytes(StandardCharsets.UTF_8)).substring(16, 40)))) {
                     leaking.add(column);
                 }
@@ -227,7 +230,7 @@ class ApiKeyLifecycleIT {
         Object lastUsed = listed(id(created)).get("last_used_at");
         assertNotNull(lastUsed, "last_used_at after a use");
         Instant used = Instant.parse((String) lastUsed);
-        assertTrue(!used.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)) && !used.isAfter(after),
+        assertTrue(!used.isBefore(before.truncatedTo(ChronoUnit.MILLIS)) && !used.isAfter(after),
                 used + " not within " + before + " .. " + after);
         assertNotNull(row(id(created)).get("last_used_at"));
         // A refused use (a revoked key) records nothing.

@@ -11,6 +11,7 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -165,7 +166,7 @@ class CrossDialectIT {
     }
 
     private static Map<String, Object> withoutNull(Map<String, Object> m) {
-        Map<String, Object> copy = new java.util.HashMap<>(m);
+        Map<String, Object> copy = new HashMap<>(m);
         copy.values().removeIf(v -> v == null);
         return copy;
     }

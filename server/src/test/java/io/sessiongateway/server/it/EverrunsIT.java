@@ -12,6 +12,7 @@ import io.sessiongateway.server.testing.clients.EverrunsClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -109,7 +110,7 @@ class EverrunsIT {
 
     @Test
     void aRecoupKeyIsNotAnEverrunsKey() {
-        String secret = GATEWAY.provisioning().key(org, "recoup", "bot", java.util.UUID.randomUUID(), List.of())
+        String secret = GATEWAY.provisioning().key(org, "recoup", "bot", UUID.randomUUID(), List.of())
                 .secret();
         assertError(EVERRUNS.as("ApiKey " + secret).create(Map.of("agent_id", agentId)), 401);
         assertError(EVERRUNS.as("evr_" + secret.substring(4)).create(Map.of("agent_id", agentId)), 401);

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ class GracefulShutdownIT {
     void aRequestInFlightCompletesNewConnectionsAreRefusedAndStopEndsWithIt() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
         GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
-        int port = java.net.URI.create(GATEWAY.baseUri()).getPort();
+        int port = URI.create(GATEWAY.baseUri()).getPort();
         byte[] body = "{\"agent_name\":\"helper\",\"id\":\"in-flight-at-stop\"}".getBytes(StandardCharsets.UTF_8);
 
         try (Socket client = connect(port)) {
@@ -114,7 +115,7 @@ class GracefulShutdownIT {
         Logger reader = (Logger) LoggerFactory.getLogger("io.sessiongateway.server.http.JsonBodyReader");
         reader.setLevel(Level.INFO);
         try {
-            try (Socket client = connect(java.net.URI.create(GATEWAY.baseUri()).getPort())) {
+            try (Socket client = connect(URI.create(GATEWAY.baseUri()).getPort())) {
                 client.setSoTimeout((int) GRACE_MS + 10_000);
                 sendHalfARequest(client, tenant, body);
 

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.ShrinkingMode;
@@ -58,12 +60,12 @@ class IsolationPropertyIT {
     }
 
     /** How many reads got which status, per dialect: the property is not vacuous. */
-    static final Map<String, Integer> OUTCOMES = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Integer> OUTCOMES = new ConcurrentHashMap<>();
 
     @AfterContainer
     static void stop() throws Exception {
         GATEWAY.close();
-        System.out.println("isolation reads by dialect and status: " + new java.util.TreeMap<>(OUTCOMES));
+        System.out.println("isolation reads by dialect and status: " + new TreeMap<>(OUTCOMES));
         if (System.getProperty("isolation.seed") == null && System.getProperty("isolation.tries") == null) {
             for (String d : DIALECTS) {
                 check(OUTCOMES.keySet().stream().anyMatch(k -> k.equals(d + " 200")), d + ": no allowed read");

@@ -4,6 +4,7 @@ import static io.sessiongateway.server.it.JwksUrlRotationIT.assertAccepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
@@ -53,7 +54,7 @@ class JwksFileRotationIT {
         Files.deleteIfExists(DIR);
     }
 
-    static Response probe(com.nimbusds.jose.jwk.JWK key, String tenant) {
+    static Response probe(JWK key, String tenant) {
         String token = TestKeys.sign(key, TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
                 .claim("roles", List.of("admin")).build());
         return CLIENTS.admin().bearer(token).listAgents(tenant);

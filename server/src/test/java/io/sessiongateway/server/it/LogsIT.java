@@ -18,10 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * against the real server: one access line per request carrying the request id of the response header, typed
  * fields, and never a token, an API key, a body or a query string.
  */
-@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+@TestMethodOrder(OrderAnnotation.class)
 class LogsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,9 +76,9 @@ class LogsIT {
         assertNotNull(id);
 
         JsonNode line = awaitJsonLine(id);
-        Set<String> fields = new java.util.TreeSet<>();
+        Set<String> fields = new TreeSet<>();
         line.fieldNames().forEachRemaining(fields::add);
-        assertEquals(new java.util.TreeSet<>(Set.of("@timestamp", "message", "logger_name", "thread_name", "level",
+        assertEquals(new TreeSet<>(Set.of("@timestamp", "message", "logger_name", "thread_name", "level",
                 "request_id", "method", "path", "status", "duration_ms", "dialect", "operation")), fields);
         assertEquals("INFO", line.get("level").asText());
         assertEquals("io.sessiongateway.access", line.get("logger_name").asText());
@@ -123,7 +127,7 @@ class LogsIT {
 
     /** Last: it writes plain lines into the capture the JSON tests read. */
     @Test
-    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    @Order(Integer.MAX_VALUE)
     void plainFormatForTerminals() throws IOException {
         configure("plain");
         try {

@@ -10,9 +10,13 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -172,8 +176,8 @@ class MetricsIT {
 
     /** text/plain, version 0.0.4, UTF-8, in whatever order the parameters come. */
     static void assertPrometheusText(String contentType) {
-        List<String> parts = java.util.Arrays.stream(contentType.split(";")).map(String::strip)
-                .map(p -> p.toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+        List<String> parts = Arrays.stream(contentType.split(";")).map(String::strip)
+                .map(p -> p.toLowerCase(Locale.ROOT)).sorted().toList();
         assertEquals(List.of("charset=utf-8", "text/plain", "version=0.0.4"), parts, contentType);
     }
 
@@ -181,8 +185,8 @@ class MetricsIT {
         try (GatewayHarness g = new GatewayHarness(env)) {
             g.open();
             test.accept(g);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -7,10 +7,10 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.PostgresCluster;
 import io.sessiongateway.server.testing.clients.Clients;
-import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import io.sessiongateway.server.testing.clients.Provisioning;
-import io.sessiongateway.server.testing.clients.Sessions.Created;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import io.sessiongateway.server.testing.clients.Sessions;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -80,10 +87,10 @@ class PostgresOutageIT {
      * machine.
      */
     private static void assertLivenessAnswersWhileRequestsWaitForTheDatabase(Operation stalled) throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
-        java.util.Queue<Long> durations = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        List<java.util.concurrent.Future<?>> clients = new ArrayList<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        Queue<Long> durations = new ConcurrentLinkedQueue<>();
+        List<Future<?>> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) {
                 clients.add(pool.submit(() -> {
@@ -109,8 +116,8 @@ class PostgresOutageIT {
             running.set(false);
             pool.shutdown();
         }
-        for (java.util.concurrent.Future<?> f : clients) {
-            f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        for (Future<?> f : clients) {
+            f.get(10, TimeUnit.SECONDS);
         }
         List<Long> sorted = durations.stream().sorted().toList();
         assertTrue(sorted.size() >= 10, "requests sent: " + sorted.size());

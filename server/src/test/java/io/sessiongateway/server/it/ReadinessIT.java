@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
@@ -70,7 +71,7 @@ class ReadinessIT {
         PROXY.close();
         H2.stop();
         try (var files = Files.walk(H2_DIR)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

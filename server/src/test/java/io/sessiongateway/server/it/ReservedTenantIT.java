@@ -9,6 +9,7 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.testing.CliRun;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,7 +98,7 @@ class ReservedTenantIT {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> withoutNullReference(Map<String, Object> body) {
-        Map<String, Object> error = new java.util.HashMap<>((Map<String, Object>) body.get("error"));
+        Map<String, Object> error = new HashMap<>((Map<String, Object>) body.get("error"));
         error.remove("reference");
         return Map.of("error", error);
     }

@@ -11,9 +11,10 @@ import io.sessiongateway.server.testing.GatewayProcess;
 import io.sessiongateway.server.testing.TestDatabase;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
-import io.sessiongateway.server.testing.clients.Sessions.Created;
 import io.sessiongateway.server.testing.clients.Sessions;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -125,7 +128,7 @@ class ScaleOutIT {
                         env.put("GATEWAY_DB_POOL_SIZE", "4");
                         return GatewayProcess.start(env, dir.resolve("gateway.log"), START_TIMEOUT);
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 }));
             }
@@ -133,7 +136,9 @@ class ScaleOutIT {
                 try {
                     PROCESSES.add(f.join());
                 } catch (RuntimeException e) {
-                    starting.forEach(s -> s.thenAccept(GatewayProcess::close));
+                    starting.forEach(s -> {
+                        var unused = s.thenAccept(GatewayProcess::close); // best effort: the failure is `e`
+                    });
                     throw e;
                 }
             }
@@ -255,12 +260,12 @@ class ScaleOutIT {
     }
 
     /** Sends both requests at the same instant (as near as two threads get) and returns both answers in order. */
-    private static List<Response> race(java.util.concurrent.Callable<Response> a,
-            java.util.concurrent.Callable<Response> b) throws Exception {
+    private static List<Response> race(Callable<Response> a,
+            Callable<Response> b) throws Exception {
         CountDownLatch ready = new CountDownLatch(2);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Response>> futures = new ArrayList<>();
-        for (java.util.concurrent.Callable<Response> call : List.of(a, b)) {
+        for (Callable<Response> call : List.of(a, b)) {
             futures.add(POOL.submit(() -> {
                 ready.countDown();
                 go.await();
@@ -271,7 +276,7 @@ class ScaleOutIT {
         go.countDown();
         List<Response> answers = new ArrayList<>();
         for (Future<Response> f : futures) {
-            answers.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            answers.add(f.get(30, TimeUnit.SECONDS));
         }
         return answers;
     }

@@ -1,10 +1,13 @@
 package io.sessiongateway.server.it;
 
 import static io.sessiongateway.server.testing.GatewayHarness.token;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
+import io.sessiongateway.server.auth.TokenMinter;
+import io.sessiongateway.server.auth.TokenMinter.Grant;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.TrueFoundryClient;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -192,8 +196,8 @@ class TrueFoundryIT {
             assertError(r, 409, "conflict_error", "session_exists", "id");
         }
 
-        static java.util.stream.Stream<Arguments> invalidBodies() {
-            return java.util.stream.Stream.of(
+        static Stream<Arguments> invalidBodies() {
+            return Stream.of(
                     Arguments.of("{}", "agent_name"),
                     Arguments.of("{\"agent_name\":null}", "agent_name"),
                     Arguments.of("{\"agent_name\":\"\"}", "agent_name"),
@@ -337,22 +341,22 @@ class TrueFoundryIT {
             assertError(TF.get(tenant, "anything"), 401, "authentication_error", "unauthenticated", null);
         }
 
-        static java.util.stream.Stream<Arguments> badCredentials() {
+        static Stream<Arguments> badCredentials() {
             String good = token("acme", "alice");
             String[] parts = good.split("\\.");
-            String otherSecret = new io.sessiongateway.server.auth.TokenMinter(
-                    "another-secret-of-at-least-32-bytes!!".getBytes(), GatewayHarness.ISSUER)
-                    .mint(new io.sessiongateway.server.auth.TokenMinter.Grant("acme", "alice", "user", null,
+            String otherSecret = new TokenMinter(
+                    "another-secret-of-at-least-32-bytes!!".getBytes(UTF_8), GatewayHarness.ISSUER)
+                    .mint(new Grant("acme", "alice", "user", null,
                             List.of(), null, false, Duration.ofHours(1)), Instant.now());
             String tamperedPayload = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
                     "{\"sub\":\"mallory\",\"tenant\":\"acme\",\"iss\":\"session-gateway\",\"exp\":9999999999}"
-                            .getBytes()) + "." + parts[2];
-            String expired = new io.sessiongateway.server.auth.TokenMinter(GatewayHarness.SECRET.getBytes(),
-                    GatewayHarness.ISSUER).mint(new io.sessiongateway.server.auth.TokenMinter.Grant("acme", "alice",
+                            .getBytes(UTF_8)) + "." + parts[2];
+            String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8),
+                    GatewayHarness.ISSUER).mint(new Grant("acme", "alice",
                     "user", null, List.of(), null, false, Duration.ofMinutes(1)), Instant.now().minusSeconds(3600));
-            String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes())
+            String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(UTF_8))
                     + "." + parts[1] + ".";
-            return java.util.stream.Stream.of(
+            return Stream.of(
                     Arguments.of("Bearer garbage"),
                     Arguments.of("Bearer " + good.substring(0, good.length() - 5)),
                     Arguments.of("Bearer " + otherSecret),

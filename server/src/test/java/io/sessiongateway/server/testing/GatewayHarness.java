@@ -5,6 +5,7 @@ import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.specification.RequestSpecification;
+import io.sessiongateway.core.store.DatabaseConfig;
 import io.sessiongateway.server.GatewayServer;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.config.GatewayConfig;
@@ -13,10 +14,18 @@ import io.sessiongateway.server.testing.clients.Provisioning;
 import io.sessiongateway.server.testing.spec.SpecCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +140,7 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
             return; // closed already
         }
         try (var files = Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException ex) {
@@ -150,11 +159,11 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
     }
 
     /** A JDBC connection to the running gateway's database (the same H2 file, or its PostgreSQL schema). */
-    public java.sql.Connection connectDatabase() throws java.sql.SQLException {
+    public Connection connectDatabase() throws SQLException {
         Map<String, String> db = databaseEnv();
         String url = env.getOrDefault("GATEWAY_DB_URL",
-                db.getOrDefault("GATEWAY_DB_URL", io.sessiongateway.core.store.DatabaseConfig.h2FileUrl(dataDir)));
-        return java.sql.DriverManager.getConnection(url, env.getOrDefault("GATEWAY_DB_USER", db.get("GATEWAY_DB_USER")),
+                db.getOrDefault("GATEWAY_DB_URL", DatabaseConfig.h2FileUrl(dataDir)));
+        return DriverManager.getConnection(url, env.getOrDefault("GATEWAY_DB_USER", db.get("GATEWAY_DB_USER")),
                 env.getOrDefault("GATEWAY_DB_PASSWORD", db.get("GATEWAY_DB_PASSWORD")));
     }
 
@@ -163,16 +172,16 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
      * snapshots before and after a request mean it neither created nor changed a session.
      */
     public List<String> sessionSnapshot() {
-        try (java.sql.Connection c = connectDatabase(); java.sql.Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery(
+        try (Connection c = connectDatabase(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(
                      "SELECT id, public_id, status, updated_at, title FROM session ORDER BY id")) {
-            List<String> rows = new java.util.ArrayList<>();
+            List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
                         + " " + rs.getString(5));
             }
             return rows;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot read the gateway's sessions", e);
         }
     }
@@ -260,7 +269,7 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
     }
 
     public static String token(String tenant, String subject, String type, String slug, boolean admin, Duration ttl) {
-        return new TokenMinter(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), ISSUER)
+        return new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), ISSUER)
                 .mint(new TokenMinter.Grant(tenant, subject, type, slug, List.of(), null, admin, ttl), Instant.now());
     }
 
@@ -275,7 +284,7 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
 
     /** A token with every claim the four dialects use. */
     public static String fullToken(String tenant, String subject, UUID account, List<String> teams) {
-        return new TokenMinter(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), ISSUER)
+        return new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), ISSUER)
                 .mint(new TokenMinter.Grant(tenant, subject, "user", null, teams, account, false,
                         Duration.ofHours(1)), Instant.now());
     }

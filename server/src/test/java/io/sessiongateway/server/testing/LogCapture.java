@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
+import java.util.logging.LogManager;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Everything the gateway logs, under the production {@code logback.xml}, captured from standard error (where its
@@ -27,8 +30,8 @@ public final class LogCapture {
     public static synchronized void start(String format, String level) {
         captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.setProperty("GATEWAY_LOG_FORMAT", format);
         System.setProperty("GATEWAY_LOG_LEVEL", level);
         configure("/logback.xml");
@@ -45,7 +48,7 @@ public final class LogCapture {
     }
 
     /** The captured lines that contain any of the strings (the evidence of a leak). */
-    public static List<String> linesContainingAny(java.util.Collection<String> secrets) {
+    public static List<String> linesContainingAny(Collection<String> secrets) {
         return captured().lines().filter(l -> secrets.stream().anyMatch(l::contains)).toList();
     }
 
@@ -56,12 +59,12 @@ public final class LogCapture {
             configure("/logback-test.xml");
         } finally {
             System.setErr(ORIGINAL_ERR);
-            org.slf4j.bridge.SLF4JBridgeHandler.uninstall();
-            try {
-                java.util.logging.LogManager.getLogManager().readConfiguration();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            SLF4JBridgeHandler.uninstall();
+        }
+        try {
+            LogManager.getLogManager().readConfiguration();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.sessiongateway.server.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -145,12 +147,11 @@ public final class PostgresCluster implements AutoCloseable {
             // already stopped, or never started
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -171,7 +172,7 @@ public final class PostgresCluster implements AutoCloseable {
             throw new IOException("timed out: " + command);
         }
         if (p.exitValue() != 0) {
-            throw new IOException("exit " + p.exitValue() + ": " + command + "\n" + new String(out));
+            throw new IOException("exit " + p.exitValue() + ": " + command + "\n" + new String(out, UTF_8));
         }
     }
 

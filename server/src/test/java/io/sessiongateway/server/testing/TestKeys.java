@@ -35,6 +35,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Real key pairs (RSA 2048, EC P-256, Ed25519) generated with nimbus, JWKS documents of their public halves, and
@@ -190,7 +191,7 @@ public final class TestKeys {
 
     /** The parts of a token that must never be echoed: the whole and each of its segments (16 characters or more). */
     public static List<String> secretParts(String token) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(token), Arrays.stream(token.split("\\.")))
+        return Stream.concat(Stream.of(token), Arrays.stream(token.split("\\.")))
                 .filter(p -> p.length() >= 16)
                 .distinct()
                 .toList();
