@@ -73,7 +73,8 @@ class DockerFilesTest {
                 compose.path("services").path("gateway").path("depends_on").path("postgres").path("condition")
                         .asText());
         assertFalse(compose.path("services").path("postgres").path("healthcheck").path("test").isMissingNode());
-        assertTrue(compose.path("services").path("postgres").path("image").asText().startsWith("postgres:15"));
+        assertEquals("postgres:15", interpolate(compose.path("services").path("postgres").path("image").asText()),
+                "the official image unless POSTGRES_IMAGE names another (CI: docker/ci/postgres.Dockerfile)");
         assertTrue(compose.path("volumes").has("pgdata"), "named volume for the database");
 
         // Docker sends SIGKILL after stop_grace_period: it must leave the gateway its whole shutdown grace.
@@ -87,6 +88,7 @@ class DockerFilesTest {
                 String.valueOf(GatewayConfig.load(null, Map.of()).http().port()));
         String mapping = compose.path("services").path("gateway").path("ports").get(0).asText();
         assertTrue(mapping.endsWith(":" + port), mapping + " must map to the container port " + port);
+        assertTrue(mapping.startsWith("127.0.0.1:"), mapping + " must publish on the loopback interface only");
         assertEquals("docker/Dockerfile", compose.path("services").path("gateway").path("build").path("dockerfile")
                 .asText());
         assertEquals("..", compose.path("services").path("gateway").path("build").path("context").asText());
@@ -131,6 +133,44 @@ class DockerFilesTest {
         assertFalse(user.group(1).equals("0"), "not as root");
         assertEquals("/data", imageEnv.get("GATEWAY_DATA_DIR"));
         assertTrue(dockerfile.contains("VOLUME [\"/data\"]"));
+    }
+
+    @Test
+    void baseImagesAreBuildArgumentsWithThePublicImagesAsDefaults() {
+        Map<String, String> args = new LinkedHashMap<>();
+        Matcher arg = Pattern.compile("(?m)^ARG (\\w+)=(\\S+)$").matcher(dockerfile);
+        while (arg.find()) {
+            args.put(arg.group(1), arg.group(2));
+        }
+        assertEquals("maven:3.9-eclipse-temurin-17", args.get("BUILD_IMAGE"));
+        assertEquals("eclipse-temurin:17-jre", args.get("RUNTIME_IMAGE"), "a JRE at run time, not a JDK");
+        List<String> from = Pattern.compile("(?m)^FROM (.+)$").matcher(dockerfile).results()
+                .map(m -> m.group(1).strip()).toList();
+        assertEquals(List.of("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}"), from);
+        // A plain Debian base gets the JDK and Maven, or the headless JRE, from its own packages.
+        assertTrue(dockerfile.contains("openjdk-17-jdk-headless maven"), "JDK and Maven when the build base lacks them");
+        assertTrue(dockerfile.contains("openjdk-17-jre-headless"), "a JRE when the runtime base has no java");
+        String runtimeStage = dockerfile.substring(dockerfile.indexOf("FROM ${RUNTIME_IMAGE}"));
+        assertFalse(runtimeStage.contains("-jdk"), "no JDK in the runtime stage");
+    }
+
+    @Test
+    void ciPostgresImageTakesTheVariablesComposeSets() {
+        String entrypoint = read("docker/ci/postgres-entrypoint.sh");
+        String ciDockerfile = read("docker/ci/postgres.Dockerfile");
+        JsonNode postgres = compose.path("services").path("postgres");
+        for (Iterator<String> it = postgres.path("environment").fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            assertTrue(entrypoint.contains("${" + name), "docker/ci/postgres-entrypoint.sh reads " + name);
+        }
+        String volume = postgres.path("volumes").get(0).asText();
+        String dataDir = volume.substring(volume.indexOf(':') + 1);
+        assertTrue(ciDockerfile.contains("PGDATA=" + dataDir), "the stand-in keeps its data in " + dataDir);
+        assertTrue(ciDockerfile.contains("VOLUME [\"" + dataDir + "\"]"));
+        // The health check's pg_isready must be on the PATH of the stand-in.
+        assertTrue(postgres.path("healthcheck").path("test").toString().contains("pg_isready"));
+        assertTrue(ciDockerfile.contains("ENV PATH=/usr/lib/postgresql/15/bin:$PATH"));
+        assertTrue(ciDockerfile.contains("postgresql-15"), "the same major version as postgres:15");
     }
 
     @Test
@@ -213,6 +253,17 @@ class DockerFilesTest {
             }
         }
         return env;
+    }
+
+    /** One compose value with nothing set on the host: defaults applied. */
+    private static String interpolate(String value) {
+        Matcher m = INTERPOLATION.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(":-".equals(m.group(2)) ? m.group(3) : ""));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     private static Duration duration(String compose) {
