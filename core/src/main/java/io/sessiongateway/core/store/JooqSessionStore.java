@@ -109,6 +109,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Tenant ensureTenant(String name) {
+        requireStorable(TENANT.NAME, name);
         return guard(() -> findTenant(name).orElseGet(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             OffsetDateTime now = odt(Instant.now());
@@ -134,7 +135,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Tenant> findTenant(String name) {
-        if (unstorable(name)) {
+        if (unstorable(TENANT.NAME, name)) {
             return Optional.empty();
         }
         return guard(() -> findTenant(dsl, name));
@@ -161,9 +162,15 @@ public final class JooqSessionStore implements SessionStore {
             UUID id = Ids.newId();
             UUID teamId = tenant.defaultTeamId();
             if (agent.team() != null) {
+                Condition named = DSL.falseCondition();
+                if (!unstorable(TEAM.OBJECT_ID, agent.team())) {
+                    named = named.or(TEAM.OBJECT_ID.eq(agent.team()));
+                }
+                if (!unstorable(TEAM.NAME, agent.team())) {
+                    named = named.or(TEAM.NAME.eq(agent.team()));
+                }
                 teamId = dsl.select(TEAM.ID).from(TEAM)
-                        .where(TEAM.TENANT_ID.eq(tenant.id())
-                                .and(TEAM.OBJECT_ID.eq(agent.team()).or(TEAM.NAME.eq(agent.team()))))
+                        .where(TEAM.TENANT_ID.eq(tenant.id()).and(named))
                         .fetchOptional(TEAM.ID)
                         .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "team_not_found",
                                 "team '" + agent.team() + "' not found in tenant '" + tenant.name() + "'", "team"));
@@ -198,7 +205,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Agent> findAgentByName(UUID tenantId, String name) {
-        if (unstorable(name)) {
+        if (unstorable(AGENT.NAME, name)) {
             return Optional.empty();
         }
         return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId).and(AGENT.NAME.eq(name)))
@@ -212,6 +219,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Agent> findAgentByObjectId(String objectId) {
+        if (unstorable(AGENT.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
         return guard(() -> agents().where(AGENT.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::agent));
     }
 
@@ -245,6 +255,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Team> findTeamByObjectId(String objectId) {
+        if (unstorable(TEAM.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
         return guard(() -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId))
                 .fetchOptional(JooqSessionStore::team));
     }
@@ -278,6 +291,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<ApiKey> findApiKeyByHash(String secretHash) {
+        if (unstorable(API_KEY.SECRET_HASH, secretHash)) {
+            return Optional.empty();
+        }
         return guard(() -> apiKeys().where(API_KEY.SECRET_HASH.eq(secretHash)).fetchOptional(JooqSessionStore::apiKey));
     }
 
@@ -435,6 +451,11 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
+        requireStorable(SUBJECT.SUBJECT_TYPE, subject.type());
+        requireStorable(SUBJECT.SUBJECT_ID, subject.id());
+        if (subject.slug() != null) {
+            requireStorable(SUBJECT.SUBJECT_SLUG, subject.slug());
+        }
         insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SUBJECT)
                 .set(SUBJECT.ID, Ids.newId())
                 .set(SUBJECT.TENANT_ID, tenantId)
@@ -477,13 +498,16 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public boolean titleInUse(UUID tenantId, UUID accountId, String title) {
+        if (unstorable(SESSION.TITLE, title)) {
+            return false;
+        }
         return guard(() -> dsl.fetchExists(SESSION, SESSION.TENANT_ID.eq(tenantId)
                 .and(SESSION.ACCOUNT_ID.eq(accountId)).and(SESSION.TITLE.eq(title))));
     }
 
     @Override
     public Optional<Session> findByPublicId(String publicId) {
-        if (unstorable(publicId)) {
+        if (unstorable(SESSION.PUBLIC_ID, publicId)) {
             return Optional.empty();
         }
         return guard(() -> findSession(byPublicIdSql, publicId));
@@ -496,6 +520,9 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> findByObjectId(String objectId) {
+        if (unstorable(SESSION.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
         return guard(() -> findSession(byObjectIdSql, objectId));
     }
 
@@ -578,7 +605,7 @@ public final class JooqSessionStore implements SessionStore {
             }
             if (isDataException(e)) {
                 // SQLSTATE class 22: a value the database cannot hold (PostgreSQL refuses NUL in text, for one).
-                throw GatewayException.invalidBody("a value contains characters the session store cannot hold", null);
+                throw unholdable();
             }
             throw e;
         }
@@ -593,9 +620,32 @@ public final class JooqSessionStore implements SessionStore {
         return false;
     }
 
-    /** No stored text can contain NUL (PostgreSQL refuses it), so a key with one names nothing. */
-    private static boolean unstorable(String key) {
-        return key == null || key.indexOf('\0') >= 0;
+    /**
+     * No stored text can contain NUL (PostgreSQL refuses it) or be longer than its column, so such a key names
+     * nothing. The length matters on H2: jOOQ binds the key as {@code cast(? as varchar(n))}, and H2's cast cuts
+     * it to the column's length, so that a longer key would find the row named by its first {@code n} characters.
+     */
+    private static boolean unstorable(Field<String> column, String key) {
+        return key == null || key.indexOf('\0') >= 0 || tooLong(column, key);
+    }
+
+    private static boolean tooLong(Field<String> column, String value) {
+        return value.codePointCount(0, value.length()) > column.getDataType().length();
+    }
+
+    /**
+     * Refuses a value longer than its column before an {@code INSERT ... ON CONFLICT DO NOTHING}: PostgreSQL would
+     * refuse it (SQLSTATE 22001), but H2's MERGE casts it to the column's type and so stores it cut short. The
+     * refusal is the one {@link #guard} gives for any value the store cannot hold.
+     */
+    private static void requireStorable(Field<String> column, String value) {
+        if (value != null && tooLong(column, value)) {
+            throw unholdable();
+        }
+    }
+
+    private static GatewayException unholdable() {
+        return GatewayException.invalidBody("a value contains characters the session store cannot hold", null);
     }
 
     private static long nz(Long v) {
