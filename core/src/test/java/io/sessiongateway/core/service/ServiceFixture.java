@@ -140,7 +140,7 @@ final class ServiceFixture {
     }
 
     static SessionChange retitle(String title) {
-        return new SessionChange(new SessionChange.Set<>(title), null, null, null, null, null, null);
+        return new SessionChange(new SessionChange.Value<>(title), null, null, null, null, null, null);
     }
 
     static SessionChange noChange() {

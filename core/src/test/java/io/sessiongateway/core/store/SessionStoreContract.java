@@ -242,8 +242,8 @@ abstract class SessionStoreContract {
     }
 
     /** A value for a {@link SessionChange} field (the one place that names its holder type). */
-    private static <T> SessionChange.Set<T> value(T v) {
-        return new SessionChange.Set<>(v);
+    private static <T> SessionChange.Value<T> value(T v) {
+        return new SessionChange.Value<>(v);
     }
 
     private static JsonNode json(String text) {
