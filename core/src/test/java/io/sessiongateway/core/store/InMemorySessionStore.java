@@ -563,4 +563,53 @@ public final class InMemorySessionStore implements SessionStore {
         Instant down = t.minusNanos(below);
         return below >= 500 ? down.plusNanos(1_000) : down;
     }
+
+    // ---- Lifecycle (issue #12): implemented in the next commits.
+
+    @Override
+    public List<Session> findSessions(SessionSelection selection) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public long countSessions(SessionSelection selection) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public Optional<Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch, Instant now) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
+            Instant now) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public boolean deleteSession(UUID id, Instant now) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public Optional<Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public boolean isPinned(UUID id, SubjectRef subject) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId,
+            io.sessiongateway.core.model.ForkRequest fork, Instant now) {
+        throw new UnsupportedOperationException("not yet");
+    }
 }
