@@ -2,10 +2,6 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
-import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
-import io.sessiongateway.adapters.everruns.EverrunsDialect;
-import io.sessiongateway.adapters.recoup.RecoupDialect;
-import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
@@ -72,13 +68,13 @@ public final class GatewayServer implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
             AgentService agents = new AgentService(store, clock);
-            ApiKeyService keys = new ApiKeyService(store, clock);
+            List<Dialect> vendors = Dialects.vendors(sessions, agents, config);
+            ApiKeyService keys = new ApiKeyService(store, clock, Dialects.apiKeyPrefixes(vendors));
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
-            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
-                    new AgentcloudDialect(sessions),
-                    new RecoupDialect(sessions, config.recoupAgent(), name -> store.ensureTenant(name).id()),
-                    new AdminDialect(agents, keys, sessions, config.ops().reservedSegments()))) {
+            List<Dialect> dialects = new ArrayList<>(vendors);
+            dialects.add(new AdminDialect(agents, keys, sessions, config.ops().reservedSegments(), vendors));
+            for (Dialect dialect : dialects) {
                 GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));

@@ -1,7 +1,7 @@
 package io.sessiongateway.adapters.admin;
 
 import io.sessiongateway.adapters.spi.Caller;
-import io.sessiongateway.adapters.spi.Statuses;
+import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -41,9 +41,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +62,8 @@ public final class AdminAdapter implements AdminApi {
     private final ApiKeyService keys;
     private final SessionService sessions;
     private final Set<String> reservedTenants;
+    /** Status projection of each vendor dialect, by name. */
+    private final Map<String, Dialect> dialects;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -68,11 +72,12 @@ public final class AdminAdapter implements AdminApi {
     private UriInfo uri;
 
     public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions,
-            Set<String> reservedTenants) {
+            Set<String> reservedTenants, List<Dialect> dialects) {
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
         this.reservedTenants = new TreeSet<>(reservedTenants);
+        this.dialects = dialects.stream().collect(Collectors.toUnmodifiableMap(Dialect::name, d -> d));
     }
 
     @Override
@@ -90,9 +95,9 @@ public final class AdminAdapter implements AdminApi {
         try {
             agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
         } catch (GatewayException e) {
-            if (e.kind() == io.sessiongateway.core.error.ErrorKind.NOT_FOUND && "team".equals(e.param())) {
+            if (e.kind() == ErrorKind.NOT_FOUND && "team".equals(e.param())) {
                 // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
-                throw new GatewayException(io.sessiongateway.core.error.ErrorKind.INVALID_BODY, "team_not_found",
+                throw new GatewayException(ErrorKind.INVALID_BODY, "team_not_found",
                         e.getMessage(), "team");
             }
             throw e;
@@ -133,7 +138,7 @@ public final class AdminAdapter implements AdminApi {
             throw GatewayException.invalidBody("request body is required", null);
         }
         if (body.getDialect() == null) {
-            throw GatewayException.invalidBody("dialect is required: everruns or recoup", "dialect");
+            throw GatewayException.invalidBody("dialect is required: " + String.join(" or ", keys.forms()), "dialect");
         }
         String name = text(body.getName(), "name", 255);
         String subjectId = text(body.getSubjectId(), "subject_id", 255);
@@ -179,7 +184,7 @@ public final class AdminAdapter implements AdminApi {
             throw GatewayException.invalidArgument("limit must be between 1 and " + MAX_SESSIONS, "limit");
         }
         return Response.ok(new SessionList().data(sessions.listInTenant(tenant, max).stream()
-                .map(AdminAdapter::toSessionView).toList())).build();
+                .map(this::toSessionView).toList())).build();
     }
 
     @Override
@@ -348,7 +353,7 @@ public final class AdminAdapter implements AdminApi {
                 .lastUsedAt(odt(k.lastUsedAt()));
     }
 
-    static SessionView toSessionView(Session s) {
+    SessionView toSessionView(Session s) {
         return new SessionView()
                 .ids(new SessionIds()
                         .truefoundry(s.publicId())
@@ -367,12 +372,18 @@ public final class AdminAdapter implements AdminApi {
                 .title(s.title())
                 .status(SessionView.StatusEnum.fromValue(s.status().dbValue()))
                 .statuses(new SessionViewStatuses()
-                        .everruns(Statuses.everruns(s))
-                        .agentcloud(Statuses.agentcloud(s))
-                        .recoup(Statuses.recoup(s)))
+                        .everruns(statusIn("everruns", s))
+                        .agentcloud(statusIn("agentcloud", s))
+                        .recoup(statusIn("recoup", s)))
                 .sharing(SessionView.SharingEnum.fromValue(s.sharing().mode().dbValue()))
                 .createdAt(odt(s.times().createdAt()))
                 .updatedAt(odt(s.times().updatedAt()));
+    }
+
+    /** The session's status as the named dialect shows it (the admin document lists each). */
+    private String statusIn(String dialect, Session s) {
+        Dialect d = dialects.get(dialect);
+        return d == null ? null : d.sessionStatus(s).orElse(null);
     }
 
     private static OffsetDateTime odt(Instant i) {

@@ -1,61 +1,40 @@
 package io.sessiongateway.adapters.admin;
 
 import io.sessiongateway.adapters.spi.BaseDialect;
-import io.sessiongateway.adapters.spi.HttpStatuses;
+import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.GatewayEnvelope;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
-import io.sessiongateway.generated.admin.model.AdminError;
-import io.sessiongateway.generated.admin.model.AdminErrorError;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Set;
 
-/**
- * The admin API, and the envelope for any path no dialect claims:
- * {@code {"error":{"code","message","reference"}}}.
- */
+/** The admin API, in the gateway's own envelope ({@link GatewayEnvelope}). */
 public final class AdminDialect extends BaseDialect {
     public static final String NAME = "admin";
 
-    public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions) {
-        this(agents, keys, sessions, Set.of());
-    }
-
     /**
      * @param reservedTenants tenant names the admin API refuses to create: the first path segments the gateway
-     *     serves itself ({@code health}, {@code metrics}), where a TrueFoundry tenant's paths would be unreachable
+     *     serves itself ({@code health}, {@code metrics}), where a tenant's paths would be unreachable
+     * @param dialects the vendor dialects, whose status projections a session view shows
      */
     public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions,
-            Set<String> reservedTenants) {
-        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions, reservedTenants), "", AdminApi.class);
+            Set<String> reservedTenants, List<Dialect> dialects) {
+        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions, reservedTenants, dialects), "",
+                AdminApi.class);
     }
 
     @Override
     public int status(ErrorKind kind) {
-        return statusOf(kind);
-    }
-
-    /** Plain HTTP semantics; also used for paths outside every dialect. */
-    public static int statusOf(ErrorKind kind) {
-        return switch (kind) {
-            case INVALID_ARGUMENT, INVALID_BODY -> 422;
-            default -> HttpStatuses.common(kind);
-        };
+        return GatewayEnvelope.status(kind);
     }
 
     @Override
     public Response render(GatewayException error, String reference) {
-        return renderGeneric(error, reference);
-    }
-
-    /** The gateway's own envelope. */
-    public static Response renderGeneric(GatewayException error, String reference) {
-        return json(statusOf(error.kind()), new AdminError().error(new AdminErrorError()
-                .code(error.code())
-                .message(error.getMessage())
-                .reference(reference)));
+        return GatewayEnvelope.render(error, reference);
     }
 }

@@ -6,6 +6,7 @@ import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.core.service.TitleRule;
 import io.sessiongateway.generated.agentcloud.api.DefaultAddSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultApi;
 import io.sessiongateway.generated.agentcloud.model.AddSessionRequest;
@@ -22,6 +23,9 @@ import java.util.Optional;
  * app of the team. Credentials are optional on reads (public sessions).
  */
 public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi {
+    /** Agentcloud names a new session after its app. */
+    static final TitleRule NAMED_AFTER_APP = (app, takenInAccount) -> app.name();
+
     private final SessionService sessions;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
@@ -37,7 +41,7 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
         String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");
         String id = AgentcloudMapper.objectId(sessionId, "sessionId");
         Optional<Principal> caller = Caller.of(request.get()).optional();
-        Session session = sessions.getInTeam(caller, team, id);
+        Session session = sessions.getSharedInTeam(caller, team, id);
         return Response.ok(new SessionJson200Response()
                 .csrf(AgentcloudMapper.csrf(session.objectId()))
                 .session(AgentcloudMapper.toSession(session))).build();
@@ -59,7 +63,7 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
             AgentcloudMapper.objectId(body.getResourceSlug(), "resourceSlug");
         }
         Principal principal = Caller.of(request.get()).require();
-        Session session = sessions.createInTeam(principal, team, app, NewSession.defaults());
+        Session session = sessions.createForTeamMember(principal, team, app, NewSession.defaults(), NAMED_AFTER_APP);
         return Response.ok(new AddSessionResponse().redirect("/" + team + "/session/" + session.objectId())).build();
     }
 }

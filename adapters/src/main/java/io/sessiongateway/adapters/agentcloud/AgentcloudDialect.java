@@ -4,11 +4,13 @@ import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.agentcloud.api.DefaultAddSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultApi;
 import io.sessiongateway.generated.agentcloud.model.DynamicResponse;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 
 /**
  * Agentcloud webapp: {@code /{resourceSlug}/session/{sessionId}.json} and
@@ -20,6 +22,17 @@ public final class AgentcloudDialect extends BaseDialect {
     public AgentcloudDialect(SessionService sessions) {
         super(NAME, "^/[^/]+/(session|forms)(/.*)?$", new AgentcloudAdapter(sessions), "",
                 DefaultApi.class, DefaultAddSessionApi.class);
+    }
+
+    /** Agentcloud's optional fields are not nullable: absent means omitted. */
+    @Override
+    public boolean omitsNulls(Class<?> type) {
+        return type.getPackageName().equals(DynamicResponse.class.getPackageName());
+    }
+
+    @Override
+    public Optional<String> sessionStatus(Session session) {
+        return Optional.of(AgentcloudStatus.of(session.status(), session.warning()));
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.sessiongateway.adapters.agentcloud;
 
-import io.sessiongateway.adapters.spi.Statuses;
 import io.sessiongateway.adapters.spi.Timestamps;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -38,7 +37,8 @@ public final class AgentcloudMapper {
                 .startDate(date(s.times().createdAt()))
                 .lastUpdatedDate(date(s.times().updatedAt()))
                 .tokensUsed(tokens(s))
-                .status(io.sessiongateway.generated.agentcloud.model.Session.StatusEnum.fromValue(Statuses.agentcloud(s)))
+                .status(io.sessiongateway.generated.agentcloud.model.Session.StatusEnum.fromValue(
+                        AgentcloudStatus.of(s.status(), s.warning())))
                 .appId(s.agent().objectId())
                 .previewLabel(s.preview())
                 .sharingConfig(new SharingConfig()

@@ -31,14 +31,14 @@ public final class EverrunsAdapter implements V1Api {
     public Response getSession(String sessionId) {
         UUID id = Ids.parsePrefixed("session", sessionId).orElseThrow(() -> GatewayException.invalidArgument(
                 "invalid session id: expected session_ followed by 32 lowercase hex digits", "session_id"));
-        Principal principal = Caller.of(request.get()).everruns();
-        Session session = sessions.getInOrganisation(principal, id);
+        Principal principal = EverrunsCredentials.principal(Caller.of(request.get()));
+        Session session = sessions.getForTenantMember(principal, id);
         return Response.ok(EverrunsMapper.toSession(session)).build();
     }
 
     @Override
     public Response createSession(CreateSessionRequest body) {
-        Principal principal = Caller.of(request.get()).everruns();
+        Principal principal = EverrunsCredentials.principal(Caller.of(request.get()));
         UUID agentId = EverrunsMapper.agentId(body);
         Session session = sessions.createForAgentId(principal, agentId,
                 EverrunsMapper.newSession(body, RequestBodies.tree(request.get())));

@@ -4,17 +4,38 @@ import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.everruns.api.V1Api;
 import io.sessiongateway.generated.everruns.model.ErrorResponse;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 
-/** Everruns: {@code /v1/sessions…}, errors as {@code {"error":"<message>"}}. */
+/**
+ * Everruns: {@code /v1/sessions…}, errors as {@code {"error":"<message>"}}; JWTs or {@code evr_} API keys
+ * ({@link EverrunsCredentials}); absent optional properties omitted.
+ */
 public final class EverrunsDialect extends BaseDialect {
     public static final String NAME = "everruns";
 
     public EverrunsDialect(SessionService sessions) {
         super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions), "", V1Api.class);
+    }
+
+    @Override
+    public Optional<String> apiKeyPrefix() {
+        return Optional.of(EverrunsCredentials.KEY_PREFIX);
+    }
+
+    /** Everruns omits absent optional properties. */
+    @Override
+    public boolean omitsNulls(Class<?> type) {
+        return type.getPackageName().equals(ErrorResponse.class.getPackageName());
+    }
+
+    @Override
+    public Optional<String> sessionStatus(Session session) {
+        return Optional.of(EverrunsStatus.of(session.status()));
     }
 
     /** Another organisation's session, or an agent the caller may not use, does not exist for the caller: 404. */

@@ -33,7 +33,7 @@ public final class EverrunsMapper {
     /** Canonical status as Everruns shows it: started (no turn yet), active (turn running), idle (otherwise). */
     static io.sessiongateway.generated.everruns.model.Session.StatusEnum status(SessionStatus status) {
         return io.sessiongateway.generated.everruns.model.Session.StatusEnum.fromValue(
-                io.sessiongateway.adapters.spi.Statuses.everruns(status));
+                EverrunsStatus.of(status));
     }
 
     /** The canonical session as Everruns' {@code Session}; absent optional fields stay null and are omitted. */

@@ -2,8 +2,12 @@ package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.RequestBodies;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.Tenant;
+import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
@@ -14,41 +18,48 @@ import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import java.util.function.Function;
 
 /** Recoup sessions: owned by an account; exactly one of {@code x-api-key} or a Bearer token. */
 public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi {
     private final SessionService sessions;
+    private final AgentService agents;
     private final String agentName;
-    private final Function<String, java.util.UUID> tenantIds;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    /**
-     * @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none)
-     * @param tenantIds a tenant's canonical id by name (Recoup's organizationId)
-     */
-    public RecoupAdapter(SessionService sessions, String agentName, Function<String, java.util.UUID> tenantIds) {
+    /** @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none) */
+    public RecoupAdapter(SessionService sessions, AgentService agents, String agentName) {
         this.sessions = sessions;
+        this.agents = agents;
         this.agentName = agentName;
-        this.tenantIds = tenantIds;
     }
 
     @Override
     public Response apiSessionsSessionIdGet(String sessionId) {
-        Principal principal = Caller.of(request.get()).recoup();
-        Session session = sessions.getForAccount(principal, sessionId);
+        Principal principal = RecoupCredentials.principal(Caller.of(request.get()));
+        Session session = sessions.getForAccountOwner(principal, sessionId);
         return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session))).build();
     }
 
+    /**
+     * Authenticates, validates the body (an organization other than the caller's tenant is refused without creating
+     * anything), checks that the caller has an account and may create sessions, and only then ensures the tenant's
+     * Recoup agent and creates the session under it with a city title.
+     */
     @Override
     public Response createSession(CreateSessionRequest body) {
-        Principal principal = Caller.of(request.get()).recoup();
-        var request = RecoupMapper.newSession(body, RequestBodies.tree(this.request.get()), principal,
-                tenantIds.apply(principal.tenant()));
-        Session session = sessions.createForAccount(principal, agentName, request);
+        Principal principal = RecoupCredentials.principal(Caller.of(request.get()));
+        NewSession newSession = RecoupMapper.newSession(body, RequestBodies.tree(request.get()), principal,
+                agents.findTenant(principal.tenant()).map(Tenant::id));
+        if (principal.account() == null) {
+            throw GatewayException.unauthenticated("credential carries no account");
+        }
+        sessions.checkMayCreate(principal);
+        agents.ensure(principal.tenant(), agentName);
+        Session session = sessions.createForAgentName(principal, principal.tenant(), agentName, newSession,
+                RecoupTitles.RULE);
         return Response.ok(new CreateSessionResponse()
                 .session(RecoupMapper.toSession(session))
                 .chat(RecoupMapper.chat(session))).build();

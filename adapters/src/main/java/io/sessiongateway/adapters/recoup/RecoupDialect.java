@@ -4,21 +4,37 @@ import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.model.RecoupError;
 import jakarta.ws.rs.core.Response;
-import java.util.UUID;
-import java.util.function.Function;
+import java.util.Optional;
 
-/** Recoup: {@code /api/sessions…}, errors as {@code {"status":"error","error":"<message>"}}. */
+/**
+ * Recoup: {@code /api/sessions…}, errors as {@code {"status":"error","error":"<message>"}}; {@code x-api-key}
+ * ({@code rcp_} keys) or a Bearer JWT, exactly one ({@link RecoupCredentials}); sessions belong to one agent of the
+ * tenant, created on first use; untitled sessions get a city name ({@link RecoupTitles}).
+ */
 public final class RecoupDialect extends BaseDialect {
     public static final String NAME = "recoup";
 
-    public RecoupDialect(SessionService sessions, String agentName, Function<String, UUID> tenantIds) {
-        super(NAME, "^/api(/.*)?$", new RecoupAdapter(sessions, agentName, tenantIds), "",
+    /** @param agentName the tenant's agent that sessions created through Recoup belong to (Recoup names none) */
+    public RecoupDialect(SessionService sessions, AgentService agents, String agentName) {
+        super(NAME, "^/api(/.*)?$", new RecoupAdapter(sessions, agents, agentName), "",
                 ApiApi.class, ApiCreateSessionApi.class);
+    }
+
+    @Override
+    public Optional<String> apiKeyPrefix() {
+        return Optional.of(RecoupCredentials.KEY_PREFIX);
+    }
+
+    @Override
+    public Optional<String> sessionStatus(Session session) {
+        return Optional.of(RecoupStatus.of(session.status()));
     }
 
     @Override

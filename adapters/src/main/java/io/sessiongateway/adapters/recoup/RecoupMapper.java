@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sessiongateway.adapters.spi.Statuses;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.NewSession;
@@ -17,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Pure translations between Recoup's shapes and the canonical model. */
@@ -41,7 +41,7 @@ public final class RecoupMapper {
                 .userId(s.accountId())
                 .artistId(s.artistId())
                 .title(s.title() != null ? s.title() : s.agent().name())
-                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(Statuses.recoup(s)))
+                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(RecoupStatus.of(s.status())))
                 .repoOwner(s.repository().owner())
                 .repoName(s.repository().name())
                 .branch(s.repository().branch())
@@ -90,8 +90,11 @@ public final class RecoupMapper {
     /**
      * A create request (every field optional, none nullable) as the canonical new session: the workspace repository
      * is the server's {@code recoupable/<organization or account>}, the session starts provisioning.
+     *
+     * @param tenantId the caller's tenant's canonical id (Recoup's organizationId), empty when it has none yet
      */
-    static NewSession newSession(CreateSessionRequest body, JsonNode tree, Principal principal, UUID tenantId) {
+    static NewSession newSession(CreateSessionRequest body, JsonNode tree, Principal principal,
+            Optional<UUID> tenantId) {
         if (tree != null) {
             for (String field : List.of("title", "organizationId", "artistId")) {
                 if (tree.has(field) && tree.get(field).isNull()) {
@@ -107,7 +110,7 @@ public final class RecoupMapper {
             throw GatewayException.invalidBody("title must be at most " + TITLE_MAX + " characters", "title");
         }
         UUID organization = body == null ? null : body.getOrganizationId();
-        if (organization != null && !organization.equals(tenantId)) {
+        if (organization != null && !tenantId.equals(Optional.of(organization))) {
             throw GatewayException.forbidden("organization_forbidden", "Access denied to specified organization_id");
         }
         UUID workspace = organization != null ? organization : principal.account();

@@ -3,15 +3,19 @@ package io.sessiongateway.adapters.spi;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Principal;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The credentials a request presented, verified on demand in the form the operation's dialect accepts: a Bearer
- * JWT (TrueFoundry, Agentcloud, admin), a JWT or an {@code evr_} key in {@code Authorization} (Everruns), exactly
- * one of {@code x-api-key} or a Bearer JWT (Recoup). The server's filter leaves one per request; verification
- * failures are UNAUTHENTICATED with a reason safe to show (never the credential itself).
+ * The credentials a request presented, verified on demand in the form the operation's dialect accepts. This class
+ * knows the form every dialect shares (a Bearer JWT in {@code Authorization}); a dialect with other forms (API keys,
+ * other headers) reads them with {@link #headers(String)} and verifies them with {@link #apiKey}. The server's
+ * filter leaves one per request; verification failures are UNAUTHENTICATED with a reason safe to show (never the
+ * credential itself).
  */
 public final class Caller {
     /** Request property under which the authentication filter leaves the caller. */
@@ -22,25 +26,26 @@ public final class Caller {
         /** The principal of a JWT, or UNAUTHENTICATED. */
         Principal jwt(String token);
 
-        /** The principal of an API key of the dialect's form, or UNAUTHENTICATED. */
-        Principal apiKey(String dialect, String key);
+        /** The principal of an API key of a dialect's form, or UNAUTHENTICATED. */
+        Principal apiKey(String form, String key);
+
+        /** Whether a credential has the form of an API key of any dialect (so it is no JWT). */
+        boolean isApiKey(String credential);
     }
 
-    private static final Caller ANONYMOUS = new Caller(List.of(), List.of(), null);
+    private static final Caller ANONYMOUS = new Caller(new MultivaluedHashMap<>(), null);
 
-    private final List<String> authorization;
-    private final List<String> xApiKey;
+    private final MultivaluedMap<String, String> headers;
     private final Verifier verifier;
 
-    private Caller(List<String> authorization, List<String> xApiKey, Verifier verifier) {
-        this.authorization = authorization == null ? List.of() : List.copyOf(authorization);
-        this.xApiKey = xApiKey == null ? List.of() : List.copyOf(xApiKey);
+    private Caller(MultivaluedMap<String, String> headers, Verifier verifier) {
+        this.headers = headers;
         this.verifier = verifier;
     }
 
-    /** What a request presented in its {@code Authorization} and {@code x-api-key} headers. */
-    public static Caller of(List<String> authorization, List<String> xApiKey, Verifier verifier) {
-        return new Caller(authorization, xApiKey, verifier);
+    /** What a request presented in its headers. */
+    public static Caller of(MultivaluedMap<String, String> headers, Verifier verifier) {
+        return new Caller(headers, verifier);
     }
 
     /** The caller of a request; anonymous when no filter ran. */
@@ -48,7 +53,13 @@ public final class Caller {
         return request.getProperty(PROPERTY) instanceof Caller c ? c : ANONYMOUS;
     }
 
-    /** A Bearer JWT is required (TrueFoundry, admin). */
+    /** The values of a request header, in order; empty when absent. */
+    public List<String> headers(String name) {
+        List<String> values = headers.get(name);
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
+    /** A Bearer JWT is required. */
     public Principal require() {
         return bearerJwt().orElseThrow(() -> GatewayException.unauthenticated("missing authentication token"));
     }
@@ -61,66 +72,40 @@ public final class Caller {
         return bearerJwt();
     }
 
+    /** The principal of an {@code Authorization} value that must be {@code Bearer <jwt>}. */
+    public Principal bearer(String authorization) {
+        return verifier.jwt(bearerToken(authorization));
+    }
+
+    /** The principal of an API key of this form (a dialect's name). */
+    public Principal apiKey(String form, String key) {
+        return verifier.apiKey(form, key);
+    }
+
     private Optional<Principal> bearerJwt() {
+        List<String> authorization = headers(HttpHeaders.AUTHORIZATION);
         if (authorization.isEmpty()) {
             return Optional.empty();
         }
-        String token = bearerToken(single(authorization, "Authorization"));
-        return Optional.of(verifier.jwt(token));
+        return Optional.of(bearer(single(authorization, HttpHeaders.AUTHORIZATION)));
     }
 
-    /** Everruns: {@code Bearer <jwt>}, or an {@code evr_} key bare, after {@code ApiKey}, or after {@code Bearer}. */
-    public Principal everruns() {
-        if (authorization.isEmpty()) {
-            throw GatewayException.unauthenticated("missing authentication token or API key");
-        }
-        String value = single(authorization, "Authorization").strip();
-        if (value.startsWith("evr_")) {
-            return verifier.apiKey("everruns", value);
-        }
-        int space = value.indexOf(' ');
-        String scheme = space < 0 ? value : value.substring(0, space).toLowerCase(Locale.ROOT);
-        String rest = space < 0 ? "" : value.substring(space + 1).strip();
-        if (scheme.equals("apikey")) {
-            return verifier.apiKey("everruns", rest);
-        }
-        if (scheme.equals("bearer") && rest.startsWith("evr_")) {
-            return verifier.apiKey("everruns", rest);
-        }
-        return verifier.jwt(bearerToken(value));
-    }
-
-    /** Recoup: exactly one of {@code x-api-key} or {@code Authorization: Bearer <jwt>}. */
-    public Principal recoup() {
-        boolean key = !xApiKey.isEmpty();
-        boolean bearer = !authorization.isEmpty();
-        if (key && bearer) {
-            throw GatewayException.unauthenticated("send exactly one of x-api-key or Authorization, not both");
-        }
-        if (key) {
-            return verifier.apiKey("recoup", single(xApiKey, "x-api-key").strip());
-        }
-        if (bearer) {
-            return verifier.jwt(bearerToken(single(authorization, "Authorization")));
-        }
-        throw GatewayException.unauthenticated("missing x-api-key or Authorization: Bearer token");
-    }
-
-    private static String single(List<String> values, String header) {
+    /** The one value of a header sent once; UNAUTHENTICATED when it was sent more than once. */
+    public static String single(List<String> values, String header) {
         if (values.size() > 1) {
             throw GatewayException.unauthenticated("more than one " + header + " header");
         }
         return values.get(0);
     }
 
-    private static String bearerToken(String header) {
+    private String bearerToken(String header) {
         String value = header.strip();
         int space = value.indexOf(' ');
         if (space < 0 || !value.substring(0, space).toLowerCase(Locale.ROOT).equals("bearer")) {
             throw GatewayException.unauthenticated("Authorization header must be 'Bearer <token>'");
         }
         String token = value.substring(space + 1).strip();
-        if (token.startsWith("evr_") || token.startsWith("rcp_")) {
+        if (verifier.isApiKey(token)) {
             throw GatewayException.unauthenticated("API keys are not accepted here; use a Bearer JWT");
         }
         return token;

@@ -2,13 +2,16 @@ package io.sessiongateway.adapters.spi;
 
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.Session;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * One API dialect the gateway speaks: the generated interfaces it implements, where they sit, and how its errors
- * look. The server mounts every enabled dialect under its configured prefix and routes errors raised before any
- * adapter (authentication, unknown route, wrong method or media type) to the dialect that claims the path.
+ * One API dialect the gateway speaks: the generated interfaces it implements, where they sit, how its errors look,
+ * and what it declares about itself (API key prefix, null policy of its models, status projection). The server
+ * mounts every enabled dialect under its configured prefix and routes errors raised before any adapter
+ * (authentication, unknown route, wrong method or media type) to the dialect that claims the path.
  */
 public interface Dialect {
 
@@ -29,4 +32,25 @@ public interface Dialect {
 
     /** The error in this dialect's own envelope, with the status of {@link #status(ErrorKind)}. */
     Response render(GatewayException error, String reference);
+
+    /**
+     * The prefix of this dialect's API keys, when it accepts them: keys of this dialect's form (named after it) are
+     * created with it and recognised by it.
+     */
+    default Optional<String> apiKeyPrefix() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a response model of this type leaves out properties that are null (the dialect's documents make
+     * absent optional properties omitted) rather than writing them as {@code null}.
+     */
+    default boolean omitsNulls(Class<?> type) {
+        return false;
+    }
+
+    /** The session's status as this dialect's enum shows it, when the dialect shows one. */
+    default Optional<String> sessionStatus(Session session) {
+        return Optional.empty();
+    }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 /**
  * A stored API key: everything but the secret, which exists only as a hash.
  *
- * @param dialect the key's form: {@code everruns} ({@code evr_…}) or {@code recoup} ({@code x-api-key})
+ * @param dialect the key's form: the name of the dialect that accepts it
  * @param display the first characters of the key, to recognise it in listings
  */
 public record ApiKey(UUID id, String tenantName, String dialect, String name, String display, SubjectRef subject,

@@ -3,29 +3,31 @@ package io.sessiongateway.core.service;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SharingMode;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who may do what, in one place. Each dialect then decides which status a refusal becomes.
+ * Who may do what, in one place, named by meaning. Each dialect picks the rules its documents describe and decides
+ * which status a refusal becomes.
  *
  * <ul>
  *   <li>A principal acts only inside the tenant its token names.</li>
- *   <li>Only subjects of the configured types (default {@code user}, {@code serviceaccount},
- *       {@code virtualaccount}) may create sessions.</li>
+ *   <li>Only subjects of the configured types may create sessions.</li>
  *   <li>Any subject of the tenant may create sessions with an agent, unless the agent is restricted: then only its
  *       managers may.</li>
- *   <li>TrueFoundry: a session is visible to its owner (same subject type and id) and to the managers of its
- *       agent.</li>
- *   <li>Everruns: a session is visible to every principal of its organisation (tenant).</li>
- *   <li>Agentcloud: a session is read under a team (resourceSlug). {@code public}: anyone, even without
- *       credentials; {@code team}: members of that team; {@code restricted}: its owner. In both, subjects, teams
- *       and the org listed in the session's permissions map may read too (presence is read access).</li>
- *   <li>Recoup: a session is visible to principals of its owning account.</li>
+ *   <li><b>Owner or manager</b>: the session's owner (same subject type and id) and the managers of its agent.</li>
+ *   <li><b>Tenant member</b>: every principal of the session's tenant.</li>
+ *   <li><b>Team member</b>: a principal whose teams include the team. <b>Shared reading</b> of a session under its
+ *       team follows the sharing mode: {@code public}: anyone, even without credentials; {@code team}: members of
+ *       that team; {@code restricted}: its owner. In both, subjects, teams and the tenant listed in the session's
+ *       permissions map may read too (presence is read access).</li>
+ *   <li><b>Account owner</b>: a principal of the session's owning account.</li>
  * </ul>
  */
 public final class AccessPolicy {
-
     private final Set<String> creatorTypes;
 
     public AccessPolicy(Set<String> creatorTypes) {
@@ -53,22 +55,22 @@ public final class AccessPolicy {
                 && session.owner().type().equals(principal.subject().type());
     }
 
-    /** Everruns: any principal of the session's organisation. */
-    public boolean isInOrganisation(Principal principal, Session session) {
+    /** Any principal of the session's tenant. */
+    public boolean isTenantMember(Principal principal, Session session) {
         return isInTenant(principal, session.scope().tenantName());
     }
 
-    /** Agentcloud: whether the principal belongs to the team (and so to its tenant). */
+    /** Whether the principal belongs to the team (and so to its tenant). */
     public boolean isTeamMember(Principal principal, String tenantName, String teamObjectId) {
         return isInTenant(principal, tenantName) && principal.teams().contains(teamObjectId);
     }
 
     /**
-     * Agentcloud: whether the session, already known to belong to the team of the resourceSlug, may be read by
-     * this caller (absent for a request without credentials).
+     * Whether the session, already known to belong to the team it is read under, may be read by this caller
+     * (absent for a request without credentials), by its sharing mode and permissions.
      */
-    public boolean mayReadInTeam(java.util.Optional<Principal> caller, Session session) {
-        if (session.sharing().mode() == io.sessiongateway.core.model.SharingMode.PUBLIC) {
+    public boolean mayReadShared(Optional<Principal> caller, Session session) {
+        if (session.sharing().mode() == SharingMode.PUBLIC) {
             return true;
         }
         if (caller.isEmpty()) {
@@ -78,7 +80,7 @@ public final class AccessPolicy {
         if (!isInTenant(p, session.scope().tenantName())) {
             return false;
         }
-        java.util.Map<String, String> grants = session.sharing().permissions();
+        Map<String, String> grants = session.sharing().permissions();
         boolean granted = grants.containsKey(p.subject().id()) || grants.containsKey(session.scope().tenantObjectId())
                 || p.teams().stream().anyMatch(grants::containsKey);
         return switch (session.sharing().mode()) {
@@ -88,12 +90,13 @@ public final class AccessPolicy {
         };
     }
 
-    /** Recoup: a principal of the session's owning account. */
+    /** A principal of the session's owning account. */
     public boolean isAccountOwner(Principal principal, Session session) {
         return isInTenant(principal, session.scope().tenantName()) && principal.account() != null
                 && principal.account().equals(session.accountId());
     }
 
+    /** The session's owner, or a manager of its agent, in the session's tenant. */
     public boolean isOwnerOrManager(Principal principal, Session session) {
         return isInTenant(principal, session.scope().tenantName())
                 && (isOwner(principal, session) || session.agent().managers().contains(principal.subject().id()));

@@ -1,13 +1,17 @@
 package io.sessiongateway.core.service;
 
+import io.sessiongateway.core.error.ErrorKind;
+import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /** Provisioning of agents; the admin API's use cases. Authorization is the caller's job (admin role). */
 public final class AgentService {
@@ -22,13 +26,37 @@ public final class AgentService {
     /** Creates the agent, and the tenant on first use. CONFLICT when the name is taken. */
     public Agent create(String tenantName, NewAgent agent) {
         Tenant tenant = store.ensureTenant(tenantName);
-        return store.createAgent(tenant, agent, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return store.createAgent(tenant, agent, now());
+    }
+
+    /**
+     * The tenant's agent of that name, created (with the tenant, on first use) when missing: for dialects whose
+     * creates name no agent. Call it only after the caller passed every check, so that a refused request provisions
+     * nothing. Two requests racing to create it both end with the same agent.
+     */
+    public Agent ensure(String tenantName, String agentName) {
+        Tenant tenant = store.ensureTenant(tenantName);
+        return store.findAgentByName(tenant.id(), agentName).orElseGet(() -> {
+            try {
+                return store.createAgent(tenant, new NewAgent(agentName, List.of(), false), now());
+            } catch (GatewayException e) {
+                if (e.kind() != ErrorKind.CONFLICT) {
+                    throw e;
+                }
+                return store.findAgentByName(tenant.id(), agentName).orElseThrow(() -> e);
+            }
+        });
+    }
+
+    /** The tenant of that name, if it exists; never creates it. */
+    public Optional<Tenant> findTenant(String tenantName) {
+        return store.findTenant(tenantName);
     }
 
     /** Creates a team in the tenant (created on first use). CONFLICT when the name is taken. */
     public Team createTeam(String tenantName, String teamName) {
         Tenant tenant = store.ensureTenant(tenantName);
-        return store.createTeam(tenant, teamName, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return store.createTeam(tenant, teamName, now());
     }
 
     /** The tenant's teams, default first; empty for a tenant that does not exist yet. */
@@ -39,5 +67,9 @@ public final class AgentService {
     /** The tenant's agents, oldest first; empty for a tenant that does not exist yet. */
     public List<Agent> list(String tenantName) {
         return store.findTenant(tenantName).map(t -> store.listAgents(t.id())).orElse(List.of());
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

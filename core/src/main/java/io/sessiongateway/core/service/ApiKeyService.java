@@ -19,24 +19,37 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * API keys: generated here with 256 random bits, shown once, stored only as a SHA-256 hash, scoped to a tenant
- * (and an account and teams), optionally expiring, revocable with immediate effect.
+ * (and an account and teams), optionally expiring, revocable with immediate effect. A key has a form: the name of
+ * the dialect that accepts it, whose prefix starts the key. The forms are the registered dialects' declarations.
  */
 public final class ApiKeyService {
-    /** Key prefix per dialect: Everruns' real keys start with {@code evr_}. */
-    public static final Map<String, String> PREFIXES = Map.of("everruns", "evr_", "recoup", "rcp_");
     private static final int DISPLAY_CHARS = 12;
 
     private final SessionStore store;
     private final Clock clock;
+    private final Map<String, String> prefixes;
     private final SecureRandom random = new SecureRandom();
 
-    public ApiKeyService(SessionStore store, Clock clock) {
+    /** @param prefixes key prefix by form (dialect name), as the dialects that take API keys declare them */
+    public ApiKeyService(SessionStore store, Clock clock, Map<String, String> prefixes) {
         this.store = store;
         this.clock = clock;
+        this.prefixes = Map.copyOf(prefixes);
+    }
+
+    /** The key forms, sorted. */
+    public List<String> forms() {
+        return prefixes.keySet().stream().sorted().toList();
+    }
+
+    /** Whether a presented credential has the form of an API key (starts with a key prefix). */
+    public boolean looksLikeKey(String credential) {
+        return credential != null && prefixes.values().stream().anyMatch(credential::startsWith);
     }
 
     /** A created key and its secret, which is never shown again. */
@@ -44,10 +57,9 @@ public final class ApiKeyService {
     }
 
     public Created create(String tenantName, NewApiKey request) {
-        String prefix = PREFIXES.get(request.dialect());
+        String prefix = prefixes.get(request.dialect());
         if (prefix == null) {
-            throw GatewayException.invalidBody("dialect must be one of " + PREFIXES.keySet().stream().sorted().toList(),
-                    "dialect");
+            throw GatewayException.invalidBody("dialect must be one of " + forms(), "dialect");
         }
         Instant now = now();
         if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
@@ -74,11 +86,11 @@ public final class ApiKeyService {
     }
 
     /**
-     * The principal a presented key acts as, or UNAUTHENTICATED (unknown, revoked, expired, or a key of another
-     * dialect's form). Records the use.
+     * The principal a presented key of this form acts as, or UNAUTHENTICATED (unknown, revoked, expired, or a key
+     * of another form). Records the use.
      */
     public Principal authenticate(String dialect, String presented) {
-        String prefix = PREFIXES.get(dialect);
+        String prefix = prefixes.get(dialect);
         if (presented == null || presented.length() > 256 || prefix == null || !presented.startsWith(prefix)) {
             throw GatewayException.unauthenticated("invalid API key");
         }
@@ -95,7 +107,7 @@ public final class ApiKeyService {
             throw GatewayException.unauthenticated("API key has expired");
         }
         store.touchApiKey(key.id(), now);
-        return new Principal(key.subject(), key.tenantName(), java.util.Set.copyOf(key.teams()), key.accountId(), false);
+        return new Principal(key.subject(), key.tenantName(), Set.copyOf(key.teams()), key.accountId(), false);
     }
 
     static String hash(String secret) {

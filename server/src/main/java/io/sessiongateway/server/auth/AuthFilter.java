@@ -8,18 +8,16 @@ import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.core.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Leaves a {@link Caller} on every matched request: the presented credentials with a verifier, checked only when
  * the operation asks in its dialect's form. It never aborts: whether a credential is required, and which kind, is
- * the operation's business (Agentcloud reads public sessions without one; Recoup wants exactly one of two headers).
+ * the operation's business (a dialect may read public sessions without one, or want exactly one of two headers).
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier {
-    public static final String API_KEY_HEADER = "x-api-key";
     private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
 
     private final JwtAuthenticator jwt;
@@ -32,8 +30,7 @@ public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier
 
     @Override
     public void filter(ContainerRequestContext request) {
-        request.setProperty(Caller.PROPERTY, Caller.of(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
-                request.getHeaders().get(API_KEY_HEADER), this));
+        request.setProperty(Caller.PROPERTY, Caller.of(request.getHeaders(), this));
     }
 
     @Override
@@ -48,12 +45,17 @@ public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier
     }
 
     @Override
-    public Principal apiKey(String dialect, String key) {
+    public Principal apiKey(String form, String key) {
         try {
-            return keys.authenticate(dialect, key);
+            return keys.authenticate(form, key);
         } catch (GatewayException e) {
-            LOG.debug("{} API key refused: {}", dialect, e.getMessage());
+            LOG.debug("{} API key refused: {}", form, e.getMessage());
             throw e;
         }
+    }
+
+    @Override
+    public boolean isApiKey(String credential) {
+        return keys.looksLikeKey(credential);
     }
 }

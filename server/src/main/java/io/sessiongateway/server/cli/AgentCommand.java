@@ -22,7 +22,7 @@ final class AgentCommand implements TenantAdminCommand.Configured {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an agent; prints it as JSON.")
     static final class Create extends TenantAdminCommand {
-        @Option(names = "--name", required = true, description = "Agent name (TrueFoundry agent_name).")
+        @Option(names = "--name", required = true, description = "Agent name (agent_name in creates).")
         String name;
         @Option(names = "--manager", paramLabel = "SUBJECT", description = "Managing subject id (repeatable).")
         List<String> managers = new ArrayList<>();

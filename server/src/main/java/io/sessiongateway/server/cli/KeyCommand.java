@@ -1,8 +1,10 @@
 package io.sessiongateway.server.cli;
 
+import io.sessiongateway.server.Dialects;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +12,10 @@ import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** {@code key create|list|revoke}: API keys for Everruns ({@code evr_…}) and Recoup ({@code x-api-key}). */
+/** {@code key create|list|revoke}: API keys, in the form of one of the dialects that take them. */
 @Command(name = "key", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
         subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
 final class KeyCommand implements TenantAdminCommand.Configured {
@@ -24,21 +27,27 @@ final class KeyCommand implements TenantAdminCommand.Configured {
         return config;
     }
 
-    /** The dialects that take API keys. */
-    enum KeyDialect { everruns, recoup }
+    /** The dialects that take API keys, as the registry declares them: picocli's candidates and its check. */
+    static final class KeyForms implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Dialects.apiKeyForms().iterator();
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an API key; prints it with its secret, which is shown this once.")
     static final class Create extends TenantAdminCommand {
-        @Option(names = "--dialect", required = true, description = "everruns or recoup.")
-        KeyDialect dialect;
+        @Option(names = "--dialect", required = true, completionCandidates = KeyForms.class,
+                description = "The key's dialect: ${COMPLETION-CANDIDATES}.")
+        String dialect;
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
         @Option(names = "--subject", required = true, description = "Subject id the key acts as.")
         String subject;
         @Option(names = "--subject-type", defaultValue = "serviceaccount", description = "Default: ${DEFAULT-VALUE}.")
         String subjectType;
-        @Option(names = "--account", paramLabel = "UUID", description = "Owning account (Recoup).")
+        @Option(names = "--account", paramLabel = "UUID", description = "Owning account.")
         UUID account;
         @Option(names = "--team", paramLabel = "ID", description = "Team ObjectId the key acts for (repeatable).")
         List<String> teams = new ArrayList<>();
@@ -47,8 +56,12 @@ final class KeyCommand implements TenantAdminCommand.Configured {
 
         @Override
         public Integer call() throws Exception {
+            if (!Dialects.apiKeyForms().contains(dialect)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--dialect': expected one of "
+                        + Dialects.apiKeyForms() + " (case-sensitive) but was '" + dialect + "'");
+            }
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("dialect", dialect.name());
+            body.put("dialect", dialect);
             body.put("name", name);
             body.put("subject_id", subject);
             body.put("subject_type", subjectType);

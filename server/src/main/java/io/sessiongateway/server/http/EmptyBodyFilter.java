@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * A request without a body has nothing its declared media type could describe (clients and libraries send a form
- * type on empty POSTs): treat it as JSON, so that operations whose body is optional (Recoup's create) match, and
+ * type on empty POSTs): treat it as JSON, so that operations whose body is optional match, and
  * those that need one answer "body required" in their envelope rather than 415.
  */
 @PreMatching

@@ -1,7 +1,7 @@
 package io.sessiongateway.server.http;
 
-import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.GatewayEnvelope;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.server.ops.RequestIds;
@@ -57,7 +57,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String path = uri == null ? "/" : "/" + uri.getPath(false);
         Optional<Dialect> dialect = router.dialectOf(path);
         String ref = reference;
-        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> AdminDialect.renderGeneric(e, ref));
+        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> GatewayEnvelope.render(e, ref));
         if (e.kind() == ErrorKind.UNAVAILABLE) {
             response = Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         }

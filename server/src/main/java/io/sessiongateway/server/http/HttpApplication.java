@@ -31,7 +31,7 @@ public final class HttpApplication {
                 rc.registerResources(Mounts.resources(m.prefix(), mount).toArray(new org.glassfish.jersey.server.model.Resource[0]));
             }
         }
-        ObjectMappers mappers = new ObjectMappers();
+        ObjectMappers mappers = new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));

@@ -2,23 +2,33 @@ package io.sessiongateway.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sessiongateway.adapters.spi.Dialect;
 import jakarta.ws.rs.ext.ContextResolver;
+import java.util.List;
 
 /**
- * The mapper Jersey uses per type. Everruns omits absent optional properties; every other dialect writes each
- * declared property, null or not (Recoup and TrueFoundry require nullable fields to be present).
+ * The mapper Jersey uses per type: a dialect that omits null properties ({@link Dialect#omitsNulls}) gets one that
+ * leaves them out; every other type is written with each declared property, null or not.
  */
 final class ObjectMappers implements ContextResolver<ObjectMapper> {
-    /** Everruns omits absent optionals; Agentcloud's optional fields are not nullable, so absent means omitted. */
-    private static final java.util.List<String> OMIT_NULLS_PACKAGES = java.util.List.of(
-            "io.sessiongateway.generated.everruns.", "io.sessiongateway.generated.agentcloud.");
-
     private final ObjectMapper always = Json.mapper(JsonInclude.Include.ALWAYS);
     private final ObjectMapper omitNulls = Json.mapper(JsonInclude.Include.NON_NULL);
+    /** The answer per type, decided once: Jersey asks on every response. */
+    private final ClassValue<ObjectMapper> byType;
+
+    ObjectMappers(List<Dialect> dialects) {
+        List<Dialect> all = List.copyOf(dialects);
+        this.byType = new ClassValue<>() {
+            @Override
+            protected ObjectMapper computeValue(Class<?> type) {
+                return all.stream().anyMatch(d -> d.omitsNulls(type)) ? omitNulls : always;
+            }
+        };
+    }
 
     @Override
     public ObjectMapper getContext(Class<?> type) {
-        return type != null && OMIT_NULLS_PACKAGES.stream().anyMatch(type.getName()::startsWith) ? omitNulls : always;
+        return type == null ? always : byType.get(type);
     }
 
     ObjectMapper strict() {

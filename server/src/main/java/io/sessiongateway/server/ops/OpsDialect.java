@@ -1,7 +1,7 @@
 package io.sessiongateway.server.ops;
 
-import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.GatewayEnvelope;
 import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -12,8 +12,7 @@ import java.util.List;
 /**
  * The gateway's own operations endpoints as a pseudo-dialect: it owns {@code /health/**} and the metrics path, so
  * that errors there (unknown path, wrong method) come in the gateway's envelope and are never claimed by a vendor
- * dialect whose patterns would match (TrueFoundry's {@code /{tenant}/v1/agents}, Agentcloud's
- * {@code /{team}/session}). It must be mounted first. The metrics endpoint itself is mounted separately, at its
+ * dialect whose patterns would match ({@code /{tenant}/v1/agents}, {@code /{team}/session}). It must be mounted first. The metrics endpoint itself is mounted separately, at its
  * configured path.
  */
 public final class OpsDialect implements Dialect {
@@ -49,11 +48,11 @@ public final class OpsDialect implements Dialect {
 
     @Override
     public int status(ErrorKind kind) {
-        return AdminDialect.statusOf(kind);
+        return GatewayEnvelope.status(kind);
     }
 
     @Override
     public Response render(GatewayException error, String reference) {
-        return AdminDialect.renderGeneric(error, reference);
+        return GatewayEnvelope.render(error, reference);
     }
 }

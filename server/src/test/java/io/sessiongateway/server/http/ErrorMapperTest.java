@@ -50,8 +50,8 @@ class ErrorMapperTest {
 
     static final List<io.sessiongateway.adapters.spi.Dialect> DIALECTS = List.of(new TrueFoundryDialect(null),
             new EverrunsDialect(null), new io.sessiongateway.adapters.agentcloud.AgentcloudDialect(null),
-            new io.sessiongateway.adapters.recoup.RecoupDialect(null, "recoup", n -> null),
-            new AdminDialect(null, null, null));
+            new io.sessiongateway.adapters.recoup.RecoupDialect(null, null, "recoup"),
+            new AdminDialect(null, null, null, java.util.Set.of(), List.of()));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
@@ -70,7 +70,7 @@ class ErrorMapperTest {
         DialectRouter router = new DialectRouter(List.of(
                 new DialectRouter.Mounted(prefix, new TrueFoundryDialect(null)),
                 new DialectRouter.Mounted("", new EverrunsDialect(null)),
-                new DialectRouter.Mounted("", new AdminDialect(null, null, null))));
+                new DialectRouter.Mounted("", new AdminDialect(null, null, null, java.util.Set.of(), List.of()))));
         assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
     }
 

@@ -1,5 +1,6 @@
-package io.sessiongateway.core.service;
+package io.sessiongateway.adapters.recoup;
 
+import io.sessiongateway.core.service.TitleRule;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.function.Predicate;
@@ -8,7 +9,7 @@ import java.util.function.Predicate;
  * Recoup's default session titles: a city name none of the account's sessions uses yet; once the tried names are
  * all taken, a city with the smallest free numeric suffix ("Tokyo 2").
  */
-final class SessionTitles {
+final class RecoupTitles {
     static final List<String> CITIES = List.of(
             "Abidjan", "Accra", "Adelaide", "Amsterdam", "Anchorage", "Athens", "Auckland", "Austin", "Baku",
             "Bangkok", "Barcelona", "Beirut", "Belgrade", "Berlin", "Bogota", "Boston", "Brisbane", "Bucharest",
@@ -19,10 +20,13 @@ final class SessionTitles {
             "Oslo", "Paris", "Prague", "Quito", "Reykjavik", "Riga", "Rome", "Santiago", "Seoul", "Stockholm",
             "Sydney", "Taipei", "Tallinn", "Tokyo", "Toronto", "Valencia", "Vienna", "Warsaw", "Wellington");
 
+    /** The rule as the core applies it: a free city name for the creator's account. */
+    static final TitleRule RULE = (agent, takenInAccount) -> pick(takenInAccount);
+
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RANDOM_TRIES = 8;
 
-    private SessionTitles() {
+    private RecoupTitles() {
     }
 
     /** A title for which {@code taken} is false. */

@@ -1,7 +1,10 @@
-package io.sessiongateway.adapters.spi;
+package io.sessiongateway.adapters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessiongateway.adapters.agentcloud.AgentcloudStatus;
+import io.sessiongateway.adapters.everruns.EverrunsStatus;
+import io.sessiongateway.adapters.recoup.RecoupStatus;
 import io.sessiongateway.core.model.SessionStatus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,8 +28,8 @@ class StatusesTest {
     })
     void eachDialectProjectsTheCanonicalState(SessionStatus status, boolean warning, String everruns,
             String agentcloud, String recoup) {
-        assertEquals(everruns, Statuses.everruns(status));
-        assertEquals(agentcloud, Statuses.agentcloud(status, warning));
-        assertEquals(recoup, Statuses.recoup(status));
+        assertEquals(everruns, EverrunsStatus.of(status));
+        assertEquals(agentcloud, AgentcloudStatus.of(status, warning));
+        assertEquals(recoup, RecoupStatus.of(status));
     }
 }
