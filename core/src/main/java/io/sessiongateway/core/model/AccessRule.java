@@ -21,7 +21,7 @@ public enum AccessRule {
      * and the subjects, teams or organisation its permissions name. Writes and lists need membership of the team
      * too. Refusal: FORBIDDEN; a session absent from the team is NOT_FOUND for members and FORBIDDEN for others.
      */
-    TEAM_SHARING,
+    SHARED_IN_TEAM,
     /** Principals of the session's owning account, within the tenant. Refusal: FORBIDDEN. */
     ACCOUNT_OWNER,
     /**

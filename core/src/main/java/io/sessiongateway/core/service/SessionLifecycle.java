@@ -49,7 +49,7 @@ import java.util.stream.Collectors;
  * scope holds no such live session, or (rule {@link AccessRule#TENANT_MEMBER}) it is another tenant's; for an
  * ObjectId key, FORBIDDEN ({@code team_forbidden}) instead when the caller is not a member of the key's team;
  * FORBIDDEN ({@code session_forbidden}) when the rule refuses the caller (for writes under
- * {@link AccessRule#TEAM_SHARING}, also when it is not a member of the session's team).
+ * {@link AccessRule#SHARED_IN_TEAM}, also when it is not a member of the session's team).
  */
 public final class SessionLifecycle {
 
@@ -249,8 +249,8 @@ public final class SessionLifecycle {
             case OWNER_MANAGER_OR_ADMIN -> policy.isOwnerOrManager(caller, session)
                     || (caller.admin() && policy.isInTenant(caller, session.scope().tenantName()));
             case OWNER -> policy.isInTenant(caller, session.scope().tenantName()) && policy.isOwner(caller, session);
-            case TENANT_MEMBER -> policy.isInOrganisation(caller, session);
-            case TEAM_SHARING -> policy.mayReadInTeam(Optional.of(caller), session)
+            case TENANT_MEMBER -> policy.isTenantMember(caller, session);
+            case SHARED_IN_TEAM -> policy.mayReadShared(Optional.of(caller), session)
                     && (!write || policy.isTeamMember(caller, session.scope().tenantName(),
                             session.scope().teamObjectId()));
             case ACCOUNT_OWNER -> policy.isAccountOwner(caller, session);
@@ -438,7 +438,7 @@ public final class SessionLifecycle {
             }
             case TENANT_MEMBER, OPERATOR -> {
             }
-            case TEAM_SHARING -> {
+            case SHARED_IN_TEAM -> {
                 Set<String> grantees = new HashSet<>(caller.teams());
                 grantees.add(caller.subject().id());
                 grantees.add(tenant.objectId());
