@@ -51,7 +51,7 @@ class IsolationPropertyIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        GATEWAY.beforeAll(null);
+        GATEWAY.open();
     }
 
     /** How many reads got which status, per dialect: the property is not vacuous. */
@@ -59,7 +59,7 @@ class IsolationPropertyIT {
 
     @AfterContainer
     static void stop() throws Exception {
-        GATEWAY.afterAll(null);
+        GATEWAY.close();
         System.out.println("isolation reads by dialect and status: " + new java.util.TreeMap<>(OUTCOMES));
         if (System.getProperty("isolation.seed") == null && System.getProperty("isolation.tries") == null) {
             for (String d : DIALECTS) {
@@ -119,7 +119,7 @@ class IsolationPropertyIT {
         List<Agent> agents = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             String name = GatewayHarness.uniqueTenant();
-            String defaultTeam = (String) GATEWAY.createAgent(name, "seed-agent", List.of(), false).get("team");
+            String defaultTeam = GATEWAY.provisioning().agent(name, "seed-agent", List.of(), false).team();
             Response team = admin(name).contentType("application/json").body(Map.of("name", "extra"))
                     .post("/admin/v1/tenants/{t}/teams", name);
             check(team.statusCode() == 201, "team: " + team.asString());

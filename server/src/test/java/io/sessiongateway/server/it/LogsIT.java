@@ -47,7 +47,7 @@ class LogsIT {
     static void provision() {
         tenant = GatewayHarness.uniqueTenant();
         marker = "body-marker-" + UUID.randomUUID();
-        GATEWAY.createAgent(tenant, marker, List.of(), false);
+        GATEWAY.provisioning().agent(tenant, marker, List.of(), false);
     }
 
     @AfterAll
@@ -96,7 +96,7 @@ class LogsIT {
 
     @Test
     void apiKeysAreNeverLogged() throws IOException {
-        Map<String, Object> key = GATEWAY.createKey(tenant, "everruns", "bob", null, List.of());
+        Map<String, Object> key = GATEWAY.provisioning().key(tenant, "everruns", "bob", null, List.of()).json();
         String secret = (String) key.get("secret");
         Response r = GATEWAY.given().header("Authorization", "Bearer " + secret)
                 .get("/v1/sessions/session_0123456789abcdef0123456789abcdef");

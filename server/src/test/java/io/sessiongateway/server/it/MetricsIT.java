@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String REQUESTS = "gateway_http_requests_seconds";
     /** 11 bounds from 5 ms to 10 s, plus +Inf. */
@@ -44,10 +47,10 @@ class MetricsIT {
     @BeforeAll
     static void load() {
         tenant = GatewayHarness.uniqueTenant();
-        Map<String, Object> agent = GATEWAY.createAgent(tenant, "metered", List.of(), false);
-        team = (String) agent.get("team");
-        agentEverruns = (String) EverrunsIT.ids(agent).get("everruns");
-        agentObjectId = (String) EverrunsIT.ids(agent).get("agentcloud");
+        Provisioning.Agent agent = GATEWAY.provisioning().agent(tenant, "metered", List.of(), false);
+        team = agent.team();
+        agentEverruns = agent.everrunsId();
+        agentObjectId = agent.agentcloudId();
         token = "Bearer " + fullToken(tenant, "alice", UUID.randomUUID(), List.of(team));
 
         // TrueFoundry: 2 creates, 1 read, 1 unknown session
@@ -78,7 +81,7 @@ class MetricsIT {
                 .post("/api/sessions")).jsonPath().getString("session.id");
         ids.add(recoup);
         expect(200, auth().get("/api/sessions/{id}", recoup));
-        expect(401, GATEWAY.given().get("/api/sessions/{id}", recoup));
+        expect(401, CLIENTS.recoup().get(recoup));
         // No operation matched: claimed by Everruns' prefix, and claimed by no dialect
         expect(404, GATEWAY.givenUndocumented("everruns/get-session.yaml", "ErrorResponse")
                 .get("/v1/nope/" + UUID.randomUUID()));
@@ -179,18 +182,11 @@ class MetricsIT {
     }
 
     private static void withGateway(Map<String, String> env, Consumer<GatewayHarness> test) {
-        GatewayHarness g = new GatewayHarness(env);
-        try {
-            g.beforeAll(null);
+        try (GatewayHarness g = new GatewayHarness(env)) {
+            g.open();
             test.accept(g);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } finally {
-            try {
-                g.afterAll(null);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
     }
 
