@@ -4,6 +4,7 @@ import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
+import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AccessPolicy;
@@ -75,7 +76,8 @@ public final class GatewayServer implements AutoCloseable {
             ApiKeyService keys = new ApiKeyService(store, clock);
 
             List<HttpApplication.Mounted> mounted = new ArrayList<>();
-            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions),
+            for (Dialect dialect : List.of(new TrueFoundryDialect(sessions), new EverrunsDialect(sessions,
+                    EverrunsMapper.Shape.of(config.dialects().get(EverrunsDialect.NAME).version())),
                     new AgentcloudDialect(sessions),
                     new RecoupDialect(sessions, config.recoupAgent(), name -> store.ensureTenant(name).id()),
                     new AdminDialect(agents, keys, sessions, config.ops().reservedSegments()))) {
