@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
+import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
@@ -29,7 +30,8 @@ public final class Dialects {
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
         return List.of(
                 new TrueFoundryDialect(sessions),
-                new EverrunsDialect(sessions),
+                new EverrunsDialect(sessions, config == null ? EverrunsMapper.Shape.SEED
+                        : EverrunsMapper.Shape.of(config.dialects().get(EverrunsDialect.NAME).version())),
                 new AgentcloudDialect(sessions),
                 new RecoupDialect(sessions, agents, config == null ? null : config.recoupAgent()));
     }

@@ -18,13 +18,15 @@ import java.util.UUID;
 /** Everruns sessions: organisation-scoped, {@code session_<32 hex>} ids, JWT or {@code evr_} API key. */
 public final class EverrunsAdapter implements V1Api {
     private final SessionService sessions;
+    private final EverrunsMapper.Shape shape;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    public EverrunsAdapter(SessionService sessions) {
+    public EverrunsAdapter(SessionService sessions, EverrunsMapper.Shape shape) {
         this.sessions = sessions;
+        this.shape = shape;
     }
 
     @Override
@@ -33,7 +35,7 @@ public final class EverrunsAdapter implements V1Api {
                 "invalid session id: expected session_ followed by 32 lowercase hex digits", "session_id"));
         Principal principal = EverrunsCredentials.principal(Caller.of(request.get()));
         Session session = sessions.getForTenantMember(principal, id);
-        return Response.ok(EverrunsMapper.toSession(session)).build();
+        return Response.ok(EverrunsMapper.toSession(session, shape)).build();
     }
 
     @Override
@@ -42,6 +44,6 @@ public final class EverrunsAdapter implements V1Api {
         UUID agentId = EverrunsMapper.agentId(body);
         Session session = sessions.createForAgentId(principal, agentId,
                 EverrunsMapper.newSession(body, RequestBodies.tree(request.get())));
-        return Response.status(Response.Status.CREATED).entity(EverrunsMapper.toSession(session)).build();
+        return Response.status(Response.Status.CREATED).entity(EverrunsMapper.toSession(session, shape)).build();
     }
 }

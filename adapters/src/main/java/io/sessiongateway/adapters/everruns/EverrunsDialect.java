@@ -19,7 +19,12 @@ public final class EverrunsDialect extends BaseDialect {
     public static final String NAME = "everruns";
 
     public EverrunsDialect(SessionService sessions) {
-        super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions), "", V1Api.class);
+        this(sessions, EverrunsMapper.Shape.SEED);
+    }
+
+    /** @param shape the version of the vendor's API the Session is rendered in (setting {@code version}) */
+    public EverrunsDialect(SessionService sessions, EverrunsMapper.Shape shape) {
+        super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions, shape), "", V1Api.class);
     }
 
     @Override

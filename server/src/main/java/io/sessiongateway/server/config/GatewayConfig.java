@@ -38,9 +38,15 @@ public record GatewayConfig(
         OpsSettings ops,
         JwtSettings jwt) {
 
-    /** Whether and where a dialect is mounted. */
-    public record DialectSettings(boolean enabled, String prefix) {
+    /**
+     * Whether and where a dialect is mounted, and which version of the vendor's API it speaks ({@code seed}, the
+     * seed document's shapes, unless {@code gateway.dialects.<name>.version} names another of {@link #VERSIONS}).
+     */
+    public record DialectSettings(boolean enabled, String prefix, String version) {
     }
+
+    /** The API versions each dialect can speak; the first is the default. */
+    public static final Map<String, List<String>> VERSIONS = Map.of("everruns", List.of("seed", "0.2"));
 
     /** Environment variable -> config path, for every key documented in reference.conf. */
     static final Map<String, String> ENV = withJwt(Map.ofEntries(
@@ -118,6 +124,9 @@ public record GatewayConfig(
             if (env.containsKey(base + "_PREFIX")) {
                 values.put("gateway.dialects." + dialect + ".prefix", env.get(base + "_PREFIX"));
             }
+            if (env.containsKey(base + "_VERSION")) {
+                values.put("gateway.dialects." + dialect + ".version", env.get(base + "_VERSION"));
+            }
         }
         Config c = ConfigFactory.empty();
         for (Map.Entry<String, Object> e : values.entrySet()) {
@@ -135,7 +144,15 @@ public record GatewayConfig(
                 throw new IllegalArgumentException("dialects." + name + ".prefix must be empty or like /path: "
                         + prefix);
             }
-            dialects.put(name, new DialectSettings(d.getBoolean(name + ".enabled"), prefix));
+            List<String> versions = VERSIONS.getOrDefault(name, List.of("seed"));
+            String version = d.hasPath(name + ".version") ? d.getString(name + ".version").strip() : "";
+            if (version.isEmpty()) {
+                version = versions.get(0);
+            } else if (!versions.contains(version)) {
+                throw new IllegalArgumentException("dialects." + name + ".version must be one of " + versions + ": "
+                        + version);
+            }
+            dialects.put(name, new DialectSettings(d.getBoolean(name + ".enabled"), prefix, version));
         }
         int port = g.getInt("port");
         if (port < 0 || port > 65535) {

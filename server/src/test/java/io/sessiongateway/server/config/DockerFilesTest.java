@@ -159,6 +159,7 @@ class DockerFilesTest {
         for (String dialect : ConfigFactory.defaultReference().getConfig("gateway.dialects").root().keySet()) {
             known.add("GATEWAY_DIALECT_" + dialect.toUpperCase(Locale.ROOT) + "_ENABLED");
             known.add("GATEWAY_DIALECT_" + dialect.toUpperCase(Locale.ROOT) + "_PREFIX");
+            known.add("GATEWAY_DIALECT_" + dialect.toUpperCase(Locale.ROOT) + "_VERSION");
         }
         try (InputStream in = DockerFilesTest.class.getClassLoader().getResourceAsStream("logback.xml")) {
             assertNotNull(in, "logback.xml");

@@ -77,6 +77,22 @@ class GatewayConfigTest {
     }
 
     @Test
+    void dialectVersionDefaultsToTheSeedAndIsChecked() throws Exception {
+        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("everruns").version());
+        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("truefoundry").version());
+        assertEquals("0.2", GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.2"))
+                .dialects().get("everruns").version());
+        Path file = dir.resolve("version.conf");
+        Files.writeString(file, "gateway.dialects.everruns.version = \"0.2\"\n");
+        assertEquals("0.2", GatewayConfig.load(file, Map.of()).dialects().get("everruns").version());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.9")));
+        assertTrue(e.getMessage().contains("[seed, 0.2]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_VERSION", "0.2")));
+    }
+
+    @Test
     void databaseStartupTimeoutDefaultsTo30sAndZeroMeansNoWait() {
         assertEquals(Duration.ofSeconds(30), GatewayConfig.load(null, Map.of()).ops().dbStartupTimeout());
         assertEquals(Duration.ZERO,
