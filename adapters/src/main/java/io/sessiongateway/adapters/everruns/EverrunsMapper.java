@@ -102,7 +102,9 @@ public final class EverrunsMapper {
                 .outputPreview(s.outputPreview())
                 .tags(s.tags() == null ? null : List.copyOf(s.tags()))
                 .modelId(s.modelId() == null ? null : Ids.prefixed("model", s.modelId()))
-                .usage(usage(s.usage()));
+                .usage(usage(s.usage()))
+                .locale(s.locale())
+                .isPinned(s.pinned());
         if (s.capabilities() != null && s.capabilities().isArray()) {
             List<AgentCapabilityConfig> caps = new ArrayList<>();
             for (JsonNode c : s.capabilities()) {
