@@ -841,10 +841,12 @@ public final class JooqSessionStore implements SessionStore {
             c = c.and(SESSION.CREATED_AT.le(odt(s.createdTo())));
         }
         if (s.visibility() instanceof SessionSelection.Visibility.SharedWith shared) {
+            // A key of the permissions object: its JSON text followed by ':' (PostgreSQL's jsonb text and H2's
+            // stored text both put the colon right after the key; inside a string value every quote is escaped).
             Condition granted = DSL.falseCondition();
             for (String grantee : shared.grantees().stream().sorted().toList()) {
                 granted = granted.or(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR)
-                        .like("%" + likeEscaped(jsonText(grantee)) + "%", '!'));
+                        .like("%" + likeEscaped(jsonText(grantee) + ":") + "%", '!'));
             }
             c = c.and(SESSION.SHARING_MODE.ne(SharingMode.RESTRICTED.dbValue())
                     .or(ownedBy(s.tenantId(), shared.caller()))
