@@ -2,6 +2,7 @@ package io.sessiongateway.server.testing.clients;
 
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
+import java.util.List;
 
 /**
  * The typed clients of one gateway, each at the base path where that gateway mounts its dialect. Get them from the
@@ -10,8 +11,7 @@ import io.sessiongateway.server.testing.GatewayHarness;
  */
 public final class Clients {
     /** The four vendor dialects, in a fixed order. */
-    public static final java.util.List<String> DIALECTS = java.util.List.of("truefoundry", "everruns", "agentcloud",
-            "recoup");
+    public static final List<String> DIALECTS = List.of("truefoundry", "everruns", "agentcloud", "recoup");
 
     /** A spec-validated request to a dialect (or {@code admin}), whose base path is where that dialect is mounted. */
     @FunctionalInterface

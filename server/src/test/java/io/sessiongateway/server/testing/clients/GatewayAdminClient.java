@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The gateway's own admin API ({@code specs/admin/admin.yaml}), one method per operation. Not the CLI's
- * {@code server.cli.AdminClient}: this one is rest-assured and spec-validated, for tests.
+ * The gateway's own APIs ({@code specs/admin/admin.yaml} and {@code health.yaml}), one method per operation. Not
+ * the CLI's {@code server.cli.AdminClient}: this one is rest-assured and spec-validated, for tests.
  */
 public final class GatewayAdminClient extends DialectClient<GatewayAdminClient> {
     public static final String AGENTS = "/admin/v1/tenants/{tenant}/agents";
@@ -16,6 +16,9 @@ public final class GatewayAdminClient extends DialectClient<GatewayAdminClient> 
     public static final String API_KEY = API_KEYS + "/{keyId}";
     public static final String SESSIONS = "/admin/v1/tenants/{tenant}/sessions";
     public static final String SESSION = "/admin/v1/sessions/{sessionId}";
+    public static final String LIVENESS = "/health/live";
+    public static final String READINESS = "/health/ready";
+    public static final String METRICS = "/metrics";
 
     public GatewayAdminClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -83,5 +86,20 @@ public final class GatewayAdminClient extends DialectClient<GatewayAdminClient> 
     /** {@code updateSession}. */
     public Response updateSession(String id, Object body) {
         return json(body).patch(SESSION, id);
+    }
+
+    /** {@code getLiveness}. */
+    public Response liveness() {
+        return request().get(LIVENESS);
+    }
+
+    /** {@code getReadiness}. */
+    public Response readiness() {
+        return request().get(READINESS);
+    }
+
+    /** {@code getMetrics}. */
+    public Response metrics() {
+        return request().get(METRICS);
     }
 }
