@@ -37,6 +37,7 @@ public final class HttpApplication {
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
         rc.register(new EmptyBodyFilter());
         rc.register(auth);
+        rc.register(new CredentialsFirstFilter());
         rc.register(new ErrorMapper(new DialectRouter(mounted.stream()
                 .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList())));
         rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
