@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.everruns;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -37,7 +38,7 @@ import java.util.UUID;
  * {@link AccessRule#TENANT_MEMBER}), then the response mapped.
  */
 public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1UpdateSessionApi, V1DeleteSessionApi,
-        V1CancelSessionApi, V1SessionStatsApi, V1PinSessionApi, V1ForkSessionApi {
+        V1CancelSessionApi, V1SessionStatsApi, V1PinSessionApi, V1ForkSessionApi, CredentialsFirst {
     private static final AccessRule RULE = AccessRule.TENANT_MEMBER;
 
     private final SessionService sessions;
@@ -140,15 +141,27 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
         return Response.status(Response.Status.CREATED).entity(render(fork)).build();
     }
 
+    /**
+     * The vendor authenticates in a middleware, before its handlers extract the query and the body: bad credentials
+     * with a bad body are 401, not 400 (the server calls this before reading either).
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        EverrunsCredentials.principal(caller);
+    }
+
     private Principal principal() {
         return EverrunsCredentials.principal(Caller.of(request.get()));
     }
 
     /** The session id within the caller's organisation; 400 unless {@code session_<32 lowercase hex>}. */
     private static SessionKey key(Principal principal, String sessionId) {
-        UUID id = Ids.parsePrefixed("session", sessionId).orElseThrow(() -> GatewayException.invalidArgument(
-                "invalid session id: expected session_ followed by 32 lowercase hex digits", "session_id"));
-        return SessionKey.id(principal.tenant(), id);
+        if (Ids.parsePrefixed("session", sessionId).isEmpty()) {
+            throw GatewayException.invalidArgument(
+                    "invalid session id: expected session_ followed by 32 lowercase hex digits", "session_id");
+        }
+        // the id as the client sent it, so that a refusal names it as the client knows it
+        return new SessionKey(SessionKey.Form.ID, principal.tenant(), sessionId);
     }
 
     private io.sessiongateway.generated.everruns.model.Session render(Session session) {
