@@ -76,6 +76,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
     @Override
     public Response listSessions(String agentId, String search, Long offset, Long limit, String cursor) {
         Principal principal = principal();
+        EverrunsLifecycleMapper.requireIntegers(request.get().getUriInfo().getQueryParameters());
         EverrunsLifecycleMapper.ListParams params = EverrunsLifecycleMapper.listParams(agentId, search, offset, limit);
         if (cursor != null) {
             params = new EverrunsLifecycleMapper.ListParams(params.agentId(), params.search(), params.offset(),

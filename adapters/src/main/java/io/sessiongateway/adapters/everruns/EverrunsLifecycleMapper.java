@@ -72,6 +72,19 @@ public final class EverrunsLifecycleMapper {
         }
     }
 
+    /**
+     * An empty {@code offset=} or {@code limit=} is no integer (the vendor's query extractor refuses it), though
+     * JAX-RS reads it as the default: 400.
+     */
+    static void requireIntegers(java.util.Map<String, List<String>> query) {
+        for (String name : List.of("offset", "limit")) {
+            List<String> values = query.get(name);
+            if (values != null && values.stream().anyMatch(v -> v == null || v.isBlank())) {
+                throw GatewayException.invalidArgument(name + " must be an integer", name);
+            }
+        }
+    }
+
     /** Validates the list's query parameters, except the cursor (decoded against {@link ListParams#fingerprint()}). */
     static ListParams listParams(String agentId, String search, Long offset, Long limit) {
         UUID agent = null;

@@ -206,7 +206,7 @@ class EverrunsLifecycleIT {
 
         @ParameterizedTest
         @ValueSource(strings = {"limit=0", "limit=-1", "limit=abc", "limit=4294967296", "offset=-1", "offset=x",
-            "offset=4294967296", "agent_id=agent_x", "agent_id=AGENT", "cursor="})
+            "offset=4294967296", "offset=", "limit=", "agent_id=agent_x", "agent_id=AGENT", "cursor="})
         void invalidParametersAre400(String parameter) {
             Tenant t = org();
             String[] kv = parameter.split("=", 2);
