@@ -1,7 +1,6 @@
 package io.sessiongateway.adapters.everruns;
 
 import io.sessiongateway.adapters.spi.Caller;
-import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Principal;
@@ -41,7 +40,7 @@ public final class EverrunsAdapter implements V1Api {
         Principal principal = EverrunsCredentials.principal(Caller.of(request.get()));
         UUID agentId = EverrunsMapper.agentId(body);
         Session session = sessions.createForAgentId(principal, agentId,
-                EverrunsMapper.newSession(body, RequestBodies.tree(request.get())));
+                EverrunsMapper.newSession(body));
         return Response.status(Response.Status.CREATED).entity(EverrunsMapper.toSession(session)).build();
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessiongateway.core.error.GatewayException;
-import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;

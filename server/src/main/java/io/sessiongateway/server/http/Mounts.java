@@ -1,6 +1,6 @@
 package io.sessiongateway.server.http;
 
-import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.adapters.spi.Binding;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -9,7 +9,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
@@ -20,15 +22,15 @@ final class Mounts {
     private Mounts() {
     }
 
-    static List<Resource> resources(String prefix, Mount mount) {
-        Class<?> api = mount.api();
+    static List<Resource> resources(String prefix, Binding binding) {
+        Class<?> api = binding.api();
         Path classPath = api.getAnnotation(Path.class);
-        String base = prefix + mount.basePath() + (classPath == null ? "" : classPath.value());
+        String base = prefix + binding.basePath() + (classPath == null ? "" : classPath.value());
         Resource.Builder root = Resource.builder(base);
         List<Method> methods = new ArrayList<>(List.of(api.getMethods()));
         methods.sort(Comparator.comparing(Method::getName));
         boolean any = false;
-        java.util.Map<String, Resource.Builder> children = new java.util.HashMap<>();
+        Map<String, Resource.Builder> children = new HashMap<>();
         for (Method method : methods) {
             String verb = httpMethod(method);
             if (verb == null) {
@@ -38,7 +40,7 @@ final class Mounts {
             // Several operations on one sub-path (GET and DELETE of the same item) share one child resource.
             Resource.Builder target = sub == null ? root
                     : children.computeIfAbsent(sub.value(), root::addChildResource);
-            var m = target.addMethod(verb).handledBy(mount.implementation(), method);
+            var m = target.addMethod(verb).handledBy(binding.implementation(), method);
             Consumes consumes = method.getAnnotation(Consumes.class);
             if (consumes != null) {
                 m.consumes(consumes.value());

@@ -1,8 +1,8 @@
 package io.sessiongateway.server.ops;
 
+import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.spi.GatewayEnvelope;
-import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.generated.health.api.HealthApi;
@@ -20,11 +20,11 @@ public final class OpsDialect implements Dialect {
     public static final String NAME = "ops";
 
     private final HealthAdapter health;
-    private final String metricsPath;
+    private final ReservedPaths reserved;
 
-    OpsDialect(HealthAdapter health, String metricsPath) {
+    OpsDialect(HealthAdapter health, ReservedPaths reserved) {
         this.health = health;
-        this.metricsPath = metricsPath;
+        this.reserved = reserved;
     }
 
     @Override
@@ -33,17 +33,14 @@ public final class OpsDialect implements Dialect {
     }
 
     @Override
-    public List<Mount> mounts() {
-        return List.of(new Mount(HealthApi.class, health, ""));
+    public List<Binding> bindings() {
+        return List.of(new Binding(HealthApi.class, health, ""));
     }
 
+    /** The paths {@link ReservedPaths} keeps for the gateway. */
     @Override
     public boolean claims(String path) {
-        return under(path, "/health") || (metricsPath != null && under(path, metricsPath));
-    }
-
-    private static boolean under(String path, String base) {
-        return path.equals(base) || path.startsWith(base + "/");
+        return reserved.claims(path);
     }
 
     @Override
