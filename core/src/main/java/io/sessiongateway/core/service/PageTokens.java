@@ -18,8 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Opaque page tokens (docs/lifecycle.md section 5): {@code base64url(json) "." base64url(HMAC-SHA256)} of
  * {@code {"v":1,"k":[created_at, id, object_id],"d":"next"|"prev","q":<fingerprint>}} (the keys the position has).
- * A forged or edited
- * token, or one reused with other query parameters (another fingerprint), is refused.
+ * A forged or edited token, or one reused with other query parameters (another fingerprint), is refused.
  */
 public final class PageTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
