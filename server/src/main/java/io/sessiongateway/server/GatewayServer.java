@@ -15,11 +15,15 @@ import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.JwtAuthenticator;
 import io.sessiongateway.server.config.GatewayConfig;
 import io.sessiongateway.server.http.HttpApplication;
-import io.sessiongateway.server.ops.Operations;
+import io.sessiongateway.server.http.Mounted;
 import io.sessiongateway.server.http.UpgradeRefusal;
+import io.sessiongateway.server.ops.Operations;
+import io.sessiongateway.server.ops.ReservedPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +31,7 @@ import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,76 +54,25 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Waits for PostgreSQL to accept connections (up to {@code gateway.db.startup-timeout}), opens the database,
-     * applies migrations, mounts the enabled dialects and starts listening.
+     * Starts the gateway in four steps: the database (wait for PostgreSQL up to {@code gateway.db.startup-timeout},
+     * open the pool, apply migrations), the core's services, the dialect registry (the enabled dialects under their
+     * prefixes), and HTTP (authentication, the Jersey application, the listener).
      */
     public static GatewayServer start(GatewayConfig config) {
         long t0 = System.nanoTime();
-        DatabaseConfig dbConfig = databaseConfigOf(config);
-        if (dbConfig.isPostgres()) {
-            // A database started alongside (compose, Kubernetes) may accept connections a little after the gateway.
-            DatabaseStartup.await(dbConfig, config.ops().dbStartupTimeout());
-        }
-        Database database = Database.open(dbConfig);
+        Database database = openDatabase(config);
         Operations ops = null;
         try {
             int migrations = database.migrate();
             ops = Operations.create(config.ops(), database.dataSource());
-            SessionStore store = new JooqSessionStore(database);
-            Clock clock = Clock.systemUTC();
-            SessionService sessions = new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock);
-            AgentService agents = new AgentService(store, clock);
-            List<Dialect> vendors = Dialects.vendors(sessions, agents, config);
-            ApiKeyService keys = new ApiKeyService(store, clock, Dialects.apiKeyPrefixes(vendors));
-
-            List<HttpApplication.Mounted> mounted = new ArrayList<>();
-            List<Dialect> dialects = new ArrayList<>(vendors);
-            dialects.add(new AdminDialect(agents, keys, sessions, config.ops().reservedSegments(), vendors));
-            for (Dialect dialect : dialects) {
-                GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
-                if (settings != null && settings.enabled()) {
-                    mounted.add(new HttpApplication.Mounted(settings.prefix(), dialect));
-                }
-            }
-            byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-            if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
-                    && !config.jwt().hasJwks()) {
-                // The one piece of state an instance keeps outside the database: a second instance with its own
-                // data directory generates another secret and refuses this one's tokens.
-                LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
-                        + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
-                        config.dataDir().resolve("jwt-secret"));
-            }
-            AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
-                    config.jwt(), clock), keys);
-            // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
-            List<HttpApplication.Mounted> served = new ArrayList<>();
-            served.add(ops.mounted());
-            served.addAll(mounted);
-            HttpApplication app = new HttpApplication(served, auth, config.maxBodyBytes());
-            org.glassfish.jersey.server.ResourceConfig rc = app.resourceConfig();
-            ops.install(rc, served);
-
-            URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
-            HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
-            // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
-            // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
-            http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
-            UpgradeRefusal.install(http);
-            int workers = config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
-            for (NetworkListener listener : http.getListeners()) {
-                listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
-                        .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
-            }
-            try {
-                http.start();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot listen on " + base, e);
-            }
+            Services services = Services.create(database, config);
+            Registry registry = Registry.create(config, services, ops.reserved());
+            HttpServer http = listen(config, services, registry, ops);
             int port = http.getListeners().iterator().next().getPort();
             LOG.info("listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
-                    config.bind(), port, workers,
-                    mounted.stream().map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
+                    config.bind(), port, workerThreads(config),
+                    registry.mounted().stream()
+                            .map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
                     migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new GatewayServer(database, ops, http, port, config.ops().shutdownGrace());
@@ -129,6 +83,94 @@ public final class GatewayServer implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Step 1: the pool, once PostgreSQL accepts connections; migrations are the caller's next call. */
+    private static Database openDatabase(GatewayConfig config) {
+        DatabaseConfig dbConfig = databaseConfigOf(config);
+        if (dbConfig.isPostgres()) {
+            // A database started alongside (compose, Kubernetes) may accept connections a little after the gateway.
+            DatabaseStartup.await(dbConfig, config.ops().dbStartupTimeout());
+        }
+        return Database.open(dbConfig);
+    }
+
+    /** Step 2: the core's services over the store. */
+    private record Services(Clock clock, SessionStore store, SessionService sessions, AgentService agents) {
+        static Services create(Database database, GatewayConfig config) {
+            SessionStore store = new JooqSessionStore(database);
+            Clock clock = Clock.systemUTC();
+            return new Services(clock, store,
+                    new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock),
+                    new AgentService(store, clock));
+        }
+    }
+
+    /**
+     * Step 3: the dialect registry. The vendor dialects ({@link Dialects}) declare their API key forms, which the key
+     * service takes; the admin API, built last, shows the vendors' statuses. The enabled ones are mounted under their
+     * configured prefixes.
+     */
+    private record Registry(List<Mounted> mounted, ApiKeyService keys) {
+        static Registry create(GatewayConfig config, Services services, ReservedPaths reserved) {
+            List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
+            ApiKeyService keys = new ApiKeyService(services.store(), services.clock(),
+                    Dialects.apiKeyPrefixes(vendors));
+            List<Dialect> dialects = new ArrayList<>(vendors);
+            dialects.add(new AdminDialect(services.agents(), keys, services.sessions(), reserved.tenantNames(),
+                    vendors));
+            List<Mounted> mounted = new ArrayList<>();
+            for (Dialect dialect : dialects) {
+                GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
+                if (settings != null && settings.enabled()) {
+                    mounted.add(new Mounted(settings.prefix(), dialect));
+                }
+            }
+            return new Registry(List.copyOf(mounted), keys);
+        }
+    }
+
+    /** Step 4: authentication, the Jersey application (operations endpoints first) and a started listener. */
+    private static HttpServer listen(GatewayConfig config, Services services, Registry registry, Operations ops) {
+        byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
+        if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
+                && !config.jwt().hasJwks()) {
+            // The one piece of state an instance keeps outside the database: a second instance with its own
+            // data directory generates another secret and refuses this one's tokens.
+            LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
+                    + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
+                    config.dataDir().resolve("jwt-secret"));
+        }
+        AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
+                config.jwt(), services.clock()), registry.keys());
+        // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
+        List<Mounted> served = new ArrayList<>();
+        served.add(ops.mounted());
+        served.addAll(registry.mounted());
+        ResourceConfig rc = new HttpApplication(served, auth, config.maxBodyBytes()).resourceConfig();
+        ops.install(rc, served);
+
+        URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
+        HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
+        // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
+        // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
+        http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
+        UpgradeRefusal.install(http);
+        int workers = workerThreads(config);
+        for (NetworkListener listener : http.getListeners()) {
+            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
+                    .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
+        }
+        try {
+            http.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + base, e);
+        }
+        return http;
+    }
+
+    private static int workerThreads(GatewayConfig config) {
+        return config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
     }
 
     /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */

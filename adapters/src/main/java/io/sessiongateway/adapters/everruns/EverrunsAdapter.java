@@ -2,7 +2,6 @@ package io.sessiongateway.adapters.everruns;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
-import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.AccessRule;
@@ -69,7 +68,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
         Principal principal = principal();
         UUID agentId = EverrunsMapper.agentId(body);
         Session session = sessions.createForAgentId(principal, agentId,
-                EverrunsMapper.newSession(body, RequestBodies.tree(request.get())));
+                EverrunsMapper.newSession(body));
         return Response.status(Response.Status.CREATED).entity(render(session)).build();
     }
 

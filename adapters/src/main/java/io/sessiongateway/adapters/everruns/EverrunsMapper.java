@@ -151,7 +151,7 @@ public final class EverrunsMapper {
     }
 
     /** The optional fields of a create request, validated (400 otherwise). */
-    static NewSession newSession(CreateSessionRequest body, JsonNode tree) {
+    static NewSession newSession(CreateSessionRequest body) {
         String title = body.getTitle();
         if (title != null && title.codePointCount(0, title.length()) > TITLE_MAX) {
             throw GatewayException.invalidBody("title must be at most " + TITLE_MAX + " characters", "title");

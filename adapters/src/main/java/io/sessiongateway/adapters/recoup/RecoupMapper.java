@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessiongateway.core.error.GatewayException;
-import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
@@ -41,7 +40,8 @@ public final class RecoupMapper {
                 .userId(s.accountId())
                 .artistId(s.artistId())
                 .title(s.title() != null ? s.title() : s.agent().name())
-                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(RecoupStatus.of(s.status())))
+                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(
+                        RecoupStatus.of(s.status())))
                 .repoOwner(s.repository().owner())
                 .repoName(s.repository().name())
                 .branch(s.repository().branch())

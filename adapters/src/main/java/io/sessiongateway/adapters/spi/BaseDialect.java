@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public abstract class BaseDialect implements Dialect {
     private final String name;
     private final Pattern claimed;
-    private final List<Mount> mounts;
+    private final List<Binding> bindings;
 
     /**
      * @param claimed the paths this dialect answers errors for
@@ -26,7 +26,7 @@ public abstract class BaseDialect implements Dialect {
     protected BaseDialect(String name, String claimed, Object adapter, String basePath, Class<?>... apis) {
         this.name = name;
         this.claimed = Pattern.compile(claimed);
-        this.mounts = Arrays.stream(apis).map(api -> new Mount(api, adapter, basePath)).toList();
+        this.bindings = Arrays.stream(apis).map(api -> new Binding(api, adapter, basePath)).toList();
     }
 
     @Override
@@ -35,8 +35,8 @@ public abstract class BaseDialect implements Dialect {
     }
 
     @Override
-    public final List<Mount> mounts() {
-        return mounts;
+    public final List<Binding> bindings() {
+        return bindings;
     }
 
     @Override

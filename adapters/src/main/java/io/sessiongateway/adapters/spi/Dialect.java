@@ -19,7 +19,7 @@ public interface Dialect {
     String name();
 
     /** The generated interfaces this dialect implements, each with its implementation and path prefix. */
-    List<Mount> mounts();
+    List<Binding> bindings();
 
     /**
      * Whether a request path (with the configured prefix already removed) falls under this dialect, so that an

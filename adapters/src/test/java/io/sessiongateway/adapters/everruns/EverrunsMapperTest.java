@@ -28,14 +28,14 @@ class EverrunsMapperTest {
             default -> 42;
         };
         GatewayException e = assertThrows(GatewayException.class,
-                () -> EverrunsMapper.newSession(withConfig(config), null));
+                () -> EverrunsMapper.newSession(withConfig(config)));
         assertEquals(ErrorKind.INVALID_BODY, e.kind());
         assertEquals("capabilities", e.param());
     }
 
     @Test
     void objectConfigIsKept() {
-        var session = EverrunsMapper.newSession(withConfig(Map.of("tz", "UTC")), null);
+        var session = EverrunsMapper.newSession(withConfig(Map.of("tz", "UTC")));
         assertEquals("UTC", session.capabilities().get(0).path("config").path("tz").asText());
     }
 }

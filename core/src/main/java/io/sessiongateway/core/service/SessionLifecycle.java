@@ -121,7 +121,10 @@ public final class SessionLifecycle {
                     : rows.isEmpty() ? Optional.ofNullable(query.position()) : Optional.of(Position.of(rows.get(0)));
         }
         OptionalLong total = query.withTotal() ? OptionalLong.of(total(base)) : OptionalLong.empty();
-        return new SessionPage(rows, next, prev, total);
+        // The selection already is the rule; checking each row again costs nothing and makes "a list never shows
+        // what get would refuse" hold by construction. Positions come from the rows fetched, so paging goes on.
+        List<Session> visible = rows.stream().filter(s -> permits(caller, query.rule(), s, false)).toList();
+        return new SessionPage(visible, next, prev, total);
     }
 
     /**
@@ -408,6 +411,9 @@ public final class SessionLifecycle {
                                         "agent_name");
                             }
                             owner = ownerOrNothing(owner, caller.subject());
+                            if (owner == null) {
+                                return Optional.empty();
+                            }
                         }
                     } else {
                         Set<UUID> managed = store.listAgents(tenant.id()).stream()
@@ -424,9 +430,6 @@ public final class SessionLifecycle {
                         } else {
                             visibility = new Visibility.OwnerOrAgents(caller.subject(), managed);
                         }
-                    }
-                    if (owner == null && visibility == Visibility.ALL) {
-                        return Optional.empty();
                     }
                 }
             }

@@ -27,7 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jooq.exception.IntegrityConstraintViolationException;
 
@@ -504,8 +504,8 @@ public final class InMemorySessionStore implements SessionStore {
         return findSession(s -> s.objectId.equals(objectId));
     }
 
-    private Optional<Session> findSession(Function<SessionRow, Boolean> match) {
-        return sessions.values().stream().filter(s -> s.deletedAt == null && match.apply(s)).findFirst()
+    private Optional<Session> findSession(Predicate<SessionRow> match) {
+        return sessions.values().stream().filter(s -> s.deletedAt == null && match.test(s)).findFirst()
                 .map(this::session);
     }
 

@@ -354,12 +354,13 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         UUID artist = UUID.randomUUID();
         UUID model = UUID.randomUUID();
         Session.Repository repo = new Session.Repository("octo", "repo", "dev", "https://example.com/r.git", false);
-        NewSession request = new NewSession("chosen", "T", model, artist, List.of(), json("{\"a\":[1,2]}"), repo,
+        String chosen = unique("chosen");
+        NewSession request = new NewSession(chosen, "T", model, artist, List.of(), json("{\"a\":[1,2]}"), repo,
                 SharingMode.RESTRICTED, "provisioning", json("{\"s\":true}"), json("[{\"ref\":\"x\"}]"), 3, 4,
                 json("{\"chat\":{\"n\":1}}"));
-        Session s = store().createSession(id, "chosen", agent, new SubjectRef("serviceaccount", "bot", "Bot"),
+        Session s = store().createSession(id, chosen, agent, new SubjectRef("serviceaccount", "bot", "Bot"),
                 account, request, SessionStatus.RUNNING, NOW);
-        assertEquals(new Session(id, "chosen", s.objectId(),
+        assertEquals(new Session(id, chosen, s.objectId(),
                 new Session.Scope(t.id(), t.name(), t.objectId(), ops.id(), ops.objectId()),
                 new Session.AgentRef(agent.id(), "coder", agent.objectId(), List.of("m1", "m2")),
                 new SubjectRef("serviceaccount", "bot", "Bot"), account, artist, model, "T", SessionStatus.RUNNING,
@@ -368,7 +369,7 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
                 new Session.Sharing(SharingMode.RESTRICTED, Map.of()), List.of(), json("{\"a\":[1,2]}"), repo,
                 json("[{\"ref\":\"x\"}]"), new Session.Sandbox(json("{\"s\":true}"), null, null, null, null, null),
                 new Session.DiffStats(3, 4, null, null), json("{\"chat\":{\"n\":1}}")), s);
-        assertEquals(s, store().findByPublicId("chosen").orElseThrow());
+        assertEquals(s, store().findByPublicId(chosen).orElseThrow());
     }
 
     @Test
@@ -428,9 +429,14 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     void sessionsWithTheSameCreationTimeAreListedByIdAsUnsignedBytes() {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
-        UUID high = new UUID(0x8000_0000_0000_7000L, 0x8000_0000_0000_0001L);
-        UUID low = new UUID(0x0000_0000_0000_7000L, 0x8000_0000_0000_0001L);
-        UUID lowest = new UUID(0x0000_0000_0000_7000L, 0x0000_0000_0000_0001L);
+        // Random but for the sign bits, so that signed and unsigned orders differ (and reruns on one database do not
+        // collide): signed order would be high, low, lowest.
+        UUID r = UUID.randomUUID();
+        long msb = r.getMostSignificantBits() & Long.MAX_VALUE;
+        long lsb = r.getLeastSignificantBits() & Long.MAX_VALUE;
+        UUID high = new UUID(msb | Long.MIN_VALUE, lsb);
+        UUID low = new UUID(msb, lsb | Long.MIN_VALUE);
+        UUID lowest = new UUID(msb, lsb);
         for (UUID id : List.of(high, low, lowest)) {
             store().createSession(id, unique("s"), agent, ALICE, null, NewSession.defaults(), SessionStatus.CREATED,
                     NOW);
@@ -646,7 +652,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertEquals(1, store().listTeams(t.id()).size());
 
         UUID id = Ids.newId();
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, "p".repeat(65), agent,
+        String public64 = uniqueOfLength("p", 64);
+        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, public64 + "x", agent,
                 ALICE, null, NewSession.defaults(), SessionStatus.CREATED, NOW));
         refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
                 ALICE, null, NewSession.defaults().withTitle("ü".repeat(1025)), SessionStatus.CREATED, NOW));
@@ -658,7 +665,7 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
                 new SubjectRef("user", "alice", long256), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
         assertTrue(store().findById(id).isEmpty());
-        Session s = store().createSession(id, "p".repeat(64), agent, new SubjectRef("u".repeat(64),
+        Session s = store().createSession(id, public64, agent, new SubjectRef("u".repeat(64),
                 long256.substring(1), long256.substring(1)), null, NewSession.defaults().withTitle("ü".repeat(1024)),
                 SessionStatus.CREATED, NOW);
 

@@ -9,9 +9,6 @@ import java.util.Optional;
  * with the configured prefixes, longest prefix first.
  */
 public final class DialectRouter {
-    public record Mounted(String prefix, Dialect dialect) {
-    }
-
     private final List<Mounted> mounted;
 
     public DialectRouter(List<Mounted> mounted) {

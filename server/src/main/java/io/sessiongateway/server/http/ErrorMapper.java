@@ -4,7 +4,6 @@ import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.spi.GatewayEnvelope;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
-import io.sessiongateway.server.ops.RequestIds;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;

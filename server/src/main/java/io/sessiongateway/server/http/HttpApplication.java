@@ -1,19 +1,15 @@
 package io.sessiongateway.server.http;
 
-import io.sessiongateway.adapters.spi.Dialect;
-import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.server.auth.AuthFilter;
 import java.util.List;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.model.Resource;
 
 /** The Jersey application: mounted dialects, authentication, strict JSON and one error mapper. */
 public final class HttpApplication {
-    /** A dialect and the prefix it is mounted under ("" = the vendor's own paths). */
-    public record Mounted(String prefix, Dialect dialect) {
-    }
-
     private final List<Mounted> mounted;
     private final AuthFilter auth;
     private final long maxBodyBytes;
@@ -27,8 +23,8 @@ public final class HttpApplication {
     public ResourceConfig resourceConfig() {
         ResourceConfig rc = new ResourceConfig();
         for (Mounted m : mounted) {
-            for (Mount mount : m.dialect().mounts()) {
-                rc.registerResources(Mounts.resources(m.prefix(), mount).toArray(new org.glassfish.jersey.server.model.Resource[0]));
+            for (Binding binding : m.dialect().bindings()) {
+                rc.registerResources(Mounts.resources(m.prefix(), binding).toArray(new Resource[0]));
             }
         }
         ObjectMappers mappers = new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
@@ -38,8 +34,7 @@ public final class HttpApplication {
         rc.register(new EmptyBodyFilter());
         rc.register(auth);
         rc.register(new CredentialsFirstFilter());
-        rc.register(new ErrorMapper(new DialectRouter(mounted.stream()
-                .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList())));
+        rc.register(new ErrorMapper(new DialectRouter(mounted)));
         rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Errors are answered by our mapper with a body, never by the container's HTML error page.
         rc.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);

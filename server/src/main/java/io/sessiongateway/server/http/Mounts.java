@@ -1,6 +1,6 @@
 package io.sessiongateway.server.http;
 
-import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.adapters.spi.Binding;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -9,7 +9,9 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
@@ -20,17 +22,17 @@ final class Mounts {
     private Mounts() {
     }
 
-    static List<Resource> resources(String prefix, Mount mount) {
-        Class<?> api = mount.api();
+    static List<Resource> resources(String prefix, Binding binding) {
+        Class<?> api = binding.api();
         Path classPath = api.getAnnotation(Path.class);
-        String base = prefix + mount.basePath() + (classPath == null ? "" : classPath.value());
+        String base = prefix + binding.basePath() + (classPath == null ? "" : classPath.value());
         List<Method> methods = new ArrayList<>(List.of(api.getMethods()));
         methods.sort(Comparator.comparing(Method::getName));
         // One root resource per full path, never a child of a shorter one: Jersey matches the root with the longest
         // literal path first and does not go back on a method mismatch, so GET /v1/sessions/{id} declared as a child
         // of /v1/sessions (one document) next to PATCH /v1/sessions/{id} (another) answered 405. Roots with equal
         // paths, from any interface, are merged by Jersey's resource model into one resource with every method.
-        java.util.Map<String, Resource.Builder> byPath = new java.util.LinkedHashMap<>();
+        Map<String, Resource.Builder> byPath = new LinkedHashMap<>();
         for (Method method : methods) {
             String verb = httpMethod(method);
             if (verb == null) {
@@ -39,7 +41,7 @@ final class Mounts {
             Path sub = method.getAnnotation(Path.class);
             String path = sub == null ? base : join(base, sub.value());
             Resource.Builder target = byPath.computeIfAbsent(path, Resource::builder);
-            var m = target.addMethod(verb).handledBy(mount.implementation(), method);
+            var m = target.addMethod(verb).handledBy(binding.implementation(), method);
             Consumes consumes = method.getAnnotation(Consumes.class);
             if (consumes != null) {
                 m.consumes(consumes.value());

@@ -1,10 +1,10 @@
 package io.sessiongateway.server.ops;
 
-import io.sessiongateway.adapters.spi.Mount;
+import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.generated.health.api.MetricsApi;
 import io.sessiongateway.server.config.OpsSettings;
 import io.sessiongateway.server.http.DialectRouter;
-import io.sessiongateway.server.http.HttpApplication;
+import io.sessiongateway.server.http.Mounted;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,21 +13,23 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
- * Health, metrics, request ids and access logs, wired once per server: {@link #mounted()} goes first in the list of
- * mounted dialects, {@link #install} adds the metrics endpoint and the request observer to the Jersey application.
+ * Health, metrics, reserved paths, request ids and access logs, wired once per server: {@link #mounted()} goes
+ * first in the list of mounted dialects, {@link #install} adds the metrics endpoint, the reserved-path filter and the
+ * request observer to the Jersey application.
  */
 public final class Operations implements AutoCloseable {
     private final OpsSettings settings;
     private final Readiness readiness;
     private final GatewayMetrics metrics;
+    private final ReservedPaths reserved;
     private final OpsDialect dialect;
 
     private Operations(OpsSettings settings, Readiness readiness, GatewayMetrics metrics) {
         this.settings = settings;
         this.readiness = readiness;
         this.metrics = metrics;
-        this.dialect = new OpsDialect(new HealthAdapter(readiness), settings.metricsEnabled() ? settings.metricsPath()
-                : null);
+        this.reserved = new ReservedPaths(settings.metricsPath(), settings.metricsEnabled());
+        this.dialect = new OpsDialect(new HealthAdapter(readiness), reserved);
     }
 
     /**
@@ -41,25 +43,29 @@ public final class Operations implements AutoCloseable {
         return new Operations(settings, readiness, settings.metricsEnabled() ? GatewayMetrics.create(dataSource) : null);
     }
 
+    /** The paths the gateway keeps for itself. */
+    public ReservedPaths reserved() {
+        return reserved;
+    }
+
     /** The operations pseudo-dialect, to be mounted first (unprefixed) so it owns {@code /health/**}. */
-    public HttpApplication.Mounted mounted() {
-        return new HttpApplication.Mounted("", dialect);
+    public Mounted mounted() {
+        return new Mounted("", dialect);
     }
 
     /**
-     * Adds the metrics resource (when enabled) and the request observer.
+     * Adds the metrics resource (when enabled), the reserved-path filter and the request observer.
      *
      * @param served every mounted dialect, this one first
      */
-    public void install(ResourceConfig rc, List<HttpApplication.Mounted> served) {
+    public void install(ResourceConfig rc, List<Mounted> served) {
         Map<Class<?>, String> dialectOfApi = new HashMap<>();
-        for (HttpApplication.Mounted m : served) {
-            if (m.dialect() != dialect && !m.prefix().isEmpty() && dialect.claims(m.prefix())) {
-                throw new IllegalArgumentException("dialect " + m.dialect().name() + " cannot be mounted under "
-                        + m.prefix() + ": /health and the metrics path are the gateway's own");
+        for (Mounted m : served) {
+            if (m.dialect() != dialect) {
+                reserved.checkMountable(m);
             }
-            for (Mount mount : m.dialect().mounts()) {
-                dialectOfApi.put(mount.api(), m.dialect().name());
+            for (Binding binding : m.dialect().bindings()) {
+                dialectOfApi.put(binding.api(), m.dialect().name());
             }
         }
         if (metrics != null) {
@@ -73,9 +79,8 @@ public final class Operations implements AutoCloseable {
             }
             dialectOfApi.put(MetricsApi.class, OpsDialect.NAME);
         }
-        rc.register(new ReservedPaths(metrics == null ? null : settings.metricsPath()));
-        rc.register(new RequestObserver(dialectOfApi, new DialectRouter(served.stream()
-                .map(m -> new DialectRouter.Mounted(m.prefix(), m.dialect())).toList()), metrics));
+        rc.register(reserved);
+        rc.register(new RequestObserver(dialectOfApi, new DialectRouter(served), metrics));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.sessiongateway.server.ops;
 
+import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.spi.GatewayEnvelope;
-import io.sessiongateway.adapters.spi.Mount;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.generated.health.api.HealthApi;
@@ -12,19 +12,19 @@ import java.util.List;
 /**
  * The gateway's own operations endpoints as a pseudo-dialect: it owns {@code /health/**} and the metrics path, so
  * that errors there (unknown path, wrong method) come in the gateway's envelope and are never claimed by a vendor
- * dialect whose patterns would match ({@code /{tenant}/v1/agents}, {@code /{team}/session}). It must be mounted first. The metrics endpoint itself is mounted separately, at its
- * configured path.
+ * dialect whose patterns would match ({@code /{tenant}/v1/agents}, {@code /{team}/session}). It must be mounted
+ * first. The metrics endpoint itself is mounted separately, at its configured path.
  */
 public final class OpsDialect implements Dialect {
     /** Name in metrics and logs. */
     public static final String NAME = "ops";
 
     private final HealthAdapter health;
-    private final String metricsPath;
+    private final ReservedPaths reserved;
 
-    OpsDialect(HealthAdapter health, String metricsPath) {
+    OpsDialect(HealthAdapter health, ReservedPaths reserved) {
         this.health = health;
-        this.metricsPath = metricsPath;
+        this.reserved = reserved;
     }
 
     @Override
@@ -33,17 +33,14 @@ public final class OpsDialect implements Dialect {
     }
 
     @Override
-    public List<Mount> mounts() {
-        return List.of(new Mount(HealthApi.class, health, ""));
+    public List<Binding> bindings() {
+        return List.of(new Binding(HealthApi.class, health, ""));
     }
 
+    /** The paths {@link ReservedPaths} keeps for the gateway. */
     @Override
     public boolean claims(String path) {
-        return under(path, "/health") || (metricsPath != null && under(path, metricsPath));
-    }
-
-    private static boolean under(String path, String base) {
-        return path.equals(base) || path.startsWith(base + "/");
+        return reserved.claims(path);
     }
 
     @Override

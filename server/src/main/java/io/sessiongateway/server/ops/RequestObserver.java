@@ -2,6 +2,7 @@ package io.sessiongateway.server.ops;
 
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.server.http.DialectRouter;
+import io.sessiongateway.server.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;

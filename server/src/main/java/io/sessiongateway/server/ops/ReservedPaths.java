@@ -1,6 +1,7 @@
 package io.sessiongateway.server.ops;
 
 import io.sessiongateway.generated.health.api.HealthApi;
+import io.sessiongateway.server.http.Mounted;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -9,39 +10,86 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Keeps {@code /health/**} and the metrics path the gateway's own: a path there that is not one of the health
- * document's operations is a 404 in the gateway's envelope, even when a vendor route template would match it (a
- * TrueFoundry tenant or an Agentcloud team named {@code health}).
+ * The one owner of the paths the gateway keeps for itself: {@code /health/**} and the metrics path. From here come
+ * which paths the operations endpoints claim (their errors in the gateway's envelope), the filter that keeps a
+ * vendor route template from matching there (a tenant or a team named {@code health}), the refusal to mount a
+ * dialect under them, and the tenant names the admin API refuses to create.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
-final class ReservedPaths implements ContainerRequestFilter {
-    private final Set<String> operations = new HashSet<>();
-    private final String metricsPath;
+public final class ReservedPaths implements ContainerRequestFilter {
+    private static final String HEALTH = "/health";
 
-    ReservedPaths(String metricsPath) {
+    private final Set<String> healthOperations = new HashSet<>();
+    /** The configured metrics path, served or not. */
+    private final String metricsPath;
+    private final boolean metricsServed;
+
+    /**
+     * @param metricsPath the configured metrics path, e.g. {@code /metrics}
+     * @param metricsServed whether metrics are served there
+     */
+    public ReservedPaths(String metricsPath, boolean metricsServed) {
         this.metricsPath = metricsPath;
+        this.metricsServed = metricsServed;
         String base = HealthApi.class.getAnnotation(Path.class).value();
         for (Method m : HealthApi.class.getMethods()) {
             Path sub = m.getAnnotation(Path.class);
-            operations.add(sub == null ? base : base + sub.value());
+            healthOperations.add(sub == null ? base : base + sub.value());
         }
     }
 
+    /** Whether a path is the gateway's own: under {@code /health}, or under the metrics path while it is served. */
+    public boolean claims(String path) {
+        return under(path, HEALTH) || (metricsServed && under(path, metricsPath));
+    }
+
+    /**
+     * First path segments the gateway serves itself, which no tenant may be named after: a dialect's paths may start
+     * with the tenant ({@code /{tenant}/v1/agents/sessions}), and {@code /health/**} and {@code /metrics/**} never
+     * reach a dialect. {@code metrics} stays reserved when the metrics path moves (or metrics are off), so that a
+     * tenant created today is not lost by a configuration change tomorrow; a one-segment metrics path elsewhere
+     * ({@code /prometheus}) is reserved too.
+     */
+    public Set<String> tenantNames() {
+        Set<String> reserved = new TreeSet<>(Set.of("health", "metrics"));
+        if (metricsPath.lastIndexOf('/') == 0) {
+            reserved.add(metricsPath.substring(1));
+        }
+        return Collections.unmodifiableSet(reserved);
+    }
+
+    /** Refuses to mount a dialect under a prefix that falls in the gateway's own paths. */
+    public void checkMountable(Mounted m) {
+        if (!m.prefix().isEmpty() && claims(m.prefix())) {
+            throw new IllegalArgumentException("dialect " + m.dialect().name() + " cannot be mounted under "
+                    + m.prefix() + ": /health and the metrics path are the gateway's own");
+        }
+    }
+
+    /**
+     * A path under {@code /health} that is not one of the health document's operations, or below the metrics path,
+     * is a 404 in the gateway's envelope, before any vendor route template can match it.
+     */
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
         if (path == null) {
             return;
         }
-        boolean underHealth = path.equals("/health") || path.startsWith("/health/");
-        boolean underMetrics = metricsPath != null && path.startsWith(metricsPath + "/");
-        if ((underHealth && !operations.contains(path)) || underMetrics) {
+        boolean underMetrics = metricsServed && path.startsWith(metricsPath + "/");
+        if ((under(path, HEALTH) && !healthOperations.contains(path)) || underMetrics) {
             throw new NotFoundException();
         }
+    }
+
+    private static boolean under(String path, String base) {
+        return path.equals(base) || path.startsWith(base + "/");
     }
 }

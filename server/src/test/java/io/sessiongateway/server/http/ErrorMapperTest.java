@@ -68,9 +68,9 @@ class ErrorMapperTest {
     @MethodSource("routes")
     void pathsGoToTheDialectThatClaimsThem(String prefix, String path, String dialect) {
         DialectRouter router = new DialectRouter(List.of(
-                new DialectRouter.Mounted(prefix, new TrueFoundryDialect(null)),
-                new DialectRouter.Mounted("", new EverrunsDialect(null)),
-                new DialectRouter.Mounted("", new AdminDialect(null, null, null, java.util.Set.of(), List.of()))));
+                new Mounted(prefix, new TrueFoundryDialect(null)),
+                new Mounted("", new EverrunsDialect(null)),
+                new Mounted("", new AdminDialect(null, null, null, java.util.Set.of(), List.of()))));
         assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
     }
 
@@ -92,7 +92,7 @@ class ErrorMapperTest {
     @org.junit.jupiter.api.Test
     void theReferenceOfA500IsTheRequestId() {
         ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
-        org.slf4j.MDC.put(io.sessiongateway.server.ops.RequestIds.MDC_KEY, "req-42");
+        org.slf4j.MDC.put(RequestIds.MDC_KEY, "req-42");
         try {
             var body = (io.sessiongateway.generated.admin.model.AdminError) mapper
                     .toResponse(new IllegalStateException("boom")).getEntity();
@@ -101,7 +101,7 @@ class ErrorMapperTest {
                     .toResponse(new NotFoundException()).getEntity();
             assertEquals(null, clientError.getError().getReference(), "only a 500 carries a reference");
         } finally {
-            org.slf4j.MDC.remove(io.sessiongateway.server.ops.RequestIds.MDC_KEY);
+            org.slf4j.MDC.remove(RequestIds.MDC_KEY);
         }
         var outside = (io.sessiongateway.generated.admin.model.AdminError) mapper
                 .toResponse(new IllegalStateException("boom")).getEntity();

@@ -1,4 +1,4 @@
-package io.sessiongateway.server.ops;
+package io.sessiongateway.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

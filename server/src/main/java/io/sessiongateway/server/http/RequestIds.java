@@ -1,4 +1,4 @@
-package io.sessiongateway.server.ops;
+package io.sessiongateway.server.http;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
