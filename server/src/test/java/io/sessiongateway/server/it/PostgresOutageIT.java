@@ -100,7 +100,7 @@ class PostgresOutageIT {
             long best = Long.MAX_VALUE;
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
-                Response live = gateway.given().get("/health/live");
+                Response live = gateway.clients().admin().liveness();
                 best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
                 assertEquals(200, live.statusCode(), live.asString());
             }
@@ -161,14 +161,14 @@ class PostgresOutageIT {
                 assertTrue(ms < BOUND_MS, op.name() + " took " + ms + " ms");
             }
             long t0 = System.nanoTime();
-            Response ready = gateway.given().get("/health/ready");
+            Response ready = clients.admin().readiness();
             assertTrue((System.nanoTime() - t0) / 1_000_000 < BOUND_MS, "readiness answers within its bound");
             assertEquals(503, ready.statusCode(), ready.asString());
             assertEquals("down", ready.jsonPath().getString("status"));
             assertEquals("down", ready.jsonPath().getString("checks.database.status"));
             String detail = ready.jsonPath().getString("checks.database.detail");
             assertTrue(!detail.contains("jdbc:") && !detail.contains("127.0.0.1"), "no connection details: " + detail);
-            Response live = gateway.given().get("/health/live");
+            Response live = clients.admin().liveness();
             assertEquals(200, live.statusCode(), live.asString());
             assertLivenessAnswersWhileRequestsWaitForTheDatabase(operations.get(1));
         } finally {
@@ -287,7 +287,7 @@ class PostgresOutageIT {
     }
 
     private static void assertReady(boolean ready) {
-        Response r = gateway.given().get("/health/ready");
+        Response r = clients.admin().readiness();
         assertEquals(ready ? 200 : 503, r.statusCode(), r.asString());
     }
 
@@ -297,7 +297,7 @@ class PostgresOutageIT {
         long deadline = t0 + Duration.ofSeconds(30).toNanos();
         Response r;
         do {
-            r = gateway.given().get("/health/ready");
+            r = clients.admin().readiness();
             if (r.statusCode() == 200) {
                 assertEquals("up", r.jsonPath().getString("checks.database.status"));
                 System.out.printf("PostgresOutageIT: ready %d ms after the server was started again%n",

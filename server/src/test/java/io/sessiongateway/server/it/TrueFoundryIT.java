@@ -146,8 +146,7 @@ class TrueFoundryIT {
 
         @Test
         void missingTokenIs401() {
-            Response r = GATEWAY.given().contentType("application/json").body(Map.of("agent_name", "helper"))
-                    .post(SESSIONS, tenant);
+            Response r = TF.create(tenant, Map.of("agent_name", "helper"));
             assertError(r, 401, "authentication_error", "unauthenticated", null);
         }
 
