@@ -7,8 +7,8 @@
 #            reads and Schemathesis on every document in specs/
 #   seed:    everruns-sdk 0.1.2, the newest release whose Session matches the seed: the Everruns suite and the
 #            cross-dialect reads
-# The two runs go in parallel; each starts its own gateways with ./gateway serve (server/target/session-gateway.jar
-# must exist: `mvn -B verify` builds it first). Arguments are passed to both pytest runs.
+# The two runs go in parallel; each starts its own gateways with ./gateway serve. Arguments are passed to both
+# pytest runs.
 #
 # Environment: COMPAT_VENV_DIR (default compat/.venv), COMPAT_PYTHON (default python3), COMPAT_ST_MAX_EXAMPLES,
 # COMPAT_ST_PARALLEL, COMPAT_KEEP_DATA=1 (keep each gateway's data and log under compat/target).
@@ -26,10 +26,9 @@ if ! "$python" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 
   log "needs Python 3.10+ with venv and ensurepip (Debian: apt-get install python3-venv)"
   exit 1
 fi
-if [ ! -f "$root/server/target/session-gateway.jar" ]; then
-  log "server/target/session-gateway.jar is missing: run mvn -B verify (or ./gateway --help) first"
-  exit 1
-fi
+# The launcher builds the jar when it is missing or older than the sources: once here, not in each of the
+# parallel runs below (two concurrent builds of one tree would corrupt it). Under `mvn -B verify` it is fresh.
+"$root/gateway" --help >/dev/null
 
 # venv NAME: the environment for requirements/NAME.txt, rebuilt only when the file or the Python version changes.
 venv() {
