@@ -56,6 +56,8 @@ def _sdk_env() -> tuple[str, dict[str, str]]:
 
 def pytest_collection_finish(session):
     """Start the gateways the collected tests need, in parallel, before the first test waits for one."""
+    if session.config.option.collectonly:
+        return
     files = {Path(str(item.fspath)).name for item in session.items}
     if any(f != "test_schemathesis.py" for f in files):
         _launch(*_sdk_env())

@@ -174,3 +174,30 @@ def test_list_events(gateway, world):
     tf = client(gateway, world.token)
     created = tf.agents.sessions.create(agent_name=world.agent_name).data
     assert list(tf.agents.sessions.list_events(created.id)) == []
+
+
+@requires("truefoundry", "turns")
+def test_create_turn_and_get_turn(gateway, world):
+    tf = client(gateway, world.token)
+    created = tf.agents.sessions.create(agent_name=world.agent_name).data
+    turn = tf.agents.sessions.create_turn(created.id, input=[{"type": "user.message", "content": "hello"}]).data
+    assert tf.agents.sessions.get_turn(created.id, turn.id).data.id == turn.id
+
+
+@requires("truefoundry", "turns")
+def test_create_turn_stream_and_subscribe_to_turn(gateway, world):
+    tf = client(gateway, world.token)
+    created = tf.agents.sessions.create(agent_name=world.agent_name).data
+    events = list(tf.agents.sessions.create_turn_stream(created.id,
+                                                        input=[{"type": "user.message", "content": "hello"}]))
+    assert events
+    turn_id = tf.agents.sessions.list_turns(created.id).items[0].id
+    assert list(tf.agents.sessions.subscribe_to_turn(created.id, turn_id, after_sequence_number=0))
+
+
+@requires("truefoundry", "turns")
+def test_list_turn_events(gateway, world):
+    tf = client(gateway, world.token)
+    created = tf.agents.sessions.create(agent_name=world.agent_name).data
+    turn = tf.agents.sessions.create_turn(created.id, input=[{"type": "user.message", "content": "hello"}]).data
+    assert list(tf.agents.sessions.list_turn_events(created.id, turn.id)) is not None
