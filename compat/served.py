@@ -3,7 +3,7 @@ skipped with that reason. Add an operation when its route lands (issue #12: life
 
 SERVED = {
     "truefoundry": {"create", "get"},
-    "everruns": {"create", "get"},
+    "everruns": {"create", "get", "list", "delete", "cancel", "pin"},
     "agentcloud": {"create", "get"},
     "recoup": {"create", "get"},
 }
