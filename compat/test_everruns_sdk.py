@@ -161,6 +161,7 @@ def test_list(gateway, world):
     run(body)
 
 
+@error_envelope
 @requires("everruns", "delete")
 def test_delete(gateway, world):
     async def body(make):
