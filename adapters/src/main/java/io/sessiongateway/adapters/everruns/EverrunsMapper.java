@@ -9,6 +9,7 @@ import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Usage;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sessiongateway.generated.everruns.model.AgentCapabilityConfig;
 import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
@@ -56,7 +57,11 @@ public final class EverrunsMapper {
         }
     }
 
-    /** Session of the vendor's API 0.2: the seed's properties plus the harness the session runs on. */
+    /**
+     * Session of the vendor's API 0.2: the seed's properties plus the harness the session runs on. Absent optional
+     * properties are omitted, as for the generated class (whose package the server's mapper selects by name).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public static final class SessionV02 extends io.sessiongateway.generated.everruns.model.Session {
         private final String harnessId;
 
