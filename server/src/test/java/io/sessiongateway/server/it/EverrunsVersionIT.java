@@ -28,9 +28,7 @@ class EverrunsVersionIT {
     @Test
     void sessionCarriesTheOrganisationsBaseHarness() {
         String org = GatewayHarness.uniqueTenant();
-        @SuppressWarnings("unchecked")
-        String agent = (String) ((Map<String, Object>) GATEWAY.createAgent(org, "coder", List.of(), false)
-                .get("ids")).get("everruns");
+        String agent = GATEWAY.provisioning().agent(org, "coder", List.of(), false).everrunsId();
         Response created = RestAssured.given().baseUri(GATEWAY.baseUri())
                 .header("Authorization", "Bearer " + token(org, "alice"))
                 .contentType("application/json").body(Map.of("agent_id", agent)).post("/v1/sessions");
@@ -40,7 +38,7 @@ class EverrunsVersionIT {
         String orgHex = ((String) s.get("organization_id")).substring("org_".length());
         assertEquals(Map.of("id", s.get("id"), "agent_id", agent, "organization_id", "org_" + orgHex,
                 "harness_id", "harness_" + orgHex, "status", "started", "created_at", s.get("created_at"),
-                "updated_at", s.get("created_at")), s);
+                "updated_at", s.get("created_at"), "is_pinned", false), s);
 
         Response read = RestAssured.given().baseUri(GATEWAY.baseUri())
                 .header("Authorization", "Bearer " + token(org, "carol")).get("/v1/sessions/{id}", s.get("id"));
