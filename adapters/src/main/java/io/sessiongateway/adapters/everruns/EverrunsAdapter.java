@@ -75,7 +75,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
     @Override
     public Response listSessions(String agentId, String search, Long offset, Long limit, String cursor) {
         Principal principal = principal();
-        EverrunsLifecycleMapper.requireIntegers(request.get().getUriInfo().getQueryParameters());
+        EverrunsLifecycleMapper.checkQuery(request.get().getUriInfo().getQueryParameters());
         EverrunsLifecycleMapper.ListParams params = EverrunsLifecycleMapper.listParams(agentId, search, offset, limit);
         if (cursor != null) {
             params = new EverrunsLifecycleMapper.ListParams(params.agentId(), params.search(), params.offset(),
@@ -91,6 +91,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
 
     @Override
     public Response updateSession(String sessionId, UpdateSessionRequest body) {
+        notTheStatsRoute(sessionId);
         Principal principal = principal();
         SessionKey key = key(principal, sessionId);
         Session session = lifecycle.update(principal, RULE, key, EverrunsLifecycleMapper.patch(body));
@@ -99,6 +100,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
 
     @Override
     public Response deleteSession(String sessionId) {
+        notTheStatsRoute(sessionId);
         Principal principal = principal();
         lifecycle.delete(principal, RULE, key(principal, sessionId));
         return Response.noContent().build();
@@ -148,6 +150,16 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
     @Override
     public void verifyCredentials(Caller caller) {
         EverrunsCredentials.principal(caller);
+    }
+
+    /**
+     * {@code /v1/sessions/stats} is a route of its own (GET only) to the vendor, not a session id: other methods there
+     * are 405, which Jersey, finding PATCH and DELETE on {@code /v1/sessions/{session_id}}, would not say.
+     */
+    private static void notTheStatsRoute(String sessionId) {
+        if ("stats".equals(sessionId)) {
+            throw new jakarta.ws.rs.NotAllowedException("GET");
+        }
     }
 
     private Principal principal() {

@@ -73,10 +73,16 @@ public final class EverrunsLifecycleMapper {
     }
 
     /**
-     * An empty {@code offset=} or {@code limit=} is no integer (the vendor's query extractor refuses it), though
-     * JAX-RS reads it as the default: 400.
+     * The list's query as the vendor's query extractor reads it: a parameter given twice, or an empty {@code offset=}
+     * or {@code limit=} (which JAX-RS would read as the default), is 400.
      */
-    static void requireIntegers(java.util.Map<String, List<String>> query) {
+    static void checkQuery(java.util.Map<String, List<String>> query) {
+        for (String name : List.of("agent_id", "search", "offset", "limit", "cursor")) {
+            List<String> values = query.get(name);
+            if (values != null && values.size() > 1) {
+                throw GatewayException.invalidArgument(name + " is given more than once", name);
+            }
+        }
         for (String name : List.of("offset", "limit")) {
             List<String> values = query.get(name);
             if (values != null && values.stream().anyMatch(v -> v == null || v.isBlank())) {

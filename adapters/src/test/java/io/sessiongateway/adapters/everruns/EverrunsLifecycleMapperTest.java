@@ -80,12 +80,15 @@ class EverrunsLifecycleMapperTest {
     }
 
     @Test
-    void emptyIntegersAre400() {
-        EverrunsLifecycleMapper.requireIntegers(Map.of("offset", List.of("3"), "search", List.of("")));
-        assertEquals("offset", refused(() -> EverrunsLifecycleMapper.requireIntegers(
+    void emptyIntegersAndRepeatedParametersAre400() {
+        EverrunsLifecycleMapper.checkQuery(Map.of("offset", List.of("3"), "search", List.of(""), "x", List.of("1",
+                "2")));
+        assertEquals("offset", refused(() -> EverrunsLifecycleMapper.checkQuery(
                 Map.of("offset", List.of("")))).param());
-        assertEquals("limit", refused(() -> EverrunsLifecycleMapper.requireIntegers(
+        assertEquals("limit", refused(() -> EverrunsLifecycleMapper.checkQuery(
                 Map.of("limit", List.of(" ")))).param());
+        assertEquals("search", refused(() -> EverrunsLifecycleMapper.checkQuery(
+                Map.of("search", List.of("a", "a")))).param());
     }
 
     @Test
