@@ -62,6 +62,11 @@ class TranslationTablesTest {
                 row("everruns id", s -> EverrunsMapper.toSession(s).getId(), "session_01933b5a000070008000000000000001"),
                 row("everruns agent", s -> EverrunsMapper.toSession(s).getAgentId(), "agent_01933b5a0000700080000000000000aa"),
                 row("everruns org", s -> EverrunsMapper.toSession(s).getOrganizationId(), "org_01933b5a0000700080000000000000bb"),
+                row("everruns seed shape has no harness", s -> EverrunsMapper.toSession(s).getClass(),
+                        io.sessiongateway.generated.everruns.model.Session.class),
+                row("everruns 0.2 harness: the organisation's base harness", s -> ((EverrunsMapper.SessionV02)
+                        EverrunsMapper.toSession(s, EverrunsMapper.Shape.V0_2)).getHarnessId(),
+                        "harness_01933b5a0000700080000000000000bb"),
                 row("agentcloud id", s -> AgentcloudMapper.toSession(s).getId(), "65f0c0ffee0123456789abcd"),
                 row("agentcloud org", s -> AgentcloudMapper.toSession(s).getOrgId(), "65f0c0ffee0123456789ab01"),
                 row("agentcloud team", s -> AgentcloudMapper.toSession(s).getTeamId(), "65f0c0ffee0123456789ab02"),
@@ -116,10 +121,19 @@ class TranslationTablesTest {
                 row("truefoundry owner id", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectId(), "alice"),
                 row("truefoundry owner type", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectType(), "user"),
                 row("truefoundry owner slug", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectSlug(), "Alice"),
+                row("truefoundry owner without a slug: the subject id", s -> TrueFoundryMapper.toSession(
+                        withOwner(s, new SubjectRef("user", "alice", null))).getCreatedBySubject().getSubjectSlug(), "alice"),
                 row("agentcloud sharing", s -> AgentcloudMapper.toSession(s).getSharingConfig().getMode().toString(), "team"),
                 row("everruns status", s -> EverrunsMapper.toSession(s).getStatus().toString(), "active"),
                 row("agentcloud status", s -> AgentcloudMapper.toSession(s).getStatus().toString(), "running"),
                 row("recoup status", s -> RecoupMapper.toSession(s).getStatus().toString(), "running"));
+    }
+
+    static Session withOwner(Session s, SubjectRef owner) {
+        return new Session(s.id(), s.publicId(), s.objectId(), s.scope(), s.agent(), owner, s.accountId(),
+                s.artistId(), s.modelId(), s.title(), s.status(), s.warning(), s.lifecycle(), s.times(), s.preview(),
+                s.outputPreview(), s.usage(), s.sharing(), s.tags(), s.capabilities(), s.repository(),
+                s.globalSkillRefs(), s.sandbox(), s.diff(), s.extra());
     }
 
     static Arguments row(String name, Function<Session, Object> field, Object expected) {

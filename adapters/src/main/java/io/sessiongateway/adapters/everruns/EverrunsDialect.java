@@ -6,7 +6,15 @@ import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.generated.everruns.api.V1Api;
+import io.sessiongateway.generated.everruns.api.V1CancelSessionApi;
+import io.sessiongateway.generated.everruns.api.V1DeleteSessionApi;
+import io.sessiongateway.generated.everruns.api.V1ForkSessionApi;
+import io.sessiongateway.generated.everruns.api.V1ListSessionsApi;
+import io.sessiongateway.generated.everruns.api.V1PinSessionApi;
+import io.sessiongateway.generated.everruns.api.V1SessionStatsApi;
+import io.sessiongateway.generated.everruns.api.V1UpdateSessionApi;
 import io.sessiongateway.generated.everruns.model.ErrorResponse;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -18,8 +26,25 @@ import java.util.Optional;
 public final class EverrunsDialect extends BaseDialect {
     public static final String NAME = "everruns";
 
+    /** The seed's shape, cursors signed with a key of this instance only (tests, and reading declarations). */
     public EverrunsDialect(SessionService sessions) {
-        super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions), "", V1Api.class);
+        this(sessions, new PageTokens(randomKey()), EverrunsMapper.Shape.SEED);
+    }
+
+    /**
+     * @param tokens signs the keyset cursors of the list's {@code next_url} and {@code prev_url}
+     * @param shape the version of the vendor's API the Session is rendered in (setting {@code version})
+     */
+    public EverrunsDialect(SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape) {
+        super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions, tokens, shape), "", V1Api.class,
+                V1ListSessionsApi.class, V1UpdateSessionApi.class, V1DeleteSessionApi.class,
+                V1CancelSessionApi.class, V1SessionStatsApi.class, V1PinSessionApi.class, V1ForkSessionApi.class);
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     @Override
@@ -27,10 +52,11 @@ public final class EverrunsDialect extends BaseDialect {
         return Optional.of(EverrunsCredentials.KEY_PREFIX);
     }
 
-    /** Everruns omits absent optional properties. */
+    /** Everruns omits absent optional properties, in both versions' Session. */
     @Override
     public boolean omitsNulls(Class<?> type) {
-        return type.getPackageName().equals(ErrorResponse.class.getPackageName());
+        return type.getPackageName().equals(ErrorResponse.class.getPackageName())
+                || type == EverrunsMapper.SessionV02.class;
     }
 
     @Override

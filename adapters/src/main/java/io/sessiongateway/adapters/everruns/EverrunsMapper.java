@@ -9,6 +9,8 @@ import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Usage;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sessiongateway.generated.everruns.model.AgentCapabilityConfig;
 import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
 import io.sessiongateway.generated.everruns.model.Session.StatusEnum;
@@ -32,15 +34,68 @@ public final class EverrunsMapper {
     private EverrunsMapper() {
     }
 
+    /**
+     * The version of the vendor's API a Session is rendered in ({@code gateway.dialects.everruns.version}).
+     * {@code SEED}: exactly the seed document's properties. {@code V0_2}: the vendor's API 0.2 as its SDK models it
+     * (everruns-sdk 0.1.3 and later require {@code harness_id}); see specs/everruns/SOURCES.md.
+     */
+    public enum Shape {
+        SEED("seed"), V0_2("0.2");
+
+        private final String setting;
+
+        Shape(String setting) {
+            this.setting = setting;
+        }
+
+        /** The shape a setting names; unknown names are refused when the configuration is read. */
+        public static Shape of(String setting) {
+            for (Shape s : values()) {
+                if (s.setting.equals(setting)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown everruns version: " + setting);
+        }
+    }
+
+    /**
+     * Session of the vendor's API 0.2: the seed's properties plus the harness the session runs on. Absent optional
+     * properties are omitted, as for the generated class (whose package the server's mapper selects by name).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class SessionV02 extends io.sessiongateway.generated.everruns.model.Session {
+        private final String harnessId;
+
+        SessionV02(String harnessId) {
+            this.harnessId = harnessId;
+        }
+
+        @JsonProperty("harness_id")
+        public String getHarnessId() {
+            return harnessId;
+        }
+    }
+
     /** Canonical status as Everruns shows it: started (no turn yet), active (turn running), idle (otherwise). */
     static StatusEnum status(SessionStatus status) {
         return StatusEnum.fromValue(
                 EverrunsStatus.of(status));
     }
 
-    /** The canonical session as Everruns' {@code Session}; absent optional fields stay null and are omitted. */
+    /** The canonical session in the seed's shape. */
     public static io.sessiongateway.generated.everruns.model.Session toSession(Session s) {
-        var out = new io.sessiongateway.generated.everruns.model.Session()
+        return toSession(s, Shape.SEED);
+    }
+
+    /**
+     * The canonical session as Everruns' {@code Session}; absent optional fields stay null and are omitted. In
+     * {@link Shape#V0_2} the harness is the organisation's base harness (the vendor's fallback when a create names
+     * none): {@code harness_<32 hex>} of the tenant's id, since the gateway has no harnesses of its own.
+     */
+    public static io.sessiongateway.generated.everruns.model.Session toSession(Session s, Shape shape) {
+        var out = (shape == Shape.V0_2 ? new SessionV02(Ids.prefixed("harness", s.scope().tenantId()))
+                : new io.sessiongateway.generated.everruns.model.Session())
                 .id(Ids.prefixed("session", s.id()))
                 .agentId(Ids.prefixed("agent", s.agent().id()))
                 .organizationId(Ids.prefixed("org", s.scope().tenantId()))
@@ -54,7 +109,9 @@ public final class EverrunsMapper {
                 .outputPreview(s.outputPreview())
                 .tags(s.tags() == null ? null : List.copyOf(s.tags()))
                 .modelId(s.modelId() == null ? null : Ids.prefixed("model", s.modelId()))
-                .usage(usage(s.usage()));
+                .usage(usage(s.usage()))
+                .locale(s.locale())
+                .isPinned(s.pinned());
         if (s.capabilities() != null && s.capabilities().isArray()) {
             List<AgentCapabilityConfig> caps = new ArrayList<>();
             for (JsonNode c : s.capabilities()) {

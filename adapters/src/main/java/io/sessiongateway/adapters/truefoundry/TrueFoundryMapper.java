@@ -19,7 +19,12 @@ public final class TrueFoundryMapper {
     private TrueFoundryMapper() {
     }
 
-    /** The canonical session as TrueFoundry's {@code Session}: exactly the properties the document declares. */
+    /**
+     * The canonical session as TrueFoundry's {@code Session}: exactly the properties the document declares. A
+     * creator without a slug (no {@code sub_slug} claim) shows its subject id as the slug: the document allows
+     * null, but the vendor's SDK (truefoundry-gateway-sdk, generated from the vendor's current OpenAPI) requires a
+     * string and fails to parse the whole session otherwise.
+     */
     public static io.sessiongateway.generated.truefoundry.model.Session toSession(Session s) {
         return new io.sessiongateway.generated.truefoundry.model.Session()
                 .id(s.publicId())
@@ -28,7 +33,7 @@ public final class TrueFoundryMapper {
                 .createdBySubject(new Subject()
                         .subjectId(s.owner().id())
                         .subjectType(s.owner().type())
-                        .subjectSlug(s.owner().slug()))
+                        .subjectSlug(s.owner().slug() != null ? s.owner().slug() : s.owner().id()))
                 .createdAt(Timestamps.format(s.times().createdAt()))
                 .updatedAt(Timestamps.format(s.times().updatedAt()));
     }

@@ -132,7 +132,7 @@ class GatewayConfigTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "2025-01")));
-        assertEquals("dialects.everruns.version: '2025-01' is not served; only seed exists yet", e.getMessage());
+        assertEquals("dialects.everruns.version: '2025-01' is not served; this dialect serves [seed, 0.2]", e.getMessage());
     }
 
     @Test
@@ -154,6 +154,22 @@ class GatewayConfigTest {
         Files.writeString(unresolved, "gateway.db.password = ${DB_PASSWORD}");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(unresolved, Map.of()))
                 .getMessage().contains("DB_PASSWORD"));
+    }
+
+    @Test
+    void dialectVersionDefaultsToTheSeedAndIsChecked() throws Exception {
+        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("everruns").version());
+        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("truefoundry").version());
+        assertEquals("0.2", GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.2"))
+                .dialects().get("everruns").version());
+        Path file = dir.resolve("version.conf");
+        Files.writeString(file, "gateway.dialects.everruns.version = \"0.2\"\n");
+        assertEquals("0.2", GatewayConfig.load(file, Map.of()).dialects().get("everruns").version());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.9")));
+        assertTrue(e.getMessage().contains("[seed, 0.2]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_VERSION", "0.2")));
     }
 
     @Test

@@ -5,12 +5,15 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT_NAME
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.API_KEY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.APP;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.CLIENT_ID;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.LOCALE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.ORGANIZATION;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.PAGE_TOKEN;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.SESSION;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_CLAIM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.PROTECTED;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.UNKNOWN;
@@ -60,12 +63,15 @@ public final class Dialects {
 
     static ScenarioTable everruns() {
         return new ScenarioTable("everruns", "everruns/get-session.yaml", "ErrorResponse", Fixtures.Everruns::new)
-                .role("session_id", SESSION).role("agent_id", AGENT)
+                .role("session_id", SESSION).role("agent_id", AGENT).role("locale", LOCALE)
+                .role("cursor", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
+                .on(204, as(OWNER))
                 .on(400, violations())
                 .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY))
                 .on(404, as(OWNER, UNKNOWN), as(OTHER_TENANT))
+                .on(409, as(OWNER, BUSY, SESSION))
                 .on(500, notProvokable(SERVER_FAILURE))
                 .nullMeansAbsent("the vendor's optional fields are serde Options, which read null as absent");
     }

@@ -98,18 +98,42 @@ final class Fixtures {
         }
     }
 
-    /** An organisation with an agent, an evr_ key and alice's session; another organisation. */
+    /**
+     * An organisation with an agent, an evr_ key, alice's session and a session mid-turn (for fork's 409); another
+     * organisation. A delete of alice's session gets a fresh session instead ({@link #prepare}), so that the other
+     * operations keep theirs.
+     */
     static final class Everruns extends Fixture {
         private final String agent;
         private final String key;
         private final String session;
+        private final String busy;
 
         Everruns(GatewayHarness gateway) {
             super(gateway);
             agent = provisioning.agent(tenant, "helper", List.of(), false).everrunsId();
             key = provisioning.key(tenant, "everruns", "svc", null, List.of()).secret();
-            session = expect(clients.everruns().bearer(token(tenant, "alice")).create(Map.of("agent_id", agent)), 201)
+            session = newSession();
+            busy = newSession();
+            expect(clients.admin(tenant).updateSession(busy, Map.of("status", "running")), 200);
+        }
+
+        private String newSession() {
+            return expect(clients.everruns().bearer(token(tenant, "alice")).create(Map.of("agent_id", agent)), 201)
                     .path("id");
+        }
+
+        @Override
+        protected List<String> prepare(Exchange x) {
+            if (x.op != null && x.op.method().equalsIgnoreCase("DELETE")
+                    && x.op.template().equals("/v1/sessions/{session_id}")
+                    && session.equals(x.pathValues.get("session_id"))) {
+                String fresh = newSession();
+                x.pathValues.put("session_id", fresh);
+                mayChange();
+                return List.of(fresh);
+            }
+            return List.of();
         }
 
         @Override
@@ -128,10 +152,16 @@ final class Fixtures {
         @Override
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
-                case SESSION -> variant == Variant.EXISTING ? text(session)
-                        : variant == Variant.UNKNOWN ? text("session_" + hex(32)) : null;
+                case SESSION -> switch (variant) {
+                    case EXISTING -> text(session);
+                    case UNKNOWN -> text("session_" + hex(32));
+                    case BUSY -> text(busy);
+                    default -> null;
+                };
                 case AGENT -> variant == Variant.EXISTING ? text(agent)
                         : variant == Variant.UNKNOWN ? text("agent_" + hex(32)) : null;
+                case LOCALE -> variant == Variant.EXISTING ? text("uk-UA") : null;
+                case PAGE_TOKEN -> variant == Variant.EXISTING ? SchemaData.OMIT : null;
                 default -> null;
             };
         }

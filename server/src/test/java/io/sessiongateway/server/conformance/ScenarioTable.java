@@ -45,14 +45,23 @@ public final class ScenarioTable {
         /** Resources the {@link Who#OUTSIDER} may not use (another's session, a restricted agent, a foreign org). */
         PROTECTED,
         /** Names and ids that are already taken. */
-        DUPLICATE
+        DUPLICATE,
+        /** A session mid-turn (running), which some operations refuse to act on (Everruns fork: 409). */
+        BUSY
     }
 
     /** The kinds of thing a parameter or property can name. */
     public enum Role {
         TENANT, SESSION, AGENT, APP, TEAM, CLIENT_ID, ORGANIZATION, AGENT_NAME, TEAM_NAME, API_KEY,
         /** Team ids a credential claims (a JWT's or an API key's {@code teams}): not checked against the store. */
-        TEAM_CLAIM
+        TEAM_CLAIM,
+        /** A BCP 47 language tag, which a plain string schema cannot generate. */
+        LOCALE,
+        /**
+         * An opaque page token or cursor that only the gateway issues: left out of generated requests (the ITs follow
+         * real ones); its violations still apply.
+         */
+        PAGE_TOKEN
     }
 
     /**

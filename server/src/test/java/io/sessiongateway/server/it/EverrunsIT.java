@@ -76,7 +76,8 @@ class EverrunsIT {
                 Map.of("ref", "shell")));
         expected.put("created_at", s.get("created_at"));
         expected.put("updated_at", s.get("updated_at"));
-        assertEquals(expected, s, "absent optional fields are omitted, not null");
+        expected.put("is_pinned", false);
+        assertEquals(expected, s, "absent optional fields are omitted, not null; is_pinned is the caller's");
         assertTrue(((String) s.get("organization_id")).matches("^org_[0-9a-f]{32}$"));
 
         Response read = EVERRUNS.bearer(token(org, "carol")).get(id);
@@ -88,7 +89,7 @@ class EverrunsIT {
     void minimalCreateOmitsEveryOptionalField() {
         Response r = EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", agentId));
         assertEquals(201, r.statusCode(), r.asString());
-        assertEquals(List.of("agent_id", "created_at", "id", "organization_id", "status", "updated_at"),
+        assertEquals(List.of("agent_id", "created_at", "id", "is_pinned", "organization_id", "status", "updated_at"),
                 r.jsonPath().getMap("").keySet().stream().sorted().toList());
     }
 

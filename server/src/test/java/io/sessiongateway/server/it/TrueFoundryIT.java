@@ -106,6 +106,13 @@ class TrueFoundryIT {
         }
 
         @Test
+        void creatorWithoutSlugShowsTheSubjectIdAsSlug() {
+            // the document allows a null slug, the vendor's SDK (truefoundry-gateway-sdk 0.4) requires a string
+            assertEquals(Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "alice"),
+                    createOk(tenant, "alice", "helper").get("created_by_subject"));
+        }
+
+        @Test
         void agentNameOf255CharactersIsAccepted() {
             assertEquals("a".repeat(255), createOk(tenant, "alice", "a".repeat(255)).get("agent_name"));
         }

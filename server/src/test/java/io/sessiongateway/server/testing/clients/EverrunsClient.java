@@ -9,6 +9,10 @@ import java.util.function.Supplier;
 public final class EverrunsClient extends DialectClient<EverrunsClient> {
     public static final String SESSIONS = "/v1/sessions";
     public static final String SESSION = SESSIONS + "/{session_id}";
+    public static final String STATS = SESSIONS + "/stats";
+    public static final String CANCEL = SESSION + "/cancel";
+    public static final String PIN = SESSION + "/pin";
+    public static final String FORK = SESSION + "/fork";
 
     public EverrunsClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -31,5 +35,52 @@ public final class EverrunsClient extends DialectClient<EverrunsClient> {
     /** {@code GET /v1/sessions/{session_id}}. */
     public Response get(String id) {
         return request().get(SESSION, id);
+    }
+
+    /** {@code GET /v1/sessions} with query parameters (agent_id, search, offset, limit, cursor), as given. */
+    public Response list(Map<String, ?> query) {
+        return request().queryParams(query).get(SESSIONS);
+    }
+
+    /**
+     * {@code GET} of a {@code next_url} or {@code prev_url} a list returned, as a client following it does: the whole URL.
+     */
+    public Response follow(String url) {
+        return request().urlEncodingEnabled(false).get(url);
+    }
+
+    /** {@code PATCH /v1/sessions/{session_id}}. */
+    public Response update(String id, Object body) {
+        return json(body).patch(SESSION, id);
+    }
+
+    /** {@code DELETE /v1/sessions/{session_id}}. */
+    public Response delete(String id) {
+        return request().delete(SESSION, id);
+    }
+
+    /** {@code POST /v1/sessions/{session_id}/cancel} (no body, as the vendor's SDK sends it). */
+    public Response cancel(String id) {
+        return request().post(CANCEL, id);
+    }
+
+    /** {@code GET /v1/sessions/stats}. */
+    public Response stats() {
+        return request().get(STATS);
+    }
+
+    /** {@code PUT /v1/sessions/{session_id}/pin}. */
+    public Response pin(String id) {
+        return request().put(PIN, id);
+    }
+
+    /** {@code DELETE /v1/sessions/{session_id}/pin}. */
+    public Response unpin(String id) {
+        return request().delete(PIN, id);
+    }
+
+    /** {@code POST /v1/sessions/{session_id}/fork}; a null body sends none (every field is optional). */
+    public Response fork(String id, Object body) {
+        return json(body).post(FORK, id);
     }
 }
