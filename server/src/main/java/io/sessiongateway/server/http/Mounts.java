@@ -9,9 +9,7 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
@@ -26,20 +24,21 @@ final class Mounts {
         Class<?> api = binding.api();
         Path classPath = api.getAnnotation(Path.class);
         String base = prefix + binding.basePath() + (classPath == null ? "" : classPath.value());
-        Resource.Builder root = Resource.builder(base);
         List<Method> methods = new ArrayList<>(List.of(api.getMethods()));
         methods.sort(Comparator.comparing(Method::getName));
-        boolean any = false;
-        Map<String, Resource.Builder> children = new HashMap<>();
+        // One root resource per full path, never a child of a shorter one: Jersey matches the root with the longest
+        // literal path first and does not go back on a method mismatch, so GET /v1/sessions/{id} declared as a child
+        // of /v1/sessions (one document) next to PATCH /v1/sessions/{id} (another) answered 405. Roots with equal
+        // paths, from any interface, are merged by Jersey's resource model into one resource with every method.
+        java.util.Map<String, Resource.Builder> byPath = new java.util.LinkedHashMap<>();
         for (Method method : methods) {
             String verb = httpMethod(method);
             if (verb == null) {
                 continue;
             }
             Path sub = method.getAnnotation(Path.class);
-            // Several operations on one sub-path (GET and DELETE of the same item) share one child resource.
-            Resource.Builder target = sub == null ? root
-                    : children.computeIfAbsent(sub.value(), root::addChildResource);
+            String path = sub == null ? base : join(base, sub.value());
+            Resource.Builder target = byPath.computeIfAbsent(path, Resource::builder);
             var m = target.addMethod(verb).handledBy(binding.implementation(), method);
             Consumes consumes = method.getAnnotation(Consumes.class);
             if (consumes != null) {
@@ -49,12 +48,18 @@ final class Mounts {
             if (produces != null) {
                 m.produces(produces.value());
             }
-            any = true;
         }
-        if (!any) {
+        if (byPath.isEmpty()) {
             throw new IllegalArgumentException(api + " declares no HTTP operation");
         }
-        return List.of(root.build());
+        return byPath.values().stream().map(Resource.Builder::build).toList();
+    }
+
+    /** {@code base} and {@code sub} with exactly one slash between them. */
+    static String join(String base, String sub) {
+        String left = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        String right = sub.startsWith("/") ? sub : "/" + sub;
+        return right.equals("/") ? (left.isEmpty() ? "/" : left) : left + right;
     }
 
     private static String httpMethod(Method method) {
