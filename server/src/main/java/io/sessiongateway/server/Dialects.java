@@ -6,7 +6,9 @@ import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
+import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.config.GatewayConfig;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,27 @@ public final class Dialects {
      */
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
         return List.of(
-                new TrueFoundryDialect(sessions),
+                config == null ? new TrueFoundryDialect(sessions)
+                        : new TrueFoundryDialect(sessions, pageTokens(config), java.time.Clock.systemUTC()),
                 new EverrunsDialect(sessions),
                 new AgentcloudDialect(sessions),
                 new RecoupDialect(sessions, agents, config == null ? null : config.recoupAgent()));
+    }
+
+    /**
+     * Signs the page tokens of lists with a key derived from the server's secret (never the secret itself), so that
+     * every instance sharing the secret accepts every instance's tokens.
+     */
+    static PageTokens pageTokens(GatewayConfig config) {
+        byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            return new PageTokens(mac.doFinal("session-gateway page tokens".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     /** API key prefix by key form (the dialect's name), for the dialects that take API keys. */
