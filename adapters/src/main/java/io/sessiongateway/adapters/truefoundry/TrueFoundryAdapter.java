@@ -86,11 +86,14 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         return List.copyOf(all);
     }
 
-    /** DELETE and PATCH of a session are refused before authentication; everything else needs a Bearer JWT. */
+    /**
+     * DELETE and PATCH of a session are refused before authentication (as OPTIONS, which Jersey answers itself, is
+     * served without); everything else needs a Bearer JWT.
+     */
     @Override
     public void verifyCredentials(Caller caller) {
         String method = request.get().getMethod();
-        if (!method.equals("DELETE") && !method.equals("PATCH")) {
+        if (!method.equals("DELETE") && !method.equals("PATCH") && !method.equals("OPTIONS")) {
             caller.require();
         }
     }
