@@ -11,6 +11,7 @@ import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.config.GatewayConfig;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +32,8 @@ public final class Dialects {
      */
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
         return List.of(
-                new TrueFoundryDialect(sessions),
+                config == null ? new TrueFoundryDialect(sessions)
+                        : new TrueFoundryDialect(sessions, pageTokens(config), Clock.systemUTC()),
                 config == null ? new EverrunsDialect(sessions) : new EverrunsDialect(sessions, pageTokens(config),
                         EverrunsMapper.Shape.of(config.dialects().get(EverrunsDialect.NAME).version())),
                 new AgentcloudDialect(sessions),
@@ -43,7 +45,7 @@ public final class Dialects {
      * every instance sharing the secret accepts every instance's tokens.
      */
     static PageTokens pageTokens(GatewayConfig config) {
-        byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
+        byte[] secret = DevSecret.resolve(config.auth().jwtSecret(), config.dataDir());
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));

@@ -34,6 +34,15 @@ public interface Dialect {
     Response render(GatewayException error, String reference);
 
     /**
+     * The error for a request to {@code path} (as the client sent it, prefix included): for a dialect whose
+     * documents give one kind of error a different status per operation (TrueFoundry: a bad body is 422 on create
+     * and 400 on cancel). By default the path does not matter.
+     */
+    default Response render(GatewayException error, String reference, String path) {
+        return render(error, reference);
+    }
+
+    /**
      * The prefix of this dialect's API keys, when it accepts them: keys of this dialect's form (named after it) are
      * created with it and recognised by it.
      */

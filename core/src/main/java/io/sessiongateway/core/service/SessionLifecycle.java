@@ -86,8 +86,9 @@ public final class SessionLifecycle {
      * query's tenant; FORBIDDEN ({@code team_forbidden}) for a team list by a non-member, ({@code agent_forbidden})
      * for rule {@link AccessRule#OWNER_MANAGER_OR_ADMIN} on a restricted agent the caller does not manage, and
      * ({@code operator_only}) for rule {@link AccessRule#OPERATOR} without the admin role; NOT_FOUND
-     * ({@code agent_not_found}, param {@code agent_name}) for an agent name the tenant does not have. An agent id the
-     * tenant does not have, a tenant that does not exist yet and an account-less caller under
+     * ({@code agent_not_found}, param {@code agent_name}) for an agent name the tenant does not have (also when the
+     * tenant does not exist yet). An agent id the tenant does not have, a tenant that does not exist yet (no agent
+     * name asked for) and an account-less caller under
      * {@link AccessRule#ACCOUNT_OWNER} all give an empty page.
      */
     public SessionPage list(Principal caller, SessionQuery query) {
@@ -328,6 +329,11 @@ public final class SessionLifecycle {
                 "token is not valid for tenant '" + tenantName + "'");
     }
 
+    private static GatewayException agentNotFound(String name) {
+        return new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found", "agent '" + name + "' not found",
+                "agent_name");
+    }
+
     private static GatewayException notFound(SessionKey key) {
         return GatewayException.notFound("session_not_found", "session '" + key.value() + "' not found");
     }
@@ -379,13 +385,15 @@ public final class SessionLifecycle {
             tenant = q.tenantName() == null ? null : store.findTenant(q.tenantName()).orElse(null);
         }
         if (tenant == null) {
+            if (q.agentName() != null) {
+                // A tenant nothing was created in yet has no agents either: the same answer as create's.
+                throw agentNotFound(q.agentName());
+            }
             return Optional.empty();
         }
         Agent agent = null;
         if (q.agentName() != null) {
-            agent = store.findAgentByName(tenant.id(), q.agentName())
-                    .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
-                            "agent '" + q.agentName() + "' not found", "agent_name"));
+            agent = store.findAgentByName(tenant.id(), q.agentName()).orElseThrow(() -> agentNotFound(q.agentName()));
         }
         if (q.agentId() != null) {
             Optional<Agent> byId = store.findAgentById(q.agentId()).filter(a -> a.tenantId().equals(tenant.id()));

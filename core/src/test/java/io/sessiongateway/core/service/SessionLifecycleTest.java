@@ -168,6 +168,11 @@ class SessionLifecycleTest {
         refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.list(alice(), query(rule).agentName("nope").build()));
         refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
                 () -> life.list(user("globex", "x"), query(rule).agentName("coder").build()));
+        // a tenant nothing was created in yet has no agent of that name either (create answers the same)
+        refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.list(user("globex", "x"),
+                SessionQuery.builder(rule).tenantName("globex").agentName("coder").build()));
+        assertEquals(List.of(), ids(life.list(user("globex", "x"), SessionQuery.builder(rule).tenantName("globex")
+                .build())));
     }
 
     @Test

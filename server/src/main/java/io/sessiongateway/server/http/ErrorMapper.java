@@ -56,7 +56,7 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String path = uri == null ? "/" : "/" + uri.getPath(false);
         Optional<Dialect> dialect = router.dialectOf(path);
         String ref = reference;
-        Response response = dialect.map(d -> d.render(e, ref)).orElseGet(() -> GatewayEnvelope.render(e, ref));
+        Response response = dialect.map(d -> d.render(e, ref, path)).orElseGet(() -> GatewayEnvelope.render(e, ref));
         if (e.kind() == ErrorKind.UNAVAILABLE) {
             response = Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
         }

@@ -32,6 +32,7 @@ public final class HttpApplication {
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
         rc.register(new EmptyBodyFilter());
+        rc.register(new TimeParamConverters());
         rc.register(auth);
         rc.register(new CredentialsFirstFilter());
         rc.register(new ErrorMapper(new DialectRouter(mounted)));

@@ -230,7 +230,8 @@ class BadInputIT {
         Exchange unknownQuery = base("an unknown query parameter, twice", table, fixture, op);
         unknownQuery.query.add(Map.entry("conformance", "1"));
         unknownQuery.query.add(Map.entry("conformance", "2"));
-        unknownQuery.expected = success(op);
+        // an operation that always refuses (TrueFoundry's DELETE and PATCH: 405) still refuses
+        unknownQuery.expected = success(op).isEmpty() ? new TreeSet<>(op.statuses()) : success(op);
         unknownQuery.checkNoWrite = false;
         out.add(unknownQuery);
         for (Parameter p : op.parameters("query")) {

@@ -51,14 +51,22 @@ public final class Dialects {
         return new ScenarioTable("truefoundry", "truefoundry/get-session.yaml", "RequestErrorResponse",
                 Fixtures.TrueFoundry::new)
                 .role("tenantName", TENANT).role("sessionId", SESSION).role("agent_name", AGENT)
+                .role("page_token", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
-                .on(400, as(DISALLOWED_TYPE))
+                // malformed parameters and bodies are 422, except on cancel, whose document has only 400
+                .on(422, violations())
+                .on(400, as(DISALLOWED_TYPE).onlyFor("POST /{tenantName}/v1/agents/sessions"),
+                        as(OWNER, UNKNOWN, PAGE_TOKEN), violations())
                 .on(401, as(NONE), as(GARBAGE), as(OTHER_TENANT))
                 .on(403, as(OUTSIDER, PROTECTED))
-                .on(404, as(OWNER, UNKNOWN))
+                .on(404, as(OWNER, UNKNOWN, SESSION, AGENT))
+                .on(405, as(OWNER), as(NONE))
                 .on(409, as(OWNER, DUPLICATE, "id", CLIENT_ID))
-                .on(422, violations());
+                .on(412, notProvokable("the vendor's executor could not confirm a cancellation; the gateway runs "
+                        + "no turns on executors"))
+                .on(424, notProvokable("a service the vendor's cancellation depends on failed; the gateway has "
+                        + "no such dependency"));
     }
 
     static ScenarioTable everruns() {

@@ -93,6 +93,11 @@ final class Fixtures {
                     case DUPLICATE -> text(duplicate);
                     default -> null;
                 };
+                case PAGE_TOKEN -> switch (variant) {
+                    case EXISTING -> SchemaData.OMIT; // the first page
+                    case UNKNOWN -> text("never-issued." + hex(16));
+                    default -> null;
+                };
                 default -> null;
             };
         }

@@ -40,6 +40,9 @@ public final class Generator {
 
     /** Whether a scenario says anything about the operation (see {@link Scenario}). */
     static boolean applies(ScenarioTable table, Fixture fixture, SpecOperation op, Scenario sc) {
+        if (!sc.concerns(op)) {
+            return false;
+        }
         if (sc.variant() == Variant.EXISTING) {
             return true;
         }
@@ -99,7 +102,10 @@ public final class Generator {
         Exchange x = new Exchange(name, op);
         for (Parameter p : op.parameters()) {
             JsonNode v = binder.apply(p.name()).orElseGet(() -> data.valid(p.schema(), null, false));
-            if (v.isMissingNode() || (!p.required() && !full)) {
+            // an optional parameter the scenario is about (its role named, another variant) is sent
+            Role role = table.roles().get(p.name());
+            boolean subject = variant != Variant.EXISTING && role != null && only.contains(role);
+            if (v.isMissingNode() || (!p.required() && !full && !subject)) {
                 continue;
             }
             switch (p.in()) {
@@ -123,7 +129,11 @@ public final class Generator {
             for (Scenario sc : scenarios) {
                 switch (sc.kind()) {
                     case NOT_PROVOKABLE -> coverage.notProvokable(op, status, sc.reason());
-                    case VIOLATIONS -> out.addAll(violations(table, fixture, op));
+                    case VIOLATIONS -> {
+                        if (status == table.violationStatus(op)) {
+                            out.addAll(violations(table, fixture, op));
+                        }
+                    }
                     case REQUEST -> {
                         if (applies(table, fixture, op, sc)) {
                             out.addAll(requests(table, fixture, op, status, sc));
@@ -132,7 +142,7 @@ public final class Generator {
                 }
             }
         }
-        if (!op.declares(table.violationStatus())) {
+        if (table.violationStatus(op) == 0) {
             // Invalid parameters still need an answer when the operation declares no validation status.
             out.addAll(violations(table, fixture, op));
         }
@@ -228,8 +238,8 @@ public final class Generator {
 
     static Set<Integer> validationStatuses(ScenarioTable table, SpecOperation op, boolean pathParameter) {
         Set<Integer> statuses = new LinkedHashSet<>();
-        if (op.declares(table.violationStatus())) {
-            statuses.add(table.violationStatus());
+        if (table.violationStatus(op) != 0) {
+            statuses.add(table.violationStatus(op));
         }
         if (pathParameter && op.declares(404)) {
             statuses.add(404);

@@ -1,6 +1,7 @@
 package io.sessiongateway.server.conformance;
 
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class ScenarioTable {
     /** The kinds of thing a parameter or property can name. */
     public enum Role {
         TENANT, SESSION, AGENT, APP, TEAM, CLIENT_ID, ORGANIZATION, AGENT_NAME, TEAM_NAME, API_KEY,
+        /** An opaque page token of a list: absent for {@link Variant#EXISTING}, one never issued for UNKNOWN. */
+        PAGE_TOKEN,
         /** Team ids a credential claims (a JWT's or an API key's {@code teams}): not checked against the store. */
         TEAM_CLAIM,
         /** A BCP 47 language tag, which a plain string schema cannot generate. */
@@ -70,8 +73,27 @@ public final class ScenarioTable {
      * when that is not empty): "an unknown session" says nothing about an operation without a session.
      */
     public record Scenario(Kind kind, Who who, Variant variant, Map<String, Role> extras, Set<Role> only,
-            String reason) {
+            String reason, Set<String> operations) {
         public enum Kind { REQUEST, VIOLATIONS, NOT_PROVOKABLE }
+
+        public Scenario(Kind kind, Who who, Variant variant, Map<String, Role> extras, Set<Role> only,
+                String reason) {
+            this(kind, who, variant, extras, only, reason, Set.of());
+        }
+
+        /**
+         * The same scenario, for these operations only (each its {@code operationId} or {@code "METHOD template"}):
+         * for a reason that holds for some operations of a status only (TrueFoundry's 400 is a subject type on
+         * create, a page token on the lists).
+         */
+        public Scenario onlyFor(String... operations) {
+            return new Scenario(kind, who, variant, extras, only, reason, Set.of(operations));
+        }
+
+        /** Whether the scenario is about this operation (always, unless restricted with {@link #onlyFor}). */
+        public boolean concerns(SpecOperation op) {
+            return operations.isEmpty() || operations.contains(op.id()) || operations.contains(op.toString());
+        }
 
         @Override
         public String toString() {
@@ -114,7 +136,8 @@ public final class ScenarioTable {
     private final Map<String, Role> roles = new LinkedHashMap<>();
     private final Map<Integer, List<Scenario>> byStatus = new LinkedHashMap<>();
     private final Function<GatewayHarness, Fixture> fixture;
-    private int violationStatus;
+    /** The statuses schema violations get, in order of preference: an operation gets the first it declares. */
+    private final List<Integer> violationStatuses = new ArrayList<>();
     private boolean nullMeansAbsent;
     private final Map<String, String> notes = new LinkedHashMap<>();
 
@@ -139,7 +162,7 @@ public final class ScenarioTable {
     public ScenarioTable on(int status, Scenario... scenarios) {
         byStatus.computeIfAbsent(status, s -> new ArrayList<>()).addAll(List.of(scenarios));
         if (List.of(scenarios).stream().anyMatch(s -> s.kind() == Scenario.Kind.VIOLATIONS)) {
-            violationStatus = status;
+            violationStatuses.add(status);
         }
         return this;
     }
@@ -171,9 +194,12 @@ public final class ScenarioTable {
         return byStatus.getOrDefault(status, List.of());
     }
 
-    /** The status schema violations get (when the operation declares it). */
-    public int violationStatus() {
-        return violationStatus;
+    /**
+     * The status schema violations of an operation get: the first status with a violations row that the operation
+     * declares (rows in the order the table lists them), or 0 when it declares none.
+     */
+    public int violationStatus(SpecOperation op) {
+        return violationStatuses.stream().filter(op::declares).findFirst().orElse(0);
     }
 
     public boolean nullMeansAbsent() {

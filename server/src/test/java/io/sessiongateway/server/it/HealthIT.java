@@ -55,11 +55,12 @@ class HealthIT {
 
     /**
      * Including paths a vendor's route template would match (a TrueFoundry tenant or an Agentcloud team named
-     * "health"): {@code /health} is reserved. (GET {@code /health/v1/agents/sessions/{id}} is reserved too, but the
-     * TrueFoundry document declares a 404 for that template, so the validator would hold it to TrueFoundry's.)
+     * "health"): {@code /health} is reserved. (GET {@code /health/v1/agents/sessions} and {@code …/sessions/{id}} are
+     * reserved too, but TrueFoundry's documents declare a 404 for those templates, so the validator would hold them
+     * to TrueFoundry's.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"/health", "/health/", "/health/nope", "/health/live/x", "/health/v1/agents/sessions",
+    @ValueSource(strings = {"/health", "/health/", "/health/nope", "/health/live/x", "/health/v1/agents",
         "/health/session/0123456789abcdef01234567.json", "/health/forms/session/add", "/metrics/x"})
     void unknownPathsUnderHealthAreTheGatewaysOwn404(String path) {
         Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError").get(path);

@@ -12,6 +12,9 @@ import java.util.function.Supplier;
 public final class TrueFoundryClient extends DialectClient<TrueFoundryClient> {
     public static final String SESSIONS = "/{tenantName}/v1/agents/sessions";
     public static final String SESSION = SESSIONS + "/{sessionId}";
+    public static final String CANCEL = SESSION + "/cancel";
+    public static final String OWNED = "/{tenantName}/v1/x/agents/owned-sessions";
+    public static final String SEARCH = "/{tenantName}/v1/x/agents/search-sessions";
 
     public TrueFoundryClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -34,5 +37,35 @@ public final class TrueFoundryClient extends DialectClient<TrueFoundryClient> {
     /** {@code GET /{tenantName}/v1/agents/sessions/{sessionId}}. */
     public Response get(String tenant, String id) {
         return request().get(SESSION, tenant, id);
+    }
+
+    /** {@code listSessions}: {@code GET /{tenantName}/v1/agents/sessions?agent_name=…&…}. */
+    public Response list(String tenant, Map<String, ?> query) {
+        return request().queryParams(query).get(SESSIONS, tenant);
+    }
+
+    /** {@code listOwnedSessions}: {@code GET /{tenantName}/v1/x/agents/owned-sessions?…}. */
+    public Response owned(String tenant, Map<String, ?> query) {
+        return request().queryParams(query).get(OWNED, tenant);
+    }
+
+    /** {@code searchSessions}: {@code GET /{tenantName}/v1/x/agents/search-sessions?…}. */
+    public Response search(String tenant, Map<String, ?> query) {
+        return request().queryParams(query).get(SEARCH, tenant);
+    }
+
+    /** {@code cancelSession}: {@code POST …/sessions/{sessionId}/cancel} with a body (null: none). */
+    public Response cancel(String tenant, String id, Object body) {
+        return json(body).post(CANCEL, tenant, id);
+    }
+
+    /** {@code deleteSession}: {@code DELETE …/sessions/{sessionId}} (405: the hosted API has no delete). */
+    public Response delete(String tenant, String id) {
+        return request().delete(SESSION, tenant, id);
+    }
+
+    /** {@code updateSession}: {@code PATCH …/sessions/{sessionId}} (405: the hosted API has no update). */
+    public Response update(String tenant, String id, Object body) {
+        return json(body).patch(SESSION, tenant, id);
     }
 }
