@@ -32,11 +32,21 @@ public final class SessionService {
     private final Clock clock;
     /** Tenant names by id: a team's tenant never changes, and membership checks need it on every request. */
     private final ConcurrentHashMap<UUID, String> tenantNames = new ConcurrentHashMap<>();
+    private final SessionLifecycle lifecycle;
 
     public SessionService(SessionStore store, AccessPolicy policy, Clock clock) {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
+        this.lifecycle = new SessionLifecycle(store, policy, clock);
+    }
+
+    /**
+     * The lifecycle after create (list, update, delete, cancel, pin, fork, stats) over the same store, access policy
+     * and clock, so that a dialect constructed with this service needs nothing more.
+     */
+    public SessionLifecycle lifecycle() {
+        return lifecycle;
     }
 
     /** {@link #createForAgentName(Principal, String, String, NewSession, TitleRule)} without a title rule. */
