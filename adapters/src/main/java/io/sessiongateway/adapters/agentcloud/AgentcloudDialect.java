@@ -24,9 +24,16 @@ import java.util.Optional;
  */
 public final class AgentcloudDialect extends BaseDialect {
     public static final String NAME = "agentcloud";
+    /**
+     * The session paths under any first segment (so a malformed slug still gets this envelope), and every path
+     * under an ObjectId slug, where the vendor mounts its whole team router ({@code /:resourceSlug([a-f0-9]{24})});
+     * TrueFoundry's {@code /{tenantName}/v1/agents…} stays TrueFoundry's even for a tenant named like an ObjectId.
+     */
+    static final String CLAIMED =
+            "^/(?:[^/]+/(?:session|forms|sessions\\.json)|[a-f0-9]{24}(?!/v1/agents(?:/|$)))(?:/.*)?$";
 
     public AgentcloudDialect(SessionService sessions) {
-        super(NAME, "^/[^/]+/(session|forms|sessions\\.json)(/.*)?$", new AgentcloudAdapter(sessions), "",
+        super(NAME, CLAIMED, new AgentcloudAdapter(sessions), "",
                 DefaultApi.class, DefaultAddSessionApi.class, DefaultListSessionsApi.class,
                 DefaultDeleteSessionApi.class, DefaultCancelSessionApi.class, DefaultEditSessionApi.class);
     }
