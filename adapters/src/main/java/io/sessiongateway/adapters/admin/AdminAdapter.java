@@ -1,7 +1,9 @@
 package io.sessiongateway.adapters.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -12,8 +14,11 @@ import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.model.Team;
+import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.SessionService;
@@ -27,6 +32,9 @@ import io.sessiongateway.generated.admin.model.CreateTeamRequest;
 import io.sessiongateway.generated.admin.model.CreatedApiKey;
 import io.sessiongateway.generated.admin.model.SessionIds;
 import io.sessiongateway.generated.admin.model.SessionList;
+import io.sessiongateway.generated.admin.model.SessionPatch;
+import io.sessiongateway.generated.admin.model.SessionPatchSharing;
+import io.sessiongateway.generated.admin.model.SessionPatchUsage;
 import io.sessiongateway.generated.admin.model.SessionView;
 import io.sessiongateway.generated.admin.model.SessionViewAgent;
 import io.sessiongateway.generated.admin.model.SessionViewOwner;
@@ -40,13 +48,15 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's own provisioning API. Every operation needs an admin token for the tenant in the path, or an
@@ -204,7 +214,7 @@ public final class AdminAdapter implements AdminApi {
     }
 
     @Override
-    public Response updateSession(String sessionId, io.sessiongateway.generated.admin.model.SessionPatch body) {
+    public Response updateSession(String sessionId, SessionPatch body) {
         Principal principal = Caller.of(request.get()).require();
         if (!principal.admin()) {
             throw GatewayException.forbidden("admin_required", "an admin token is required");
@@ -212,10 +222,10 @@ public final class AdminAdapter implements AdminApi {
         if (body == null) {
             throw GatewayException.invalidBody("request body is required", null);
         }
-        com.fasterxml.jackson.databind.JsonNode tree = io.sessiongateway.adapters.spi.RequestBodies.tree(request.get());
+        JsonNode tree = RequestBodies.tree(request.get());
         SessionChange change = new SessionChange(
                 present(tree, "title") ? new SessionChange.Value<>(limit(body.getTitle(), "title", 1024)) : null,
-                body.getStatus() == null ? null : io.sessiongateway.core.model.SessionStatus.fromDb(
+                body.getStatus() == null ? null : SessionStatus.fromDb(
                         body.getStatus().toString()),
                 body.getWarning(),
                 present(tree, "preview") ? new SessionChange.Value<>(limit(body.getPreview(), "preview", 4096)) : null,
@@ -230,7 +240,7 @@ public final class AdminAdapter implements AdminApi {
         return Response.ok(toSessionView(sessions.update(tenant, sessionId, change))).build();
     }
 
-    private static boolean present(com.fasterxml.jackson.databind.JsonNode tree, String field) {
+    private static boolean present(JsonNode tree, String field) {
         return tree != null && tree.has(field);
     }
 
@@ -241,33 +251,33 @@ public final class AdminAdapter implements AdminApi {
         return value;
     }
 
-    private static io.sessiongateway.core.model.Usage usage(io.sessiongateway.generated.admin.model.SessionPatchUsage u) {
+    private static Usage usage(SessionPatchUsage u) {
         if (u == null) {
             return null;
         }
         if (u.getInputTokens() == null || u.getOutputTokens() == null) {
             throw GatewayException.invalidBody("usage needs input_tokens and output_tokens", "usage");
         }
-        for (Long v : java.util.Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+        for (Long v : Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
                 u.getCacheCreationTokens())) {
             if (v != null && v < 0) {
                 throw GatewayException.invalidBody("token counts are not negative", "usage");
             }
         }
-        return new io.sessiongateway.core.model.Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
+        return new Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
                 u.getCacheCreationTokens());
     }
 
-    private static Session.Sharing sharing(io.sessiongateway.generated.admin.model.SessionPatchSharing s) {
+    private static Session.Sharing sharing(SessionPatchSharing s) {
         if (s.getMode() == null) {
             throw GatewayException.invalidBody("sharing.mode is required: restricted, team or public", "sharing");
         }
-        java.util.Map<String, String> permissions = s.getPermissions() == null ? java.util.Map.of() : s.getPermissions();
-        if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(java.util.Objects::isNull)) {
+        Map<String, String> permissions = s.getPermissions() == null ? Map.of() : s.getPermissions();
+        if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(Objects::isNull)) {
             throw GatewayException.invalidBody("sharing.permissions maps at most " + MAX_LIST
                     + " ids to permission strings", "sharing");
         }
-        return new Session.Sharing(io.sessiongateway.core.model.SharingMode.fromDb(s.getMode().toString()),
+        return new Session.Sharing(SharingMode.fromDb(s.getMode().toString()),
                 permissions);
     }
 

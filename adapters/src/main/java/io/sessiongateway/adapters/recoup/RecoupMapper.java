@@ -40,7 +40,8 @@ public final class RecoupMapper {
                 .userId(s.accountId())
                 .artistId(s.artistId())
                 .title(s.title() != null ? s.title() : s.agent().name())
-                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(RecoupStatus.of(s.status())))
+                .status(io.sessiongateway.generated.recoup.model.Session.StatusEnum.fromValue(
+                        RecoupStatus.of(s.status())))
                 .repoOwner(s.repository().owner())
                 .repoName(s.repository().name())
                 .branch(s.repository().branch())

@@ -268,13 +268,13 @@ public record Session(
             return this;
         }
 
-        /** BCP 47 language tag the session's agent answers in (Everruns {@code locale}), or null. */
+        /** BCP 47 language tag the session's agent answers in (a dialect's {@code locale}), or null. */
         public Builder locale(String value) {
             this.locale = value;
             return this;
         }
 
-        /** Free-form variables of the session (Agentcloud {@code variables}), or null. */
+        /** Free-form variables of the session (a dialect's {@code variables}), or null. */
         public Builder variables(JsonNode value) {
             this.variables = value;
             return this;

@@ -17,11 +17,11 @@ public record SessionKey(Form form, String scope, String value) {
 
     /** The forms of session ids. */
     public enum Form {
-        /** The public id (TrueFoundry, Recoup), within a tenant. */
+        /** The public id, within a tenant. */
         PUBLIC_ID,
-        /** The canonical id ({@code session_<hex>}, Everruns), within a tenant. */
+        /** The canonical id (or its {@code session_<hex>} form), within a tenant. */
         ID,
-        /** The ObjectId (Agentcloud {@code _id}), within a team. */
+        /** The ObjectId, within a team. */
         OBJECT_ID,
         /** Any of the three (the admin API), within a tenant or, with a null scope, in any tenant. */
         ANY_ID

@@ -8,7 +8,7 @@ import java.util.List;
  * as it is; a {@link SessionChange.Value} holding null clears the field. Only the named columns are written, so two
  * patches of different fields both survive.
  *
- * @param title the new title (Everruns refuses null before it gets here: the adapter validates)
+ * @param title the new title (a dialect that refuses null validates before it gets here)
  * @param tags the new tags, replacing the old ones
  * @param locale the new BCP 47 tag (validated by the adapter)
  * @param variables the new variables, replacing the old ones

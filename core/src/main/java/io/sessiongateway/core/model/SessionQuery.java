@@ -12,9 +12,9 @@ import java.util.UUID;
  * the filters narrow them; order, position, offset and limit pick the page.
  *
  * @param rule the visibility rule of the caller's dialect
- * @param tenantName the tenant listed (TrueFoundry's path tenant; the caller's tenant for the others); null with
+ * @param tenantName the tenant listed (from the path, or the caller's tenant); null with
  *     {@code teamObjectId} set (the team names its tenant)
- * @param teamObjectId the team listed (Agentcloud resourceSlug), or null
+ * @param teamObjectId the team listed (by ObjectId), or null
  * @param agentName only this agent's sessions (by name), or null
  * @param agentId only this agent's sessions (by canonical id), or null
  * @param owner only sessions of this owner: subject id, and type unless null; or null
@@ -43,7 +43,7 @@ public record SessionQuery(AccessRule rule, String tenantName, String teamObject
         CREATED_DESC,
         /** Oldest first: {@code (created_at, id)} ascending. */
         CREATED_ASC,
-        /** By ObjectId descending (Agentcloud): creation order to the second, as the vendor's MongoDB does. */
+        /** By ObjectId descending: creation order to the second (an ObjectId starts with its creation second). */
         OBJECT_ID_DESC,
         /** By ObjectId ascending (the reverse of {@link #OBJECT_ID_DESC}, for previous pages). */
         OBJECT_ID_ASC;
@@ -84,7 +84,7 @@ public record SessionQuery(AccessRule rule, String tenantName, String teamObject
             return new Position(session.times().createdAt(), session.id(), session.objectId());
         }
 
-        /** An ObjectId position (Agentcloud {@code before=}). */
+        /** An ObjectId position (a list that pages by ObjectId). */
         public static Position ofObjectId(String objectId) {
             return new Position(null, null, Objects.requireNonNull(objectId, "objectId"));
         }

@@ -17,8 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Opaque page tokens (docs/lifecycle.md section 5): {@code base64url(json) "." base64url(HMAC-SHA256)} of
- * {@code {"v":1,"k":[created_at, id] or [object_id],"d":"next"|"prev","q":<fingerprint>}}. A forged or edited
- * token, or one reused with other query parameters (another fingerprint), is refused.
+ * {@code {"v":1,"k":[created_at, id, object_id],"d":"next"|"prev","q":<fingerprint>}} (the keys the position has).
+ * A forged or edited token, or one reused with other query parameters (another fingerprint), is refused.
  */
 public final class PageTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +60,8 @@ public final class PageTokens {
         var k = body.putArray("k");
         if (position.createdAt() != null) {
             k.add(position.createdAt().toString()).add(position.id().toString());
-        } else {
+        }
+        if (position.objectId() != null) {
             k.add(position.objectId());
         }
         body.put("d", direction == Direction.NEXT ? "next" : "prev");
@@ -92,9 +93,12 @@ public final class PageTokens {
                 throw invalid(param);
             }
             JsonNode k = body.path("k");
-            Position position = k.size() == 2
-                    ? new Position(Instant.parse(k.get(0).asText()), UUID.fromString(k.get(1).asText()), null)
-                    : Position.ofObjectId(k.get(0).asText());
+            Position position = switch (k.size()) {
+                case 1 -> Position.ofObjectId(k.get(0).asText());
+                case 2, 3 -> new Position(Instant.parse(k.get(0).asText()), UUID.fromString(k.get(1).asText()),
+                        k.size() == 3 ? k.get(2).asText() : null);
+                default -> throw invalid(param);
+            };
             Direction direction = switch (body.path("d").asText()) {
                 case "next" -> Direction.NEXT;
                 case "prev" -> Direction.PREVIOUS;

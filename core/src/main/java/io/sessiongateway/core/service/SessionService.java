@@ -30,9 +30,9 @@ public final class SessionService {
     private final SessionStore store;
     private final AccessPolicy policy;
     private final Clock clock;
+    private final SessionLifecycle lifecycle;
     /** Tenant names by id: a team's tenant never changes, and membership checks need it on every request. */
     private final ConcurrentHashMap<UUID, String> tenantNames = new ConcurrentHashMap<>();
-    private final SessionLifecycle lifecycle;
 
     public SessionService(SessionStore store, AccessPolicy policy, Clock clock) {
         this.store = store;
@@ -42,8 +42,8 @@ public final class SessionService {
     }
 
     /**
-     * The lifecycle after create (list, update, delete, cancel, pin, fork, stats) over the same store, access policy
-     * and clock, so that a dialect constructed with this service needs nothing more.
+     * The lifecycle after create (list, read, update, delete, cancel, pin, fork, stats) over the same store, rules
+     * and clock: what every dialect that already holds this service reaches it through.
      */
     public SessionLifecycle lifecycle() {
         return lifecycle;

@@ -57,8 +57,8 @@ final class KeyCommand implements TenantAdminCommand.Configured {
         @Override
         public Integer call() throws Exception {
             if (!Dialects.apiKeyForms().contains(dialect)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--dialect': expected one of "
-                        + Dialects.apiKeyForms() + " (case-sensitive) but was '" + dialect + "'");
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--dialect': expected one "
+                        + "of " + Dialects.apiKeyForms() + " (case-sensitive) but was '" + dialect + "'");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("dialect", dialect);

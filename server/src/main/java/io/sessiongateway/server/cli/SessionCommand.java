@@ -17,7 +17,7 @@ final class SessionCommand {
     ConfigOption config;
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print a session found by any of its ids (session_…, a client-chosen public id, an ObjectId).")
+            description = "Print a session found by any of its ids (session_…, a chosen public id, an ObjectId).")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         SessionCommand parent;

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * The gateway's own operations endpoints as a pseudo-dialect: it owns {@code /health/**} and the metrics path, so
  * that errors there (unknown path, wrong method) come in the gateway's envelope and are never claimed by a vendor
- * dialect whose patterns would match ({@code /{tenant}/v1/agents}, {@code /{team}/session}). It must be mounted first. The metrics endpoint itself is mounted separately, at its
- * configured path.
+ * dialect whose patterns would match ({@code /{tenant}/v1/agents}, {@code /{team}/session}). It must be mounted
+ * first. The metrics endpoint itself is mounted separately, at its configured path.
  */
 public final class OpsDialect implements Dialect {
     /** Name in metrics and logs. */
