@@ -8,26 +8,44 @@ import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.agentcloud.api.DefaultAddSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultCancelSessionApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultDeleteSessionApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultEditSessionApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultListSessionsApi;
 import io.sessiongateway.generated.agentcloud.model.DynamicResponse;
+import io.sessiongateway.generated.agentcloud.model.EditSessionResponse;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
 /**
- * Agentcloud webapp: {@code /{resourceSlug}/session/{sessionId}.json} and
- * {@code /{resourceSlug}/forms/session/add}; errors as {@code dynamicResponse} {@code {"message","code"}}.
+ * Agentcloud webapp: {@code /{resourceSlug}/session/{sessionId}.json}, {@code /{resourceSlug}/sessions.json},
+ * {@code /{resourceSlug}/forms/session/add} and the session forms ({@code DELETE …/forms/session/{sessionId}},
+ * {@code POST …/cancel}, {@code POST …/edit}); errors as {@code dynamicResponse} {@code {"message","code"}}.
  */
 public final class AgentcloudDialect extends BaseDialect {
     public static final String NAME = "agentcloud";
+    /**
+     * The session paths under any first segment (so a malformed slug still gets this envelope), and every path
+     * under an ObjectId slug, where the vendor mounts its whole team router ({@code /:resourceSlug([a-f0-9]{24})});
+     * TrueFoundry's {@code /{tenantName}/v1/agents…} stays TrueFoundry's even for a tenant named like an ObjectId.
+     */
+    static final String CLAIMED =
+            "^/(?:[^/]+/(?:session|forms|sessions\\.json)|[a-f0-9]{24}(?!/v1/agents(?:/|$)))(?:/.*)?$";
 
     public AgentcloudDialect(SessionService sessions) {
-        super(NAME, "^/[^/]+/(session|forms)(/.*)?$", new AgentcloudAdapter(sessions), "",
-                DefaultApi.class, DefaultAddSessionApi.class);
+        super(NAME, CLAIMED, new AgentcloudAdapter(sessions), "",
+                DefaultApi.class, DefaultAddSessionApi.class, DefaultListSessionsApi.class,
+                DefaultDeleteSessionApi.class, DefaultCancelSessionApi.class, DefaultEditSessionApi.class);
     }
 
-    /** Agentcloud's optional fields are not nullable: absent means omitted. */
+    /**
+     * Agentcloud's optional fields are not nullable: absent means omitted. The edit's answer is the exception: its
+     * MongoDB {@code UpdateResult} always carries {@code upsertedId}, null when nothing was inserted.
+     */
     @Override
     public boolean omitsNulls(Class<?> type) {
-        return type.getPackageName().equals(DynamicResponse.class.getPackageName());
+        return type.getPackageName().equals(DynamicResponse.class.getPackageName())
+                && type != EditSessionResponse.class;
     }
 
     @Override

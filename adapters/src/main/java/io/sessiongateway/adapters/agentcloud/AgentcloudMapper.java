@@ -1,12 +1,24 @@
 package io.sessiongateway.adapters.agentcloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Timestamps;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.core.model.AccessRule;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionKey;
+import io.sessiongateway.core.model.SessionPage;
+import io.sessiongateway.core.model.SessionPatch;
+import io.sessiongateway.core.model.SessionQuery;
+import io.sessiongateway.core.model.SessionQuery.Direction;
+import io.sessiongateway.core.model.SessionQuery.Order;
+import io.sessiongateway.core.model.SessionQuery.Position;
+import io.sessiongateway.generated.agentcloud.model.EditSessionResponse;
+import io.sessiongateway.generated.agentcloud.model.SessionsJsonResponse;
 import io.sessiongateway.generated.agentcloud.model.Session.StatusEnum;
 import io.sessiongateway.generated.agentcloud.model.SharingConfig;
 import io.sessiongateway.generated.agentcloud.model.SharingMode;
+import io.sessiongateway.generated.agentcloud.model.UpdateResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,12 +26,17 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Pure translations between Agentcloud's shapes and the canonical model. */
 public final class AgentcloudMapper {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    /** The vendor's page size ({@code getSessionsByTeam(team, before, 10)}). */
+    static final int PAGE_SIZE = 10;
 
     private AgentcloudMapper() {
     }
@@ -85,5 +102,78 @@ public final class AgentcloudMapper {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JRE", e);
         }
+    }
+    /**
+     * {@code GET /{resourceSlug}/sessions.json?before=}: ten of the team's sessions the caller may read, by
+     * descending ObjectId, after {@code before} (exclusive). An absent {@code before} and the vendor client's literal
+     * {@code null} are the first page; anything else but an ObjectId is 400.
+     */
+    static SessionQuery listQuery(String teamObjectId, String before) {
+        SessionQuery.Builder q = SessionQuery.builder(AccessRule.SHARED_IN_TEAM).teamObjectId(teamObjectId)
+                .order(Order.OBJECT_ID_DESC).limit(PAGE_SIZE);
+        if (before != null && !before.equals("null")) {
+            if (!Ids.isObjectId(before)) {
+                throw GatewayException.invalidArgument("before must be an ObjectId (24 lowercase hex digits) or null",
+                        "before");
+            }
+            q.position(Position.ofObjectId(before), Direction.NEXT);
+        }
+        return q.build();
+    }
+
+    /** A page as the vendor answers it: the csrf token and the sessions, newest first. */
+    static SessionsJsonResponse sessionsJson(SessionPage page, String csrf) {
+        List<io.sessiongateway.generated.agentcloud.model.Session> sessions = page.items().stream()
+                .map(AgentcloudMapper::toSession).toList();
+        return new SessionsJsonResponse().csrf(csrf).sessions(new java.util.ArrayList<>(sessions));
+    }
+
+    /**
+     * The session a form post acts on: the path's id, which the body's {@code sessionId} must repeat. The vendor
+     * acts on the body's id whatever the path says; the gateway refuses a mismatch with the vendor's answer for an
+     * id that addresses nothing (400 {@code Invalid inputs}).
+     */
+    static SessionKey formKey(String teamObjectId, String pathSessionId, String bodySessionId) {
+        String id = objectId(pathSessionId, "sessionId");
+        if (bodySessionId == null) {
+            throw GatewayException.invalidBody("sessionId is required", "sessionId");
+        }
+        if (!Ids.isObjectId(bodySessionId)) {
+            throw GatewayException.invalidBody("Invalid inputs: sessionId must be an ObjectId (24 lowercase hex "
+                    + "digits)", "sessionId");
+        }
+        if (!bodySessionId.equals(id)) {
+            throw GatewayException.invalidBody("Invalid inputs: the body's sessionId is not the session of the path",
+                    "sessionId");
+        }
+        return SessionKey.objectId(teamObjectId, id);
+    }
+
+    /**
+     * The edit's change: {@code variables} replaces the stored object; without it (absent or null) nothing
+     * changes. Read from the body's JSON tree, so numbers and nesting are stored exactly as sent.
+     */
+    static Optional<SessionPatch> edit(JsonNode body) {
+        JsonNode variables = body == null ? null : body.get("variables");
+        if (variables == null || variables.isNull()) {
+            return Optional.empty();
+        }
+        if (!variables.isObject()) {
+            throw GatewayException.invalidBody("variables must be an object", "variables");
+        }
+        return Optional.of(SessionPatch.builder().variables(variables.deepCopy()).build());
+    }
+
+    /** Whether the patch changes the session's variables (MongoDB counts an update to equal values unmodified). */
+    static boolean modifies(Optional<SessionPatch> patch, Session current) {
+        return patch.isPresent() && !patch.get().variables().value().equals(current.variables());
+    }
+
+    /** The vendor's answer to an edit: its message and MongoDB's UpdateResult for one matched document. */
+    static EditSessionResponse edited(boolean modified) {
+        return new EditSessionResponse()
+                .message(EditSessionResponse.MessageEnum.SESSION_UPDATED_SUCCESSFULLY)
+                .session(new UpdateResult().acknowledged(true).matchedCount(1).modifiedCount(modified ? 1 : 0)
+                        .upsertedCount(0).upsertedId(null));
     }
 }

@@ -245,6 +245,19 @@ public final class SessionLifecycle {
 
     // ---- access
 
+    /**
+     * Raises FORBIDDEN ({@code team_forbidden}) unless the caller is a member of the team (an unknown team included):
+     * for a dialect whose vendor checks membership of the path's team before it reads the request's body
+     * (Agentcloud's {@code checkResourceSlug}), which the writes and the list check again when they run.
+     */
+    public void requireTeamMember(Principal caller, String teamObjectId) {
+        boolean member = store.findTeamByObjectId(teamObjectId)
+                .filter(team -> policy.isTeamMember(caller, tenantName(team), teamObjectId)).isPresent();
+        if (!member) {
+            throw GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug");
+        }
+    }
+
     /** Whether the rule lets the caller read (or, with {@code write}, change) the session. */
     public boolean permits(Principal caller, AccessRule rule, Session session, boolean write) {
         return switch (rule) {

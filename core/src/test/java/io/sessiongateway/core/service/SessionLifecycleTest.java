@@ -360,6 +360,10 @@ class SessionLifecycleTest {
                 Set.copyOf(ids(life.list(member("granted", slug), q.build()))));
         assertEquals(Set.of(open.id(), teamOnly.id(), restricted.id()),
                 Set.copyOf(ids(life.list(member("owner", slug), q.build()))));
+        life.requireTeamMember(member("m", slug), slug);
+        refused(ErrorKind.FORBIDDEN, "team_forbidden", () -> life.requireTeamMember(user(T, "outsider"), slug));
+        refused(ErrorKind.FORBIDDEN, "team_forbidden",
+                () -> life.requireTeamMember(member("m", slug), Ids.newObjectId()));
         SessionPage first = life.list(member("owner", slug), q.limit(2).build());
         SessionPage second = life.list(member("owner", slug),
                 q.position(SessionQuery.Position.ofObjectId(first.items().get(1).objectId()), Direction.NEXT).build());

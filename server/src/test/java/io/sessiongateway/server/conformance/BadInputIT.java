@@ -305,7 +305,10 @@ class BadInputIT {
                 }
                 Exchange x = base("method " + method + " on " + e.getKey(), table, fixture, op);
                 x.method = method;
-                x.expected = Set.of(405);
+                // A literal segment may also fill another operation's variable (DELETE …/forms/session/add is the
+                // delete of a session whose id is "add"): then it is that operation's bad input.
+                x.expected = GatewayHarness.validator().findOperation(method, x.path()).isPresent() ? ANY_4XX
+                        : Set.of(405);
                 x.checkNoWrite = true;
                 out.add(x);
             }

@@ -172,19 +172,43 @@ final class Fixtures {
         }
     }
 
-    /** A team (the tenant's default) with an app, a member's session, and a signed-in non-member. */
+    /**
+     * A team (the tenant's default) with an app, a member's session, and a signed-in non-member. A delete expected
+     * to succeed deletes a session of its own ({@link #beforeSend}).
+     */
     static final class Agentcloud extends Fixture {
         private final String team;
         private final String app;
         private final String session;
+        /** One unknown id, so that a path and a body naming "the unknown session" name the same one. */
+        private final String unknownSession = hex(24);
 
         Agentcloud(GatewayHarness gateway) {
             super(gateway);
             Provisioning.Agent agent = provisioning.agent(tenant, "helper", List.of(), false);
             team = agent.team();
             app = agent.agentcloudId();
-            session = AgentcloudClient.createdId(expect(clients.agentcloud().withHeaders(headers(Who.OWNER, null))
+            session = createSession();
+        }
+
+        private String createSession() {
+            return AgentcloudClient.createdId(expect(clients.agentcloud().withHeaders(headers(Who.OWNER, null))
                     .create(team, Map.of("id", app)), 200));
+        }
+
+        @Override
+        protected void beforeSend(Exchange x) {
+            boolean deletes = x.op != null && x.op.method().equals("DELETE") && !x.expected.isEmpty()
+                    && x.expected.stream().allMatch(s -> s < 300);
+            if (!deletes) {
+                return;
+            }
+            String own = createSession();
+            x.pathValues.replaceAll((name, value) -> value.equals(session) ? own : value);
+            if (x.body != null) {
+                x.body = new String(x.body, java.nio.charset.StandardCharsets.UTF_8).replace(session, own)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
         }
 
         @Override
@@ -203,7 +227,7 @@ final class Fixtures {
             return switch (role) {
                 case TEAM -> variant == Variant.EXISTING ? text(team) : null;
                 case SESSION -> variant == Variant.EXISTING ? text(session)
-                        : variant == Variant.UNKNOWN ? text(hex(24)) : null;
+                        : variant == Variant.UNKNOWN ? text(unknownSession) : null;
                 case APP -> variant == Variant.EXISTING ? text(app)
                         : variant == Variant.UNKNOWN ? text(hex(24)) : null;
                 default -> null;

@@ -9,6 +9,10 @@ import java.util.function.Supplier;
 public final class AgentcloudClient extends DialectClient<AgentcloudClient> {
     public static final String ADD_SESSION = "/{resourceSlug}/forms/session/add";
     public static final String SESSION = "/{resourceSlug}/session/{sessionId}.json";
+    public static final String SESSIONS = "/{resourceSlug}/sessions.json";
+    public static final String FORM = "/{resourceSlug}/forms/session/{sessionId}";
+    public static final String CANCEL = FORM + "/cancel";
+    public static final String EDIT = FORM + "/edit";
 
     public AgentcloudClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -31,6 +35,46 @@ public final class AgentcloudClient extends DialectClient<AgentcloudClient> {
     /** {@code GET /{resourceSlug}/session/{sessionId}.json}. */
     public Response get(String slug, String id) {
         return request().get(SESSION, slug, id);
+    }
+
+    /** {@code GET /{resourceSlug}/sessions.json}: the first page. */
+    public Response list(String slug) {
+        return request().get(SESSIONS, slug);
+    }
+
+    /** {@code GET /{resourceSlug}/sessions.json?before=}: the page after {@code before} (sent as given). */
+    public Response list(String slug, String before) {
+        return request().queryParam("before", before).get(SESSIONS, slug);
+    }
+
+    /** {@code DELETE /{resourceSlug}/forms/session/{sessionId}} with {@code {"sessionId": id}}, as the web client. */
+    public Response delete(String slug, String id) {
+        return delete(slug, id, Map.of("sessionId", id));
+    }
+
+    /** {@code DELETE /{resourceSlug}/forms/session/{sessionId}} with any body (null: none). */
+    public Response delete(String slug, String id, Object body) {
+        return json(body).delete(FORM, slug, id);
+    }
+
+    /** {@code POST /{resourceSlug}/forms/session/{sessionId}/cancel} with {@code {"sessionId": id}}. */
+    public Response cancel(String slug, String id) {
+        return cancel(slug, id, Map.of("sessionId", id));
+    }
+
+    /** {@code POST /{resourceSlug}/forms/session/{sessionId}/cancel} with any body (null: none). */
+    public Response cancel(String slug, String id, Object body) {
+        return json(body).post(CANCEL, slug, id);
+    }
+
+    /** {@code POST /{resourceSlug}/forms/session/{sessionId}/edit} with {@code {"sessionId": id, "variables": …}}. */
+    public Response editVariables(String slug, String id, Map<String, ?> variables) {
+        return edit(slug, id, (Object) Map.of("sessionId", id, "variables", variables));
+    }
+
+    /** {@code POST /{resourceSlug}/forms/session/{sessionId}/edit} with any body (null: none). */
+    public Response edit(String slug, String id, Object body) {
+        return json(body).post(EDIT, slug, id);
     }
 
     /** The session id at the end of a create's {@code redirect}. */
