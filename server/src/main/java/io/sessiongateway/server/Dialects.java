@@ -31,7 +31,7 @@ public final class Dialects {
                 new TrueFoundryDialect(sessions),
                 new EverrunsDialect(sessions),
                 new AgentcloudDialect(sessions),
-                new RecoupDialect(sessions, agents, config == null ? null : config.recoupAgent()));
+                new RecoupDialect(sessions, agents, config == null ? null : config.dialects().get("recoup").option("agent").orElseThrow()));
     }
 
     /** API key prefix by key form (the dialect's name), for the dialects that take API keys. */

@@ -13,6 +13,7 @@ import io.sessiongateway.core.store.SessionStore;
 import io.sessiongateway.server.auth.AuthFilter;
 import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.JwtAuthenticator;
+import io.sessiongateway.server.config.DialectSettings;
 import io.sessiongateway.server.config.GatewayConfig;
 import io.sessiongateway.server.http.HttpApplication;
 import io.sessiongateway.server.http.Mounted;
@@ -70,12 +71,12 @@ public final class GatewayServer implements AutoCloseable {
             HttpServer http = listen(config, services, registry, ops);
             int port = http.getListeners().iterator().next().getPort();
             LOG.info("listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
-                    config.bind(), port, workerThreads(config),
+                    config.http().bind(), port, workerThreads(config),
                     registry.mounted().stream()
                             .map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
                     migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new GatewayServer(database, ops, http, port, config.ops().shutdownGrace());
+            return new GatewayServer(database, ops, http, port, config.http().shutdownGrace());
         } catch (RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -90,7 +91,7 @@ public final class GatewayServer implements AutoCloseable {
         DatabaseConfig dbConfig = databaseConfigOf(config);
         if (dbConfig.isPostgres()) {
             // A database started alongside (compose, Kubernetes) may accept connections a little after the gateway.
-            DatabaseStartup.await(dbConfig, config.ops().dbStartupTimeout());
+            DatabaseStartup.await(dbConfig, config.db().startupTimeout());
         }
         return Database.open(dbConfig);
     }
@@ -101,7 +102,7 @@ public final class GatewayServer implements AutoCloseable {
             SessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
             return new Services(clock, store,
-                    new SessionService(store, new AccessPolicy(config.sessionCreatorTypes()), clock),
+                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
                     new AgentService(store, clock));
         }
     }
@@ -121,7 +122,7 @@ public final class GatewayServer implements AutoCloseable {
                     vendors));
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
-                GatewayConfig.DialectSettings settings = config.dialects().get(dialect.name());
+                DialectSettings settings = config.dialects().get(dialect.name());
                 if (settings != null && settings.enabled()) {
                     mounted.add(new Mounted(settings.prefix(), dialect));
                 }
@@ -132,25 +133,25 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Step 4: authentication, the Jersey application (operations endpoints first) and a started listener. */
     private static HttpServer listen(GatewayConfig config, Services services, Registry registry, Operations ops) {
-        byte[] secret = DevSecret.resolve(config.jwtSecret(), config.dataDir());
-        if (config.jwtSecret() == null && config.dbUrl() != null && !config.dbUrl().isBlank()
-                && !config.jwt().hasJwks()) {
+        byte[] secret = DevSecret.resolve(config.auth().jwtSecret(), config.dataDir());
+        if (config.auth().jwtSecret() == null && config.db().hasUrl()
+                && !config.auth().jwt().hasJwks()) {
             // The one piece of state an instance keeps outside the database: a second instance with its own
             // data directory generates another secret and refuses this one's tokens.
             LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
                     + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
                     config.dataDir().resolve("jwt-secret"));
         }
-        AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.jwtIssuer(), config.clockSkew(),
-                config.jwt(), services.clock()), registry.keys());
+        AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.auth().issuer(), config.auth().clockSkew(),
+                config.auth().jwt(), services.clock()), registry.keys());
         // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
         List<Mounted> served = new ArrayList<>();
         served.add(ops.mounted());
         served.addAll(registry.mounted());
-        ResourceConfig rc = new HttpApplication(served, auth, config.maxBodyBytes()).resourceConfig();
+        ResourceConfig rc = new HttpApplication(served, auth, config.http().maxBodyBytes()).resourceConfig();
         ops.install(rc, served);
 
-        URI base = URI.create("http://" + config.bind() + ":" + config.port() + "/");
+        URI base = URI.create("http://" + config.http().bind() + ":" + config.http().port() + "/");
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
         // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
         // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
@@ -170,15 +171,14 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static int workerThreads(GatewayConfig config) {
-        return config.ops().workerThreads(Runtime.getRuntime().availableProcessors());
+        return config.http().workerThreads(Runtime.getRuntime().availableProcessors());
     }
 
     /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */
     public static DatabaseConfig databaseConfigOf(GatewayConfig config) {
-        String url = config.dbUrl() == null || config.dbUrl().isBlank()
-                ? DatabaseConfig.h2FileUrl(config.dataDir()) : config.dbUrl();
-        return new DatabaseConfig(url, config.dbUser(), config.dbPassword(), config.dbPoolSize(),
-                config.dbConnectTimeout());
+        String url = config.db().hasUrl() ? config.db().url() : DatabaseConfig.h2FileUrl(config.dataDir());
+        return new DatabaseConfig(url, config.db().user(), config.db().password(), config.db().poolSize(),
+                config.db().connectTimeout());
     }
 
     /** The port actually bound (useful with port 0). */

@@ -54,10 +54,28 @@ final class ServiceFixture {
         policy = new AccessPolicy(creatorTypes);
         sessions = new SessionService(store, policy, clock);
         agents = new AgentService(store, clock);
-        keys = new ApiKeyService(store, clock);
+        keys = new ApiKeyService(store, clock, Map.of("everruns", "evr_", "recoup", "rcp_"));
     }
 
     // Principals: who a token or key says the caller is.
+
+    /** Agentcloud's rule, as its adapter applies it: an untitled session is named after its agent. */
+    static final TitleRule NAMED_AFTER_AGENT = (agent, taken) -> agent.name();
+
+    /** A rule like Recoup's: the first "Title N" the account has not used yet. */
+    static final TitleRule UNUSED_IN_ACCOUNT = (agent, taken) -> {
+        for (int n = 1; ; n++) {
+            if (!taken.test("Title " + n)) {
+                return "Title " + n;
+            }
+        }
+    };
+
+    /** What the Recoup adapter composes: the tenant's agent made on first use, then a create for the account. */
+    Session createForAccount(Principal principal, NewSession request) {
+        agents.ensure(principal.tenant(), "recoup");
+        return sessions.createForAgentName(principal, principal.tenant(), "recoup", request, UNUSED_IN_ACCOUNT);
+    }
 
     static Principal user(String tenant, String id) {
         return subject(tenant, "user", id);

@@ -248,14 +248,14 @@ class SessionServiceTest {
         @Test
         void getByAnyMemberOfTheOrganisationSucceeds() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
-            assertEquals(s, f.sessions.getInOrganisation(bob, s.id()));
+            assertEquals(s, f.sessions.getForTenantMember(bob, s.id()));
         }
 
         @Test
         void getFromAnotherOrganisationIsNotFound() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
             GatewayException e = refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getInOrganisation(user(OTHER, "alice"), s.id()));
+                    () -> f.sessions.getForTenantMember(user(OTHER, "alice"), s.id()));
             assertEquals("session '" + s.publicId() + "' not found", e.getMessage());
         }
     }
@@ -267,7 +267,7 @@ class SessionServiceTest {
         private Agent app;
 
         private Session sessionOfAlice() {
-            return f.sessions.createInTeam(member(ACME, "alice", team), team.objectId(), app.objectId(), request());
+            return f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT);
         }
 
         @BeforeEach
@@ -286,8 +286,8 @@ class SessionServiceTest {
 
         @Test
         void createWithATitleKeepsIt() {
-            Session s = f.sessions.createInTeam(member(ACME, "alice", team), team.objectId(), app.objectId(),
-                    titled("Mine"));
+            Session s = f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), app.objectId(),
+                    titled("Mine"), ServiceFixture.NAMED_AFTER_AGENT);
             assertEquals("Mine", s.title());
         }
 
@@ -295,30 +295,30 @@ class SessionServiceTest {
         void createByNonMemberOfTheTeamIsForbidden() {
             Team otherTeam = f.team(ACME, "sales");
             GatewayException e = refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createInTeam(member(ACME, "alice", otherTeam), team.objectId(), app.objectId(),
-                            request()));
+                    () -> f.sessions.createForTeamMember(member(ACME, "alice", otherTeam), team.objectId(), app.objectId(),
+                            request(), ServiceFixture.NAMED_AFTER_AGENT));
             assertEquals("invalid permissions on the resourceSlug", e.getMessage());
         }
 
         @Test
         void createWithTheTeamsIdInATokenForAnotherTenantIsForbidden() {
             refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createInTeam(member(OTHER, "alice", team), team.objectId(), app.objectId(),
-                            request()));
+                    () -> f.sessions.createForTeamMember(member(OTHER, "alice", team), team.objectId(), app.objectId(),
+                            request(), ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
         void createInAnUnknownTeamIsForbidden() {
             refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createInTeam(alice, Ids.newObjectId(), app.objectId(), request()));
+                    () -> f.sessions.createForTeamMember(alice, Ids.newObjectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
         void createWithAnAppOfAnotherTeamIsNotFound() {
             Agent elsewhere = f.app(ACME, f.team(ACME, "sales"), "Seller", false);
             GatewayException e = refused(ErrorKind.NOT_FOUND, "app_not_found",
-                    () -> f.sessions.createInTeam(member(ACME, "alice", team), team.objectId(), elsewhere.objectId(),
-                            request()));
+                    () -> f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), elsewhere.objectId(),
+                            request(), ServiceFixture.NAMED_AFTER_AGENT));
             assertEquals("id", e.param());
         }
 
@@ -326,10 +326,10 @@ class SessionServiceTest {
         void createWithARestrictedAppByNonManagerIsForbidden() {
             Agent vault = f.app(ACME, team, "Vault", true, "bob");
             refused(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    () -> f.sessions.createInTeam(member(ACME, "alice", team), team.objectId(), vault.objectId(),
-                            request()));
-            assertEquals("bob", f.sessions.createInTeam(member(ACME, "bob", team), team.objectId(), vault.objectId(),
-                    request()).owner().id());
+                    () -> f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), vault.objectId(),
+                            request(), ServiceFixture.NAMED_AFTER_AGENT));
+            assertEquals("bob", f.sessions.createForTeamMember(member(ACME, "bob", team), team.objectId(), vault.objectId(),
+                    request(), ServiceFixture.NAMED_AFTER_AGENT).owner().id());
         }
 
         @Test
@@ -337,26 +337,26 @@ class SessionServiceTest {
             Principal group = new Principal(new SubjectRef("group", "g", null), ACME, Set.of(team.objectId()), null,
                     false);
             refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
-                    () -> f.sessions.createInTeam(group, team.objectId(), app.objectId(), request()));
+                    () -> f.sessions.createForTeamMember(group, team.objectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
         void getOfAPublicSessionWithoutCredentialsSucceeds() {
             Session s = f.share(sessionOfAlice(), SharingMode.PUBLIC);
-            assertEquals(s, f.sessions.getInTeam(Optional.empty(), team.objectId(), s.objectId()));
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.empty(), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfATeamSessionWithoutCredentialsIsForbidden() {
             Session s = sessionOfAlice();
             refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getInTeam(Optional.empty(), team.objectId(), s.objectId()));
+                    () -> f.sessions.getSharedInTeam(Optional.empty(), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfATeamSessionByATeamMemberSucceeds() {
             Session s = sessionOfAlice();
-            assertEquals(s, f.sessions.getInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
                     s.objectId()));
         }
 
@@ -364,34 +364,34 @@ class SessionServiceTest {
         void getOfATeamSessionByNonMemberIsForbidden() {
             Session s = sessionOfAlice();
             refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getInTeam(Optional.of(bob), team.objectId(), s.objectId()));
+                    () -> f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfARestrictedSessionByItsOwnerSucceeds() {
             Session s = f.share(sessionOfAlice(), SharingMode.RESTRICTED);
-            assertEquals(s, f.sessions.getInTeam(Optional.of(alice), team.objectId(), s.objectId()));
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(alice), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfARestrictedSessionByATeamMemberIsForbidden() {
             Session s = f.share(sessionOfAlice(), SharingMode.RESTRICTED);
             refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
+                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
                             s.objectId()));
         }
 
         @Test
         void getOfARestrictedSessionByAGrantedSubjectSucceeds() {
             Session s = f.share(sessionOfAlice(), SharingMode.RESTRICTED, "bob");
-            assertEquals(s, f.sessions.getInTeam(Optional.of(bob), team.objectId(), s.objectId()));
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfATeamSessionByAMemberOfAGrantedTeamSucceeds() {
             Team sales = f.team(ACME, "sales");
             Session s = f.share(sessionOfAlice(), SharingMode.TEAM, sales.objectId());
-            assertEquals(s, f.sessions.getInTeam(Optional.of(member(ACME, "bob", sales)), team.objectId(),
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", sales)), team.objectId(),
                     s.objectId()));
         }
 
@@ -399,30 +399,30 @@ class SessionServiceTest {
         void getOfARestrictedSessionByAnyoneOfAGrantedOrgSucceeds() {
             String org = f.store.findTenant(ACME).orElseThrow().objectId();
             Session s = f.share(sessionOfAlice(), SharingMode.RESTRICTED, org);
-            assertEquals(s, f.sessions.getInTeam(Optional.of(bob), team.objectId(), s.objectId()));
+            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), s.objectId()));
         }
 
         @Test
         void getWithAGrantedIdInATokenForAnotherTenantIsForbidden() {
             Session s = f.share(sessionOfAlice(), SharingMode.TEAM, "bob", team.objectId());
             refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getInTeam(Optional.of(member(OTHER, "bob", team)), team.objectId(),
+                    () -> f.sessions.getSharedInTeam(Optional.of(member(OTHER, "bob", team)), team.objectId(),
                             s.objectId()));
         }
 
         @Test
         void getOfAnUnknownSessionByATeamMemberIsNotFound() {
             refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
+                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
                             Ids.newObjectId()));
         }
 
         @Test
         void getOfAnUnknownSessionByNonMemberIsForbidden() {
             refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.getInTeam(Optional.of(bob), team.objectId(), Ids.newObjectId()));
+                    () -> f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), Ids.newObjectId()));
             refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.getInTeam(Optional.empty(), team.objectId(), Ids.newObjectId()));
+                    () -> f.sessions.getSharedInTeam(Optional.empty(), team.objectId(), Ids.newObjectId()));
         }
 
         @Test
@@ -430,7 +430,7 @@ class SessionServiceTest {
             Session s = f.share(sessionOfAlice(), SharingMode.PUBLIC);
             Team sales = f.team(ACME, "sales");
             refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getInTeam(Optional.of(member(ACME, "bob", sales)), sales.objectId(),
+                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", sales)), sales.objectId(),
                             s.objectId()));
         }
     }
@@ -441,74 +441,68 @@ class SessionServiceTest {
         private final UUID account = UUID.randomUUID();
         private final Principal owner = ofAccount(ACME, "alice", account);
 
-        @Test
-        void createWithoutAnAccountIsUnauthenticated() {
-            GatewayException e = refused(ErrorKind.UNAUTHENTICATED, "unauthenticated",
-                    () -> f.sessions.createForAccount(alice, "recoup", request()));
-            assertEquals("credential carries no account", e.getMessage());
-        }
 
         @Test
         void createMakesTheTenantAndItsAgentOnFirstUse() {
-            Session s = f.sessions.createForAccount(owner, "recoup", request());
+            Session s = f.createForAccount(owner, request());
             assertEquals(account, s.accountId());
             assertEquals("recoup", s.agent().name());
             assertEquals(List.of("recoup"), f.agents.list(ACME).stream().map(Agent::name).toList());
-            f.sessions.createForAccount(owner, "recoup", request());
+            f.createForAccount(owner, request());
             assertEquals(1, f.agents.list(ACME).size(), "the agent is made once");
         }
 
         @Test
         void createWithoutATitleGetsOneTheAccountHasNotUsed() {
-            Session first = f.sessions.createForAccount(owner, "recoup", request());
-            Session second = f.sessions.createForAccount(owner, "recoup", request());
+            Session first = f.createForAccount(owner, request());
+            Session second = f.createForAccount(owner, request());
             assertNotNull(first.title());
             assertNotNull(second.title());
             assertNotEquals(first.title(), second.title());
-            assertEquals("Kept", f.sessions.createForAccount(owner, "recoup", titled("Kept")).title());
+            assertEquals("Kept", f.createForAccount(owner, titled("Kept")).title());
         }
 
         @Test
         void createBySubjectTypeNotAllowedIsUnsupported() {
             Principal group = new Principal(new SubjectRef("group", "g", null), ACME, Set.of(), account, false);
             refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
-                    () -> f.sessions.createForAccount(group, "recoup", request()));
+                    () -> f.createForAccount(group, request()));
         }
 
         @Test
         void createWithARestrictedAgentByNonManagerIsForbidden() {
             f.restrictedAgent(ACME, "recoup", "bob");
             refused(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    () -> f.sessions.createForAccount(owner, "recoup", request()));
-            assertEquals("bob", f.sessions.createForAccount(ofAccount(ACME, "bob", account), "recoup", request())
+                    () -> f.createForAccount(owner, request()));
+            assertEquals("bob", f.createForAccount(ofAccount(ACME, "bob", account), request())
                     .owner().id());
         }
 
         @Test
         void getByThePrincipalOfTheOwningAccountSucceeds() {
-            Session s = f.sessions.createForAccount(owner, "recoup", request());
-            assertEquals(s, f.sessions.getForAccount(ofAccount(ACME, "someone-else", account), s.publicId()));
+            Session s = f.createForAccount(owner, request());
+            assertEquals(s, f.sessions.getForAccountOwner(ofAccount(ACME, "someone-else", account), s.publicId()));
         }
 
         @Test
         void getByAnotherAccountIsForbidden() {
-            Session s = f.sessions.createForAccount(owner, "recoup", request());
+            Session s = f.createForAccount(owner, request());
             GatewayException e = refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getForAccount(ofAccount(ACME, "alice", UUID.randomUUID()), s.publicId()));
+                    () -> f.sessions.getForAccountOwner(ofAccount(ACME, "alice", UUID.randomUUID()), s.publicId()));
             assertEquals("the authenticated account does not own this session", e.getMessage());
         }
 
         @Test
         void getWithoutAnAccountIsForbidden() {
-            Session s = f.sessions.createForAccount(owner, "recoup", request());
-            refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> f.sessions.getForAccount(alice, s.publicId()));
+            Session s = f.createForAccount(owner, request());
+            refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> f.sessions.getForAccountOwner(alice, s.publicId()));
         }
 
         @Test
         void getFromAnotherTenantIsNotFound() {
-            Session s = f.sessions.createForAccount(owner, "recoup", request());
+            Session s = f.createForAccount(owner, request());
             refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getForAccount(ofAccount(OTHER, "alice", account), s.publicId()));
+                    () -> f.sessions.getForAccountOwner(ofAccount(OTHER, "alice", account), s.publicId()));
         }
     }
 
@@ -572,8 +566,8 @@ class SessionServiceTest {
                 false);
         Session s = f.sessions.createForAgentName(owner, ACME, agent.name(), request());
         assertEquals(s, f.sessions.getForOwnerOrManager(owner, ACME, s.publicId()));
-        assertEquals(s, f.sessions.getInOrganisation(owner, s.id()));
-        assertEquals(s, f.sessions.getInTeam(Optional.of(owner), team.objectId(), s.objectId()));
-        assertEquals(s, f.sessions.getForAccount(owner, s.publicId()));
+        assertEquals(s, f.sessions.getForTenantMember(owner, s.id()));
+        assertEquals(s, f.sessions.getSharedInTeam(Optional.of(owner), team.objectId(), s.objectId()));
+        assertEquals(s, f.sessions.getForAccountOwner(owner, s.publicId()));
     }
 }

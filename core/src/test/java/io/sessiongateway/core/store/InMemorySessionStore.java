@@ -42,7 +42,6 @@ import org.jooq.exception.IntegrityConstraintViolationException;
  */
 public final class InMemorySessionStore implements SessionStore {
     private static final String DEFAULT_TEAM = "default";
-    private static final Set<String> KEY_DIALECTS = Set.of("everruns", "recoup"); // ck_api_key_dialect
     /** How both databases order UUIDs: as 16 unsigned bytes. */
     private static final Comparator<UUID> UUID_ORDER = Comparator
             .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
@@ -294,9 +293,6 @@ public final class InMemorySessionStore implements SessionStore {
         storable(Column.API_KEY_SUBJECT_TYPE, Objects.requireNonNull(key.subject().type(), "subject type"));
         storable(Column.API_KEY_SUBJECT_ID, Objects.requireNonNull(key.subject().id(), "subject id"));
         // Like the database, these are no client's doing: they stay unchecked exceptions (500), not GatewayExceptions.
-        if (!KEY_DIALECTS.contains(key.dialect())) {
-            throw new IntegrityConstraintViolationException("check constraint ck_api_key_dialect: " + key.dialect());
-        }
         if (apiKeys.values().stream().anyMatch(k -> k.secretHash().equals(secretHash))) {
             throw new IntegrityConstraintViolationException("duplicate key: uq_api_key_secret_hash");
         }

@@ -43,8 +43,8 @@ public final class TokenMinter {
 
     /** A minter matching a configuration: its secret, issuer, claim names and first audience. */
     public static TokenMinter forConfig(GatewayConfig cfg) {
-        return new TokenMinter(DevSecret.resolve(cfg.jwtSecret(), cfg.dataDir()), cfg.jwtIssuer(), cfg.jwt().claims(),
-                cfg.jwt().audience().stream().sorted().findFirst().orElse(null));
+        return new TokenMinter(DevSecret.resolve(cfg.auth().jwtSecret(), cfg.dataDir()), cfg.auth().issuer(),
+                cfg.auth().jwt().claims(), cfg.auth().jwt().audience().stream().sorted().findFirst().orElse(null));
     }
 
     /** What a token says about its bearer. */

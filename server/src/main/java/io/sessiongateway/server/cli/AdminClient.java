@@ -42,7 +42,7 @@ final class AdminClient {
     static int call(CommandSpec spec, GatewayConfig cfg, String url, String tenant, String method, String path,
             Object body, int expected) throws IOException, InterruptedException {
         Map<String, String> env = System.getenv();
-        String base = url != null ? url : env.getOrDefault("GATEWAY_URL", "http://127.0.0.1:" + cfg.port());
+        String base = url != null ? url : env.getOrDefault("GATEWAY_URL", "http://127.0.0.1:" + cfg.http().port());
         String token = env.get("GATEWAY_TOKEN");
         if (token == null || token.isBlank()) {
             token = TokenMinter.forConfig(cfg)

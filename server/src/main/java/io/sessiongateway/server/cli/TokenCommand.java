@@ -50,7 +50,7 @@ final class TokenCommand implements Callable<Integer> {
             return 2;
         }
         GatewayConfig cfg = config.load();
-        if (cfg.jwt().algorithms().stream().noneMatch(JwtSettings.HMAC::contains)) {
+        if (cfg.auth().jwt().algorithms().stream().noneMatch(JwtSettings.HMAC::contains)) {
             spec.commandLine().getErr().println("warning: HS256 is not in gateway.auth.algorithms; the gateway will"
                     + " refuse this token");
         }

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -44,33 +43,6 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
     /** The allow-list when none is configured and a JWKS is. */
     public static final List<JWSAlgorithm> JWKS_DEFAULT = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
             JWSAlgorithm.EdDSA);
-
-    /** Config paths under {@code gateway} whose environment variables hold comma-separated lists. */
-    static final Set<String> LIST_PATHS = Set.of("gateway.auth.algorithms", "gateway.auth.audience",
-            "gateway.auth.claims.subject", "gateway.auth.claims.subject-type", "gateway.auth.claims.subject-slug",
-            "gateway.auth.claims.tenant", "gateway.auth.claims.org", "gateway.auth.claims.teams",
-            "gateway.auth.claims.account", "gateway.auth.claims.roles");
-
-    /** Environment variable -> config path for the keys of this record. */
-    static final Map<String, String> ENV = Map.ofEntries(
-            Map.entry("GATEWAY_JWT_ALGORITHMS", "gateway.auth.algorithms"),
-            Map.entry("GATEWAY_JWT_AUDIENCE", "gateway.auth.audience"),
-            Map.entry("GATEWAY_JWT_JWKS_URL", "gateway.auth.jwks-url"),
-            Map.entry("GATEWAY_JWT_JWKS_FILE", "gateway.auth.jwks-file"),
-            Map.entry("GATEWAY_JWT_JWKS_CACHE_TTL", "gateway.auth.jwks-cache-ttl"),
-            Map.entry("GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "gateway.auth.jwks-refresh-interval"),
-            Map.entry("GATEWAY_JWT_JWKS_TIMEOUT", "gateway.auth.jwks-timeout"),
-            Map.entry("GATEWAY_JWT_JWKS_OPERATOR_TOKENS", "gateway.auth.jwks-operator-tokens"),
-            Map.entry("GATEWAY_JWT_CLAIM_SUBJECT", "gateway.auth.claims.subject"),
-            Map.entry("GATEWAY_JWT_CLAIM_SUBJECT_TYPE", "gateway.auth.claims.subject-type"),
-            Map.entry("GATEWAY_JWT_CLAIM_SUBJECT_SLUG", "gateway.auth.claims.subject-slug"),
-            Map.entry("GATEWAY_JWT_CLAIM_TENANT", "gateway.auth.claims.tenant"),
-            Map.entry("GATEWAY_JWT_CLAIM_ORG", "gateway.auth.claims.org"),
-            Map.entry("GATEWAY_JWT_CLAIM_TEAMS", "gateway.auth.claims.teams"),
-            Map.entry("GATEWAY_JWT_CLAIM_ACCOUNT", "gateway.auth.claims.account"),
-            Map.entry("GATEWAY_JWT_CLAIM_ROLES", "gateway.auth.claims.roles"),
-            Map.entry("GATEWAY_JWT_ADMIN_ROLE", "gateway.auth.claims.admin-role"),
-            Map.entry("GATEWAY_JWT_DEFAULT_SUBJECT_TYPE", "gateway.auth.claims.default-subject-type"));
 
     public JwtSettings {
         algorithms = Set.copyOf(algorithms);

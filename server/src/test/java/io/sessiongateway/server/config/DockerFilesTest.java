@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.typesafe.config.ConfigFactory;
 import io.sessiongateway.generated.health.api.HealthApi;
 import jakarta.ws.rs.Path;
 import java.io.InputStream;
@@ -20,7 +19,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,7 +50,7 @@ class DockerFilesTest {
         Set<String> known = knownVariables();
         Set<String> unknown = new TreeSet<>(named);
         unknown.removeAll(known);
-        assertEquals(Set.of(), unknown, "not read by the gateway (GatewayConfig.ENV, dialect keys, logback.xml)");
+        assertEquals(Set.of(), unknown, "not read by the gateway (reference.conf, GATEWAY_CONFIG, logback.xml)");
     }
 
     @Test
@@ -60,11 +58,11 @@ class DockerFilesTest {
         Map<String, String> env = interpolated(compose.path("services").path("gateway").path("environment"));
         env.put("GATEWAY_JWT_SECRET", "0123456789abcdef0123456789abcdef"); // required by compose, no default
         GatewayConfig config = GatewayConfig.load(null, env);
-        assertEquals("jdbc:postgresql://postgres:5432/gateway", config.dbUrl());
-        assertEquals(env.get("GATEWAY_DB_USER"), config.dbUser());
+        assertEquals("jdbc:postgresql://postgres:5432/gateway", config.db().url());
+        assertEquals(env.get("GATEWAY_DB_USER"), config.db().user());
         assertEquals(compose.path("services").path("postgres").path("environment").path("POSTGRES_USER").asText(),
-                config.dbUser());
-        assertEquals("gateway", config.dbUrl().substring(config.dbUrl().lastIndexOf('/') + 1));
+                config.db().user());
+        assertEquals("gateway", config.db().url().substring(config.db().url().lastIndexOf('/') + 1));
         assertEquals(compose.path("services").path("postgres").path("environment").path("POSTGRES_DB").asText(),
                 "gateway");
 
@@ -78,12 +76,13 @@ class DockerFilesTest {
 
         // Docker sends SIGKILL after stop_grace_period: it must leave the gateway its whole shutdown grace.
         Duration stopGrace = duration(compose.path("services").path("gateway").path("stop_grace_period").asText());
-        assertTrue(stopGrace.compareTo(config.ops().shutdownGrace().plusSeconds(5)) >= 0,
-                "stop_grace_period " + stopGrace + " must exceed the shutdown grace " + config.ops().shutdownGrace());
+        assertTrue(stopGrace.compareTo(config.http().shutdownGrace().plusSeconds(5)) >= 0,
+                "stop_grace_period " + stopGrace + " must exceed the shutdown grace " + config.http().shutdownGrace());
 
         // The published port maps to the port the gateway listens on in the container.
         Map<String, String> imageEnv = dockerfileEnv();
-        String port = imageEnv.getOrDefault("GATEWAY_PORT", String.valueOf(GatewayConfig.load(null, Map.of()).port()));
+        String port = imageEnv.getOrDefault("GATEWAY_PORT",
+                String.valueOf(GatewayConfig.load(null, Map.of()).http().port()));
         String mapping = compose.path("services").path("gateway").path("ports").get(0).asText();
         assertTrue(mapping.endsWith(":" + port), mapping + " must map to the container port " + port);
         assertEquals("docker/Dockerfile", compose.path("services").path("gateway").path("build").path("dockerfile")
@@ -111,7 +110,7 @@ class DockerFilesTest {
         assertTrue(dockerfile.contains("CMD [\"serve\"]"), "the default command is serve");
         assertTrue(dockerfile.contains("mvn -B -ntp -DskipTests package"), "the build stage runs the package build");
 
-        int defaultPort = GatewayConfig.load(null, Map.of()).port();
+        int defaultPort = GatewayConfig.load(null, Map.of()).http().port();
         Map<String, String> imageEnv = dockerfileEnv();
         assertEquals(String.valueOf(defaultPort), imageEnv.get("GATEWAY_PORT"));
         Matcher expose = Pattern.compile("(?m)^EXPOSE (\\d+)$").matcher(dockerfile);
@@ -154,12 +153,8 @@ class DockerFilesTest {
 
     /** Every environment variable the gateway reads. */
     private static Set<String> knownVariables() {
-        Set<String> known = new LinkedHashSet<>(GatewayConfig.ENV.keySet());
+        Set<String> known = new LinkedHashSet<>(GatewayConfig.environmentVariables().keySet());
         known.add("GATEWAY_CONFIG");
-        for (String dialect : ConfigFactory.defaultReference().getConfig("gateway.dialects").root().keySet()) {
-            known.add("GATEWAY_DIALECT_" + dialect.toUpperCase(Locale.ROOT) + "_ENABLED");
-            known.add("GATEWAY_DIALECT_" + dialect.toUpperCase(Locale.ROOT) + "_PREFIX");
-        }
         try (InputStream in = DockerFilesTest.class.getClassLoader().getResourceAsStream("logback.xml")) {
             assertNotNull(in, "logback.xml");
             String logback = new String(in.readAllBytes(), StandardCharsets.UTF_8);

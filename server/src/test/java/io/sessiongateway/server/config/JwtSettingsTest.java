@@ -22,7 +22,7 @@ class JwtSettingsTest {
 
     @Test
     void defaultsAreTheDevSecretAndTheGatewaysClaims() {
-        JwtSettings s = GatewayConfig.load(null, Map.of()).jwt();
+        JwtSettings s = GatewayConfig.load(null, Map.of()).auth().jwt();
         assertEquals(Set.of(JWSAlgorithm.HS256), s.algorithms());
         assertNull(s.jwksUrl());
         assertNull(s.jwksFile());
@@ -37,7 +37,7 @@ class JwtSettingsTest {
     @Test
     void aJwksWithoutAnAllowListAcceptsRs256Es256AndEdDsaOnly() {
         JwtSettings s = GatewayConfig.load(null, Map.of("GATEWAY_JWT_JWKS_URL",
-                "https://idp.example.com/.well-known/jwks.json")).jwt();
+                "https://idp.example.com/.well-known/jwks.json")).auth().jwt();
         assertEquals(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA), s.algorithms());
         assertEquals("https://idp.example.com/.well-known/jwks.json", s.jwksUrl().toString());
     }
@@ -60,7 +60,7 @@ class JwtSettingsTest {
                 Map.entry("GATEWAY_JWT_DEFAULT_SUBJECT_TYPE", "serviceaccount"),
                 Map.entry("GATEWAY_JWT_JWKS_CACHE_TTL", "10m"),
                 Map.entry("GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "5s"),
-                Map.entry("GATEWAY_JWT_JWKS_TIMEOUT", "1s"))).jwt();
+                Map.entry("GATEWAY_JWT_JWKS_TIMEOUT", "1s"))).auth().jwt();
         assertEquals(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.HS256), s.algorithms());
         assertEquals(Path.of("/etc/gateway/jwks.json"), s.jwksFile());
         assertEquals(Set.of("api-1", "api-2"), s.audience());
@@ -83,7 +83,7 @@ class JwtSettingsTest {
                   claims { subject = oid, tenant = tid, roles = [roles, "realm_access.roles"] }
                 }
                 """);
-        JwtSettings s = GatewayConfig.load(file, Map.of()).jwt();
+        JwtSettings s = GatewayConfig.load(file, Map.of()).auth().jwt();
         assertEquals(Set.of(JWSAlgorithm.ES256), s.algorithms());
         assertEquals(Set.of("https://api.example.com"), s.audience());
         assertEquals(List.of("oid"), s.claims().subject());

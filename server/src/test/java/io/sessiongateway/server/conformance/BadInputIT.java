@@ -7,19 +7,19 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.restassured.response.Response;
-import io.sessiongateway.server.conformance.ApiCatalog.Operation;
-import io.sessiongateway.server.conformance.ApiCatalog.Parameter;
 import io.sessiongateway.server.conformance.ScenarioTable.Scenario;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,7 +52,7 @@ class BadInputIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_MAX_BODY_BYTES",
             Integer.toString(MAX_BODY)));
-    static final ApiCatalog CATALOG = ApiCatalog.load(Path.of("..", "specs"));
+    static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();
     static final Set<Integer> ANY_4XX = new TreeSet<>(IntStream.range(400, 500).boxed().toList());
 
@@ -62,7 +62,7 @@ class BadInputIT {
         for (ScenarioTable table : Dialects.all()) {
             Fixture fixture = table.fixture(GATEWAY);
             List<Exchange> all = new ArrayList<>();
-            for (Operation op : CATALOG.of(table.dialect())) {
+            for (SpecOperation op : CATALOG.of(table.dialect())) {
                 all.addAll(forOperation(table, fixture, op));
             }
             all.addAll(routes(table, fixture));
@@ -83,7 +83,8 @@ class BadInputIT {
     @Test
     void javaHttpClientsUpgradeRequestsAreAnsweredOverHttp11() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        String agent = (String) ((Map<?, ?>) GATEWAY.createAgent(tenant, "helper", List.of(), false).get("ids"))
+        String agent = (String) ((Map<?, ?>) GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).json()
+                .get("ids"))
                 .get("everruns");
         String bearer = "Bearer " + GatewayHarness.token(tenant, "alice");
         String body = "{\"agent_id\":\"" + agent + "\"}";
@@ -121,9 +122,9 @@ class BadInputIT {
     }
 
     /** The status the table gives a malformed credential (401, or Agentcloud's 403). */
-    static Set<Integer> garbageCredentialStatus(ScenarioTable table, Operation op) {
+    static Set<Integer> garbageCredentialStatus(ScenarioTable table, SpecOperation op) {
         Set<Integer> statuses = new LinkedHashSet<>();
-        for (int status : op.responses().keySet()) {
+        for (int status : op.statuses()) {
             for (Scenario sc : table.scenarios(status)) {
                 if (sc.kind() == Scenario.Kind.REQUEST && sc.who() == Who.GARBAGE) {
                     statuses.add(status);
@@ -133,7 +134,7 @@ class BadInputIT {
         return statuses;
     }
 
-    static Exchange base(String name, ScenarioTable table, Fixture fixture, Operation op) {
+    static Exchange base(String name, ScenarioTable table, Fixture fixture, SpecOperation op) {
         Exchange x = Generator.request(op + ": " + name, table, fixture, op, Variant.EXISTING, false);
         String scheme = op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
         x.headers.putAll(fixture.headers(Who.OWNER, scheme));
@@ -142,7 +143,7 @@ class BadInputIT {
         return x;
     }
 
-    static List<Exchange> forOperation(ScenarioTable table, Fixture fixture, Operation op) {
+    static List<Exchange> forOperation(ScenarioTable table, Fixture fixture, SpecOperation op) {
         List<Exchange> out = new ArrayList<>();
         Set<Integer> invalid = Generator.validationStatuses(table, op, false);
         if (op.body() != null) {
@@ -204,7 +205,7 @@ class BadInputIT {
         out.add(unknownQuery);
         for (Parameter p : op.parameters("query")) {
             Exchange x = base("query parameter " + p.name() + " twice", table, fixture, op);
-            SchemaData data = new SchemaData(op.doc(), key -> java.util.Optional.empty(), null);
+            SchemaData data = new SchemaData(op.document(), key -> java.util.Optional.empty(), null);
             String v = data.valid(p.schema(), null, false).asText();
             x.query.removeIf(e -> e.getKey().equals(p.name()));
             x.query.add(Map.entry(p.name(), v));
@@ -260,13 +261,13 @@ class BadInputIT {
     static List<Exchange> routes(ScenarioTable table, Fixture fixture) {
         List<Exchange> out = new ArrayList<>();
         Map<String, Set<String>> methods = new LinkedHashMap<>();
-        Map<String, Operation> byTemplate = new LinkedHashMap<>();
-        for (Operation op : CATALOG.of(table.dialect())) {
+        Map<String, SpecOperation> byTemplate = new LinkedHashMap<>();
+        for (SpecOperation op : CATALOG.of(table.dialect())) {
             methods.computeIfAbsent(op.template(), t -> new TreeSet<>()).add(op.method());
             byTemplate.putIfAbsent(op.template(), op);
         }
         for (Map.Entry<String, Set<String>> e : methods.entrySet()) {
-            Operation op = byTemplate.get(e.getKey());
+            SpecOperation op = byTemplate.get(e.getKey());
             for (String method : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
                 if (e.getValue().contains(method)) {
                     continue;
@@ -296,9 +297,9 @@ class BadInputIT {
         return out;
     }
 
-    static Set<Integer> success(Operation op) {
+    static Set<Integer> success(SpecOperation op) {
         Set<Integer> ok = new TreeSet<>();
-        op.responses().keySet().stream().filter(s -> s < 300).forEach(ok::add);
+        op.statuses().stream().filter(s -> s < 300).forEach(ok::add);
         return ok;
     }
 

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.sessiongateway.server.testing.GatewayHarness;
-import java.nio.file.Path;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConformanceIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
-    static final ApiCatalog CATALOG = ApiCatalog.load(Path.of("..", "specs"));
+    static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();
     static boolean generated;
 
@@ -35,10 +36,10 @@ class ConformanceIT {
         for (ScenarioTable table : Dialects.all()) {
             Fixture fixture = table.fixture(GATEWAY);
             List<DynamicContainer> operations = new ArrayList<>();
-            for (ApiCatalog.Operation op : CATALOG.of(table.dialect())) {
+            for (SpecOperation op : CATALOG.of(table.dialect())) {
                 COVERAGE.declare(op);
                 List<Exchange> exchanges = Generator.conformance(table, fixture, op, COVERAGE);
-                operations.add(dynamicContainer(op + " (" + op.document() + ")", exchanges.stream()
+                operations.add(dynamicContainer(op + " (" + op.documentName() + ")", exchanges.stream()
                         .map(x -> dynamicTest(x.name(), () -> Generator.run(GATEWAY, table, fixture, x, COVERAGE)))));
             }
             dialects.add(dynamicContainer(table.dialect(), operations));

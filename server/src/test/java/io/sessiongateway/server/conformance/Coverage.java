@@ -1,6 +1,6 @@
 package io.sessiongateway.server.conformance;
 
-import io.sessiongateway.server.conformance.ApiCatalog.Operation;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,25 +15,25 @@ public final class Coverage {
     private record Key(String dialect, String operation, int status) {
     }
 
-    private final Map<String, List<Operation>> operations = new LinkedHashMap<>();
+    private final Map<String, List<SpecOperation>> operations = new LinkedHashMap<>();
     private final Map<Key, String> declared = new LinkedHashMap<>();
     private final Map<Key, Boolean> covered = new ConcurrentHashMap<>();
     private final Map<Key, String> notProvokable = new LinkedHashMap<>();
     private final List<String> violations = new ArrayList<>();
 
-    public synchronized void declare(Operation op) {
+    public synchronized void declare(SpecOperation op) {
         operations.computeIfAbsent(op.dialect(), d -> new ArrayList<>()).add(op);
-        op.responses().keySet().forEach(s -> declared.put(key(op, s), op.toString()));
+        op.statuses().forEach(s -> declared.put(key(op, s), op.toString()));
     }
 
-    public void covered(Operation op, int status) {
+    public void covered(SpecOperation op, int status) {
         Key key = key(op, status);
         if (declared.containsKey(key)) {
             covered.put(key, true);
         }
     }
 
-    public synchronized void notProvokable(Operation op, int status, String reason) {
+    public synchronized void notProvokable(SpecOperation op, int status, String reason) {
         notProvokable.put(key(op, status), reason);
     }
 
@@ -45,7 +45,7 @@ public final class Coverage {
     /** One line per dialect, then each response not covered and why. */
     public synchronized List<String> report() {
         List<String> lines = new ArrayList<>();
-        for (Map.Entry<String, List<Operation>> e : operations.entrySet()) {
+        for (Map.Entry<String, List<SpecOperation>> e : operations.entrySet()) {
             String dialect = e.getKey();
             long total = declared.keySet().stream().filter(k -> k.dialect().equals(dialect)).count();
             long done = declared.keySet().stream().filter(k -> k.dialect().equals(dialect))
@@ -80,7 +80,7 @@ public final class Coverage {
         return problems;
     }
 
-    private static Key key(Operation op, int status) {
-        return new Key(op.dialect(), op.document() + " " + op.method() + " " + op.template(), status);
+    private static Key key(SpecOperation op, int status) {
+        return new Key(op.dialect(), op.documentName() + " " + op.method() + " " + op.template(), status);
     }
 }

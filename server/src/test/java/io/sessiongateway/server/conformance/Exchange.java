@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class Exchange {
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
 
     final String name;
-    final ApiCatalog.Operation op;
+    final SpecOperation op;
     String method;
     String template;
     final Map<String, String> pathValues = new LinkedHashMap<>();
@@ -38,7 +39,7 @@ public final class Exchange {
     boolean strict = true;
     boolean checkNoWrite;
 
-    Exchange(String name, ApiCatalog.Operation op) {
+    Exchange(String name, SpecOperation op) {
         this.name = name;
         this.op = op;
         this.method = op == null ? "GET" : op.method();
@@ -49,7 +50,7 @@ public final class Exchange {
         return name;
     }
 
-    public ApiCatalog.Operation operation() {
+    public SpecOperation operation() {
         return op;
     }
 

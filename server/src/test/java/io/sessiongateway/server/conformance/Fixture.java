@@ -9,6 +9,9 @@ import io.sessiongateway.server.conformance.ScenarioTable.Role;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.GatewayAdminClient;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -28,11 +31,15 @@ public abstract class Fixture {
     private static final Random RANDOM = new Random();
 
     protected final GatewayHarness gateway;
+    protected final Clients clients;
+    protected final Provisioning provisioning;
     protected final String tenant = GatewayHarness.uniqueTenant();
     protected final String otherTenant = GatewayHarness.uniqueTenant();
 
     protected Fixture(GatewayHarness gateway) {
         this.gateway = gateway;
+        this.clients = gateway.clients();
+        this.provisioning = clients.provisioning();
     }
 
     /** The request headers of {@code who}; for {@link Who#OWNER} the credential of that security scheme. */
@@ -95,8 +102,7 @@ public abstract class Fixture {
         StringBuilder sb = new StringBuilder();
         for (String t : tenants()) {
             for (String kind : kinds()) {
-                Response r = gateway.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(t))
-                        .get("/admin/v1/tenants/{t}/" + kind, t);
+                Response r = list(t, kind);
                 if (r.statusCode() != 200) {
                     throw new AssertionError("cannot list " + kind + " of " + t + ": " + r.asString());
                 }
@@ -117,8 +123,7 @@ public abstract class Fixture {
         Map<String, List<String>> rows = new LinkedHashMap<>();
         for (String t : tenants()) {
             for (String kind : List.of("sessions", "agents", "teams", "api-keys")) {
-                JsonNode body = read(gateway.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(t))
-                        .get("/admin/v1/tenants/{t}/" + kind, t).asString());
+                JsonNode body = read(list(t, kind).asString());
                 for (JsonNode row : body.path("data")) {
                     List<String> ids = new ArrayList<>();
                     if (kind.equals("sessions")) {
@@ -134,6 +139,18 @@ public abstract class Fixture {
             }
         }
         return rows;
+    }
+
+    /** One of the admin API's lists of a tenant, as its administrator. */
+    private Response list(String tenant, String kind) {
+        GatewayAdminClient admin = clients.admin(tenant);
+        return switch (kind) {
+            case "sessions" -> admin.listSessions(tenant);
+            case "agents" -> admin.listAgents(tenant);
+            case "teams" -> admin.listTeams(tenant);
+            case "api-keys" -> admin.listApiKeys(tenant);
+            default -> throw new IllegalArgumentException(kind);
+        };
     }
 
     protected static JsonNode read(String json) {

@@ -10,6 +10,8 @@ import io.sessiongateway.server.conformance.ScenarioTable.Role;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.AgentcloudClient;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -42,9 +44,9 @@ final class Fixtures {
 
         TrueFoundry(GatewayHarness gateway) {
             super(gateway);
-            gateway.createAgent(tenant, "helper", List.of("bob"), false);
-            gateway.createAgent(tenant, "vault", List.of("bob"), true);
-            gateway.createAgent(otherTenant, "helper", List.of(), false);
+            provisioning.agent(tenant, "helper", List.of("bob"), false);
+            provisioning.agent(tenant, "vault", List.of("bob"), true);
+            provisioning.agent(otherTenant, "helper", List.of(), false);
             session = create(null);
             create(duplicate);
         }
@@ -54,8 +56,8 @@ final class Fixtures {
             if (id != null) {
                 body.put("id", id);
             }
-            return expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
-                    .body(body).post("/{t}/v1/agents/sessions", tenant), 201).path("data.id");
+            return expect(clients.trueFoundry().bearer(token(tenant, "alice")).create(tenant, body), 201)
+                    .path("data.id");
         }
 
         @Override
@@ -104,11 +106,10 @@ final class Fixtures {
 
         Everruns(GatewayHarness gateway) {
             super(gateway);
-            agent = (String) ((Map<?, ?>) gateway.createAgent(tenant, "helper", List.of(), false).get("ids"))
-                    .get("everruns");
-            key = (String) gateway.createKey(tenant, "everruns", "svc", null, List.of()).get("secret");
-            session = expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
-                    .body(Map.of("agent_id", agent)).post("/v1/sessions"), 201).path("id");
+            agent = provisioning.agent(tenant, "helper", List.of(), false).everrunsId();
+            key = provisioning.key(tenant, "everruns", "svc", null, List.of()).secret();
+            session = expect(clients.everruns().bearer(token(tenant, "alice")).create(Map.of("agent_id", agent)), 201)
+                    .path("id");
         }
 
         @Override
@@ -144,13 +145,11 @@ final class Fixtures {
 
         Agentcloud(GatewayHarness gateway) {
             super(gateway);
-            Map<String, Object> agent = gateway.createAgent(tenant, "helper", List.of(), false);
-            team = (String) agent.get("team");
-            app = (String) ((Map<?, ?>) agent.get("ids")).get("agentcloud");
-            String redirect = expect(gateway.given().headers(headers(Who.OWNER, null))
-                    .contentType("application/json").body(Map.of("id", app))
-                    .post("/{slug}/forms/session/add", team), 200).path("redirect");
-            session = redirect.substring(redirect.lastIndexOf('/') + 1);
+            Provisioning.Agent agent = provisioning.agent(tenant, "helper", List.of(), false);
+            team = agent.team();
+            app = agent.agentcloudId();
+            session = AgentcloudClient.createdId(expect(clients.agentcloud().withHeaders(headers(Who.OWNER, null))
+                    .create(team, Map.of("id", app)), 200));
         }
 
         @Override
@@ -186,8 +185,8 @@ final class Fixtures {
 
         Recoup(GatewayHarness gateway) {
             super(gateway);
-            key = (String) gateway.createKey(tenant, "recoup", "svc", account, List.of()).get("secret");
-            session = expect(gateway.given().headers(headers(Who.OWNER, "BearerAuth")).post("/api/sessions"), 200)
+            key = provisioning.key(tenant, "recoup", "svc", account, List.of()).secret();
+            session = expect(clients.recoup().withHeaders(headers(Who.OWNER, "BearerAuth")).create(null), 200)
                     .path("session.id");
         }
 
@@ -228,15 +227,11 @@ final class Fixtures {
 
         Admin(GatewayHarness gateway) {
             super(gateway);
-            gateway.createAgent(tenant, "existing-agent", List.of(), false);
-            team = expect(gateway.given().headers(bearer(adminToken(tenant))).contentType("application/json")
-                    .body(Map.of("name", "existing-team")).post("/admin/v1/tenants/{t}/teams", tenant), 201)
-                    .path("id");
-            key = (String) ((Map<?, ?>) gateway.createKey(tenant, "everruns", "svc", null, List.of()).get("key"))
-                    .get("id");
-            session = expect(gateway.given().headers(bearer(token(tenant, "alice"))).contentType("application/json")
-                    .body(Map.of("agent_name", "existing-agent")).post("/{t}/v1/agents/sessions", tenant), 201)
-                    .path("data.id");
+            provisioning.agent(tenant, "existing-agent", List.of(), false);
+            team = provisioning.team(tenant, "existing-team");
+            key = provisioning.key(tenant, "everruns", "svc", null, List.of()).id();
+            session = expect(clients.trueFoundry().bearer(token(tenant, "alice"))
+                    .create(tenant, Map.of("agent_name", "existing-agent")), 201).path("data.id");
         }
 
         @Override

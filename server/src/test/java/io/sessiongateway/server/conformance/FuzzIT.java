@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
-import io.sessiongateway.server.conformance.ApiCatalog.Operation;
-import io.sessiongateway.server.conformance.ApiCatalog.Parameter;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +48,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  */
 class FuzzIT {
     static final GatewayHarness GATEWAY = new GatewayHarness();
-    static final ApiCatalog CATALOG = ApiCatalog.load(Path.of("..", "specs"));
+    static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final List<ScenarioTable> TABLES = Dialects.all();
     static final Map<String, Fixture> FIXTURES = new LinkedHashMap<>();
     static final Set<String> ACKNOWLEDGED = ConcurrentHashMap.newKeySet();
@@ -58,7 +58,7 @@ class FuzzIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        GATEWAY.beforeAll(null);
+        GATEWAY.open();
         for (ScenarioTable table : TABLES) {
             Fixture fixture = table.fixture(GATEWAY);
             FIXTURES.put(table.dialect(), fixture);
@@ -68,7 +68,7 @@ class FuzzIT {
 
     @AfterContainer
     static void stop() throws Exception {
-        GATEWAY.afterAll(null);
+        GATEWAY.close();
     }
 
     /** Seed and tries from {@code -Dfuzz.seed} / {@code -Dfuzz.tries}, so a failure can be replayed from Maven. */
@@ -102,7 +102,7 @@ class FuzzIT {
         System.out.println("fuzz statuses: " + new java.util.TreeMap<>(STATUSES));
         for (ScenarioTable table : TABLES) {
             Fixture fixture = FIXTURES.get(table.dialect());
-            Operation read = CATALOG.of(table.dialect()).stream().filter(o -> o.method().equals("GET")).findFirst()
+            SpecOperation read = CATALOG.of(table.dialect()).stream().filter(o -> o.method().equals("GET")).findFirst()
                     .orElseThrow();
             Exchange x = Generator.request("still answers", table, fixture, read, Variant.EXISTING, false);
             x.headers.putAll(fixture.headers(Who.OWNER, read.securitySchemes().isEmpty() ? null
@@ -157,14 +157,14 @@ class FuzzIT {
     static Fuzzed fuzz(Random random) {
         ScenarioTable table = TABLES.get(random.nextInt(TABLES.size()));
         Fixture fixture = FIXTURES.get(table.dialect());
-        List<Operation> ops = CATALOG.of(table.dialect());
-        Operation op = ops.get(random.nextInt(ops.size()));
+        List<SpecOperation> ops = CATALOG.of(table.dialect());
+        SpecOperation op = ops.get(random.nextInt(ops.size()));
         Variant[] variants = Variant.values();
         Variant variant = random.nextInt(10) < 6 ? Variant.EXISTING : variants[random.nextInt(variants.length)];
         Function<String, Optional<JsonNode>> bound = Generator.binder(table, fixture, variant);
         Function<String, Optional<JsonNode>> binder = key -> random.nextInt(10) < 8 ? bound.apply(key)
                 : Optional.empty();
-        SchemaData data = new SchemaData(op.doc(), binder, random);
+        SchemaData data = new SchemaData(op.document(), binder, random);
         Exchange x = new Exchange("fuzz", op);
         x.strict = false;
         for (Parameter p : op.parameters()) {

@@ -3,13 +3,13 @@ package io.sessiongateway.server.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
-import io.sessiongateway.server.conformance.ApiCatalog.Operation;
-import io.sessiongateway.server.conformance.ApiCatalog.Parameter;
 import io.sessiongateway.server.conformance.ScenarioTable.Role;
 import io.sessiongateway.server.conformance.ScenarioTable.Scenario;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class Generator {
     }
 
     /** Whether a scenario says anything about the operation (see {@link Scenario}). */
-    static boolean applies(ScenarioTable table, Fixture fixture, Operation op, Scenario sc) {
+    static boolean applies(ScenarioTable table, Fixture fixture, SpecOperation op, Scenario sc) {
         if (sc.variant() == Variant.EXISTING) {
             return true;
         }
@@ -56,7 +56,7 @@ public final class Generator {
     }
 
     /** Whether a role key ({@code name}, {@code a.b}, {@code list[]}, {@code Schema.path}) names a body property. */
-    private static boolean mentions(Operation op, JsonNode schema, String key, String full) {
+    private static boolean mentions(SpecOperation op, JsonNode schema, String key, String full) {
         String schemaName = op.body().schemaName();
         String path = key;
         if (schemaName != null && key.startsWith(schemaName + ".")) {
@@ -64,7 +64,7 @@ public final class Generator {
         } else if (key.contains(".") && Character.isUpperCase(key.charAt(0))) {
             return false;
         }
-        JsonNode s = op.doc().deref(schema);
+        JsonNode s = op.document().deref(schema);
         for (String segment : path.split("\\.")) {
             boolean array = segment.endsWith("[]");
             String name = array ? segment.substring(0, segment.length() - 2) : segment;
@@ -72,9 +72,9 @@ public final class Generator {
             if (child == null) {
                 return false;
             }
-            s = op.doc().deref(child);
+            s = op.document().deref(child);
             if (array) {
-                s = op.doc().deref(s.path("items"));
+                s = op.document().deref(s.path("items"));
             }
         }
         return true;
@@ -84,15 +84,15 @@ public final class Generator {
      * A well-formed request of the operation: role-bound values of the variant, generated valid values for the
      * rest, the body with every optional property when {@code full}.
      */
-    static Exchange request(String name, ScenarioTable table, Fixture fixture, Operation op, Variant variant,
+    static Exchange request(String name, ScenarioTable table, Fixture fixture, SpecOperation op, Variant variant,
             boolean full) {
         return request(name, table, fixture, op, variant, Set.of(), full);
     }
 
-    static Exchange request(String name, ScenarioTable table, Fixture fixture, Operation op, Variant variant,
+    static Exchange request(String name, ScenarioTable table, Fixture fixture, SpecOperation op, Variant variant,
             Set<Role> only, boolean full) {
         Function<String, Optional<JsonNode>> binder = binder(table, fixture, variant, only);
-        SchemaData data = new SchemaData(op.doc(), binder, null);
+        SchemaData data = new SchemaData(op.document(), binder, null);
         Exchange x = new Exchange(name, op);
         for (Parameter p : op.parameters()) {
             JsonNode v = binder.apply(p.name()).orElseGet(() -> data.valid(p.schema(), null, false));
@@ -113,9 +113,9 @@ public final class Generator {
     }
 
     /** Every exchange that should produce one of the operation's declared statuses, per the table. */
-    public static List<Exchange> conformance(ScenarioTable table, Fixture fixture, Operation op, Coverage coverage) {
+    public static List<Exchange> conformance(ScenarioTable table, Fixture fixture, SpecOperation op, Coverage coverage) {
         List<Exchange> out = new ArrayList<>();
-        for (int status : op.responses().keySet()) {
+        for (int status : op.statuses()) {
             List<Scenario> scenarios = table.scenarios(status);
             for (Scenario sc : scenarios) {
                 switch (sc.kind()) {
@@ -136,7 +136,7 @@ public final class Generator {
         return out;
     }
 
-    private static List<Exchange> requests(ScenarioTable table, Fixture fixture, Operation op, int status,
+    private static List<Exchange> requests(ScenarioTable table, Fixture fixture, SpecOperation op, int status,
             Scenario sc) {
         List<Exchange> out = new ArrayList<>();
         List<String> schemes = sc.who() == Who.OWNER && !op.securitySchemes().isEmpty() && status < 300
@@ -171,9 +171,9 @@ public final class Generator {
      * valid values. Expected: the dialect's validation status if the operation declares it; for a path parameter
      * also 404 when declared (no resource can have such an id).
      */
-    static List<Exchange> violations(ScenarioTable table, Fixture fixture, Operation op) {
+    static List<Exchange> violations(ScenarioTable table, Fixture fixture, SpecOperation op) {
         List<Exchange> out = new ArrayList<>();
-        SchemaData data = new SchemaData(op.doc(), binder(table, fixture, Variant.EXISTING), null);
+        SchemaData data = new SchemaData(op.document(), binder(table, fixture, Variant.EXISTING), null);
         String scheme = op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
         for (Parameter p : op.parameters()) {
             for (SchemaData.Violation v : data.parameterViolations(p)) {
@@ -223,7 +223,7 @@ public final class Generator {
         return out;
     }
 
-    static Set<Integer> validationStatuses(ScenarioTable table, Operation op, boolean pathParameter) {
+    static Set<Integer> validationStatuses(ScenarioTable table, SpecOperation op, boolean pathParameter) {
         Set<Integer> statuses = new LinkedHashSet<>();
         if (op.declares(table.violationStatus())) {
             statuses.add(table.violationStatus());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.curiousoddman.rgxgen.RgxGen;
+import io.sessiongateway.server.testing.spec.SpecDocument;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -94,7 +96,7 @@ public final class SchemaData {
         }
     }
 
-    private final ApiCatalog.Doc doc;
+    private final SpecDocument doc;
     private final Function<String, Optional<JsonNode>> binder;
     private final Random random;
 
@@ -103,7 +105,7 @@ public final class SchemaData {
      *     also tried as {@code Schema.path} first when the root schema is a named component), or empty to generate
      * @param random null for the deterministic valid instance; a source of randomness for the fuzz test
      */
-    public SchemaData(ApiCatalog.Doc doc, Function<String, Optional<JsonNode>> binder, Random random) {
+    public SchemaData(SpecDocument doc, Function<String, Optional<JsonNode>> binder, Random random) {
         this.doc = doc;
         this.binder = binder;
         this.random = random;
@@ -288,7 +290,7 @@ public final class SchemaData {
     }
 
     /** The violations of one parameter: only those a URL can carry (no null, no missing path segment). */
-    public List<Violation> parameterViolations(ApiCatalog.Parameter parameter) {
+    public List<Violation> parameterViolations(SpecOperation.Parameter parameter) {
         List<Violation> out = new ArrayList<>();
         List<Object> path = new ArrayList<>(List.of(parameter.name()));
         JsonNode schema = parameter.schema();

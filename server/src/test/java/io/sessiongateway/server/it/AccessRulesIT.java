@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.restassured.response.Response;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,17 +29,17 @@ class AccessRulesIT {
 
     static String tenant;
     static UUID account;
-    static Map<String, Object> restricted;
+    static Provisioning.Agent restricted;
     static String team;
 
     @BeforeAll
     static void provision() {
         tenant = GatewayHarness.uniqueTenant();
         account = UUID.randomUUID();
-        restricted = GATEWAY.createAgent(tenant, "locked", List.of("manager"), true);
-        team = (String) restricted.get("team");
+        restricted = GATEWAY.provisioning().agent(tenant, "locked", List.of("manager"), true);
+        team = restricted.team();
         // Recoup's sessions go to the tenant's agent "recoup" (gateway.recoup.agent): here an operator restricted it.
-        GATEWAY.createAgent(tenant, "recoup", List.of("manager"), true);
+        GATEWAY.provisioning().agent(tenant, "recoup", List.of("manager"), true);
     }
 
     static String token(String subject, String type) {
@@ -47,14 +49,12 @@ class AccessRulesIT {
     }
 
     static Response create(String dialect, String bearer) {
-        var r = GATEWAY.given().header("Authorization", bearer).contentType("application/json");
-        @SuppressWarnings("unchecked")
-        Map<String, String> ids = (Map<String, String>) restricted.get("ids");
+        Clients clients = GATEWAY.clients();
         return switch (dialect) {
-            case "truefoundry" -> r.body(Map.of("agent_name", "locked")).post("/{t}/v1/agents/sessions", tenant);
-            case "everruns" -> r.body(Map.of("agent_id", ids.get("everruns"))).post("/v1/sessions");
-            case "agentcloud" -> r.body(Map.of("id", ids.get("agentcloud"))).post("/{slug}/forms/session/add", team);
-            case "recoup" -> r.body(Map.of("title", "locked")).post("/api/sessions");
+            case "truefoundry" -> clients.trueFoundry().as(bearer).create(tenant, Map.of("agent_name", "locked"));
+            case "everruns" -> clients.everruns().as(bearer).create(Map.of("agent_id", restricted.everrunsId()));
+            case "agentcloud" -> clients.agentcloud().as(bearer).create(team, Map.of("id", restricted.agentcloudId()));
+            case "recoup" -> clients.recoup().as(bearer).create(Map.of("title", "locked"));
             default -> throw new IllegalArgumentException(dialect);
         };
     }
@@ -70,7 +70,7 @@ class AccessRulesIT {
         String expected = switch (dialect) {
             case "truefoundry" -> "{\"error\":{\"message\":\"not authorized to create sessions for agent 'locked'\","
                     + "\"type\":\"permission_error\",\"code\":\"agent_forbidden\",\"param\":\"agent_name\"}}";
-            case "everruns" -> "{\"error\":\"agent '" + ids().get("everruns") + "' not found\"}";
+            case "everruns" -> "{\"error\":\"agent '" + restricted.everrunsId() + "' not found\"}";
             case "agentcloud" -> "{\"message\":\"not authorized to create sessions for this app\",\"code\":403}";
             case "recoup" -> "{\"status\":\"error\",\"error\":\"not authorized to create sessions for agent 'recoup'\"}";
             default -> throw new IllegalArgumentException(dialect);
@@ -101,10 +101,5 @@ class AccessRulesIT {
                 refused.statusCode(), refused.asString());
         assertEquals(expected, refused.asString());
         assertEquals(before, GATEWAY.sessionSnapshot(), "nothing written");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, String> ids() {
-        return (Map<String, String>) restricted.get("ids");
     }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.AgentcloudClient;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentcloudIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
+    static final AgentcloudClient AGENTCLOUD = GATEWAY.clients().agentcloud();
     private static final String ERROR_DOC = "agentcloud/retrieve-session.yaml";
 
     static String org;
@@ -30,41 +35,19 @@ class AgentcloudIT {
     @BeforeAll
     static void provision() {
         org = GatewayHarness.uniqueTenant();
-        Map<String, Object> agent = GATEWAY.createAgent(org, "support-bot", List.of(), false);
-        team = (String) agent.get("team");
-        app = (String) EverrunsIT.ids(agent).get("agentcloud");
-        otherTeam = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
-                .contentType("application/json").body(Map.of("name", "other"))
-                .post("/admin/v1/tenants/{t}/teams", org).then().statusCode(201).extract().path("id");
-        otherTeamApp = (String) EverrunsIT.ids(GATEWAY.given()
-                .header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
-                .contentType("application/json").body(Map.of("name", "other-bot", "team", otherTeam))
-                .post("/admin/v1/tenants/{t}/agents", org).then().statusCode(201).extract().jsonPath().getMap(""))
-                .get("agentcloud");
+        Provisioning.Agent agent = GATEWAY.provisioning().agent(org, "support-bot", List.of(), false);
+        team = agent.team();
+        app = agent.agentcloudId();
+        otherTeam = GATEWAY.provisioning().team(org, "other");
+        otherTeamApp = GATEWAY.provisioning().agentInTeam(org, "other-bot", otherTeam).agentcloudId();
     }
 
     static String member(String subject) {
         return "Bearer " + fullToken(org, subject, null, List.of(team));
     }
 
-    static Response add(String authorization, String slug, Object body) {
-        var r = GATEWAY.given().contentType("application/json").body(body);
-        if (authorization != null) {
-            r.header("Authorization", authorization);
-        }
-        return r.post("/{slug}/forms/session/add", slug);
-    }
-
-    static Response read(String authorization, String slug, String id) {
-        var r = GATEWAY.given();
-        if (authorization != null) {
-            r.header("Authorization", authorization);
-        }
-        return r.get("/{slug}/session/{id}.json", slug, id);
-    }
-
     static String createAs(String subject) {
-        Response r = add(member(subject), team, Map.of("id", app));
+        Response r = AGENTCLOUD.as(member(subject)).create(team, Map.of("id", app));
         assertEquals(200, r.statusCode(), r.asString());
         String redirect = r.jsonPath().getString("redirect");
         assertTrue(redirect.matches("^/" + team + "/session/[0-9a-f]{24}$"), redirect);
@@ -83,7 +66,7 @@ class AgentcloudIT {
     @Test
     void memberCreatesAndReadsTheWholeSession() {
         String id = createAs("alice");
-        Response r = read(member("bob"), team, id);
+        Response r = AGENTCLOUD.as(member("bob")).get(team, id);
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(List.of("csrf", "session"), r.jsonPath().getMap("").keySet().stream().sorted().toList());
         assertTrue(r.jsonPath().getString("csrf").matches("^[A-Za-z0-9]{8}-[A-Za-z0-9_-]{27}$"));
@@ -105,84 +88,86 @@ class AgentcloudIT {
     }
 
     static void share(String id, String mode, Map<String, String> permissions) {
-        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
-                .contentType("application/json")
-                .body(Map.of("sharing", Map.of("mode", mode, "permissions", permissions)))
-                .patch("/admin/v1/sessions/{id}", id).then().statusCode(200);
+        CLIENTS.admin(org).updateSession(id, Map.of("sharing", Map.of("mode", mode, "permissions", permissions)))
+                .then().statusCode(200);
     }
 
     @Test
     void publicSessionsAreReadableWithoutCredentials() {
         String id = createAs("alice");
         share(id, "public", Map.of());
-        Response anonymous = read(null, team, id);
+        Response anonymous = AGENTCLOUD.get(team, id);
         assertEquals(200, anonymous.statusCode(), anonymous.asString());
         assertEquals("public", anonymous.jsonPath().getString("session.sharingConfig.mode"));
-        assertEquals(200, read("Bearer " + fullToken("elsewhere", "x", null, List.of()), team, id).statusCode());
-        assertError(read("Bearer garbage", team, id), 403);
+        assertEquals(200, AGENTCLOUD.as("Bearer " + fullToken("elsewhere", "x", null, List.of())).get(team, id)
+                .statusCode());
+        assertError(AGENTCLOUD.as("Bearer garbage").get(team, id), 403);
     }
 
     @Test
     void restrictedSessionsAreTheOwnersAndTheGranted() {
         String id = createAs("alice");
         share(id, "restricted", Map.of("carol", "read"));
-        assertEquals(200, read(member("alice"), team, id).statusCode());
-        assertEquals(200, read(member("carol"), team, id).statusCode());
-        assertError(read(member("bob"), team, id), 403);
-        Response granted = read("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)), team, id);
+        assertEquals(200, AGENTCLOUD.as(member("alice")).get(team, id).statusCode());
+        assertEquals(200, AGENTCLOUD.as(member("carol")).get(team, id).statusCode());
+        assertError(AGENTCLOUD.as(member("bob")).get(team, id), 403);
+        Response granted = AGENTCLOUD.as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam))).get(team, id);
         assertError(granted, 403);
         share(id, "restricted", Map.of(otherTeam, "read"));
-        assertEquals(200, read("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)), team, id).statusCode(),
+        assertEquals(200, AGENTCLOUD.as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam))).get(team, id)
+                .statusCode(),
                 "a granted team's members read it");
         assertEquals(Map.of(otherTeam, "read"),
-                read(member("alice"), team, id).jsonPath().getMap("session.sharingConfig.permissions"));
+                AGENTCLOUD.as(member("alice")).get(team, id).jsonPath().getMap("session.sharingConfig.permissions"));
     }
 
     @Test
     void nonMembersAndAnonymousCallersAre403ForTeamSessions() {
         String id = createAs("alice");
-        assertError(read("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)), team, id), 403);
-        assertError(read(null, team, id), 403);
-        assertError(read("Bearer garbage", team, id), 403);
-        assertError(read("Bearer " + fullToken("elsewhere", "alice", null, List.of(team)), team, id), 403);
+        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam))).get(team, id), 403);
+        assertError(AGENTCLOUD.get(team, id), 403);
+        assertError(AGENTCLOUD.as("Bearer garbage").get(team, id), 403);
+        assertError(AGENTCLOUD.as("Bearer " + fullToken("elsewhere", "alice", null, List.of(team))).get(team, id), 403);
     }
 
     @Test
     void aSessionReadUnderAnotherTeamIsInvalid() {
         String id = createAs("alice");
-        assertError(read("Bearer " + fullToken(org, "alice", null, List.of(team, otherTeam)), otherTeam, id), 400);
+        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "alice", null, List.of(team, otherTeam)))
+                .get(otherTeam, id), 400);
     }
 
     @Test
     void unknownSessionIs400ForMembersAnd403ForOthers() {
-        assertError(read(member("alice"), team, "0123456789abcdef01234567"), 400);
-        assertError(read(null, team, "0123456789abcdef01234567"), 403);
+        assertError(AGENTCLOUD.as(member("alice")).get(team, "0123456789abcdef01234567"), 400);
+        assertError(AGENTCLOUD.get(team, "0123456789abcdef01234567"), 403);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"acme", "0123456789ABCDEF01234567", "0123456789abcdef0123456", "0123456789abcdef012345678"})
     void malformedIdsAre400(String bad) {
-        assertError(read(member("alice"), bad, "0123456789abcdef01234567"), 400);
-        assertError(read(member("alice"), team, bad), 400);
-        assertError(add(member("alice"), bad, Map.of("id", app)), 400);
+        assertError(AGENTCLOUD.as(member("alice")).get(bad, "0123456789abcdef01234567"), 400);
+        assertError(AGENTCLOUD.as(member("alice")).get(team, bad), 400);
+        assertError(AGENTCLOUD.as(member("alice")).create(bad, Map.of("id", app)), 400);
     }
 
     @Test
     void appOfAnotherTeamOrUnknownAppIs400() {
-        assertError(add(member("alice"), team, Map.of("id", otherTeamApp)), 400);
-        assertError(add(member("alice"), team, Map.of("id", "0123456789abcdef01234567")), 400);
+        assertError(AGENTCLOUD.as(member("alice")).create(team, Map.of("id", otherTeamApp)), 400);
+        assertError(AGENTCLOUD.as(member("alice")).create(team, Map.of("id", "0123456789abcdef01234567")), 400);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"id\":null}", "{\"id\":5}", "{\"id\":\"nope\"}", "not json", "[]"})
     void invalidAddBodyIs400(String body) {
-        assertError(add(member("alice"), team, body), 400);
+        assertError(AGENTCLOUD.as(member("alice")).create(team, body), 400);
     }
 
     @Test
     void addingWithoutMembershipIs403() {
-        assertError(add("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)), team, Map.of("id", app)), 403);
-        assertError(add(null, team, Map.of("id", app)), 403);
+        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)))
+                .create(team, Map.of("id", app)), 403);
+        assertError(AGENTCLOUD.create(team, Map.of("id", app)), 403);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ApiKeyLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     static String tenant;
     static String otherTenant;
@@ -56,7 +58,7 @@ class ApiKeyLifecycleIT {
     }
 
     static String recoupCreate(String token) {
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + token).post("/api/sessions");
+        Response r = CLIENTS.recoup().bearer(token).create(null);
         assertEquals(200, r.statusCode(), r.asString());
         return r.jsonPath().getString("session.id");
     }
@@ -72,10 +74,7 @@ class ApiKeyLifecycleIT {
         if (expiresAt != null) {
             body.put("expires_at", expiresAt.toString());
         }
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .contentType("application/json").body(body).post("/admin/v1/tenants/{t}/api-keys", tenant);
-        assertEquals(201, r.statusCode(), r.asString());
-        return r.jsonPath().getMap("");
+        return GATEWAY.provisioning().key(tenant, body).json();
     }
 
     static String secret(Map<String, Object> created) {
@@ -88,11 +87,11 @@ class ApiKeyLifecycleIT {
     }
 
     static Response recoupGet(String key, String sessionId) {
-        return GATEWAY.given().header("x-api-key", key).get("/api/sessions/{id}", sessionId);
+        return CLIENTS.recoup().apiKey(key).get(sessionId);
     }
 
     static Response everrunsGet(String key, String sessionId) {
-        return GATEWAY.given().header("Authorization", key).get("/v1/sessions/{id}", sessionId);
+        return CLIENTS.everruns().as(key).get(sessionId);
     }
 
     static void assertRecoup(Response r, int status, String error) {
@@ -106,8 +105,7 @@ class ApiKeyLifecycleIT {
     }
 
     static Map<String, Object> listed(String keyId) {
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/tenants/{t}/api-keys", tenant);
+        Response r = CLIENTS.admin(tenant).listApiKeys(tenant);
         assertEquals(200, r.statusCode(), r.asString());
         List<Map<String, Object>> keys = r.jsonPath().getList("data");
         return keys.stream().filter(k -> keyId.equals(k.get("id"))).findFirst().orElseThrow();
@@ -189,15 +187,13 @@ class ApiKeyLifecycleIT {
     void revocationTakesEffectOnTheNextRequest() throws Exception {
         Map<String, Object> created = createKey("recoup", account, null);
         assertEquals(200, recoupGet(secret(created), mine).statusCode());
-        Response del = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, id(created));
+        Response del = CLIENTS.admin(tenant).revokeApiKey(tenant, id(created));
         assertEquals(204, del.statusCode(), del.asString());
         assertRecoup(recoupGet(secret(created), mine), 401, "API key has been revoked");
         assertNotNull(listed(id(created)).get("revoked_at"));
         assertNotNull(row(id(created)).get("revoked_at"));
         // Revoking twice, or another tenant's key, is a 404 in the admin envelope; the key stays revoked.
-        Response elsewhere = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(otherTenant))
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", otherTenant, id(created));
+        Response elsewhere = CLIENTS.admin(otherTenant).revokeApiKey(otherTenant, id(created));
         assertEquals(404, elsewhere.statusCode(), elsewhere.asString());
     }
 
@@ -216,8 +212,7 @@ class ApiKeyLifecycleIT {
         // An expiry in the past is refused at creation.
         Map<String, Object> body = Map.of("dialect", "recoup", "name", "late", "subject_id", "svc",
                 "expires_at", Instant.now().minusSeconds(5).toString());
-        Response late = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .contentType("application/json").body(body).post("/admin/v1/tenants/{t}/api-keys", tenant);
+        Response late = CLIENTS.admin(tenant).createApiKey(tenant, body);
         assertEquals(422, late.statusCode(), late.asString());
     }
 
@@ -236,8 +231,7 @@ class ApiKeyLifecycleIT {
                 used + " not within " + before + " .. " + after);
         assertNotNull(row(id(created)).get("last_used_at"));
         // A refused use (a revoked key) records nothing.
-        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, id(created)).then().statusCode(204);
+        CLIENTS.admin(tenant).revokeApiKey(tenant, id(created)).then().statusCode(204);
         Thread.sleep(1100);
         assertEquals(401, recoupGet(secret(created), mine).statusCode());
         assertEquals(used, Instant.parse((String) listed(id(created)).get("last_used_at")));

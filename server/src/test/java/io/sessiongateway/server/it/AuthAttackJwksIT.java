@@ -12,6 +12,7 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.JwksServer;
 import io.sessiongateway.server.testing.LogCapture;
 import io.sessiongateway.server.testing.TestKeys;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ class AuthAttackJwksIT extends AuthAttackSuite {
             "GATEWAY_JWT_JWKS_URL", IDP.url(),
             "GATEWAY_JWT_ALGORITHMS", "RS256,ES256,EdDSA",
             "GATEWAY_JWT_AUDIENCE", AUDIENCE));
+    static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
     static void stopIdp() {
@@ -82,8 +84,7 @@ class AuthAttackJwksIT extends AuthAttackSuite {
         for (var key : List.of(EC, ED)) {
             String token = TestKeys.sign(key, claims(tenant).build());
             secrets.addAll(TestKeys.secretParts(token));
-            GATEWAY.given().header("Authorization", "Bearer " + token)
-                    .get("/{t}/v1/agents/sessions/{id}", tenant, sessionId).then().statusCode(200);
+            CLIENTS.trueFoundry().bearer(token).get(tenant, sessionId).then().statusCode(200);
         }
     }
 

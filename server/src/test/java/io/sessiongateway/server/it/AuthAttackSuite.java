@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.LogCapture;
 import io.sessiongateway.server.testing.TestKeys;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.GatewayAdminClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,24 +104,20 @@ abstract class AuthAttackSuite {
         otherTenant = GatewayHarness.uniqueTenant();
         account = UUID.randomUUID();
         agentName = "attack-agent";
-        Response agent = admin(tenant).contentType("application/json")
-                .body(Map.of("name", agentName, "managers", List.of(), "restricted", false))
-                .post("/admin/v1/tenants/{t}/agents", tenant);
+        Response agent = admin(tenant)
+                .createAgent(tenant, Map.of("name", agentName, "managers", List.of(), "restricted", false));
         assertEquals(201, agent.statusCode(), agent.asString());
         team = agent.jsonPath().getString("team");
         agentEverruns = agent.jsonPath().getString("ids.everruns");
         agentObjectId = agent.jsonPath().getString("ids.agentcloud");
-        Response created = gateway().given().header("Authorization", "Bearer " + honest(claims(tenant).build()))
-                .contentType("application/json").body(Map.of("agent_name", agentName))
-                .post("/{t}/v1/agents/sessions", tenant);
+        Response created = gateway().clients().trueFoundry().bearer(honest(claims(tenant).build()))
+                .create(tenant, Map.of("agent_name", agentName));
         assertEquals(201, created.statusCode(), created.asString());
         sessionId = created.jsonPath().getString("data.id");
-        Response titled = admin(tenant).contentType("application/json").body(Map.of("title", marker))
-                .patch("/admin/v1/sessions/{id}", sessionId);
+        Response titled = admin(tenant).updateSession(sessionId, Map.of("title", marker));
         assertEquals(200, titled.statusCode(), titled.asString());
         sessionObjectId = titled.jsonPath().getString("ids.agentcloud");
-        Response ev = gateway().given().header("Authorization", "Bearer " + honest(claims(tenant).build()))
-                .get("/v1/sessions/{id}", sessionId);
+        Response ev = gateway().clients().everruns().bearer(honest(claims(tenant).build())).get(sessionId);
         assertEquals(200, ev.statusCode(), ev.asString());
         tenantUuid = Ids.parsePrefixed("org", ev.jsonPath().getString("organization_id")).orElseThrow();
 
@@ -133,7 +129,7 @@ abstract class AuthAttackSuite {
             // The key works before it is revoked: the revoked case can fail.
             Response before = keyRead(dialect, revoked.get("secret"));
             assertEquals(200, before.statusCode(), before.asString());
-            Response del = admin(tenant).delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, revoked.get("id"));
+            Response del = admin(tenant).revokeApiKey(tenant, revoked.get("id"));
             assertEquals(204, del.statusCode(), del.asString());
             soon = Instant.now().plusSeconds(2);
             Map<String, String> expiring = createKey(dialect, soon);
@@ -164,16 +160,15 @@ abstract class AuthAttackSuite {
         if (expiresAt != null) {
             body.put("expires_at", expiresAt.toString());
         }
-        Response r = admin(tenant).contentType("application/json").body(body)
-                .post("/admin/v1/tenants/{t}/api-keys", tenant);
+        Response r = admin(tenant).createApiKey(tenant, body);
         assertEquals(201, r.statusCode(), r.asString());
         return Map.of("secret", r.jsonPath().getString("secret"), "id", r.jsonPath().getString("key.id"));
     }
 
     private Response keyRead(String dialect, String key) {
         return dialect.equals("everruns")
-                ? gateway().given().header("Authorization", key).get("/v1/sessions/{id}", sessionId)
-                : gateway().given().header("x-api-key", key).get("/api/sessions/{id}", sessionId);
+                ? gateway().clients().everruns().as(key).get(sessionId)
+                : gateway().clients().recoup().apiKey(key).get(sessionId);
     }
 
     /** Claims of the session's owner with everything every dialect reads, and the admin role. */
@@ -184,34 +179,31 @@ abstract class AuthAttackSuite {
                 .claim("roles", List.of("admin"));
     }
 
-    RequestSpecification admin(String tenantName) {
-        return gateway().given().header("Authorization", "Bearer " + honest(claims(tenantName).build()));
+    /** The admin API as the tenant's administrator, by a token the gateway under test trusts. */
+    GatewayAdminClient admin(String tenantName) {
+        return gateway().clients().admin().bearer(honest(claims(tenantName).build()));
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // Requests and expected answers per dialect.
 
     Response send(String dialect, String operation, Map<String, String> headers) {
-        RequestSpecification r = gateway().given().headers(headers);
+        Clients clients = gateway().clients();
         boolean read = operation.equals("read");
         return switch (dialect) {
-            case "truefoundry" -> read ? r.get("/{t}/v1/agents/sessions/{id}", tenant, sessionId)
-                    : r.contentType("application/json").body(Map.of("agent_name", agentName))
-                            .post("/{t}/v1/agents/sessions", tenant);
-            case "everruns" -> read ? r.get("/v1/sessions/{id}", sessionId)
-                    : r.contentType("application/json").body(Map.of("agent_id", agentEverruns, "title", "attack"))
-                            .post("/v1/sessions");
-            case "agentcloud" -> read ? r.get("/{slug}/session/{id}.json", team, sessionObjectId)
-                    : r.contentType("application/json").body(Map.of("id", agentObjectId))
-                            .post("/{slug}/forms/session/add", team);
-            case "recoup" -> read ? r.get("/api/sessions/{id}", sessionId)
-                    : r.contentType("application/json")
-                            .body(Map.of("title", "attack", "organizationId", tenantUuid.toString()))
-                            .post("/api/sessions");
-            case "admin" -> read ? r.get("/admin/v1/sessions/{id}", sessionId)
-                    : r.contentType("application/json")
-                            .body(Map.of("name", "attack-" + UUID.randomUUID(), "managers", List.of()))
-                            .post("/admin/v1/tenants/{t}/agents", tenant);
+            case "truefoundry" -> read ? clients.trueFoundry().withHeaders(headers).get(tenant, sessionId)
+                    : clients.trueFoundry().withHeaders(headers).create(tenant, Map.of("agent_name", agentName));
+            case "everruns" -> read ? clients.everruns().withHeaders(headers).get(sessionId)
+                    : clients.everruns().withHeaders(headers)
+                            .create(Map.of("agent_id", agentEverruns, "title", "attack"));
+            case "agentcloud" -> read ? clients.agentcloud().withHeaders(headers).get(team, sessionObjectId)
+                    : clients.agentcloud().withHeaders(headers).create(team, Map.of("id", agentObjectId));
+            case "recoup" -> read ? clients.recoup().withHeaders(headers).get(sessionId)
+                    : clients.recoup().withHeaders(headers)
+                            .create(Map.of("title", "attack", "organizationId", tenantUuid.toString()));
+            case "admin" -> read ? clients.admin().withHeaders(headers).showSession(sessionId)
+                    : clients.admin().withHeaders(headers)
+                            .createAgent(tenant, Map.of("name", "attack-" + UUID.randomUUID(), "managers", List.of()));
             default -> throw new IllegalArgumentException(dialect);
         };
     }

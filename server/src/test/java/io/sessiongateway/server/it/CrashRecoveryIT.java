@@ -1,16 +1,16 @@
 package io.sessiongateway.server.it;
 
-import static io.sessiongateway.server.it.VendorClients.DIALECTS;
+import static io.sessiongateway.server.testing.clients.Clients.DIALECTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
-import io.sessiongateway.server.it.VendorClients.Fixture;
-import io.sessiongateway.server.it.VendorClients.Routes;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.GatewayProcess;
 import io.sessiongateway.server.testing.TestDatabase;
+import io.sessiongateway.server.testing.clients.AgentcloudClient;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +76,8 @@ class CrashRecoveryIT {
     @Test
     void everyAcknowledgedCreateSurvivesSigkill() throws Exception {
         GatewayProcess first = start();
-        Routes toFirst = d -> GatewayHarness.client(first.baseUri());
-        Fixture f = VendorClients.provision(toFirst);
+        Clients toFirst = GatewayHarness.clientsAt(first.baseUri());
+        Tenant f = toFirst.provisioning().tenant();
 
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -90,7 +90,7 @@ class CrashRecoveryIT {
                     String via = DIALECTS.get(n % DIALECTS.size());
                     Response r;
                     try {
-                        r = send(toFirst.to(via), f, via, n);
+                        r = send(toFirst, f, via, n);
                     } catch (RuntimeException connectionGone) {
                         return; // killed: this create was never acknowledged
                     }
@@ -120,14 +120,13 @@ class CrashRecoveryIT {
                 TestDatabase.kind(), sequence.get(), acks.size());
 
         GatewayProcess second = start();
-        Routes toSecond = d -> GatewayHarness.client(second.baseUri());
+        Clients toSecond = GatewayHarness.clientsAt(second.baseUri());
         for (Ack a : acks) {
             assertStillThere(toSecond, f, a);
         }
         // Nothing was duplicated either: the tenant holds the acknowledged sessions and at most one unacknowledged
         // create per client (sent, committed, but killed before its answer went out).
-        Response list = toSecond.to("admin").header("Authorization", "Bearer " + GatewayHarness.adminToken(f.tenant()))
-                .queryParam("limit", 1000).get("/admin/v1/tenants/{t}/sessions", f.tenant());
+        Response list = toSecond.admin(f.tenant()).listSessions(f.tenant(), 1000);
         assertEquals(200, list.statusCode(), list.asString());
         List<String> stored = list.jsonPath().getList("data.ids.truefoundry");
         assertEquals(stored.size(), new HashSet<>(stored).size(), "no session twice");
@@ -135,15 +134,15 @@ class CrashRecoveryIT {
                 stored.size() + " stored for " + acks.size() + " acknowledged");
     }
 
-    private static Response send(RequestSpecification req, Fixture f, String via, int n) {
-        req = req.header("Authorization", f.bearer()).contentType("application/json");
+    private static Response send(Clients clients, Tenant f, String via, int n) {
         return switch (via) {
-            case "truefoundry" -> req.body(Map.of("agent_name", f.agentName(), "id", "crash-" + n))
-                    .post("/{t}/v1/agents/sessions", f.tenant());
-            case "everruns" -> req.body(Map.of("agent_id", f.agentEverruns(), "title", "crash " + n))
-                    .post("/v1/sessions");
-            case "agentcloud" -> req.body(Map.of("id", f.agentObjectId())).post("/{slug}/forms/session/add", f.team());
-            case "recoup" -> req.body(Map.of("title", "crash " + n)).post("/api/sessions");
+            case "truefoundry" -> clients.trueFoundry().as(f.bearer())
+                    .create(f.tenant(), Map.of("agent_name", f.agent().name(), "id", "crash-" + n));
+            case "everruns" -> clients.everruns().as(f.bearer())
+                    .create(Map.of("agent_id", f.agent().everrunsId(), "title", "crash " + n));
+            case "agentcloud" -> clients.agentcloud().as(f.bearer()).create(f.team(), Map.of("id", f.agent()
+                    .agentcloudId()));
+            case "recoup" -> clients.recoup().as(f.bearer()).create(Map.of("title", "crash " + n));
             default -> throw new IllegalArgumentException(via);
         };
     }
@@ -153,23 +152,19 @@ class CrashRecoveryIT {
         return switch (via) {
             case "truefoundry" -> new Ack(via, r.jsonPath().getString("data.id"), body);
             case "everruns" -> new Ack(via, r.jsonPath().getString("id"), body);
-            case "agentcloud" -> {
-                String redirect = r.jsonPath().getString("redirect");
-                yield new Ack(via, redirect.substring(redirect.lastIndexOf('/') + 1), body);
-            }
+            case "agentcloud" -> new Ack(via, AgentcloudClient.createdId(r), body);
             case "recoup" -> new Ack(via, r.jsonPath().getString("session.id"), body);
             default -> throw new IllegalArgumentException(via);
         };
     }
 
     /** Read back through the dialect that created it: the same representation it answered with. */
-    private static void assertStillThere(Routes routes, Fixture f, Ack a) {
-        RequestSpecification req = routes.to(a.via()).header("Authorization", f.bearer());
+    private static void assertStillThere(Clients clients, Tenant f, Ack a) {
         Response r = switch (a.via()) {
-            case "truefoundry" -> req.get("/{t}/v1/agents/sessions/{id}", f.tenant(), a.id());
-            case "everruns" -> req.get("/v1/sessions/{id}", a.id());
-            case "agentcloud" -> req.get("/{slug}/session/{id}.json", f.team(), a.id());
-            case "recoup" -> req.get("/api/sessions/{id}", a.id());
+            case "truefoundry" -> clients.trueFoundry().as(f.bearer()).get(f.tenant(), a.id());
+            case "everruns" -> clients.everruns().as(f.bearer()).get(a.id());
+            case "agentcloud" -> clients.agentcloud().as(f.bearer()).get(f.team(), a.id());
+            case "recoup" -> clients.recoup().as(f.bearer()).get(a.id());
             default -> throw new IllegalArgumentException(a.via());
         };
         assertEquals(200, r.statusCode(), a + ": " + r.asString());
@@ -180,8 +175,8 @@ class CrashRecoveryIT {
             case "agentcloud" -> {
                 assertEquals(a.id(), r.jsonPath().getString("session._id"));
                 assertEquals(f.team(), r.jsonPath().getString("session.teamId"));
-                assertEquals(f.agentObjectId(), r.jsonPath().getString("session.appId"));
-                assertEquals(f.agentName(), r.jsonPath().getString("session.name"));
+                assertEquals(f.agent().agentcloudId(), r.jsonPath().getString("session.appId"));
+                assertEquals(f.agent().name(), r.jsonPath().getString("session.name"));
                 assertEquals("started", r.jsonPath().getString("session.status"));
             }
             default -> throw new IllegalArgumentException(a.via());

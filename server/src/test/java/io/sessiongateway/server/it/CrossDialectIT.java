@@ -8,6 +8,8 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrossDialectIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     static String tenant;
     static UUID tenantId;
@@ -41,10 +44,10 @@ class CrossDialectIT {
     static void provision() {
         tenant = GatewayHarness.uniqueTenant();
         account = UUID.randomUUID();
-        Map<String, Object> agent = GATEWAY.createAgent(tenant, agentName, List.of(), false);
-        team = (String) agent.get("team");
-        agentEverruns = (String) EverrunsIT.ids(agent).get("everruns");
-        agentObjectId = (String) EverrunsIT.ids(agent).get("agentcloud");
+        Provisioning.Agent agent = GATEWAY.provisioning().agent(tenant, agentName, List.of(), false);
+        team = agent.team();
+        agentEverruns = agent.everrunsId();
+        agentObjectId = agent.agentcloudId();
         token = "Bearer " + fullToken(tenant, "alice", account, List.of(team));
     }
 
@@ -58,22 +61,19 @@ class CrossDialectIT {
         String title;
         switch (via) {
             case "truefoundry" -> {
-                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                        .body(Map.of("agent_name", agentName)).post("/{t}/v1/agents/sessions", tenant);
+                r = CLIENTS.trueFoundry().as(token).create(tenant, Map.of("agent_name", agentName));
                 assertEquals(201, r.statusCode(), r.asString());
                 publicId = r.jsonPath().getString("data.id");
                 title = null;
             }
             case "everruns" -> {
-                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                        .body(Map.of("agent_id", agentEverruns, "title", "from everruns")).post("/v1/sessions");
+                r = CLIENTS.everruns().as(token).create(Map.of("agent_id", agentEverruns, "title", "from everruns"));
                 assertEquals(201, r.statusCode(), r.asString());
                 publicId = r.jsonPath().getString("id");
                 title = "from everruns";
             }
             case "agentcloud" -> {
-                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                        .body(Map.of("id", agentObjectId)).post("/{slug}/forms/session/add", team);
+                r = CLIENTS.agentcloud().as(token).create(team, Map.of("id", agentObjectId));
                 assertEquals(200, r.statusCode(), r.asString());
                 String redirect = r.jsonPath().getString("redirect");
                 String oid = redirect.substring(redirect.lastIndexOf('/') + 1);
@@ -81,8 +81,7 @@ class CrossDialectIT {
                 title = agentName;
             }
             case "recoup" -> {
-                r = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                        .body(Map.of("title", "from recoup")).post("/api/sessions");
+                r = CLIENTS.recoup().as(token).create(Map.of("title", "from recoup"));
                 assertEquals(200, r.statusCode(), r.asString());
                 publicId = r.jsonPath().getString("session.id");
                 title = "from recoup";
@@ -95,8 +94,7 @@ class CrossDialectIT {
     }
 
     static JsonPath show(String id) {
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/sessions/{id}", id);
+        Response r = CLIENTS.admin(tenant).showSession(id);
         assertEquals(200, r.statusCode(), r.asString());
         return r.jsonPath();
     }
@@ -116,8 +114,7 @@ class CrossDialectIT {
         String expectedName = c.title() != null ? c.title() : c.agent();
         switch (readVia) {
             case "truefoundry" -> {
-                Response r = GATEWAY.given().header("Authorization", token)
-                        .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId());
+                Response r = CLIENTS.trueFoundry().as(token).get(tenant, c.publicId());
                 assertEquals(200, r.statusCode(), r.asString());
                 assertEquals(c.publicId(), r.jsonPath().getString("data.id"));
                 assertEquals(c.agent(), r.jsonPath().getString("data.agent_name"));
@@ -127,7 +124,7 @@ class CrossDialectIT {
                 assertEquals(created, Instant.parse(r.jsonPath().getString("data.created_at")));
             }
             case "everruns" -> {
-                Response r = GATEWAY.given().header("Authorization", token).get("/v1/sessions/{id}", c.publicId());
+                Response r = CLIENTS.everruns().as(token).get(c.publicId());
                 assertEquals(200, r.statusCode(), r.asString());
                 assertEquals(c.publicId(), r.jsonPath().getString("id"));
                 assertEquals("started", r.jsonPath().getString("status"));
@@ -137,8 +134,7 @@ class CrossDialectIT {
                 assertEquals(created, Instant.parse(r.jsonPath().getString("created_at")));
             }
             case "agentcloud" -> {
-                Response r = GATEWAY.given().header("Authorization", token)
-                        .get("/{slug}/session/{id}.json", team, c.objectId());
+                Response r = CLIENTS.agentcloud().as(token).get(team, c.objectId());
                 assertEquals(200, r.statusCode(), r.asString());
                 assertEquals(c.objectId(), r.jsonPath().getString("session._id"));
                 assertEquals(team, r.jsonPath().getString("session.teamId"));
@@ -149,7 +145,7 @@ class CrossDialectIT {
                 assertEquals(created, Instant.parse(r.jsonPath().getString("session.startDate.$date")));
             }
             case "recoup" -> {
-                Response r = GATEWAY.given().header("Authorization", token).get("/api/sessions/{id}", c.publicId());
+                Response r = CLIENTS.recoup().as(token).get(c.publicId());
                 assertEquals(200, r.statusCode(), r.asString());
                 assertEquals(c.publicId(), r.jsonPath().getString("session.id"));
                 assertEquals(account.toString(), r.jsonPath().getString("session.userId"));
@@ -191,16 +187,14 @@ class CrossDialectIT {
     void stateUsageAndPreviewsTranslateIntoEveryDialect(String status, boolean warning, String everruns,
             String agentcloud, String recoup) {
         Created c = create("truefoundry");
-        Response patched = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .contentType("application/json")
-                .body(Map.of("status", status, "warning", warning, "preview", "first words",
-                        "output_preview", "last words", "usage", Map.of("input_tokens", 1200, "output_tokens", 34,
-                                "cache_read_tokens", 5)))
-                .patch("/admin/v1/sessions/{id}", c.publicId());
+        Response patched = CLIENTS.admin(tenant)
+                .updateSession(c.publicId(), Map.of("status", status, "warning", warning, "preview", "first words",
+                "output_preview", "last words", "usage", Map.of("input_tokens", 1200, "output_tokens", 34,
+                "cache_read_tokens", 5)));
         assertEquals(200, patched.statusCode(), patched.asString());
         Instant updated = Instant.parse(patched.jsonPath().getString("updated_at"));
 
-        Response ev = GATEWAY.given().header("Authorization", token).get("/v1/sessions/{id}", c.publicId());
+        Response ev = CLIENTS.everruns().as(token).get(c.publicId());
         assertEquals(everruns, ev.jsonPath().getString("status"));
         assertEquals(Map.of("input_tokens", 1200, "output_tokens", 34, "cache_read_tokens", 5),
                 ev.jsonPath().getMap("usage"));
@@ -212,37 +206,31 @@ class CrossDialectIT {
         boolean finished = List.of("completed", "failed", "cancelled").contains(status);
         assertEquals(finished, ev.jsonPath().getString("finished_at") != null, "finished_at");
 
-        Response ac = GATEWAY.given().header("Authorization", token)
-                .get("/{slug}/session/{id}.json", team, c.objectId());
+        Response ac = CLIENTS.agentcloud().as(token).get(team, c.objectId());
         assertEquals(agentcloud, ac.jsonPath().getString("session.status"));
         assertEquals(1234, ac.jsonPath().getInt("session.tokensUsed"));
         assertEquals("first words", ac.jsonPath().getString("session.previewLabel"));
         assertEquals(updated, Instant.parse(ac.jsonPath().getString("session.lastUpdatedDate.$date")));
 
-        Response rc = GATEWAY.given().header("Authorization", token).get("/api/sessions/{id}", c.publicId());
+        Response rc = CLIENTS.recoup().as(token).get(c.publicId());
         assertEquals(recoup, rc.jsonPath().getString("session.status"));
         assertEquals(1, rc.jsonPath().getInt("session.lifecycleVersion"));
         assertEquals(updated, Instant.parse(rc.jsonPath().getString("session.updatedAt")));
 
-        Response tf = GATEWAY.given().header("Authorization", token)
-                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId());
+        Response tf = CLIENTS.trueFoundry().as(token).get(tenant, c.publicId());
         assertEquals(updated, Instant.parse(tf.jsonPath().getString("data.updated_at")));
     }
 
     @Test
     void titleSetInOneDialectIsTheNameInAnother() {
         Created c = create("truefoundry");
-        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .contentType("application/json").body(Map.of("title", "Renamed"))
-                .patch("/admin/v1/sessions/{id}", c.publicId()).then().statusCode(200);
-        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
-                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).jsonPath().getString("data.title"));
-        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
-                .get("/v1/sessions/{id}", c.publicId()).jsonPath().getString("title"));
-        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
-                .get("/{slug}/session/{id}.json", team, c.objectId()).jsonPath().getString("session.name"));
-        assertEquals("Renamed", GATEWAY.given().header("Authorization", token)
-                .get("/api/sessions/{id}", c.publicId()).jsonPath().getString("session.title"));
+        CLIENTS.admin(tenant).updateSession(c.publicId(), Map.of("title", "Renamed")).then().statusCode(200);
+        assertEquals("Renamed", CLIENTS.trueFoundry().as(token).get(tenant, c.publicId()).jsonPath()
+                .getString("data.title"));
+        assertEquals("Renamed", CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("title"));
+        assertEquals("Renamed", CLIENTS.agentcloud().as(token).get(team, c.objectId()).jsonPath()
+                .getString("session.name"));
+        assertEquals("Renamed", CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.title"));
     }
 
     @Test
@@ -250,19 +238,12 @@ class CrossDialectIT {
         Created c = create("recoup");
         String otherTenant = "Bearer " + fullToken("intruder-" + tenant, "alice", account, List.of(team));
         String otherAccount = "Bearer " + fullToken(tenant, "mallory", UUID.randomUUID(), List.of());
-        assertEquals(401, GATEWAY.given().header("Authorization", otherTenant)
-                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).statusCode());
-        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
-                .get("/{t}/v1/agents/sessions/{id}", tenant, c.publicId()).statusCode());
-        assertEquals(404, GATEWAY.given().header("Authorization", otherTenant)
-                .get("/v1/sessions/{id}", c.publicId()).statusCode());
-        assertEquals(403, GATEWAY.given().header("Authorization", otherTenant)
-                .get("/{slug}/session/{id}.json", team, c.objectId()).statusCode());
-        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
-                .get("/{slug}/session/{id}.json", team, c.objectId()).statusCode());
-        assertEquals(404, GATEWAY.given().header("Authorization", otherTenant)
-                .get("/api/sessions/{id}", c.publicId()).statusCode());
-        assertEquals(403, GATEWAY.given().header("Authorization", otherAccount)
-                .get("/api/sessions/{id}", c.publicId()).statusCode());
+        assertEquals(401, CLIENTS.trueFoundry().as(otherTenant).get(tenant, c.publicId()).statusCode());
+        assertEquals(403, CLIENTS.trueFoundry().as(otherAccount).get(tenant, c.publicId()).statusCode());
+        assertEquals(404, CLIENTS.everruns().as(otherTenant).get(c.publicId()).statusCode());
+        assertEquals(403, CLIENTS.agentcloud().as(otherTenant).get(team, c.objectId()).statusCode());
+        assertEquals(403, CLIENTS.agentcloud().as(otherAccount).get(team, c.objectId()).statusCode());
+        assertEquals(404, CLIENTS.recoup().as(otherTenant).get(c.publicId()).statusCode());
+        assertEquals(403, CLIENTS.recoup().as(otherAccount).get(c.publicId()).statusCode());
     }
 }

@@ -1,6 +1,6 @@
 package io.sessiongateway.server.it;
 
-import static io.sessiongateway.server.it.VendorClients.DIALECTS;
+import static io.sessiongateway.server.testing.clients.Clients.DIALECTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.sessiongateway.server.it.VendorClients.Created;
-import io.sessiongateway.server.it.VendorClients.Fixture;
-import io.sessiongateway.server.it.VendorClients.Routes;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
+import io.sessiongateway.server.testing.clients.Sessions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,17 +43,17 @@ class DialectPrefixIT {
             "GATEWAY_DIALECT_RECOUP_PREFIX", PREFIXES.get("recoup"),
             "GATEWAY_DIALECT_ADMIN_PREFIX", PREFIXES.get("admin")));
 
-    static final Routes ROUTES = dialect -> GATEWAY.under(PREFIXES.get(dialect));
+    static final Clients CLIENTS = GATEWAY.clients(PREFIXES);
     static final String ABSENT_SESSION = "session_" + "0".repeat(32);
     static final String ABSENT_OBJECT_ID = "0123456789abcdef01234567";
 
-    static Fixture fixture;
+    static Tenant fixture;
     static Created session;
 
     @BeforeAll
     static void provision() {
-        fixture = VendorClients.provision(ROUTES);
-        session = VendorClients.complete(ROUTES, fixture, VendorClients.create(ROUTES, fixture, "truefoundry"));
+        fixture = CLIENTS.provisioning().tenant();
+        session = Sessions.complete(CLIENTS, fixture, Sessions.create(CLIENTS, fixture, "truefoundry"));
     }
 
     /** A dialect's error document and schema, and how its envelope carries the status. */
@@ -136,8 +137,8 @@ class DialectPrefixIT {
     void missingCredentialsUnderThePrefixAreRefusedInTheDialectsEnvelope(Routing r) {
         Envelope e = ENVELOPES.get(r.dialect());
         Response response = GATEWAY.under(PREFIXES.get(r.dialect())).contentType("application/json")
-                .body(r.dialect().equals("agentcloud") ? Map.of("id", fixture.agentObjectId())
-                        : Map.of("agent_name", "helper", "agent_id", fixture.agentEverruns(), "name", "x"))
+                .body(r.dialect().equals("agentcloud") ? Map.of("id", fixture.agent().agentcloudId())
+                        : Map.of("agent_name", "helper", "agent_id", fixture.agent().everrunsId(), "name", "x"))
                 .post(r.expand(r.create()));
         e.check(response, r.unauthenticated());
     }
@@ -155,25 +156,21 @@ class DialectPrefixIT {
     @Test
     void sessionsAreCreatedAndReadThroughEveryPrefixedDialect() {
         for (String via : DIALECTS) {
-            Created c = VendorClients.complete(ROUTES, fixture, VendorClients.create(ROUTES, fixture, via));
+            Created c = Sessions.complete(CLIENTS, fixture, Sessions.create(CLIENTS, fixture, via));
             for (String readVia : DIALECTS) {
-                VendorClients.read(ROUTES, fixture, c, readVia);
+                Sessions.read(CLIENTS, fixture, c, readVia);
             }
         }
     }
 
     @Test
     void absentSessionsAreEachDialectsOwnNotFoundUnderThePrefix() {
-        ENVELOPES.get("truefoundry").check(ROUTES.to("truefoundry").header("Authorization", fixture.bearer())
-                .get("/{t}/v1/agents/sessions/{id}", fixture.tenant(), ABSENT_SESSION), 404);
-        ENVELOPES.get("everruns").check(ROUTES.to("everruns").header("Authorization", fixture.bearer())
-                .get("/v1/sessions/{id}", ABSENT_SESSION), 404);
-        ENVELOPES.get("agentcloud").check(ROUTES.to("agentcloud").header("Authorization", fixture.bearer())
-                .get("/{slug}/session/{id}.json", fixture.team(), ABSENT_OBJECT_ID), 400);
-        ENVELOPES.get("recoup").check(ROUTES.to("recoup").header("Authorization", fixture.bearer())
-                .get("/api/sessions/{id}", ABSENT_SESSION), 404);
-        ENVELOPES.get("admin").check(ROUTES.to("admin")
-                .header("Authorization", "Bearer " + GatewayHarness.adminToken(fixture.tenant()))
-                .get("/admin/v1/sessions/{id}", ABSENT_SESSION), 404);
+        ENVELOPES.get("truefoundry").check(CLIENTS.trueFoundry().as(fixture.bearer())
+                .get(fixture.tenant(), ABSENT_SESSION), 404);
+        ENVELOPES.get("everruns").check(CLIENTS.everruns().as(fixture.bearer()).get(ABSENT_SESSION), 404);
+        ENVELOPES.get("agentcloud").check(CLIENTS.agentcloud().as(fixture.bearer())
+                .get(fixture.team(), ABSENT_OBJECT_ID), 400);
+        ENVELOPES.get("recoup").check(CLIENTS.recoup().as(fixture.bearer()).get(ABSENT_SESSION), 404);
+        ENVELOPES.get("admin").check(CLIENTS.admin(fixture.tenant()).showSession(ABSENT_SESSION), 404);
     }
 }

@@ -1,14 +1,15 @@
 package io.sessiongateway.server.it;
 
-import static io.sessiongateway.server.it.VendorClients.DIALECTS;
+import static io.sessiongateway.server.testing.clients.Clients.DIALECTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.sessiongateway.server.it.VendorClients.Created;
-import io.sessiongateway.server.it.VendorClients.Fixture;
-import io.sessiongateway.server.it.VendorClients.Routes;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
+import io.sessiongateway.server.testing.clients.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,11 +31,6 @@ class DialectSwapIT {
     @TempDir
     static Path dir;
 
-    /** Requests for the dialects mounted at these prefixes ({@code admin} included). */
-    static Routes mounted(Map<String, String> prefixes) {
-        return dialect -> GATEWAY.under(prefixes.get(dialect));
-    }
-
     static void assertNotServed(RequestSpecification request, String method, String path, Object... params) {
         Response r = request.request(method, path, params);
         assertEquals(404, r.statusCode(), method + " " + path + ": " + r.asString());
@@ -42,18 +38,18 @@ class DialectSwapIT {
     }
 
     /** The gateway's envelope, on a path some dialect's document declares. */
-    static RequestSpecification gatewayEnvelope(Fixture f) {
+    static RequestSpecification gatewayEnvelope(Tenant f) {
         return GATEWAY.givenOnly("admin/admin.yaml", "AdminError").header("Authorization", f.bearer());
     }
 
     @Test
     void sessionsSurviveSwappingDialectsAndPrefixes() throws Exception {
         // 1. Every dialect at the vendor's own paths (the defaults).
-        Routes vendorPaths = dialect -> GATEWAY.given();
-        Fixture f = VendorClients.provision(vendorPaths);
+        Clients vendorPaths = GATEWAY.clients();
+        Tenant f = vendorPaths.provisioning().tenant();
         List<Created> sessions = new ArrayList<>();
         for (String via : DIALECTS) {
-            sessions.add(VendorClients.complete(vendorPaths, f, VendorClients.create(vendorPaths, f, via)));
+            sessions.add(Sessions.complete(vendorPaths, f, Sessions.create(vendorPaths, f, via)));
         }
 
         // 2. Environment: TrueFoundry off, the others and admin under prefixes (one of two segments).
@@ -66,14 +62,14 @@ class DialectSwapIT {
                 "GATEWAY_DIALECT_AGENTCLOUD_PREFIX", "/agentcloud/webapp",
                 "GATEWAY_DIALECT_RECOUP_PREFIX", "/recoup",
                 "GATEWAY_DIALECT_ADMIN_PREFIX", "/ops"));
-        Routes routes = mounted(second);
+        Clients routes = GATEWAY.clients(second);
         for (Created c : sessions) {
             for (String readVia : List.of("everruns", "agentcloud", "recoup")) {
-                VendorClients.read(routes, f, c, readVia);
+                Sessions.read(routes, f, c, readVia);
             }
         }
         for (String via : List.of("everruns", "agentcloud", "recoup")) {
-            sessions.add(VendorClients.complete(routes, f, VendorClients.create(routes, f, via)));
+            sessions.add(Sessions.complete(routes, f, Sessions.create(routes, f, via)));
         }
         Created first = sessions.get(0);
         assertNotServed(gatewayEnvelope(f), "GET", "/{t}/v1/agents/sessions/{id}", f.tenant(), first.publicId());
@@ -97,11 +93,11 @@ class DialectSwapIT {
                 }
                 """);
         GATEWAY.reconfigure(Map.of("GATEWAY_CONFIG", file.toString()));
-        Routes third = mounted(Map.of("truefoundry", "/tf", "agentcloud", "", "admin", ""));
+        Clients third = GATEWAY.clients(Map.of("truefoundry", "/tf", "agentcloud", "", "admin", ""));
         for (Created c : sessions) {
-            VendorClients.read(third, f, c, "truefoundry");
-            VendorClients.read(third, f, c, "agentcloud");
-            VendorClients.show(third, f, c.publicId());
+            Sessions.read(third, f, c, "truefoundry");
+            Sessions.read(third, f, c, "agentcloud");
+            Sessions.show(third, f, c.publicId());
         }
         assertNotServed(gatewayEnvelope(f), "GET", "/v1/sessions/{id}", first.publicId());
         assertNotServed(gatewayEnvelope(f), "GET", "/everruns/v1/sessions/{id}", first.publicId());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.EverrunsClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EverrunsIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
+    static final EverrunsClient EVERRUNS = GATEWAY.clients().everruns();
     private static final String ERROR_DOC = "everruns/get-session.yaml";
 
     static String org;
@@ -32,27 +36,9 @@ class EverrunsIT {
     static void provision() {
         org = GatewayHarness.uniqueTenant();
         otherOrg = GatewayHarness.uniqueTenant();
-        agentId = (String) ids(GATEWAY.createAgent(org, "coder", List.of("bob"), false)).get("everruns");
-        restrictedAgentId = (String) ids(GATEWAY.createAgent(org, "vault", List.of("bob"), true)).get("everruns");
-        otherOrgAgentId = (String) ids(GATEWAY.createAgent(otherOrg, "coder", List.of(), false)).get("everruns");
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> ids(Map<String, Object> agent) {
-        return (Map<String, Object>) agent.get("ids");
-    }
-
-    static Response create(String authorization, Object body) {
-        return GATEWAY.given().header("Authorization", authorization).contentType("application/json").body(body)
-                .post("/v1/sessions");
-    }
-
-    static Response get(String authorization, String id) {
-        var r = GATEWAY.given();
-        if (authorization != null) {
-            r.header("Authorization", authorization);
-        }
-        return r.get("/v1/sessions/{id}", id);
+        agentId = GATEWAY.provisioning().agent(org, "coder", List.of("bob"), false).everrunsId();
+        restrictedAgentId = GATEWAY.provisioning().agent(org, "vault", List.of("bob"), true).everrunsId();
+        otherOrgAgentId = GATEWAY.provisioning().agent(otherOrg, "coder", List.of(), false).everrunsId();
     }
 
     static void assertError(Response r, int status) {
@@ -72,7 +58,7 @@ class EverrunsIT {
         body.put("model_id", "model_01933b5a000070008000000000000001");
         body.put("capabilities", List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)),
                 Map.of("ref", "shell")));
-        Response r = create("Bearer " + token(org, "alice"), body);
+        Response r = EVERRUNS.bearer(token(org, "alice")).create(body);
         assertEquals(201, r.statusCode(), r.asString());
         Map<String, Object> s = r.jsonPath().getMap("");
         String id = (String) s.get("id");
@@ -92,14 +78,14 @@ class EverrunsIT {
         assertEquals(expected, s, "absent optional fields are omitted, not null");
         assertTrue(((String) s.get("organization_id")).matches("^org_[0-9a-f]{32}$"));
 
-        Response read = get("Bearer " + token(org, "carol"), id);
+        Response read = EVERRUNS.bearer(token(org, "carol")).get(id);
         assertEquals(200, read.statusCode(), "any member of the organisation reads it");
         assertEquals(s, read.jsonPath().getMap(""));
     }
 
     @Test
     void minimalCreateOmitsEveryOptionalField() {
-        Response r = create("Bearer " + token(org, "alice"), Map.of("agent_id", agentId));
+        Response r = EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", agentId));
         assertEquals(201, r.statusCode(), r.asString());
         assertEquals(List.of("agent_id", "created_at", "id", "organization_id", "status", "updated_at"),
                 r.jsonPath().getMap("").keySet().stream().sorted().toList());
@@ -107,66 +93,65 @@ class EverrunsIT {
 
     @Test
     void apiKeysWorkInEveryHeaderFormAndRevocationIsImmediate() {
-        Map<String, Object> created = GATEWAY.createKey(org, "everruns", "ci-bot", null, List.of());
+        Map<String, Object> created = GATEWAY.provisioning().key(org, "everruns", "ci-bot", null, List.of()).json();
         String secret = (String) created.get("secret");
         assertTrue(secret.startsWith("evr_"), secret);
         for (String header : List.of(secret, "ApiKey " + secret, "Bearer " + secret)) {
-            Response r = create(header, Map.of("agent_id", agentId));
+            Response r = EVERRUNS.as(header).create(Map.of("agent_id", agentId));
             assertEquals(201, r.statusCode(), header.substring(0, 10) + ": " + r.asString());
-            assertEquals(200, get(header, r.jsonPath().getString("id")).statusCode());
+            assertEquals(200, EVERRUNS.as(header).get(r.jsonPath().getString("id")).statusCode());
         }
         @SuppressWarnings("unchecked")
         String keyId = (String) ((Map<String, Object>) created.get("key")).get("id");
-        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(org))
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", org, keyId).then().statusCode(204);
-        assertError(create(secret, Map.of("agent_id", agentId)), 401);
+        CLIENTS.admin(org).revokeApiKey(org, keyId).then().statusCode(204);
+        assertError(EVERRUNS.as(secret).create(Map.of("agent_id", agentId)), 401);
     }
 
     @Test
     void aRecoupKeyIsNotAnEverrunsKey() {
-        String secret = (String) GATEWAY.createKey(org, "recoup", "bot", java.util.UUID.randomUUID(), List.of())
-                .get("secret");
-        assertError(create("ApiKey " + secret, Map.of("agent_id", agentId)), 401);
-        assertError(create("evr_" + secret.substring(4), Map.of("agent_id", agentId)), 401);
+        String secret = GATEWAY.provisioning().key(org, "recoup", "bot", java.util.UUID.randomUUID(), List.of())
+                .secret();
+        assertError(EVERRUNS.as("ApiKey " + secret).create(Map.of("agent_id", agentId)), 401);
+        assertError(EVERRUNS.as("evr_" + secret.substring(4)).create(Map.of("agent_id", agentId)), 401);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"session_01933b5a00007000800000000000001", "session_01933B5A000070008000000000000001",
         "01933b5a000070008000000000000001", "agent_01933b5a000070008000000000000001", "x"})
     void malformedIdIs400(String id) {
-        assertError(get("Bearer " + token(org, "alice"), id), 400);
+        assertError(EVERRUNS.bearer(token(org, "alice")).get(id), 400);
     }
 
     @Test
     void unknownSessionIs404() {
-        assertError(get("Bearer " + token(org, "alice"), "session_" + "0".repeat(32)), 404);
+        assertError(EVERRUNS.bearer(token(org, "alice")).get("session_" + "0".repeat(32)), 404);
     }
 
     @Test
     void anotherOrganisationsSessionIs404() {
-        Response r = create("Bearer " + token(otherOrg, "alice"), Map.of("agent_id", otherOrgAgentId));
+        Response r = EVERRUNS.bearer(token(otherOrg, "alice")).create(Map.of("agent_id", otherOrgAgentId));
         assertEquals(201, r.statusCode());
-        assertError(get("Bearer " + token(org, "alice"), r.jsonPath().getString("id")), 404);
+        assertError(EVERRUNS.bearer(token(org, "alice")).get(r.jsonPath().getString("id")), 404);
     }
 
     @Test
     void anotherOrganisationsAgentIs404() {
-        assertError(create("Bearer " + token(org, "alice"), Map.of("agent_id", otherOrgAgentId)), 404);
+        assertError(EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", otherOrgAgentId)), 404);
     }
 
     @Test
     void restrictedAgentIs404ForNonManagersAndWorksForManagers() {
-        assertError(create("Bearer " + token(org, "alice"), Map.of("agent_id", restrictedAgentId)), 404);
-        assertEquals(201, create("Bearer " + token(org, "bob"), Map.of("agent_id", restrictedAgentId)).statusCode());
+        assertError(EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", restrictedAgentId)), 404);
+        assertEquals(201, EVERRUNS.bearer(token(org, "bob")).create(Map.of("agent_id", restrictedAgentId))
+                .statusCode());
     }
 
     @Test
     void missingOrBadCredentialsAre401() {
-        assertError(get(null, "session_" + "0".repeat(32)), 401);
-        assertError(get("Bearer nonsense", "session_" + "0".repeat(32)), 401);
-        assertError(get("evr_nonsense", "session_" + "0".repeat(32)), 401);
-        assertError(GATEWAY.given().contentType("application/json").body(Map.of("agent_id", agentId))
-                .post("/v1/sessions"), 401);
+        assertError(EVERRUNS.get("session_" + "0".repeat(32)), 401);
+        assertError(EVERRUNS.as("Bearer nonsense").get("session_" + "0".repeat(32)), 401);
+        assertError(EVERRUNS.as("evr_nonsense").get("session_" + "0".repeat(32)), 401);
+        assertError(EVERRUNS.create(Map.of("agent_id", agentId)), 401);
     }
 
     @ParameterizedTest
@@ -175,7 +160,7 @@ class EverrunsIT {
         "{\"agent_id\":\"%s\",\"model_id\":\"model_1\"}", "{\"agent_id\":\"%s\",\"capabilities\":[{}]}",
         "{\"agent_id\":\"%s\",\"title\":7}"})
     void invalidCreateIs400AndWritesNothing(String template) {
-        Response r = create("Bearer " + token(org, "alice"), template.replace("%s", agentId));
+        Response r = EVERRUNS.bearer(token(org, "alice")).create(template.replace("%s", agentId));
         assertError(r, 400);
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,7 @@ class GracefulShutdownIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_SHUTDOWN_GRACE", GRACE_MS + "ms"));
+    static final Clients CLIENTS = GATEWAY.clients();
 
     /** Every test stops the server; the next one (and the harness's own cleanup) needs it running. */
     @AfterEach
@@ -56,7 +58,7 @@ class GracefulShutdownIT {
     @Test
     void aRequestInFlightCompletesNewConnectionsAreRefusedAndStopEndsWithIt() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        GATEWAY.createAgent(tenant, "helper", List.of(), false);
+        GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
         int port = java.net.URI.create(GATEWAY.baseUri()).getPort();
         byte[] body = "{\"agent_name\":\"helper\",\"id\":\"in-flight-at-stop\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -93,9 +95,8 @@ class GracefulShutdownIT {
 
         // The session was stored: the restarted gateway serves it.
         GATEWAY.start();
-        Response got = GATEWAY.given()
-                .header("Authorization", "Bearer " + GatewayHarness.token(tenant, "alice"))
-                .get("/{tenant}/v1/agents/sessions/{id}", tenant, "in-flight-at-stop");
+        Response got = CLIENTS.trueFoundry().bearer(GatewayHarness.token(tenant, "alice"))
+                .get(tenant, "in-flight-at-stop");
         assertEquals(200, got.statusCode(), got.asString());
         assertEquals("in-flight-at-stop", got.jsonPath().getString("data.id"));
     }
@@ -103,7 +104,7 @@ class GracefulShutdownIT {
     @Test
     void aRequestThatOutlivesTheGracePeriodIsCutOffAndStopStillReturns() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        GATEWAY.createAgent(tenant, "helper", List.of(), false);
+        GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
         byte[] body = "{\"agent_name\":\"helper\",\"id\":\"never-finished\"}".getBytes(StandardCharsets.UTF_8);
 
         ListAppender<ILoggingEvent> log = new ListAppender<>();
@@ -155,9 +156,7 @@ class GracefulShutdownIT {
 
         // Nothing was stored.
         GATEWAY.start();
-        Response sessions = GATEWAY.given()
-                .header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/tenants/{tenant}/sessions", tenant);
+        Response sessions = CLIENTS.admin(tenant).listSessions(tenant);
         assertEquals(200, sessions.statusCode(), sessions.asString());
         assertEquals(List.of(), sessions.jsonPath().getList("data"));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,12 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HealthIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String GENERIC_DOC = "admin/admin.yaml";
 
     @Test
     void liveIsUpWithoutCredentials() {
-        Response r = GATEWAY.given().get("/health/live");
+        Response r = CLIENTS.admin().liveness();
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(Map.of("status", "up"), r.jsonPath().getMap(""));
         assertEquals("no-store", r.header("Cache-Control"));
@@ -32,7 +34,7 @@ class HealthIT {
 
     @Test
     void readyChecksTheDatabaseAndTheSchema() {
-        Response r = GATEWAY.given().get("/health/ready");
+        Response r = CLIENTS.admin().readiness();
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals("up", r.jsonPath().getString("status"));
         assertEquals("up", r.jsonPath().getString("checks.database.status"));

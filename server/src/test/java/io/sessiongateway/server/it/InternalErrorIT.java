@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.response.Response;
 import io.sessiongateway.core.store.DatabaseConfig;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InternalErrorIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static Connection connect() throws Exception {
         Map<String, String> env = GATEWAY.databaseEnv();
@@ -41,36 +43,31 @@ class InternalErrorIT {
     @Test
     void aBrokenStoreIsAnOpaque500InEachDialectsEnvelope() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        Map<String, Object> agent = GATEWAY.createAgent(tenant, "helper", List.of(), false);
-        String team = (String) agent.get("team");
+        String team = GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).team();
         String token = "Bearer " + fullToken(tenant, "alice", UUID.randomUUID(), List.of(team));
-        Response created = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                .body(Map.of("title", "t")).post("/api/sessions");
+        Response created = CLIENTS.recoup().as(token).create(Map.of("title", "t"));
         assertEquals(200, created.statusCode(), created.asString());
         String id = created.jsonPath().getString("session.id");
-        String objectId = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/sessions/{id}", id).jsonPath().getString("ids.agentcloud");
+        String objectId = CLIENTS.admin(tenant).showSession(id).jsonPath().getString("ids.agentcloud");
 
         sql("ALTER TABLE session RENAME TO session_broken");
         try {
-            Response everruns = GATEWAY.given().header("Authorization", token).get("/v1/sessions/{id}", id);
+            Response everruns = CLIENTS.everruns().as(token).get(id);
             assertOpaque500(everruns, everruns.jsonPath().getString("error"));
             assertEquals(List.of("error"), List.copyOf(everruns.jsonPath().getMap("").keySet()));
 
-            Response agentcloud = GATEWAY.given().header("Authorization", token)
-                    .get("/{slug}/session/{id}.json", team, objectId);
+            Response agentcloud = CLIENTS.agentcloud().as(token).get(team, objectId);
             assertOpaque500(agentcloud, agentcloud.jsonPath().getString("message"));
             assertEquals(500, agentcloud.jsonPath().getInt("code"));
 
             // Recoup declares its 500 on create only.
-            Response recoup = GATEWAY.given().header("Authorization", token).contentType("application/json")
-                    .body(Map.of("title", "during the outage")).post("/api/sessions");
+            Response recoup = CLIENTS.recoup().as(token).create(Map.of("title", "during the outage"));
             assertOpaque500(recoup, recoup.jsonPath().getString("error"));
             assertEquals("error", recoup.jsonPath().getString("status"));
         } finally {
             sql("ALTER TABLE session_broken RENAME TO session");
         }
-        assertEquals(200, GATEWAY.given().header("Authorization", token).get("/api/sessions/{id}", id).statusCode(),
+        assertEquals(200, CLIENTS.recoup().as(token).get(id).statusCode(),
                 "the same request succeeds once the store is whole again");
     }
 

@@ -1,9 +1,11 @@
 package io.sessiongateway.server.it;
 
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.AgentcloudClient;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.GatewayAdminClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +45,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  */
 class IsolationPropertyIT {
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
     static final List<String> SUBJECTS = List.of("alice", "bob", "carol", "dave");
     static final List<UUID> ACCOUNTS = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
     static final List<String> DIALECTS = List.of("truefoundry", "everruns", "agentcloud", "recoup");
@@ -51,7 +54,7 @@ class IsolationPropertyIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        GATEWAY.beforeAll(null);
+        GATEWAY.open();
     }
 
     /** How many reads got which status, per dialect: the property is not vacuous. */
@@ -59,7 +62,7 @@ class IsolationPropertyIT {
 
     @AfterContainer
     static void stop() throws Exception {
-        GATEWAY.afterAll(null);
+        GATEWAY.close();
         System.out.println("isolation reads by dialect and status: " + new java.util.TreeMap<>(OUTCOMES));
         if (System.getProperty("isolation.seed") == null && System.getProperty("isolation.tries") == null) {
             for (String d : DIALECTS) {
@@ -119,9 +122,8 @@ class IsolationPropertyIT {
         List<Agent> agents = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             String name = GatewayHarness.uniqueTenant();
-            String defaultTeam = (String) GATEWAY.createAgent(name, "seed-agent", List.of(), false).get("team");
-            Response team = admin(name).contentType("application/json").body(Map.of("name", "extra"))
-                    .post("/admin/v1/tenants/{t}/teams", name);
+            String defaultTeam = GATEWAY.provisioning().agent(name, "seed-agent", List.of(), false).team();
+            Response team = admin(name).createTeam(name, Map.of("name", "extra"));
             check(team.statusCode() == 201, "team: " + team.asString());
             Tenant tenant = new Tenant(name, List.of(defaultTeam, team.jsonPath().getString("id")));
             tenants.add(tenant);
@@ -129,9 +131,8 @@ class IsolationPropertyIT {
                 List<String> managers = SUBJECTS.stream().filter(s -> random.nextInt(4) == 0).toList();
                 boolean restricted = random.nextInt(3) == 0;
                 String agentTeam = pick(random, tenant.teams());
-                Response r = admin(name).contentType("application/json").body(Map.of("name", "agent-" + a,
-                        "managers", managers, "restricted", restricted, "team", agentTeam))
-                        .post("/admin/v1/tenants/{t}/agents", name);
+                Response r = admin(name).createAgent(name, Map.of("name", "agent-" + a,
+                        "managers", managers, "restricted", restricted, "team", agentTeam));
                 check(r.statusCode() == 201, "agent: " + r.asString());
                 agents.add(new Agent(tenant, "agent-" + a, r.jsonPath().getString("ids.everruns"),
                         r.jsonPath().getString("ids.agentcloud"), agentTeam, managers, restricted));
@@ -172,15 +173,14 @@ class IsolationPropertyIT {
 
     Optional<Session> create(Random random, Principal p, String dialect, Agent agent, List<String> allTeams,
             StringBuilder log) {
-        RequestSpecification r = GATEWAY.given().header("Authorization", p.bearer()).contentType("application/json");
         boolean manager = agent.managers().contains(p.subject());
         Response response;
         String publicId;
         Agent used = agent;
         switch (dialect) {
             case "truefoundry" -> {
-                response = r.body(Map.of("agent_name", agent.name())).post("/{t}/v1/agents/sessions",
-                        p.tenant().name());
+                response = CLIENTS.trueFoundry().as(p.bearer())
+                        .create(p.tenant().name(), Map.of("agent_name", agent.name()));
                 if (agent.restricted() && !manager) {
                     check(response.statusCode() == 403, "restricted agent via truefoundry: " + response.asString());
                     return Optional.empty();
@@ -189,7 +189,7 @@ class IsolationPropertyIT {
                 publicId = response.jsonPath().getString("data.id");
             }
             case "everruns" -> {
-                response = r.body(Map.of("agent_id", agent.everrunsId())).post("/v1/sessions");
+                response = CLIENTS.everruns().as(p.bearer()).create(Map.of("agent_id", agent.everrunsId()));
                 if (agent.restricted() && !manager) {
                     check(response.statusCode() == 404, "restricted agent via everruns: " + response.asString());
                     return Optional.empty();
@@ -198,18 +198,17 @@ class IsolationPropertyIT {
                 publicId = response.jsonPath().getString("id");
             }
             case "agentcloud" -> {
-                response = r.body(Map.of("id", agent.objectId())).post("/{slug}/forms/session/add", agent.team());
+                response = CLIENTS.agentcloud().as(p.bearer()).create(agent.team(), Map.of("id", agent.objectId()));
                 if (!p.teams().contains(agent.team()) || agent.restricted() && !manager) {
                     check(response.statusCode() == 403, "agentcloud create by " + p + ": " + response.asString());
                     return Optional.empty();
                 }
                 check(response.statusCode() == 200, "create via agentcloud: " + response.asString());
-                String redirect = response.jsonPath().getString("redirect");
-                publicId = admin(p.tenant().name()).get("/admin/v1/sessions/{id}",
-                        redirect.substring(redirect.lastIndexOf('/') + 1)).jsonPath().getString("ids.truefoundry");
+                publicId = admin(p.tenant().name()).showSession(AgentcloudClient.createdId(response)).jsonPath()
+                        .getString("ids.truefoundry");
             }
             case "recoup" -> {
-                response = r.body(Map.of("title", "recoup")).post("/api/sessions");
+                response = CLIENTS.recoup().as(p.bearer()).create(Map.of("title", "recoup"));
                 if (p.account() == null) {
                     check(response.statusCode() == 401, "recoup create without account: " + response.asString());
                     return Optional.empty();
@@ -226,9 +225,8 @@ class IsolationPropertyIT {
             permissions.put(random.nextBoolean() ? pick(random, SUBJECTS) : pick(random, allTeams), "read");
         }
         String title = "isolation-" + UUID.randomUUID();
-        Response patched = admin(p.tenant().name()).contentType("application/json")
-                .body(Map.of("title", title, "sharing", Map.of("mode", mode, "permissions", permissions)))
-                .patch("/admin/v1/sessions/{id}", publicId);
+        Response patched = admin(p.tenant().name()).updateSession(publicId,
+                Map.of("title", title, "sharing", Map.of("mode", mode, "permissions", permissions)));
         check(patched.statusCode() == 200, "patch: " + patched.asString());
         Session s = new Session(p.tenant(), used, used != null ? used.team() : p.tenant().teams().get(0), publicId,
                 patched.jsonPath().getString("ids.agentcloud"), p.subject(), p.type(), p.account(), mode,
@@ -240,15 +238,12 @@ class IsolationPropertyIT {
     }
 
     void read(Session s, String dialect, Principal p, String urlTenant, String slug, StringBuilder log) {
-        RequestSpecification r = GATEWAY.given();
-        if (p != null) {
-            r.header("Authorization", p.bearer());
-        }
+        String authorization = p == null ? null : p.bearer();
         Response response = switch (dialect) {
-            case "truefoundry" -> r.get("/{t}/v1/agents/sessions/{id}", urlTenant, s.publicId());
-            case "everruns" -> r.get("/v1/sessions/{id}", s.publicId());
-            case "agentcloud" -> r.get("/{slug}/session/{id}.json", slug, s.objectId());
-            case "recoup" -> r.get("/api/sessions/{id}", s.publicId());
+            case "truefoundry" -> CLIENTS.trueFoundry().as(authorization).get(urlTenant, s.publicId());
+            case "everruns" -> CLIENTS.everruns().as(authorization).get(s.publicId());
+            case "agentcloud" -> CLIENTS.agentcloud().as(authorization).get(slug, s.objectId());
+            case "recoup" -> CLIENTS.recoup().as(authorization).get(s.publicId());
             default -> throw new IllegalArgumentException(dialect);
         };
         Expected expected = oracle(s, dialect, p, urlTenant, slug);
@@ -331,8 +326,8 @@ class IsolationPropertyIT {
                 + "\",\"code\":\"" + code + "\",\"param\":null}}");
     }
 
-    static RequestSpecification admin(String tenant) {
-        return GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant));
+    static GatewayAdminClient admin(String tenant) {
+        return CLIENTS.admin(tenant);
     }
 
     static <T> T pick(Random random, List<T> from) {

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.TestKeys;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ class JwksFileRotationIT {
             "GATEWAY_JWT_JWKS_FILE", FILE.toString(),
             "GATEWAY_JWT_ALGORITHMS", "ES256,EdDSA",
             "GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "4m")); // no refetch for unknown kids: only the file change counts
+    static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
     static void cleanUp() throws IOException {
@@ -54,8 +56,7 @@ class JwksFileRotationIT {
     static Response probe(com.nimbusds.jose.jwk.JWK key, String tenant) {
         String token = TestKeys.sign(key, TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
                 .claim("roles", List.of("admin")).build());
-        return GATEWAY.given().header("Authorization", "Bearer " + token)
-                .get("/admin/v1/tenants/{t}/agents", tenant);
+        return CLIENTS.admin().bearer(token).listAgents(tenant);
     }
 
     static void assertRefused(Response r) {

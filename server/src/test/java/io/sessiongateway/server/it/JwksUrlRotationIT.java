@@ -8,6 +8,7 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.JwksServer;
 import io.sessiongateway.server.testing.TestKeys;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ class JwksUrlRotationIT {
             "GATEWAY_JWT_ALGORITHMS", "RS256",
             "GATEWAY_JWT_JWKS_CACHE_TTL", TTL_MILLIS + "ms",
             "GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "500ms"));
+    static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
     static void stopIdp() {
@@ -41,8 +43,7 @@ class JwksUrlRotationIT {
     static Response probe(RSAKey key, String tenant) {
         String token = TestKeys.sign(key, TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
                 .claim("roles", List.of("admin")).build());
-        return GATEWAY.given().header("Authorization", "Bearer " + token)
-                .get("/admin/v1/tenants/{t}/agents", tenant);
+        return CLIENTS.admin().bearer(token).listAgents(tenant);
     }
 
     static void assertAccepted(Response r) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.LogCapture;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class LogsIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     static String tenant;
     static String marker;
@@ -47,7 +49,7 @@ class LogsIT {
     static void provision() {
         tenant = GatewayHarness.uniqueTenant();
         marker = "body-marker-" + UUID.randomUUID();
-        GATEWAY.createAgent(tenant, marker, List.of(), false);
+        GATEWAY.provisioning().agent(tenant, marker, List.of(), false);
     }
 
     @AfterAll
@@ -96,10 +98,9 @@ class LogsIT {
 
     @Test
     void apiKeysAreNeverLogged() throws IOException {
-        Map<String, Object> key = GATEWAY.createKey(tenant, "everruns", "bob", null, List.of());
+        Map<String, Object> key = GATEWAY.provisioning().key(tenant, "everruns", "bob", null, List.of()).json();
         String secret = (String) key.get("secret");
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + secret)
-                .get("/v1/sessions/session_0123456789abcdef0123456789abcdef");
+        Response r = CLIENTS.everruns().bearer(secret).get("session_0123456789abcdef0123456789abcdef");
         assertEquals(404, r.statusCode(), r.asString());
         JsonNode line = awaitJsonLine(r.header("X-Request-Id"));
         assertEquals(404, line.get("status").asInt());

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String REQUESTS = "gateway_http_requests_seconds";
     /** 11 bounds from 5 ms to 10 s, plus +Inf. */
@@ -44,49 +47,45 @@ class MetricsIT {
     @BeforeAll
     static void load() {
         tenant = GatewayHarness.uniqueTenant();
-        Map<String, Object> agent = GATEWAY.createAgent(tenant, "metered", List.of(), false);
-        team = (String) agent.get("team");
-        agentEverruns = (String) EverrunsIT.ids(agent).get("everruns");
-        agentObjectId = (String) EverrunsIT.ids(agent).get("agentcloud");
+        Provisioning.Agent agent = GATEWAY.provisioning().agent(tenant, "metered", List.of(), false);
+        team = agent.team();
+        agentEverruns = agent.everrunsId();
+        agentObjectId = agent.agentcloudId();
         token = "Bearer " + fullToken(tenant, "alice", UUID.randomUUID(), List.of(team));
 
         // TrueFoundry: 2 creates, 1 read, 1 unknown session
         for (int i = 0; i < 2; i++) {
-            ids.add(expect(201, auth().contentType("application/json").body(Map.of("agent_name", "metered"))
-                    .post("/{t}/v1/agents/sessions", tenant)).jsonPath().getString("data.id"));
+            ids.add(expect(201, CLIENTS.trueFoundry().as(token).create(tenant, Map.of("agent_name", "metered")))
+                    .jsonPath().getString("data.id"));
         }
-        expect(200, auth().get("/{t}/v1/agents/sessions/{id}", tenant, ids.get(0)));
-        expect(404, auth().get("/{t}/v1/agents/sessions/{id}", tenant, "no-such-session"));
+        expect(200, CLIENTS.trueFoundry().as(token).get(tenant, ids.get(0)));
+        expect(404, CLIENTS.trueFoundry().as(token).get(tenant, "no-such-session"));
         // Everruns: 1 create, 3 reads, 1 malformed id
-        String everruns = expect(201, auth().contentType("application/json")
-                .body(Map.of("agent_id", agentEverruns, "title", "m")).post("/v1/sessions")).jsonPath().getString("id");
+        String everruns = expect(201, CLIENTS.everruns().as(token)
+                .create(Map.of("agent_id", agentEverruns, "title", "m"))).jsonPath().getString("id");
         ids.add(everruns);
         for (int i = 0; i < 3; i++) {
-            expect(200, auth().get("/v1/sessions/{id}", everruns));
+            expect(200, CLIENTS.everruns().as(token).get(everruns));
         }
-        expect(400, auth().get("/v1/sessions/{id}", "not-an-id"));
+        expect(400, CLIENTS.everruns().as(token).get("not-an-id"));
         // Agentcloud: 1 create, 2 reads
-        String redirect = expect(200, auth().contentType("application/json").body(Map.of("id", agentObjectId))
-                .post("/{slug}/forms/session/add", team)).jsonPath().getString("redirect");
+        String redirect = expect(200, CLIENTS.agentcloud().as(token).create(team, Map.of("id", agentObjectId)))
+                .jsonPath().getString("redirect");
         String objectId = redirect.substring(redirect.lastIndexOf('/') + 1);
         ids.add(objectId);
         for (int i = 0; i < 2; i++) {
-            expect(200, auth().get("/{slug}/session/{id}.json", team, objectId));
+            expect(200, CLIENTS.agentcloud().as(token).get(team, objectId));
         }
         // Recoup: 1 create, 1 read, 1 without credentials
-        String recoup = expect(200, auth().contentType("application/json").body(Map.of("title", "m"))
-                .post("/api/sessions")).jsonPath().getString("session.id");
+        String recoup = expect(200, CLIENTS.recoup().as(token).create(Map.of("title", "m"))).jsonPath()
+                .getString("session.id");
         ids.add(recoup);
-        expect(200, auth().get("/api/sessions/{id}", recoup));
-        expect(401, GATEWAY.given().get("/api/sessions/{id}", recoup));
+        expect(200, CLIENTS.recoup().as(token).get(recoup));
+        expect(401, CLIENTS.recoup().get(recoup));
         // No operation matched: claimed by Everruns' prefix, and claimed by no dialect
         expect(404, GATEWAY.givenUndocumented("everruns/get-session.yaml", "ErrorResponse")
                 .get("/v1/nope/" + UUID.randomUUID()));
         expect(404, GATEWAY.givenUndocumented("admin/admin.yaml", "AdminError").get("/nowhere/" + UUID.randomUUID()));
-    }
-
-    static io.restassured.specification.RequestSpecification auth() {
-        return GATEWAY.given().header("Authorization", token);
     }
 
     static Response expect(int status, Response r) {
@@ -96,7 +95,7 @@ class MetricsIT {
 
     @Test
     void requestsAreCountedByDialectOperationAndStatusWithLatencyHistograms() {
-        Response r = GATEWAY.given().get("/metrics");
+        Response r = CLIENTS.admin().metrics();
         assertEquals(200, r.statusCode());
         assertPrometheusText(r.contentType());
         Exposition metrics = new Exposition(r.asString());
@@ -127,7 +126,7 @@ class MetricsIT {
 
     @Test
     void poolAndJvmAreExposed() {
-        Exposition metrics = new Exposition(GATEWAY.given().get("/metrics").asString());
+        Exposition metrics = new Exposition(CLIENTS.admin().metrics().asString());
         Map<String, String> pool = Map.of("pool", "gateway-db");
         assertEquals(10.0, metrics.value("hikaricp_connections_max", pool));
         for (String gauge : List.of("active", "idle", "pending", "min")) {
@@ -149,7 +148,7 @@ class MetricsIT {
             Response r = g.givenUndocumented("admin/admin.yaml", "AdminError").get("/metrics");
             assertEquals(404, r.statusCode(), r.asString());
             assertEquals("route_not_found", r.jsonPath().getString("error.code"));
-            assertEquals(200, g.given().get("/health/ready").statusCode());
+            assertEquals(200, g.clients().admin().readiness().statusCode());
         });
     }
 
@@ -158,7 +157,7 @@ class MetricsIT {
         withGateway(Map.of("GATEWAY_METRICS_PATH", "/internal/prometheus"), g -> {
             Response old = g.givenUndocumented("admin/admin.yaml", "AdminError").get("/metrics");
             assertEquals(404, old.statusCode(), old.asString());
-            assertEquals(200, g.given().get("/health/live").statusCode());
+            assertEquals(200, g.clients().admin().liveness().statusCode());
             // No document declares the moved path: its text body is checked here instead of by the validator.
             Response moved = RestAssured.given().baseUri(g.baseUri()).get("/internal/prometheus");
             assertEquals(200, moved.statusCode());
@@ -179,18 +178,11 @@ class MetricsIT {
     }
 
     private static void withGateway(Map<String, String> env, Consumer<GatewayHarness> test) {
-        GatewayHarness g = new GatewayHarness(env);
-        try {
-            g.beforeAll(null);
+        try (GatewayHarness g = new GatewayHarness(env)) {
+            g.open();
             test.accept(g);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } finally {
-            try {
-                g.afterAll(null);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.CliRun;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PersistenceAndCliIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static CliRun cli(String... args) throws Exception {
         return CliRun.of(GATEWAY, args);
@@ -47,17 +49,14 @@ class PersistenceAndCliIT {
         String token = minted.out().strip();
         assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), token);
 
-        Response session = GATEWAY.given().header("Authorization", "Bearer " + token)
-                .contentType("application/json").body(Map.of("agent_name", "helper"))
-                .post("/{t}/v1/agents/sessions", tenant);
+        Response session = CLIENTS.trueFoundry().bearer(token).create(tenant, Map.of("agent_name", "helper"));
         assertEquals(201, session.statusCode(), session.asString());
         Map<String, Object> data = session.jsonPath().getMap("data");
 
         GATEWAY.stop();
         GATEWAY.start();
 
-        Response read = GATEWAY.given().header("Authorization", "Bearer " + token)
-                .get("/{t}/v1/agents/sessions/{id}", tenant, data.get("id"));
+        Response read = CLIENTS.trueFoundry().bearer(token).get(tenant, (String) data.get("id"));
         assertEquals(200, read.statusCode(), read.asString());
         assertEquals(data, read.jsonPath().getMap("data"));
     }
@@ -85,8 +84,7 @@ class PersistenceAndCliIT {
         assertTrue(secret.startsWith("evr_"), secret);
         String id = k.get("key").get("id").asText();
 
-        Response ok = GATEWAY.given().header("Authorization", "Bearer " + secret)
-                .get("/v1/sessions/{id}", "session_00000000000000000000000000000000");
+        Response ok = CLIENTS.everruns().bearer(secret).get("session_00000000000000000000000000000000");
         assertEquals(404, ok.statusCode(), ok.asString());
 
         CliRun keys = cli("key", "list", "--tenant", tenant, "--url", url);
@@ -97,8 +95,7 @@ class PersistenceAndCliIT {
         CliRun revoked = cli("key", "revoke", "--tenant", tenant, id, "--url", url);
         assertEquals(0, revoked.exit(), revoked.err());
         assertEquals("revoked key " + id, revoked.err().strip());
-        Response refused = GATEWAY.given().header("Authorization", "Bearer " + secret)
-                .get("/v1/sessions/{id}", "session_00000000000000000000000000000000");
+        Response refused = CLIENTS.everruns().bearer(secret).get("session_00000000000000000000000000000000");
         assertEquals(401, refused.statusCode(), refused.asString());
     }
 

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
-import io.sessiongateway.server.it.VendorClients.Created;
-import io.sessiongateway.server.it.VendorClients.Fixture;
-import io.sessiongateway.server.it.VendorClients.Routes;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.PostgresCluster;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
+import io.sessiongateway.server.testing.clients.Provisioning;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
+import io.sessiongateway.server.testing.clients.Sessions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class PostgresOutageIT {
 
     private static PostgresCluster cluster;
     private static GatewayHarness gateway;
-    private static Routes routes;
+    private static Clients clients;
 
     @BeforeAll
     static void startClusterAndGateway() throws Exception {
@@ -54,7 +55,7 @@ class PostgresOutageIT {
         env.put("GATEWAY_SHUTDOWN_GRACE", "1s");
         gateway = new GatewayHarness(env);
         gateway.open();
-        routes = d -> gateway.given();
+        clients = gateway.clients();
     }
 
     @AfterAll
@@ -88,8 +89,7 @@ class PostgresOutageIT {
                 clients.add(pool.submit(() -> {
                     while (running.get()) {
                         long t0 = System.nanoTime();
-                        Response r = stalled.send().apply(
-                                gateway.givenUndocumented(stalled.document(), stalled.errorSchema()));
+                        Response r = stalled.send().apply(undocumented(stalled));
                         durations.add((System.nanoTime() - t0) / 1_000_000);
                         assertUnavailable(stalled, r);
                     }
@@ -100,7 +100,7 @@ class PostgresOutageIT {
             long best = Long.MAX_VALUE;
             for (int i = 0; i < 3; i++) {
                 long t0 = System.nanoTime();
-                Response live = gateway.given().get("/health/live");
+                Response live = gateway.clients().admin().liveness();
                 best = Math.min(best, (System.nanoTime() - t0) / 1_000_000);
                 assertEquals(200, live.statusCode(), live.asString());
             }
@@ -121,7 +121,7 @@ class PostgresOutageIT {
 
     /** One documented operation: how to send it, and which dialect's envelope its errors come in. */
     record Operation(String name, String dialect, String document, int okStatus,
-            Function<RequestSpecification, Response> send) {
+            Function<Clients, Response> send) {
         /** The error schema of the dialect's document, which an undeclared status's body must match. */
         String errorSchema() {
             return switch (dialect) {
@@ -137,18 +137,16 @@ class PostgresOutageIT {
 
     @Test
     void stoppedDatabaseIs503InEveryEnvelopeAndTheSameGatewayRecovers() throws Exception {
-        Fixture f = VendorClients.provision(routes);
+        Tenant f = clients.provisioning().tenant();
         Map<String, Created> before = new LinkedHashMap<>();
-        for (String via : VendorClients.DIALECTS) {
-            before.put(via, VendorClients.complete(routes, f, VendorClients.create(routes, f, via)));
+        for (String via : Clients.DIALECTS) {
+            before.put(via, Sessions.complete(clients, f, Sessions.create(clients, f, via)));
         }
         String admin = "Bearer " + GatewayHarness.adminToken(f.tenant());
-        Response key = gateway.given().header("Authorization", admin).contentType("application/json")
-                .body(Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"))
-                .post("/admin/v1/tenants/{t}/api-keys", f.tenant());
-        assertEquals(201, key.statusCode(), key.asString());
-        String apiKey = key.jsonPath().getString("secret");
-        String keyId = key.jsonPath().getString("key.id");
+        Provisioning.Key key = clients.provisioning().key(f.tenant(),
+                Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"));
+        String apiKey = key.secret();
+        String keyId = key.id();
         List<Operation> operations = operations(f, before, admin, apiKey, keyId);
         assertReady(true);
 
@@ -157,20 +155,20 @@ class PostgresOutageIT {
             for (Operation op : operations) {
                 long t0 = System.nanoTime();
                 // No document declares 503: the body must match the document's error schema.
-                Response r = op.send().apply(gateway.givenUndocumented(op.document(), op.errorSchema()));
+                Response r = op.send().apply(undocumented(op));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertUnavailable(op, r);
                 assertTrue(ms < BOUND_MS, op.name() + " took " + ms + " ms");
             }
             long t0 = System.nanoTime();
-            Response ready = gateway.given().get("/health/ready");
+            Response ready = clients.admin().readiness();
             assertTrue((System.nanoTime() - t0) / 1_000_000 < BOUND_MS, "readiness answers within its bound");
             assertEquals(503, ready.statusCode(), ready.asString());
             assertEquals("down", ready.jsonPath().getString("status"));
             assertEquals("down", ready.jsonPath().getString("checks.database.status"));
             String detail = ready.jsonPath().getString("checks.database.detail");
             assertTrue(!detail.contains("jdbc:") && !detail.contains("127.0.0.1"), "no connection details: " + detail);
-            Response live = gateway.given().get("/health/live");
+            Response live = clients.admin().liveness();
             assertEquals(200, live.statusCode(), live.asString());
             assertLivenessAnswersWhileRequestsWaitForTheDatabase(operations.get(1));
         } finally {
@@ -179,22 +177,27 @@ class PostgresOutageIT {
 
         awaitReady();
         for (Operation op : operations) {
-            Response r = op.send().apply(gateway.given());
+            Response r = op.send().apply(clients);
             assertEquals(op.okStatus(), r.statusCode(), op.name() + ": " + r.asString());
         }
         // What was stored before the outage is all there, read through every dialect.
         for (Created c : before.values()) {
-            for (String readVia : VendorClients.DIALECTS) {
-                VendorClients.read(routes, f, c, readVia);
+            for (String readVia : Clients.DIALECTS) {
+                Sessions.read(clients, f, c, readVia);
             }
         }
+    }
+
+    /** The clients while the database is down: no document declares 503, so bodies must match the error schema. */
+    private static Clients undocumented(Operation op) {
+        return new Clients(d -> gateway.givenUndocumented(op.document(), op.errorSchema()));
     }
 
     /**
      * Every documented operation, each as it succeeds once the database is back (the API key is revoked last, so
      * the Everruns create by key comes before it).
      */
-    private static List<Operation> operations(Fixture f, Map<String, Created> before, String admin, String apiKey,
+    private static List<Operation> operations(Tenant f, Map<String, Created> before, String admin, String apiKey,
             String keyId) {
         String bearer = f.bearer();
         Created tf = before.get("truefoundry");
@@ -203,71 +206,48 @@ class PostgresOutageIT {
         Created rc = before.get("recoup");
         List<Operation> ops = new ArrayList<>();
         ops.add(new Operation("TrueFoundry create", "truefoundry", "truefoundry/create-session.yaml", 201,
-                r -> r.header("Authorization", bearer)
-                .contentType("application/json").body(Map.of("agent_name", f.agentName()))
-                .post("/{t}/v1/agents/sessions", f.tenant())));
+                c -> c.trueFoundry().as(bearer).create(f.tenant(), Map.of("agent_name", f.agent().name()))));
         ops.add(new Operation("TrueFoundry get", "truefoundry", "truefoundry/get-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .get("/{t}/v1/agents/sessions/{id}", f.tenant(), tf.publicId())));
+                c -> c.trueFoundry().as(bearer).get(f.tenant(), tf.publicId())));
         ops.add(new Operation("Everruns create", "everruns", "everruns/get-session.yaml", 201,
-                r -> r.header("Authorization", bearer)
-                .contentType("application/json").body(Map.of("agent_id", f.agentEverruns())).post("/v1/sessions")));
+                c -> c.everruns().as(bearer).create(Map.of("agent_id", f.agent().everrunsId()))));
         ops.add(new Operation("Everruns create with an API key", "everruns", "everruns/get-session.yaml", 201,
-                r -> r.header("Authorization", apiKey)
-                .contentType("application/json").body(Map.of("agent_id", f.agentEverruns())).post("/v1/sessions")));
+                c -> c.everruns().as(apiKey).create(Map.of("agent_id", f.agent().everrunsId()))));
         ops.add(new Operation("Everruns get", "everruns", "everruns/get-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .get("/v1/sessions/{id}", ev.publicId())));
+                c -> c.everruns().as(bearer).get(ev.publicId())));
         ops.add(new Operation("Agentcloud add session", "agentcloud", "agentcloud/create-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .contentType("application/json").body(Map.of("id", f.agentObjectId()))
-                .post("/{slug}/forms/session/add", f.team())));
+                c -> c.agentcloud().as(bearer).create(f.team(), Map.of("id", f.agent().agentcloudId()))));
         ops.add(new Operation("Agentcloud get session", "agentcloud", "agentcloud/retrieve-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .get("/{slug}/session/{id}.json", f.team(), ac.objectId())));
+                c -> c.agentcloud().as(bearer).get(f.team(), ac.objectId())));
         ops.add(new Operation("Recoup create", "recoup", "recoup/create-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .contentType("application/json").body(Map.of()).post("/api/sessions")));
+                c -> c.recoup().as(bearer).create(Map.of())));
         ops.add(new Operation("Recoup get", "recoup", "recoup/get-session.yaml", 200,
-                r -> r.header("Authorization", bearer)
-                .get("/api/sessions/{id}", rc.publicId())));
+                c -> c.recoup().as(bearer).get(rc.publicId())));
         String t = f.tenant();
         ops.add(new Operation("admin create agent", "admin", "admin/admin.yaml", 201,
-                r -> r.header("Authorization", admin)
-                .contentType("application/json")
-                .body(Map.of("name", "after-" + UUID.randomUUID(), "managers", List.of(), "restricted", false))
-                .post("/admin/v1/tenants/{t}/agents", t)));
+                c -> c.admin().as(admin)
+                .createAgent(t, Map.of("name", "after-" + UUID.randomUUID(), "managers", List.of(), "restricted",
+                        false))));
         ops.add(new Operation("admin list agents", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .get("/admin/v1/tenants/{t}/agents", t)));
+                c -> c.admin().as(admin).listAgents(t)));
         ops.add(new Operation("admin create team", "admin", "admin/admin.yaml", 201,
-                r -> r.header("Authorization", admin)
-                .contentType("application/json").body(Map.of("name", "team-" + UUID.randomUUID()))
-                .post("/admin/v1/tenants/{t}/teams", t)));
+                c -> c.admin().as(admin).createTeam(t, Map.of("name", "team-" + UUID.randomUUID()))));
         ops.add(new Operation("admin list teams", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .get("/admin/v1/tenants/{t}/teams", t)));
+                c -> c.admin().as(admin).listTeams(t)));
         ops.add(new Operation("admin create API key", "admin", "admin/admin.yaml", 201,
-                r -> r.header("Authorization", admin)
-                .contentType("application/json")
-                .body(Map.of("dialect", "recoup", "name", "bot", "subject_id", "bot", "account", f.account().toString()))
-                .post("/admin/v1/tenants/{t}/api-keys", t)));
+                c -> c.admin().as(admin).createApiKey(t,
+                        Map.of("dialect", "recoup", "name", "bot", "subject_id", "bot", "account", f.account()
+                                .toString()))));
         ops.add(new Operation("admin list API keys", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .get("/admin/v1/tenants/{t}/api-keys", t)));
+                c -> c.admin().as(admin).listApiKeys(t)));
         ops.add(new Operation("admin list sessions", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .get("/admin/v1/tenants/{t}/sessions", t)));
+                c -> c.admin().as(admin).listSessions(t)));
         ops.add(new Operation("admin show session", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .get("/admin/v1/sessions/{id}", tf.publicId())));
+                c -> c.admin().as(admin).showSession(tf.publicId())));
         ops.add(new Operation("admin patch session", "admin", "admin/admin.yaml", 200,
-                r -> r.header("Authorization", admin)
-                .contentType("application/json").body(Map.of("title", "patched"))
-                .patch("/admin/v1/sessions/{id}", tf.publicId())));
+                c -> c.admin().as(admin).updateSession(tf.publicId(), Map.of("title", "patched"))));
         ops.add(new Operation("admin revoke API key", "admin", "admin/admin.yaml", 204,
-                r -> r.header("Authorization", admin)
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", t, keyId)));
+                c -> c.admin().as(admin).revokeApiKey(t, keyId)));
         return ops;
     }
 
@@ -307,7 +287,7 @@ class PostgresOutageIT {
     }
 
     private static void assertReady(boolean ready) {
-        Response r = gateway.given().get("/health/ready");
+        Response r = clients.admin().readiness();
         assertEquals(ready ? 200 : 503, r.statusCode(), r.asString());
     }
 
@@ -317,7 +297,7 @@ class PostgresOutageIT {
         long deadline = t0 + Duration.ofSeconds(30).toNanos();
         Response r;
         do {
-            r = gateway.given().get("/health/ready");
+            r = clients.admin().readiness();
             if (r.statusCode() == 200) {
                 assertEquals("up", r.jsonPath().getString("checks.database.status"));
                 System.out.printf("PostgresOutageIT: ready %d ms after the server was started again%n",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.TcpProxy;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,6 +52,7 @@ class ReadinessIT {
                     + "/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
             "GATEWAY_READY_TIMEOUT", READY_TIMEOUT.toMillis() + "ms",
             "GATEWAY_DB_CONNECT_TIMEOUT", "2s"));
+    static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterEach
     void heal() throws IOException {
@@ -85,7 +87,7 @@ class ReadinessIT {
         assertEquals(null, r.jsonPath().getString("checks.migrations.duration_ms"));
         // Asked again while the first probe still hangs: same bound, no pile-up.
         assertEquals(503, timedReady().statusCode());
-        assertEquals(200, GATEWAY.given().get("/health/live").statusCode());
+        assertEquals(200, CLIENTS.admin().liveness().statusCode());
 
         PROXY.resume();
         awaitReady();
@@ -101,20 +103,20 @@ class ReadinessIT {
         String detail = r.jsonPath().getString("checks.database.detail");
         assertTrue(detail.equals("no answer within 1000 ms") || detail.startsWith("database unavailable ("), detail);
         assertTrue(!detail.contains("jdbc:") && !detail.contains("127.0.0.1"), "no connection details: " + detail);
-        assertEquals(200, GATEWAY.given().get("/health/live").statusCode());
+        assertEquals(200, CLIENTS.admin().liveness().statusCode());
 
         PROXY.restore();
         awaitReady();
     }
 
     private static void assertReady() {
-        Response r = GATEWAY.given().get("/health/ready");
+        Response r = CLIENTS.admin().readiness();
         assertEquals(200, r.statusCode(), r.asString());
     }
 
     private static Response timedReady() {
         long t0 = System.nanoTime();
-        Response r = GATEWAY.given().get("/health/ready");
+        Response r = CLIENTS.admin().readiness();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(ms < BOUND_MS, "readiness took " + ms + " ms");
         return r;
@@ -125,7 +127,7 @@ class ReadinessIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Response r;
         do {
-            r = GATEWAY.given().get("/health/ready");
+            r = CLIENTS.admin().readiness();
             if (r.statusCode() == 200) {
                 assertEquals("up", r.jsonPath().getString("checks.database.status"));
                 assertEquals("up", r.jsonPath().getString("checks.migrations.status"));

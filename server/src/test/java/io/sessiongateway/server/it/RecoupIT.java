@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.response.Response;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.RecoupClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecoupIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
+    static final RecoupClient RECOUP = GATEWAY.clients().recoup();
     private static final String ERROR_DOC = "recoup/get-session.yaml";
 
     static String tenant;
@@ -39,18 +43,6 @@ class RecoupIT {
         return "Bearer " + fullToken(tenant, "user-" + acct, acct, List.of());
     }
 
-    static Response create(Map<String, String> headers, Object body) {
-        var r = GATEWAY.given().headers(headers);
-        if (body != null) {
-            r.contentType("application/json").body(body);
-        }
-        return r.post("/api/sessions");
-    }
-
-    static Response get(Map<String, String> headers, String id) {
-        return GATEWAY.given().headers(headers).get("/api/sessions/{id}", id);
-    }
-
     static void assertError(Response r, int status) {
         assertEquals(status, r.statusCode(), r.asString());
         Map<String, Object> body = r.jsonPath().getMap("");
@@ -61,7 +53,7 @@ class RecoupIT {
 
     @Test
     void emptyCreateGetsACityTitleAProvisioningSandboxAndAChat() {
-        Response r = create(Map.of("Authorization", bearer(account)), null);
+        Response r = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
         assertEquals(200, r.statusCode(), r.asString());
         Map<String, Object> s = r.jsonPath().getMap("session");
         String id = (String) s.get("id");
@@ -94,7 +86,7 @@ class RecoupIT {
         assertEquals("New chat", chat.get("title"));
         assertEquals(null, chat.get("activeStreamId"));
 
-        Response read = get(Map.of("Authorization", bearer(account)), id);
+        Response read = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get(id);
         assertEquals(200, read.statusCode(), read.asString());
         assertEquals(Map.of("session", s), read.jsonPath().getMap(""));
     }
@@ -102,86 +94,91 @@ class RecoupIT {
     @Test
     void titlesAndArtistsAreKeptAndDefaultTitlesAreNotReused() {
         UUID artist = UUID.randomUUID();
-        Response r = create(Map.of("Authorization", bearer(account)), Map.of("title", "  Mixdown  ",
-                "artistId", artist.toString()));
+        Response r = RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(Map.of("title", "  Mixdown  ", "artistId", artist.toString()));
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals("Mixdown", r.jsonPath().getString("session.title"));
         assertEquals(artist.toString(), r.jsonPath().getString("session.artistId"));
-        String a = create(Map.of("Authorization", bearer(account)), Map.of("title", "   ")).jsonPath()
+        String a = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(Map.of("title", "   "))
+                .jsonPath()
                 .getString("session.title");
-        String b = create(Map.of("Authorization", bearer(account)), Map.of()).jsonPath().getString("session.title");
+        String b = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(Map.of()).jsonPath()
+                .getString("session.title");
         assertNotEquals(a, b, "a default title is one the account has not used");
     }
 
     @Test
     void organisationSessionsUseTheTenantAndOthersAre403() {
-        Response mine = create(Map.of("Authorization", bearer(account)), null);
-        String orgHex = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/sessions/{id}", mine.jsonPath().getString("session.id")).jsonPath()
+        Response mine = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
+        String orgHex = CLIENTS.admin(tenant).showSession(mine.jsonPath().getString("session.id")).jsonPath()
                 .getString("agent.ids.everruns");
         assertTrue(orgHex.startsWith("agent_"));
         UUID tenantId = tenantUuid();
-        Response org = create(Map.of("Authorization", bearer(account)), Map.of("organizationId", tenantId.toString()));
+        Response org = RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(Map.of("organizationId", tenantId.toString()));
         assertEquals(200, org.statusCode(), org.asString());
         assertEquals("https://github.com/recoupable/" + tenantId, org.jsonPath().getString("session.cloneUrl"));
-        assertError(create(Map.of("Authorization", bearer(account)),
-                Map.of("organizationId", UUID.randomUUID().toString())), 403);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(Map.of("organizationId", UUID.randomUUID().toString())), 403);
     }
 
     /** The tenant's canonical id, read as Everruns' organization_id of a session it holds. */
     static UUID tenantUuid() {
-        GATEWAY.createAgent(tenant, "probe-" + UUID.randomUUID().toString().substring(0, 6), List.of(), false);
-        String agentId = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .get("/admin/v1/tenants/{t}/agents", tenant).jsonPath().getString("data[0].ids.everruns");
-        Response s = GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.token(tenant, "probe"))
-                .contentType("application/json").body(Map.of("agent_id", agentId)).post("/v1/sessions");
+        GATEWAY.provisioning().agent(tenant, "probe-" + UUID.randomUUID().toString().substring(0, 6), List.of(), false);
+        String agentId = CLIENTS.admin(tenant).listAgents(tenant).jsonPath().getString("data[0].ids.everruns");
+        Response s = CLIENTS.everruns().bearer(GatewayHarness.token(tenant, "probe"))
+                .create(Map.of("agent_id", agentId));
         return Ids.parsePrefixed("org", s.jsonPath().getString("organization_id")).orElseThrow();
     }
 
     @Test
     void anotherAccountsSessionIs403AndUnknownIs404() {
-        String id = create(Map.of("Authorization", bearer(account)), null).jsonPath().getString("session.id");
-        assertError(get(Map.of("Authorization", bearer(otherAccount)), id), 403);
-        assertError(get(Map.of("Authorization", bearer(account)), "session_" + "0".repeat(32)), 404);
-        assertError(get(Map.of("Authorization", bearer(account)), "anything-at-all"), 404);
+        String id = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null).jsonPath()
+                .getString("session.id");
+        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(otherAccount))).get(id), 403);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get("session_" + "0".repeat(32)), 404);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get("anything-at-all"), 404);
         String elsewhere = "Bearer " + fullToken("elsewhere", "u", account, List.of());
-        assertError(get(Map.of("Authorization", elsewhere), id), 404);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", elsewhere)).get(id), 404);
     }
 
     @Test
     void apiKeysWorkAndRevocationIsImmediate() {
-        Map<String, Object> created = GATEWAY.createKey(tenant, "recoup", "bot", account, List.of());
+        Map<String, Object> created = GATEWAY.provisioning().key(tenant, "recoup", "bot", account, List.of()).json();
         String secret = (String) created.get("secret");
-        Response r = create(Map.of("x-api-key", secret), Map.of("title", "via key"));
+        Response r = RECOUP.withHeaders(Map.of("x-api-key", secret)).create(Map.of("title", "via key"));
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(account.toString(), r.jsonPath().getString("session.userId"));
         String id = r.jsonPath().getString("session.id");
-        assertEquals(200, get(Map.of("Authorization", bearer(account)), id).statusCode(), "same account, other credential");
+        assertEquals(200, RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get(id)
+                .statusCode(), "same account, other credential");
         @SuppressWarnings("unchecked")
         String keyId = (String) ((Map<String, Object>) created.get("key")).get("id");
-        GATEWAY.given().header("Authorization", "Bearer " + GatewayHarness.adminToken(tenant))
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", tenant, keyId).then().statusCode(204);
-        assertError(get(Map.of("x-api-key", secret), id), 401);
+        CLIENTS.admin(tenant).revokeApiKey(tenant, keyId).then().statusCode(204);
+        assertError(RECOUP.withHeaders(Map.of("x-api-key", secret)).get(id), 401);
     }
 
     @Test
     void exactlyOneCredentialIsRequired() {
-        String secret = (String) GATEWAY.createKey(tenant, "recoup", "bot2", account, List.of()).get("secret");
-        String id = create(Map.of("x-api-key", secret), null).jsonPath().getString("session.id");
-        assertError(get(Map.of("x-api-key", secret, "Authorization", bearer(account)), id), 401);
-        assertError(get(Map.of(), id), 401);
-        assertError(create(Map.of("x-api-key", secret, "Authorization", bearer(account)), null), 401);
-        assertError(get(Map.of("x-api-key", "rcp_unknown"), id), 401);
-        assertError(get(Map.of("Authorization", "Bearer " + secret), id), 401);
-        assertError(get(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")), id), 403);
-        assertError(create(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")), null), 401);
+        String secret = GATEWAY.provisioning().key(tenant, "recoup", "bot2", account, List.of()).secret();
+        String id = RECOUP.withHeaders(Map.of("x-api-key", secret)).create(null).jsonPath().getString("session.id");
+        assertError(RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account))).get(id), 401);
+        assertError(RECOUP.get(id), 401);
+        assertError(RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account)))
+                .create(null), 401);
+        assertError(RECOUP.withHeaders(Map.of("x-api-key", "rcp_unknown")).get(id), 401);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + secret)).get(id), 401);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
+                .get(id), 403);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
+                .create(null), 401);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"title\":null}", "{\"title\":5}", "{\"artistId\":\"nope\"}",
         "{\"organizationId\":\"nope\"}", "[]", "not json", "{\"artistId\":null}"})
     void invalidBodyIs400(String body) {
-        assertError(create(Map.of("Authorization", bearer(account)), body), 400);
+        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(body), 400);
     }
 
     @Test

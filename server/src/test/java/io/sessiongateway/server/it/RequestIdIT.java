@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,14 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestIdIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final String ID = "Root=1-5759e988-bd862e3fe1be46a994272793";
 
     @Test
     void generatedWhenAbsent() {
-        String first = GATEWAY.given().get("/health/live").then().statusCode(200).extract().header("X-Request-Id");
-        String second = GATEWAY.given().get("/health/live").then().statusCode(200).extract().header("X-Request-Id");
+        String first = CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
+        String second = CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
         assertTrue(UUID.matcher(first).matches(), first);
         assertTrue(UUID.matcher(second).matches(), second);
         assertNotEquals(first, second);

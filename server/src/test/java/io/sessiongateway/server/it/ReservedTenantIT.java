@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.CliRun;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.Clients;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,40 +25,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReservedTenantIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_METRICS_PATH", "/prometheus"));
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String OPERATOR = adminToken("*");
 
     @ParameterizedTest
     @ValueSource(strings = {"health", "metrics", "prometheus"})
     void everyOperationThatCreatesATenantRefusesAReservedName(String tenant) {
-        Response agent = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
-                .contentType("application/json").body(Map.of("name", "helper"))
-                .post("/admin/v1/tenants/{t}/agents", tenant);
+        Response agent = CLIENTS.admin().bearer(OPERATOR).createAgent(tenant, Map.of("name", "helper"));
         assertReserved(agent, tenant);
 
-        Response team = GATEWAY.given().header("Authorization", "Bearer " + adminToken(tenant))
-                .contentType("application/json").body(Map.of("name", "red"))
-                .post("/admin/v1/tenants/{t}/teams", tenant);
+        Response team = CLIENTS.admin(tenant).createTeam(tenant, Map.of("name", "red"));
         assertReserved(team, tenant);
 
-        Response key = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
-                .contentType("application/json")
-                .body(Map.of("dialect", "everruns", "name", "k", "subject_id", "alice"))
-                .post("/admin/v1/tenants/{t}/api-keys", tenant);
+        Response key = CLIENTS.admin().bearer(OPERATOR)
+                .createApiKey(tenant, Map.of("dialect", "everruns", "name", "k", "subject_id", "alice"));
         assertReserved(key, tenant);
 
         // Nothing was created: listing the (non-existent) tenant is allowed and empty.
-        Response teams = GATEWAY.given().header("Authorization", "Bearer " + OPERATOR)
-                .get("/admin/v1/tenants/{t}/teams", tenant);
+        Response teams = CLIENTS.admin().bearer(OPERATOR).listTeams(tenant);
         assertEquals(200, teams.statusCode(), teams.asString());
         assertEquals(List.of(), teams.jsonPath().getList("data"));
     }
 
     @Test
     void authorisationIsCheckedFirst() {
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + token("health", "alice"))
-                .contentType("application/json").body(Map.of("name", "helper"))
-                .post("/admin/v1/tenants/{t}/agents", "health");
+        Response r = CLIENTS.admin().bearer(token("health", "alice")).createAgent("health", Map.of("name", "helper"));
         assertEquals(403, r.statusCode(), r.asString());
         assertEquals("admin_required", r.jsonPath().getString("error.code"));
     }
@@ -70,14 +63,12 @@ class ReservedTenantIT {
     @ParameterizedTest
     @ValueSource(strings = {"admin", "v1", "api", "Health", "healthz", "metrics2"})
     void namesThatDoNotCollideAreOrdinaryTenants(String tenant) {
-        GATEWAY.createAgent(tenant, "helper", List.of(), false);
-        Response created = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
-                .contentType("application/json").body(Map.of("agent_name", "helper"))
-                .post("/{t}/v1/agents/sessions", tenant);
+        GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
+        Response created = CLIENTS.trueFoundry().bearer(token(tenant, "alice"))
+                .create(tenant, Map.of("agent_name", "helper"));
         assertEquals(201, created.statusCode(), created.asString());
         String id = created.jsonPath().getString("data.id");
-        Response got = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
-                .get("/{t}/v1/agents/sessions/{id}", tenant, id);
+        Response got = CLIENTS.trueFoundry().bearer(token(tenant, "alice")).get(tenant, id);
         assertEquals(200, got.statusCode(), got.asString());
         assertEquals(created.jsonPath().getMap("data"), got.jsonPath().getMap("data"));
     }

@@ -1,17 +1,18 @@
 package io.sessiongateway.server.it;
 
-import static io.sessiongateway.server.it.VendorClients.DIALECTS;
+import static io.sessiongateway.server.testing.clients.Clients.DIALECTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.GatewayServer;
 import io.sessiongateway.server.config.GatewayConfig;
-import io.sessiongateway.server.it.VendorClients.Created;
-import io.sessiongateway.server.it.VendorClients.Fixture;
-import io.sessiongateway.server.it.VendorClients.Routes;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.GatewayProcess;
 import io.sessiongateway.server.testing.TestDatabase;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
+import io.sessiongateway.server.testing.clients.Sessions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +88,9 @@ class ScaleOutIT {
         }
     }
 
-    /** The two instances of a pair, as request factories. */
-    record Pair(Routes first, Routes second) {
-        List<Routes> both() {
+    /** The two instances of a pair, as typed clients. */
+    record Pair(Clients first, Clients second) {
+        List<Clients> both() {
             return List.of(first, second);
         }
     }
@@ -97,12 +98,12 @@ class ScaleOutIT {
     static Pair pair(String kind) {
         if (kind.equals("in-process")) {
             String other = "http://127.0.0.1:" + second.port();
-            return new Pair(d -> GATEWAY.given(), d -> GatewayHarness.client(other));
+            return new Pair(GATEWAY.clients(), GatewayHarness.clientsAt(other));
         }
         Assumptions.assumeTrue(TestDatabase.postgresConfigured(),
                 "two gateway processes need a shared PostgreSQL (GATEWAY_TEST_PG_URL); H2's file admits one process");
         List<GatewayProcess> p = processes();
-        return new Pair(d -> GatewayHarness.client(p.get(0).baseUri()), d -> GatewayHarness.client(p.get(1).baseUri()));
+        return new Pair(GatewayHarness.clientsAt(p.get(0).baseUri()), GatewayHarness.clientsAt(p.get(1).baseUri()));
     }
 
     /** Two jar processes over a fresh PostgreSQL schema, started together (they migrate it together, too). */
@@ -144,13 +145,13 @@ class ScaleOutIT {
     @ValueSource(strings = {"in-process", "processes"})
     void sessionsCreatedThroughEitherAreReadThroughBoth(String kind) {
         Pair pair = pair(kind);
-        Fixture f = VendorClients.provision(pair.first());
+        Tenant f = pair.first().provisioning().tenant();
         for (String via : DIALECTS) {
-            for (Routes creator : pair.both()) {
-                Created c = VendorClients.complete(creator, f, VendorClients.create(creator, f, via));
-                for (Routes reader : pair.both()) {
+            for (Clients creator : pair.both()) {
+                Created c = Sessions.complete(creator, f, Sessions.create(creator, f, via));
+                for (Clients reader : pair.both()) {
                     for (String readVia : DIALECTS) {
-                        VendorClients.read(reader, f, c, readVia);
+                        Sessions.read(reader, f, c, readVia);
                     }
                 }
             }
@@ -161,18 +162,16 @@ class ScaleOutIT {
     @ValueSource(strings = {"in-process", "processes"})
     void concurrentCreatesOfOneIdGiveOneSessionAndOneConflict(String kind) throws Exception {
         Pair pair = pair(kind);
-        Fixture f = VendorClients.provision(pair.first());
+        Tenant f = pair.first().provisioning().tenant();
         String alice = "Bearer " + GatewayHarness.token(f.tenant(), "alice");
         String bob = "Bearer " + GatewayHarness.token(f.tenant(), "bob");
         int firstWon = 0;
         for (int i = 0; i < SESSION_RACES; i++) {
             String id = "race-" + i + "-" + UUID.randomUUID();
-            Map<String, Object> body = Map.of("agent_name", f.agentName(), "id", id);
+            Map<String, Object> body = Map.of("agent_name", f.agent().name(), "id", id);
             List<Response> answers = race(
-                    () -> pair.first().to("truefoundry").header("Authorization", alice).contentType("application/json")
-                            .body(body).post("/{t}/v1/agents/sessions", f.tenant()),
-                    () -> pair.second().to("truefoundry").header("Authorization", bob).contentType("application/json")
-                            .body(body).post("/{t}/v1/agents/sessions", f.tenant()));
+                    () -> pair.first().trueFoundry().as(alice).create(f.tenant(), body),
+                    () -> pair.second().trueFoundry().as(bob).create(f.tenant(), body));
             int winner = answers.get(0).statusCode() == 201 ? 0 : 1;
             firstWon += 1 - winner;
             Response won = answers.get(winner);
@@ -185,9 +184,8 @@ class ScaleOutIT {
             String winnerSubject = winner == 0 ? "alice" : "bob";
             String winnerBearer = winner == 0 ? alice : bob;
             assertEquals(winnerSubject, won.jsonPath().getString("data.created_by_subject.subject_id"));
-            for (Routes reader : pair.both()) {
-                Response read = reader.to("truefoundry").header("Authorization", winnerBearer)
-                        .get("/{t}/v1/agents/sessions/{id}", f.tenant(), id);
+            for (Clients reader : pair.both()) {
+                Response read = reader.trueFoundry().as(winnerBearer).get(f.tenant(), id);
                 assertEquals(200, read.statusCode(), read.asString());
                 assertEquals(won.jsonPath().getMap("data"), read.jsonPath().getMap("data"));
             }
@@ -198,10 +196,8 @@ class ScaleOutIT {
         for (int i = 0; i < AGENT_RACES; i++) {
             Map<String, Object> body = Map.of("name", "racer-" + i, "managers", List.of(), "restricted", false);
             List<Response> answers = race(
-                    () -> pair.first().to("admin").header("Authorization", admin).contentType("application/json")
-                            .body(body).post("/admin/v1/tenants/{t}/agents", f.tenant()),
-                    () -> pair.second().to("admin").header("Authorization", admin).contentType("application/json")
-                            .body(body).post("/admin/v1/tenants/{t}/agents", f.tenant()));
+                    () -> pair.first().admin().as(admin).createAgent(f.tenant(), body),
+                    () -> pair.second().admin().as(admin).createAgent(f.tenant(), body));
             List<Integer> statuses = answers.stream().map(Response::statusCode).sorted().toList();
             assertEquals(List.of(201, 409), statuses, answers.get(0).asString() + " / " + answers.get(1).asString());
             Response lost = answers.get(0).statusCode() == 409 ? answers.get(0) : answers.get(1);
@@ -211,8 +207,7 @@ class ScaleOutIT {
             error.put("reference", null);
             assertEquals(Map.of("error", error), lost.jsonPath().getMap(""));
         }
-        Response agents = pair.second().to("admin").header("Authorization", admin)
-                .get("/admin/v1/tenants/{t}/agents", f.tenant());
+        Response agents = pair.second().admin().as(admin).listAgents(f.tenant());
         assertEquals(200, agents.statusCode(), agents.asString());
         List<String> names = agents.jsonPath().getList("data.name");
         for (int i = 0; i < AGENT_RACES; i++) {
@@ -225,41 +220,34 @@ class ScaleOutIT {
     @ValueSource(strings = {"in-process", "processes"})
     void adminChangesOnOneAreSeenAtOnceByTheOther(String kind) {
         Pair pair = pair(kind);
-        Fixture f = VendorClients.provision(pair.first());
+        Tenant f = pair.first().provisioning().tenant();
         String admin = "Bearer " + GatewayHarness.adminToken(f.tenant());
 
         // An agent created through one is usable through the other at once, by name and by id.
-        Response agent = pair.first().to("admin").header("Authorization", admin).contentType("application/json")
-                .body(Map.of("name", "fresh", "managers", List.of(), "restricted", false))
-                .post("/admin/v1/tenants/{t}/agents", f.tenant());
+        Response agent = pair.first().admin().as(admin)
+                .createAgent(f.tenant(), Map.of("name", "fresh", "managers", List.of(), "restricted", false));
         assertEquals(201, agent.statusCode(), agent.asString());
-        Response tf = pair.second().to("truefoundry").header("Authorization", f.bearer())
-                .contentType("application/json").body(Map.of("agent_name", "fresh"))
-                .post("/{t}/v1/agents/sessions", f.tenant());
+        Response tf = pair.second().trueFoundry().as(f.bearer()).create(f.tenant(), Map.of("agent_name", "fresh"));
         assertEquals(201, tf.statusCode(), tf.asString());
         assertEquals("fresh", tf.jsonPath().getString("data.agent_name"));
         String agentId = agent.jsonPath().getString("ids.everruns");
-        Response ev = pair.second().to("everruns").header("Authorization", f.bearer())
-                .contentType("application/json").body(Map.of("agent_id", agentId)).post("/v1/sessions");
+        Response ev = pair.second().everruns().as(f.bearer()).create(Map.of("agent_id", agentId));
         assertEquals(201, ev.statusCode(), ev.asString());
         assertEquals(agentId, ev.jsonPath().getString("agent_id"));
 
         // An API key made on one works on the other; revoked on the other, it stops working on both at once.
-        Response key = pair.first().to("admin").header("Authorization", admin).contentType("application/json")
-                .body(Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"))
-                .post("/admin/v1/tenants/{t}/api-keys", f.tenant());
+        Response key = pair.first().admin().as(admin)
+                .createApiKey(f.tenant(), Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"));
         assertEquals(201, key.statusCode(), key.asString());
         String secret = key.jsonPath().getString("secret");
-        Function<Routes, Response> useKey = r -> r.to("everruns").header("Authorization", secret)
-                .contentType("application/json").body(Map.of("agent_id", agentId)).post("/v1/sessions");
-        for (Routes r : pair.both()) {
+        Function<Clients, Response> useKey = c -> c.everruns().as(secret).create(Map.of("agent_id", agentId));
+        for (Clients r : pair.both()) {
             Response ok = useKey.apply(r);
             assertEquals(201, ok.statusCode(), ok.asString());
         }
-        pair.second().to("admin").header("Authorization", admin)
-                .delete("/admin/v1/tenants/{t}/api-keys/{id}", f.tenant(), key.jsonPath().getString("key.id"))
+        pair.second().admin().as(admin).revokeApiKey(f.tenant(), key.jsonPath().getString("key.id"))
                 .then().statusCode(204);
-        for (Routes r : pair.both()) {
+        for (Clients r : pair.both()) {
             Response refused = useKey.apply(r);
             EverrunsIT.assertError(refused, 401);
             assertEquals(Map.of("error", "API key has been revoked"), refused.jsonPath().getMap(""));

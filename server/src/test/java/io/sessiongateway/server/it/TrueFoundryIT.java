@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.clients.TrueFoundryClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrueFoundryIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final TrueFoundryClient TF = GATEWAY.clients().trueFoundry();
 
     private static final String SESSIONS = "/{tenant}/v1/agents/sessions";
     private static final String SESSION = "/{tenant}/v1/agents/sessions/{id}";
@@ -41,32 +43,16 @@ class TrueFoundryIT {
     static void provision() {
         tenant = GatewayHarness.uniqueTenant();
         otherTenant = GatewayHarness.uniqueTenant();
-        GATEWAY.createAgent(tenant, "helper", List.of("bob"), false);
-        GATEWAY.createAgent(tenant, "vault", List.of("bob"), true);
-        GATEWAY.createAgent(tenant, "a".repeat(255), List.of(), false);
-        GATEWAY.createAgent(otherTenant, "helper", List.of(), false);
-    }
-
-    static Response create(String tenantName, String bearer, Object body) {
-        return GATEWAY.given()
-                .header("Authorization", "Bearer " + bearer)
-                .contentType("application/json")
-                .body(body)
-                .post(SESSIONS, tenantName);
+        GATEWAY.provisioning().agent(tenant, "helper", List.of("bob"), false);
+        GATEWAY.provisioning().agent(tenant, "vault", List.of("bob"), true);
+        GATEWAY.provisioning().agent(tenant, "a".repeat(255), List.of(), false);
+        GATEWAY.provisioning().agent(otherTenant, "helper", List.of(), false);
     }
 
     static Map<String, Object> createOk(String tenantName, String subject, String agent) {
-        Response r = create(tenantName, token(tenantName, subject), Map.of("agent_name", agent));
+        Response r = TF.bearer(token(tenantName, subject)).create(tenantName, Map.of("agent_name", agent));
         assertEquals(201, r.statusCode(), r.asString());
         return r.jsonPath().getMap("data");
-    }
-
-    static Response get(String tenantName, String bearer, String id) {
-        var req = GATEWAY.given();
-        if (bearer != null) {
-            req.header("Authorization", "Bearer " + bearer);
-        }
-        return req.get(SESSION, tenantName, id);
     }
 
     /** The whole TrueFoundry error body. */
@@ -95,7 +81,7 @@ class TrueFoundryIT {
         void createdSessionCarriesTheCallerAsCreator() {
             Instant before = Instant.now().minusSeconds(1);
             String bearer = token(tenant, "alice", "user", "Alice A.", false, Duration.ofMinutes(5));
-            Response r = create(tenant, bearer, Map.of("agent_name", "helper"));
+            Response r = TF.bearer(bearer).create(tenant, Map.of("agent_name", "helper"));
             assertEquals(201, r.statusCode(), r.asString());
             Map<String, Object> data = r.jsonPath().getMap("data");
             String id = (String) data.get("id");
@@ -127,79 +113,82 @@ class TrueFoundryIT {
 
         @Test
         void clientChosenIdIsKept() {
-            Response r = create(tenant, token(tenant, "alice"), Map.of("agent_name", "helper", "id", "my-run.1"));
+            Response r = TF.bearer(token(tenant, "alice"))
+                    .create(tenant, Map.of("agent_name", "helper", "id", "my-run.1"));
             assertEquals(201, r.statusCode(), r.asString());
             assertEquals("my-run.1", r.jsonPath().getString("data.id"));
-            assertEquals(200, get(tenant, token(tenant, "alice"), "my-run.1").statusCode());
+            assertEquals(200, TF.bearer(token(tenant, "alice")).get(tenant, "my-run.1").statusCode());
         }
 
         @ParameterizedTest(name = "subject type {0}")
         @ValueSource(strings = {"team", "externalidentity", "robot"})
         void subjectTypeThatMayNotCreateIs400(String type) {
-            Response r = create(tenant, token(tenant, "x", type, null, false, Duration.ofMinutes(5)),
-                    Map.of("agent_name", "helper"));
+            Response r = TF.bearer(token(tenant, "x", type, null, false, Duration.ofMinutes(5)))
+                    .create(tenant, Map.of("agent_name", "helper"));
             assertError(r, 400, "invalid_request_error", "unsupported_subject_type", null);
         }
 
         @ParameterizedTest(name = "subject type {0}")
         @ValueSource(strings = {"serviceaccount", "virtualaccount"})
         void machineSubjectsMayCreate(String type) {
-            Response r = create(tenant, token(tenant, "svc", type, null, false, Duration.ofMinutes(5)),
-                    Map.of("agent_name", "helper"));
+            Response r = TF.bearer(token(tenant, "svc", type, null, false, Duration.ofMinutes(5)))
+                    .create(tenant, Map.of("agent_name", "helper"));
             assertEquals(201, r.statusCode(), r.asString());
             assertEquals(type, r.jsonPath().getString("data.created_by_subject.subject_type"));
         }
 
         @Test
         void missingTokenIs401() {
-            Response r = GATEWAY.given().contentType("application/json").body(Map.of("agent_name", "helper"))
-                    .post(SESSIONS, tenant);
+            Response r = TF.create(tenant, Map.of("agent_name", "helper"));
             assertError(r, 401, "authentication_error", "unauthenticated", null);
         }
 
         @Test
         void tokenForAnotherTenantIs401AndWritesNothing() {
-            Response r = create(tenant, token(otherTenant, "alice"), Map.of("agent_name", "helper", "id", "cross-1"));
+            Response r = TF.bearer(token(otherTenant, "alice"))
+                    .create(tenant, Map.of("agent_name", "helper", "id", "cross-1"));
             assertError(r, 401, "authentication_error", "tenant_mismatch", null);
-            assertError(get(otherTenant, token(otherTenant, "alice"), "cross-1"), 404, "not_found_error",
+            assertError(TF.bearer(token(otherTenant, "alice")).get(otherTenant, "cross-1"), 404, "not_found_error",
                     "session_not_found", null);
-            assertError(get(tenant, token(tenant, "alice"), "cross-1"), 404, "not_found_error",
+            assertError(TF.bearer(token(tenant, "alice")).get(tenant, "cross-1"), 404, "not_found_error",
                     "session_not_found", null);
         }
 
         @Test
         void restrictedAgentIs403ForNonManagers() {
-            Response r = create(tenant, token(tenant, "alice"), Map.of("agent_name", "vault"));
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "vault"));
             assertError(r, 403, "permission_error", "agent_forbidden", "agent_name");
         }
 
         @Test
         void unknownAgentIs404() {
-            Response r = create(tenant, token(tenant, "alice"), Map.of("agent_name", "nobody"));
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "nobody"));
             assertError(r, 404, "not_found_error", "agent_not_found", "agent_name");
         }
 
         @Test
         void agentOfAnotherTenantIs404() {
             String lonely = GatewayHarness.uniqueTenant();
-            Response r = create(lonely, token(lonely, "alice"), Map.of("agent_name", "helper"));
+            Response r = TF.bearer(token(lonely, "alice")).create(lonely, Map.of("agent_name", "helper"));
             assertError(r, 404, "not_found_error", "agent_not_found", "agent_name");
         }
 
         @Test
         void idThatExistsIs409AndTheFirstSessionIsUntouched() {
-            Response first = create(tenant, token(tenant, "alice"), Map.of("agent_name", "helper", "id", "dup-1"));
+            Response first = TF.bearer(token(tenant, "alice"))
+                    .create(tenant, Map.of("agent_name", "helper", "id", "dup-1"));
             assertEquals(201, first.statusCode());
-            Response second = create(tenant, token(tenant, "bob"), Map.of("agent_name", "vault", "id", "dup-1"));
+            Response second = TF.bearer(token(tenant, "bob"))
+                    .create(tenant, Map.of("agent_name", "vault", "id", "dup-1"));
             assertError(second, 409, "conflict_error", "session_exists", "id");
-            Response read = get(tenant, token(tenant, "alice"), "dup-1");
+            Response read = TF.bearer(token(tenant, "alice")).get(tenant, "dup-1");
             assertEquals(first.jsonPath().getMap("data"), read.jsonPath().getMap("data"));
         }
 
         @Test
         void idOfTheGatewaysOwnFormThatExistsIs409() {
             String id = (String) createOk(tenant, "alice", "helper").get("id");
-            Response r = create(tenant, token(tenant, "alice"), Map.of("agent_name", "helper", "id", id));
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "helper", "id", id));
             assertError(r, 409, "conflict_error", "session_exists", "id");
         }
 
@@ -228,7 +217,7 @@ class TrueFoundryIT {
         @ParameterizedTest(name = "{0}")
         @MethodSource("invalidBodies")
         void invalidBodyIs422(String body, String param) {
-            Response r = create(tenant, token(tenant, "alice"), body);
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, body);
             assertError(r, 422, "invalid_request_error", "invalid_request_body", param);
         }
 
@@ -243,14 +232,14 @@ class TrueFoundryIT {
         void invalidUtf8Is422() {
             byte[] body = {'{', '"', 'a', 'g', 'e', 'n', 't', '_', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3,
                 (byte) 0x28, '"', '}'};
-            Response r = create(tenant, token(tenant, "alice"), body);
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, body);
             assertError(r, 422, "invalid_request_error", "invalid_request_body", null);
         }
 
         @Test
         void deeplyNestedBodyIs422() {
             String body = "{\"agent_name\":\"helper\",\"x\":" + "[".repeat(200) + "]".repeat(200) + "}";
-            Response r = create(tenant, token(tenant, "alice"), body);
+            Response r = TF.bearer(token(tenant, "alice")).create(tenant, body);
             assertError(r, 422, "invalid_request_error", "invalid_request_body", null);
         }
 
@@ -286,7 +275,7 @@ class TrueFoundryIT {
         @Test
         void ownerReadsExactlyWhatCreateReturned() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            Response r = get(tenant, token(tenant, "alice"), (String) created.get("id"));
+            Response r = TF.bearer(token(tenant, "alice")).get(tenant, (String) created.get("id"));
             assertEquals(200, r.statusCode(), r.asString());
             assertEquals(Map.of("data", created), r.jsonPath().getMap(""));
         }
@@ -294,7 +283,7 @@ class TrueFoundryIT {
         @Test
         void managerOfTheAgentReads() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            Response r = get(tenant, token(tenant, "bob"), (String) created.get("id"));
+            Response r = TF.bearer(token(tenant, "bob")).get(tenant, (String) created.get("id"));
             assertEquals(200, r.statusCode(), r.asString());
             assertEquals(created, r.jsonPath().getMap("data"));
         }
@@ -302,47 +291,50 @@ class TrueFoundryIT {
         @Test
         void sameIdWithAnotherSubjectTypeIsNotTheOwner() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            Response r = get(tenant, token(tenant, "alice", "serviceaccount", null, false, Duration.ofMinutes(5)),
-                    (String) created.get("id"));
+            Response r = TF.bearer(token(tenant, "alice", "serviceaccount", null, false, Duration.ofMinutes(5)))
+                    .get(tenant, (String) created.get("id"));
             assertError(r, 403, "permission_error", "session_forbidden", null);
         }
 
         @Test
         void someoneElsesSessionIs403() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            assertError(get(tenant, token(tenant, "carol"), (String) created.get("id")), 403, "permission_error",
+            assertError(TF.bearer(token(tenant, "carol"))
+                    .get(tenant, (String) created.get("id")), 403, "permission_error",
                     "session_forbidden", null);
         }
 
         @Test
         void unknownSessionIs404() {
-            assertError(get(tenant, token(tenant, "alice"), "session_" + "0".repeat(32)), 404, "not_found_error",
+            assertError(TF.bearer(token(tenant, "alice"))
+                    .get(tenant, "session_" + "0".repeat(32)), 404, "not_found_error",
                     "session_not_found", null);
         }
 
         @Test
         void overlongIdIs404() {
-            assertError(get(tenant, token(tenant, "alice"), "x".repeat(65)), 404, "not_found_error",
+            assertError(TF.bearer(token(tenant, "alice")).get(tenant, "x".repeat(65)), 404, "not_found_error",
                     "session_not_found", null);
         }
 
         @Test
         void anotherTenantsSessionIs404ForItsOwnTenantsTokens() {
             Map<String, Object> created = createOk(otherTenant, "alice", "helper");
-            assertError(get(tenant, token(tenant, "alice"), (String) created.get("id")), 404, "not_found_error",
+            assertError(TF.bearer(token(tenant, "alice"))
+                    .get(tenant, (String) created.get("id")), 404, "not_found_error",
                     "session_not_found", null);
         }
 
         @Test
         void tokenForAnotherTenantIs401() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            assertError(get(tenant, token(otherTenant, "alice"), (String) created.get("id")), 401,
+            assertError(TF.bearer(token(otherTenant, "alice")).get(tenant, (String) created.get("id")), 401,
                     "authentication_error", "tenant_mismatch", null);
         }
 
         @Test
         void missingTokenIs401() {
-            assertError(get(tenant, null, "anything"), 401, "authentication_error", "unauthenticated", null);
+            assertError(TF.get(tenant, "anything"), 401, "authentication_error", "unauthenticated", null);
         }
 
         static java.util.stream.Stream<Arguments> badCredentials() {
@@ -375,8 +367,7 @@ class TrueFoundryIT {
         @ParameterizedTest(name = "[{index}]")
         @MethodSource("badCredentials")
         void badCredentialIs401(String authorization) {
-            Response r = GATEWAY.given().header("Authorization", authorization)
-                    .get(SESSION, "acme", "session_" + "0".repeat(32));
+            Response r = TF.as(authorization).get("acme", "session_" + "0".repeat(32));
             assertError(r, 401, "authentication_error", "unauthenticated", null);
         }
     }

@@ -8,6 +8,9 @@ import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.GatewayServer;
 import io.sessiongateway.server.auth.TokenMinter;
 import io.sessiongateway.server.config.GatewayConfig;
+import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.Provisioning;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,19 +21,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Boots the real gateway (Grizzly on a free port, a fresh database: an H2 file in a temporary directory, or a
  * fresh PostgreSQL schema when the run's {@link TestDatabase} kind is PostgreSQL) once per test class, and hands
- * out rest-assured requests whose every response is checked against the spec documents.
+ * out rest-assured requests and typed clients ({@link #clients()}) whose every response is checked against the
+ * spec documents.
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension static final GatewayHarness GATEWAY}) the running gateway is
+ * kept in the outermost class's {@link ExtensionContext.Store}: nested classes find it there instead of starting
+ * another, and JUnit closes it when that class is done. Outside Jupiter (jqwik containers, a gateway per test)
+ * call {@link #open()} and {@link #close()}, or use try-with-resources.
  */
-public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback {
+public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(GatewayHarness.class);
     public static final String SECRET = "integration-test-secret-0123456789abcdef";
     public static final String ISSUER = "session-gateway";
-    private static final SpecValidator VALIDATOR = SpecValidator.load(Path.of("..", "specs"));
+    private static final SpecValidator VALIDATOR = SpecValidator.of(SpecCatalog.shared());
 
     private final Map<String, String> env = new HashMap<>();
     private Path dataDir;
@@ -50,15 +59,20 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         env.putAll(extraEnv);
     }
 
-    /** Nested test classes inherit the extension: the server lives as long as the outermost class. */
-    private int depth;
-
+    /**
+     * Starts the gateway unless an enclosing class's context already holds it; the store of the context that
+     * started it closes it.
+     */
     @Override
-    public void beforeAll(ExtensionContext context) throws IOException {
-        if (depth++ > 0) {
-            return;
-        }
-        open();
+    public void beforeAll(ExtensionContext context) {
+        context.getStore(NAMESPACE).getOrComputeIfAbsent(this, key -> {
+            try {
+                open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the gateway", e);
+            }
+            return this;
+        }, GatewayHarness.class);
     }
 
     /** Creates the data directory and the database, and starts the server; {@link #close()} undoes it. */
@@ -105,20 +119,16 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         return database == null ? Map.of() : database.env();
     }
 
+    /** Stops the server, drops its database and deletes its data directory; a second call does nothing. */
     @Override
-    public void afterAll(ExtensionContext context) throws IOException {
-        if (--depth > 0) {
-            return;
-        }
-        close();
-    }
-
-    /** Stops the server, drops its database and deletes its data directory. */
     public void close() throws IOException {
         stop();
         if (database != null) {
             database.close();
             database = null;
+        }
+        if (dataDir == null || !Files.exists(dataDir)) {
+            return; // closed already
         }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
@@ -165,6 +175,27 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read the gateway's sessions", e);
         }
+    }
+
+    /** The typed clients of this gateway, every dialect at its default mount. */
+    public Clients clients() {
+        return new Clients(dialect -> given());
+    }
+
+    /** The typed clients of this gateway with dialects mounted under prefixes (absent or empty: at the root). */
+    public Clients clients(Map<String, String> prefixes) {
+        return new Clients(dialect -> prefixes.getOrDefault(dialect, "").isEmpty() ? given()
+                : under(prefixes.get(dialect)));
+    }
+
+    /** The typed clients of a gateway elsewhere (another instance, a child process) at {@code baseUri}. */
+    public static Clients clientsAt(String baseUri) {
+        return new Clients(dialect -> client(baseUri));
+    }
+
+    /** Tenants, teams, agents and keys, created through this gateway's admin API. */
+    public Provisioning provisioning() {
+        return clients().provisioning();
     }
 
     public static SpecValidator validator() {
@@ -242,39 +273,10 @@ public final class GatewayHarness implements BeforeAllCallback, AfterAllCallback
         return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
-    /** Creates an API key through the admin API; returns {key: {...}, secret}. */
-    public Map<String, Object> createKey(String tenant, String dialect, String subject, UUID account,
-            List<String> teams) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("dialect", dialect);
-        body.put("name", dialect + "-" + subject);
-        body.put("subject_id", subject);
-        body.put("account", account == null ? null : account.toString());
-        body.put("teams", teams);
-        return given()
-                .header("Authorization", "Bearer " + adminToken(tenant))
-                .contentType("application/json")
-                .body(body)
-                .post("/admin/v1/tenants/{tenant}/api-keys", tenant)
-                .then().statusCode(201)
-                .extract().jsonPath().getMap("");
-    }
-
     /** A token with every claim the four dialects use. */
     public static String fullToken(String tenant, String subject, UUID account, List<String> teams) {
         return new TokenMinter(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), ISSUER)
                 .mint(new TokenMinter.Grant(tenant, subject, "user", null, teams, account, false,
                         Duration.ofHours(1)), Instant.now());
-    }
-
-    /** Creates an agent through the admin API (itself validated) and returns its JSON as a map. */
-    public Map<String, Object> createAgent(String tenant, String name, List<String> managers, boolean restricted) {
-        return given()
-                .header("Authorization", "Bearer " + adminToken(tenant))
-                .contentType("application/json")
-                .body(Map.of("name", name, "managers", managers, "restricted", restricted))
-                .post("/admin/v1/tenants/{tenant}/agents", tenant)
-                .then().statusCode(201)
-                .extract().jsonPath().getMap("");
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.AnnotationKeyword;
 import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonNodePath;
@@ -19,13 +18,10 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi30;
 import com.networknt.schema.oas.OpenApi31;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
+import io.sessiongateway.server.testing.spec.Located;
+import io.sessiongateway.server.testing.spec.SpecCatalog;
+import io.sessiongateway.server.testing.spec.SpecDocument;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,23 +29,20 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Checks HTTP responses against the OpenAPI documents that declare them.
  *
- * <p>Every {@code *.yaml} file under the specs directory that has an {@code openapi:} key is
- * loaded once. Each operation is mounted under the path part of its (operation, path item or
- * document level) {@code servers[0].url}, so TrueFoundry's paths live under
+ * <p>The documents and their operations come from a {@link SpecCatalog} (the same reader the
+ * conformance generator uses): each operation is mounted under the path part of its (operation,
+ * path item or document level) {@code servers[0].url}, so TrueFoundry's paths live under
  * {@code /{tenantName}}. A response is checked for: a declared operation, a declared status, a
  * declared media type, a body that validates against the media type's schema (JSON Schema 2020-12
  * with the OpenAPI 3.1 dialect for 3.1 documents, the OpenAPI 3.0 dialect for 3.0 documents, format
@@ -61,17 +54,12 @@ import java.util.stream.Stream;
 public final class SpecValidator {
 
     private static final String BASE_IRI = "https://specs.session-gateway.invalid/";
-    private static final Set<String> METHODS =
-            Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-    private static final Pattern TEMPLATE_VARIABLE = Pattern.compile("\\{[^}/]*}");
-    private static final Pattern SCHEME = Pattern.compile("^[^/?#]*://");
     private static final int MAX_BODY_IN_MESSAGE = 200;
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     private static final JsonSchemaFactory FACTORY_31 = factory(SpecVersion.VersionFlag.V202012, OpenApi31.getInstance());
     private static final JsonSchemaFactory FACTORY_30 = factory(SpecVersion.VersionFlag.V4, OpenApi30.getInstance());
@@ -84,20 +72,19 @@ public final class SpecValidator {
             .nullableKeywordEnabled(true)
             .build();
 
-    private final Map<String, Document> documents;
-    private final List<Operation> operations;
+    private final SpecCatalog catalog;
+    private final Map<SpecDocument, Compiled> compiled;
 
-    private SpecValidator(Map<String, Document> documents, List<Operation> operations) {
-        this.documents = documents;
-        this.operations = operations;
-    }
-
-    /** The operation a request path was matched to. */
-    public record OperationRef(String document, String method, String pathTemplate) {
-        @Override
-        public String toString() {
-            return method + " " + pathTemplate + " (" + document + ")";
+    private SpecValidator(SpecCatalog catalog) {
+        this.catalog = catalog;
+        Map<SpecDocument, Compiled> byDocument = new IdentityHashMap<>();
+        for (SpecDocument document : catalog.documents().values()) {
+            byDocument.put(document, new Compiled(document));
         }
+        for (SpecOperation operation : catalog.operations()) {
+            byDocument.get(operation.document()).compileResponses(operation);
+        }
+        this.compiled = Collections.unmodifiableMap(byDocument);
     }
 
     /** Outcome of {@link #evaluate}: what could be checked. */
@@ -107,49 +94,33 @@ public final class SpecValidator {
     record Evaluation(Outcome outcome, List<String> violations) { }
 
     /**
-     * Loads every OpenAPI document under {@code specsDir} (recursively; {@code *.yaml} files
-     * without an {@code openapi} key are skipped) and precomputes the operation matchers.
+     * Loads every OpenAPI document under {@code specsDir} (see {@link SpecCatalog#load}) and compiles every
+     * response schema.
      *
      * @param specsDir directory holding the OpenAPI documents
      * @return a validator for all operations of all documents
-     * @throws UncheckedIOException if the directory or a document cannot be read
+     * @throws java.io.UncheckedIOException if the directory or a document cannot be read
      * @throws IllegalArgumentException if the directory holds no OpenAPI document
      * @throws IllegalStateException if a response schema cannot be compiled (e.g. a broken $ref)
      */
     public static SpecValidator load(Path specsDir) {
-        Path root = specsDir.toAbsolutePath().normalize();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root, FileVisitOption.FOLLOW_LINKS)) {
-            files = walk.filter(Files::isRegularFile)
-                    .filter(p -> p.getFileName().toString().endsWith(".yaml"))
-                    .sorted(Comparator.comparing(p -> relative(root, p)))
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list OpenAPI documents under " + root, e);
-        }
-        Map<String, Document> documents = new LinkedHashMap<>();
-        List<Operation> operations = new ArrayList<>();
-        for (Path file : files) {
-            JsonNode tree;
-            try {
-                tree = YAML.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-            if (tree == null || !tree.isObject() || !tree.has("openapi")) {
-                continue;
-            }
-            Document document = new Document(relative(root, file), tree);
-            documents.put(document.name, document);
-            for (Operation operation : document.operations()) {
-                document.compileResponses(operation.pointer());
-                operations.add(operation);
-            }
-        }
-        if (documents.isEmpty()) {
-            throw new IllegalArgumentException("no OpenAPI document under " + root);
-        }
-        return new SpecValidator(Collections.unmodifiableMap(documents), List.copyOf(operations));
+        return of(SpecCatalog.load(specsDir));
+    }
+
+    /**
+     * A validator over the documents of a catalog; compiles every response schema.
+     *
+     * @param catalog the documents
+     * @return a validator for all operations of all documents
+     * @throws IllegalStateException if a response schema cannot be compiled (e.g. a broken $ref)
+     */
+    public static SpecValidator of(SpecCatalog catalog) {
+        return new SpecValidator(catalog);
+    }
+
+    /** The documents this validator checks against. */
+    public SpecCatalog catalog() {
+        return catalog;
     }
 
     /**
@@ -167,7 +138,7 @@ public final class SpecValidator {
      * @return document names in load order
      */
     public Set<String> documents() {
-        return documents.keySet();
+        return catalog.documents().keySet();
     }
 
     /**
@@ -178,8 +149,8 @@ public final class SpecValidator {
      * @param requestPath raw request path, without query string
      * @return the matched operation, or empty if no document declares the request
      */
-    public Optional<OperationRef> findOperation(String method, String requestPath) {
-        return Optional.ofNullable(match(method, requestPath)).map(Operation::ref);
+    public Optional<SpecOperation> findOperation(String method, String requestPath) {
+        return catalog.match(method, requestPath);
     }
 
     /**
@@ -214,7 +185,7 @@ public final class SpecValidator {
     public List<String> validateAgainstComponent(String documentRelativePath, String schemaName,
                                                  String contentType, String body) {
         Located schema = componentSchema(documentRelativePath, schemaName);
-        Document document = documents.get(documentRelativePath);
+        SpecDocument document = catalog.document(documentRelativePath);
         List<String> violations = new ArrayList<>();
         String mediaType = mediaType(contentType);
         if (!"application/json".equals(mediaType)) {
@@ -227,11 +198,10 @@ public final class SpecValidator {
 
     /** Throws unless the document declares the component schema. */
     Located componentSchema(String documentRelativePath, String schemaName) {
-        Document document = documents.get(documentRelativePath);
-        if (document == null) {
-            throw new IllegalArgumentException("no OpenAPI document " + documentRelativePath + "; loaded: " + documents.keySet());
+        Located schema = catalog.document(documentRelativePath).componentSchema(schemaName);
+        if (schema == null) {
+            throw new IllegalArgumentException(documentRelativePath + " has no #/components/schemas/" + schemaName);
         }
-        Located schema = document.at(List.of("components", "schemas", schemaName));
         if (schema == null) {
             throw new IllegalArgumentException(documentRelativePath + " has no #/components/schemas/" + schemaName);
         }
@@ -240,78 +210,48 @@ public final class SpecValidator {
 
     /** Like {@link #validate} but also tells whether an operation and a declared status were found. */
     Evaluation evaluate(String method, String requestPath, int status, String contentType, String body) {
-        Operation operation = match(method, requestPath);
+        SpecOperation operation = catalog.match(method, requestPath).orElse(null);
         if (operation == null) {
-            List<String> others = operations.stream()
-                    .filter(o -> o.pattern.matcher(requestPath).matches())
-                    .map(o -> o.ref().toString())
+            List<String> others = catalog.matchingPath(requestPath).stream()
+                    .map(SpecValidator::describe)
                     .collect(Collectors.toList());
             return new Evaluation(Outcome.NO_OPERATION, List.of("no operation for " + method.toUpperCase(Locale.ROOT)
                     + " " + requestPath + (others.isEmpty() ? "" : "; the path matches " + others)));
         }
-        Document document = operation.document;
-        Located responses = document.deref(document.at(operation.pointer).child("responses"));
-        String key = responses == null ? null : statusKey(responses.node, status);
-        if (key == null) {
-            List<String> declared = new ArrayList<>();
-            if (responses != null) {
-                responses.node.fieldNames().forEachRemaining(declared::add);
-            }
+        SpecOperation.Response response = operation.response(status).orElse(null);
+        if (response == null) {
+            List<String> declared = operation.responses().stream().map(SpecOperation.Response::key).toList();
             return new Evaluation(Outcome.UNDECLARED_STATUS, List.of("undeclared status " + status + " for "
-                    + operation.ref() + "; declared: " + declared));
+                    + describe(operation) + "; declared: " + declared));
         }
-        Located response = document.deref(responses.child(key));
         List<String> violations = new ArrayList<>();
-        checkResponse(document, response, contentType, body, violations);
+        checkResponse(operation.document(), response, contentType, body, violations);
         return new Evaluation(Outcome.CHECKED, violations);
     }
 
-    private Operation match(String method, String requestPath) {
-        Operation best = null;
-        for (Operation operation : operations) {
-            if (operation.method.equalsIgnoreCase(method) && operation.pattern.matcher(requestPath).matches()
-                    && (best == null || operation.literalChars > best.literalChars)) {
-                best = operation;
-            }
-        }
-        return best;
+    private static String describe(SpecOperation operation) {
+        return operation + " (" + operation.documentName() + ")";
     }
 
-    private static String statusKey(JsonNode responses, int status) {
-        String exact = Integer.toString(status);
-        if (responses.has(exact)) {
-            return exact;
-        }
-        for (Iterator<String> it = responses.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (key.equalsIgnoreCase(status / 100 + "XX")) {
-                return key;
-            }
-        }
-        return responses.has("default") ? "default" : null;
-    }
-
-    private void checkResponse(Document document, Located response, String contentType, String body,
-                               List<String> violations) {
-        Located content = response.child("content");
-        if (content == null || content.node.isEmpty()) {
+    private void checkResponse(SpecDocument document, SpecOperation.Response response, String contentType,
+                               String body, List<String> violations) {
+        if (!response.hasContent()) {
             if (body != null && !body.isEmpty()) {
                 violations.add("the response declares no content but the body is " + abbreviate(body));
             }
             return;
         }
-        List<String> declared = new ArrayList<>();
-        content.node.fieldNames().forEachRemaining(declared::add);
+        List<String> declared = response.content().stream().map(SpecOperation.Content::mediaType).toList();
         String mediaType = mediaType(contentType);
-        String key = mediaType == null ? null : declared.stream()
-                .filter(d -> mediaTypeMatches(d, mediaType))
-                .min(Comparator.comparingInt(d -> d.contains("*") ? 1 : 0))
+        SpecOperation.Content content = mediaType == null ? null : response.content().stream()
+                .filter(d -> mediaTypeMatches(d.mediaType(), mediaType))
+                .min(Comparator.comparingInt(d -> d.mediaType().contains("*") ? 1 : 0))
                 .orElse(null);
-        if (key == null) {
+        if (content == null) {
             violations.add("content type " + quote(contentType) + " is not declared; declared: " + declared);
             return;
         }
-        Located schema = document.deref(content.child(key)).child("schema");
+        Located schema = content.schema();
         if (schema == null) {
             return;
         }
@@ -322,7 +262,7 @@ public final class SpecValidator {
         }
     }
 
-    private void checkJsonBody(Document document, Located schema, String body, List<String> violations) {
+    private void checkJsonBody(SpecDocument document, Located schema, String body, List<String> violations) {
         JsonNode instance;
         try {
             instance = body == null ? null : JSON.readTree(body);
@@ -335,11 +275,11 @@ public final class SpecValidator {
             return;
         }
         schemaViolations(document, schema, instance, violations);
-        new PropertyCheck(document, violations).check(instance, List.of(schema.node), "");
+        new PropertyCheck(document, violations).check(instance, List.of(schema.node()), "");
     }
 
-    private void schemaViolations(Document document, Located schema, JsonNode instance, List<String> violations) {
-        for (ValidationMessage message : document.schema(schema.pointer).validate(instance)) {
+    private void schemaViolations(SpecDocument document, Located schema, JsonNode instance, List<String> violations) {
+        for (ValidationMessage message : compiled.get(document).schema(schema.pointer()).validate(instance)) {
             violations.add("schema: " + message.getMessage());
         }
     }
@@ -378,10 +318,6 @@ public final class SpecValidator {
         return body.length() <= MAX_BODY_IN_MESSAGE ? body : body.substring(0, MAX_BODY_IN_MESSAGE) + "...";
     }
 
-    private static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-    }
-
     private static JsonSchemaFactory factory(SpecVersion.VersionFlag version, JsonMetaSchema dialect) {
         // Same dialect, but keywords it does not know (OpenAPI's example, xml, ...) are silent annotations
         // instead of one logged warning each.
@@ -392,150 +328,20 @@ public final class SpecValidator {
                 builder -> builder.metaSchema(quiet).defaultMetaSchemaIri(quiet.getIri()));
     }
 
-    /** A node of a document together with its JSON pointer (as unescaped segments). */
-    record Located(JsonNode node, List<String> pointer) {
-        Located child(String name) {
-            JsonNode child = node.get(name);
-            if (child == null) {
-                return null;
-            }
-            List<String> path = new ArrayList<>(pointer);
-            path.add(name);
-            return new Located(child, List.copyOf(path));
-        }
-    }
-
-    private record Operation(Document document, String method, String template, Pattern pattern,
-                             int literalChars, List<String> pointer) {
-        OperationRef ref() {
-            return new OperationRef(document.name, method.toUpperCase(Locale.ROOT), template);
-        }
-    }
-
-    /** One loaded OpenAPI document and its compiled schemas. */
-    private static final class Document {
-        private final String name;
-        private final JsonNode root;
-        private final boolean openApi30;
+    /** The compiled schemas of one document: the whole document is one schema resource. */
+    private static final class Compiled {
+        private final SpecDocument document;
         private final JsonSchema rootSchema;
         private final Map<List<String>, JsonSchema> schemas = new HashMap<>();
 
-        Document(String name, JsonNode root) {
-            this.name = name;
-            this.root = root;
-            this.openApi30 = root.path("openapi").asText().startsWith("3.0");
+        Compiled(SpecDocument document) {
+            this.document = document;
             // The whole document is the schema resource, so '#/components/...' references resolve
             // inside it; response schemas are sub-schemas at their JSON pointer.
-            SchemaLocation location = SchemaLocation.of(BASE_IRI + name);
-            this.rootSchema = openApi30
-                    ? FACTORY_30.getSchema(location, root, CONFIG_30)
-                    : FACTORY_31.getSchema(location, root, CONFIG_31);
-        }
-
-        List<Operation> operations() {
-            List<Operation> result = new ArrayList<>();
-            String documentMount = mount(root.path("servers"));
-            Located paths = at(List.of("paths"));
-            if (paths == null) {
-                return result;
-            }
-            for (Iterator<String> it = paths.node.fieldNames(); it.hasNext(); ) {
-                String path = it.next();
-                Located item = deref(paths.child(path));
-                String itemMount = item.node.has("servers") ? mount(item.node.get("servers")) : documentMount;
-                for (Iterator<String> methods = item.node.fieldNames(); methods.hasNext(); ) {
-                    String method = methods.next();
-                    if (!METHODS.contains(method)) {
-                        continue;
-                    }
-                    Located operation = item.child(method);
-                    String mount = operation.node.has("servers") ? mount(operation.node.get("servers")) : itemMount;
-                    String template = mount + path;
-                    result.add(new Operation(this, method, template, templatePattern(template),
-                            TEMPLATE_VARIABLE.matcher(template).replaceAll("").length(), operation.pointer()));
-                }
-            }
-            return result;
-        }
-
-        /** The path part of servers[0].url without a trailing slash; empty if there is none. */
-        private static String mount(JsonNode servers) {
-            String url = servers.path(0).path("url").asText("");
-            Matcher scheme = SCHEME.matcher(url);
-            String path;
-            if (scheme.find()) {
-                String rest = url.substring(scheme.end());
-                int slash = rest.indexOf('/');
-                path = slash < 0 ? "" : rest.substring(slash);
-            } else {
-                path = url.startsWith("/") ? url : "";
-            }
-            path = path.replaceAll("[?#].*$", "");
-            while (path.endsWith("/")) {
-                path = path.substring(0, path.length() - 1);
-            }
-            return path;
-        }
-
-        private static Pattern templatePattern(String template) {
-            StringBuilder regex = new StringBuilder();
-            Matcher variable = TEMPLATE_VARIABLE.matcher(template);
-            int last = 0;
-            while (variable.find()) {
-                regex.append(Pattern.quote(template.substring(last, variable.start()))).append("[^/]+");
-                last = variable.end();
-            }
-            regex.append(Pattern.quote(template.substring(last)));
-            return Pattern.compile(regex.toString());
-        }
-
-        /** The node at a pointer, or null. */
-        Located at(List<String> pointer) {
-            JsonNode node = root;
-            for (String segment : pointer) {
-                node = node.isArray() && segment.matches("\\d+") ? node.get(Integer.parseInt(segment)) : node.get(segment);
-                if (node == null) {
-                    return null;
-                }
-            }
-            return new Located(node, pointer);
-        }
-
-        /** Follows local {@code $ref}s of an OpenAPI object (response, media type, path item); null stays null. */
-        Located deref(Located located) {
-            Located current = located;
-            for (int hops = 0; current != null && current.node.path("$ref").isTextual(); hops++) {
-                if (hops > 32) {
-                    throw new IllegalStateException(name + ": $ref cycle at " + current.pointer);
-                }
-                String ref = current.node.get("$ref").asText();
-                Located target = resolve(ref);
-                if (target == null) {
-                    throw new IllegalStateException(name + ": cannot resolve $ref " + ref);
-                }
-                current = target;
-            }
-            return current;
-        }
-
-        /** Resolves a local reference ({@code #/...}); null if it is not local or does not exist. */
-        Located resolve(String ref) {
-            if (!ref.startsWith("#")) {
-                return null;
-            }
-            String pointer = ref.substring(1);
-            if (pointer.isEmpty()) {
-                return new Located(root, List.of());
-            }
-            if (!pointer.startsWith("/")) {
-                return null;
-            }
-            List<String> segments = new ArrayList<>();
-            for (String raw : pointer.substring(1).split("/", -1)) {
-                String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-                segments.add(decoded.replace("~1", "/").replace("~0", "~"));
-            }
-            return at(List.copyOf(segments));
+            SchemaLocation location = SchemaLocation.of(BASE_IRI + document.name());
+            this.rootSchema = document.openApi30()
+                    ? FACTORY_30.getSchema(location, document.root(), CONFIG_30)
+                    : FACTORY_31.getSchema(location, document.root(), CONFIG_31);
         }
 
         /**
@@ -558,23 +364,15 @@ public final class SpecValidator {
         }
 
         /** Compiles every response schema of an operation, so broken references fail at load time. */
-        void compileResponses(List<String> operationPointer) {
-            Located responses = deref(at(operationPointer).child("responses"));
-            if (responses == null) {
-                return;
-            }
-            for (Iterator<String> statuses = responses.node.fieldNames(); statuses.hasNext(); ) {
-                Located content = deref(responses.child(statuses.next())).child("content");
-                if (content == null) {
-                    continue;
-                }
-                for (Iterator<String> types = content.node.fieldNames(); types.hasNext(); ) {
-                    Located schema = deref(content.child(types.next())).child("schema");
+        void compileResponses(SpecOperation operation) {
+            for (SpecOperation.Response response : operation.responses()) {
+                for (SpecOperation.Content content : response.content()) {
+                    Located schema = content.schema();
                     if (schema != null) {
                         try {
                             schema(schema.pointer());
                         } catch (RuntimeException e) {
-                            throw new IllegalStateException(name + ": cannot compile the schema at "
+                            throw new IllegalStateException(document.name() + ": cannot compile the schema at "
                                     + String.join("/", schema.pointer()) + ": " + e.getMessage(), e);
                         }
                     }
@@ -589,10 +387,10 @@ public final class SpecValidator {
      * {@code additionalProperties} (or {@code additionalProperties: false}).
      */
     private static final class PropertyCheck {
-        private final Document document;
+        private final SpecDocument document;
         private final List<String> violations;
 
-        PropertyCheck(Document document, List<String> violations) {
+        PropertyCheck(SpecDocument document, List<String> violations) {
             this.document = document;
             this.violations = violations;
         }
@@ -687,7 +485,7 @@ public final class SpecValidator {
                 } else {
                     flatten(target.node(), out, seen, unknown);
                 }
-                if (document.openApi30) {
+                if (document.openApi30()) {
                     return; // OpenAPI 3.0: siblings of $ref are ignored
                 }
             }

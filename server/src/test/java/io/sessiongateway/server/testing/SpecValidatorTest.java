@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -291,15 +292,15 @@ class SpecValidatorTest {
         assertValid(validator.validate("GET", "/things/1", 503, "application/problem+json", "{\"title\": \"t\", \"more\": 1}"));
 
         assertEquals("mounted.yaml", validator.findOperation("GET", "/base/things/1")
-                .map(SpecValidator.OperationRef::document).orElse(null));
+                .map(SpecOperation::documentName).orElse(null));
         assertEquals("wild.yaml", validator.findOperation("GET", "/other/things/1")
-                .map(SpecValidator.OperationRef::document).orElse(null));
+                .map(SpecOperation::documentName).orElse(null));
         assertValid(validator.validate("GET", "/base/things/1", 201, JSON, "{\"x\": 1, \"y\": 2}"));
         assertViolation(validator.validate("GET", "/base/things/1", 201, JSON, "{\"x\": 1, \"z\": 2}"), "undeclared property /z");
     }
 
     private static String documentOf(String method, String path) {
-        return VALIDATOR.findOperation(method, path).map(SpecValidator.OperationRef::document).orElse(null);
+        return VALIDATOR.findOperation(method, path).map(SpecOperation::documentName).orElse(null);
     }
 
     /** The filter against a tiny HTTP server that answers with canned responses. */

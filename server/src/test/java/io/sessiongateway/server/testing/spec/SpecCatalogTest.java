@@ -1,0 +1,107 @@
+package io.sessiongateway.server.testing.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sessiongateway.server.testing.SpecValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one reader of {@code specs/}: what it makes of the real documents, and of a document dropped in. */
+class SpecCatalogTest {
+
+    @Test
+    void readsEveryDialectOfTheRealDocuments() {
+        SpecCatalog catalog = SpecCatalog.shared();
+        assertEquals(Set.of("admin", "agentcloud", "everruns", "recoup", "truefoundry"), catalog.dialects());
+        SpecOperation get = catalog.match("get", "/acme/v1/agents/sessions/s1").orElseThrow();
+        assertEquals("truefoundry/get-session.yaml", get.documentName());
+        assertEquals("GET /{tenantName}/v1/agents/sessions/{sessionId}", get.toString());
+        assertEquals(List.of("server tenantName", "path sessionId"),
+                get.parameters().stream().map(p -> p.in() + " " + p.name()).toList());
+        assertTrue(get.declares(404));
+        assertEquals("application/json", get.response(404).orElseThrow().content().get(0).mediaType());
+        assertEquals(List.of("AuthorizationBearer"), get.securitySchemes());
+    }
+
+    /** The lifecycle work adds documents per dialect: both consumers must see them with no code change. */
+    @Test
+    void aDocumentDroppedIntoADialectFolderReachesTheValidatorAndTheGenerator(@TempDir Path dir) throws IOException {
+        copy(SpecCatalog.SPECS, dir);
+        Files.writeString(dir.resolve("truefoundry/list-sessions.yaml"), """
+                openapi: 3.1.0
+                info: {title: t, version: '1'}
+                servers:
+                  - url: '{scheme}://{host}/{tenantName}'
+                    variables:
+                      scheme: {default: https, enum: [http, https]}
+                      host: {default: example.com}
+                      tenantName: {default: acme}
+                paths:
+                  /v1/agents/sessions:
+                    get:
+                      operationId: listSessions
+                      parameters:
+                        - {name: limit, in: query, schema: {type: integer, minimum: 1}}
+                      responses:
+                        '200':
+                          description: ok
+                          headers:
+                            X-Total: {$ref: '#/components/headers/Total'}
+                          content:
+                            application/json:
+                              schema: {$ref: '#/components/schemas/Page'}
+                        '4XX': {description: refused}
+                components:
+                  headers:
+                    Total: {schema: {type: integer}}
+                  schemas:
+                    Page:
+                      type: object
+                      required: [data]
+                      properties:
+                        data: {type: array, items: {type: string}}
+                """);
+        SpecCatalog catalog = SpecCatalog.load(dir);
+
+        SpecOperation list = catalog.of("truefoundry").stream().filter(o -> o.id().equals("listSessions"))
+                .findFirst().orElseThrow();
+        assertEquals("GET /{tenantName}/v1/agents/sessions", list.toString());
+        assertEquals(Map.of("tenantName", "server", "limit", "query"), Map.of(
+                list.parameters().get(0).name(), list.parameters().get(0).in(),
+                list.parameters().get(1).name(), list.parameters().get(1).in()));
+        assertEquals("Page", SpecDocument.refName(list.response(200).orElseThrow().content().get(0).schema().node()));
+        assertEquals("X-Total", list.response(200).orElseThrow().headers().get(0).name());
+        assertEquals("4XX", list.response(404).orElseThrow().key());
+        assertThrows(IllegalStateException.class, list::statuses, "a range is no status the generator can provoke");
+        assertEquals(list, catalog.match("GET", "/acme/v1/agents/sessions").orElseThrow());
+
+        SpecValidator validator = SpecValidator.of(catalog);
+        assertEquals(List.of(), validator.validate("GET", "/acme/v1/agents/sessions", 200, "application/json",
+                "{\"data\": [\"a\"]}"));
+        assertTrue(validator.validate("GET", "/acme/v1/agents/sessions", 200, "application/json",
+                "{\"data\": [1]}").toString().contains("/data/0"));
+        assertEquals(List.of(), validator.validate("GET", "/acme/v1/agents/sessions", 403, null, ""));
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+}
