@@ -63,6 +63,16 @@ public abstract class Fixture {
         return v;
     }
 
+    /**
+     * Called before an exchange is sent (and before the store is snapshotted for it): a fixture whose exchange would
+     * consume a resource other exchanges need (a delete of its session) substitutes a fresh one here.
+     *
+     * @return the ids of the rows it created (the fuzz test acknowledges them)
+     */
+    protected List<String> prepare(Exchange x) {
+        return List.of();
+    }
+
     /** Whether the fixture has a value of this variant for the role. */
     public final boolean has(Role role, Variant variant) {
         return special(role, variant) != null;

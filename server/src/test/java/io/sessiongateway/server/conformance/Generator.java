@@ -240,6 +240,7 @@ public final class Generator {
      */
     public static Response run(GatewayHarness gateway, ScenarioTable table, Fixture fixture, Exchange x,
             Coverage coverage) {
+        fixture.prepare(x);
         String before = x.checkNoWrite ? fixture.snapshot() : null;
         Response r;
         try {
