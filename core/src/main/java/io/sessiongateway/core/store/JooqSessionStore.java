@@ -912,23 +912,37 @@ public final class JooqSessionStore implements SessionStore {
                 .join(SUBJECT).on(SUBJECT.ID.eq(SESSION.OWNER_ID));
         Condition page = keyset(s.order(), s.after());
         if (s.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
-            // One keyset range scan per agent and one for the owner, each cut at offset + limit rows, merged below.
+            // One keyset range scan per agent and one for the owner, each cut at offset + limit rows; their union
+            // (a session can be both owned and of a managed agent) cut again, so that the outer query joins only
+            // that many rows by primary key.
             int cut = s.offset() + s.limit();
-            List<org.jooq.Select<org.jooq.Record1<UUID>>> branches = new java.util.ArrayList<>();
+            List<org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>>> branches = new java.util.ArrayList<>();
             for (UUID agent : either.agents().stream().sorted().toList()) {
-                branches.add(dsl.select(SESSION.ID).from(SESSION)
+                branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
                         .where(c.and(SESSION.AGENT_ID.eq(agent)).and(page))
                         .orderBy(orderBy(s.order())).limit(cut));
             }
-            branches.add(dsl.select(SESSION.ID).from(SESSION)
+            branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
                     .where(c.and(ownedBy(s.tenantId(), either.owner())).and(page))
                     .orderBy(orderBy(s.order())).limit(cut));
-            org.jooq.Select<org.jooq.Record1<UUID>> union = branches.get(0);
+            org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
             for (int i = 1; i < branches.size(); i++) {
-                union = union.unionAll(branches.get(i));
+                union = union.union(branches.get(i));
             }
-            Table<org.jooq.Record1<UUID>> ids = union.asTable("candidate", "id");
-            return select.where(SESSION.ID.in(DSL.select(ids.field("id", UUID.class)).from(ids)))
+            Table<org.jooq.Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at",
+                    "object_id");
+            Field<UUID> uId = u.field("id", UUID.class);
+            Field<OffsetDateTime> uCreated = u.field("created_at", OffsetDateTime.class);
+            Field<String> uObject = u.field("object_id", String.class);
+            List<org.jooq.SortField<?>> uOrder = switch (s.order()) {
+                case CREATED_DESC -> List.of(uCreated.desc(), uId.desc());
+                case CREATED_ASC -> List.of(uCreated.asc(), uId.asc());
+                case OBJECT_ID_DESC -> List.of(uObject.desc());
+                case OBJECT_ID_ASC -> List.of(uObject.asc());
+            };
+            Table<org.jooq.Record1<UUID>> candidates = dsl.select(uId).from(u).orderBy(uOrder).limit(cut)
+                    .asTable("candidate", "id");
+            return select.where(SESSION.ID.in(dsl.select(candidates.field("id", UUID.class)).from(candidates)))
                     .orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
         }
         return select.where(c.and(page)).orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
