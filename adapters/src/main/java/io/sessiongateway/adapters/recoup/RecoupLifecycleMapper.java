@@ -11,6 +11,7 @@ import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.generated.recoup.model.ListSessionsResponse;
 import io.sessiongateway.generated.recoup.model.OffsetPagination;
 import io.sessiongateway.generated.recoup.model.PatchSessionRequest;
+import io.sessiongateway.generated.recoup.model.Session;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +25,13 @@ import java.util.Set;
 final class RecoupLifecycleMapper {
     /** Every Recoup operation reads and writes the sessions of the caller's account, as its get does. */
     static final AccessRule RULE = AccessRule.ACCOUNT_OWNER;
+
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 100;
     /** Digits of the largest int64, the document's format for {@code limit} and {@code offset}. */
     private static final int MAX_DIGITS = 18;
 
-    private RecoupLifecycleMapper() {
-    }
+    private RecoupLifecycleMapper() {}
 
     /** The list's status filter: {@code all} (no filter), {@code active} (all but archived), {@code archived}. */
     enum Filter {
@@ -55,8 +56,13 @@ final class RecoupLifecycleMapper {
     record ListParams(Filter filter, int limit, int offset) {
         /** The canonical query: the caller's account in its tenant, newest first. */
         SessionQuery query(String tenantName) {
-            return SessionQuery.builder(RULE).tenantName(tenantName).statuses(filter.statuses)
-                    .order(SessionQuery.Order.CREATED_DESC).offset(offset).limit(limit).build();
+            return SessionQuery.builder(RULE)
+                    .tenantName(tenantName)
+                    .statuses(filter.statuses)
+                    .order(SessionQuery.Order.CREATED_DESC)
+                    .offset(offset)
+                    .limit(limit)
+                    .build();
         }
 
         /** The web app sends {@code archivedCount} with {@code active} and {@code archived}, not with {@code all}. */
@@ -116,8 +122,7 @@ final class RecoupLifecycleMapper {
      * pagination ({@code hasMore} from the page itself, {@code nextOffset} = offset + the sessions on it).
      */
     static ListSessionsResponse toList(SessionPage page, ListParams params, OptionalLong archivedCount) {
-        List<io.sessiongateway.generated.recoup.model.Session> sessions = page.items().stream()
-                .map(RecoupMapper::toSession).toList();
+        List<Session> sessions = page.items().stream().map(RecoupMapper::toSession).toList();
         ListSessionsResponse answer = new SessionList()
                 .sessions(sessions)
                 .pagination(new OffsetPagination()
@@ -133,8 +138,7 @@ final class RecoupLifecycleMapper {
 
     /** The list answer with {@code archivedCount} left out, not null, when absent (the nested sessions keep theirs). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    static final class SessionList extends ListSessionsResponse {
-    }
+    static final class SessionList extends ListSessionsResponse {}
 
     /**
      * A PATCH body (every field optional, none nullable; {@code tree} is the body as sent, null when none) as the
@@ -157,18 +161,19 @@ final class RecoupLifecycleMapper {
         String title = body.getTitle();
         if (title != null) {
             if (title.codePointCount(0, title.length()) > RecoupMapper.TITLE_MAX) {
-                throw GatewayException.invalidBody("title must be at most " + RecoupMapper.TITLE_MAX + " characters",
-                        "title");
+                throw GatewayException.invalidBody(
+                        "title must be at most " + RecoupMapper.TITLE_MAX + " characters", "title");
             }
             patch.title(title);
         }
         if (body.getStatus() != null) {
-            patch.status(switch (body.getStatus()) {
-                case RUNNING -> SessionPatch.StatusWrite.REOPEN;
-                case COMPLETED -> SessionPatch.StatusWrite.COMPLETE;
-                case FAILED -> SessionPatch.StatusWrite.FAIL;
-                case ARCHIVED -> SessionPatch.StatusWrite.ARCHIVE;
-            });
+            patch.status(
+                    switch (body.getStatus()) {
+                        case RUNNING -> SessionPatch.StatusWrite.REOPEN;
+                        case COMPLETED -> SessionPatch.StatusWrite.COMPLETE;
+                        case FAILED -> SessionPatch.StatusWrite.FAIL;
+                        case ARCHIVED -> SessionPatch.StatusWrite.ARCHIVE;
+                    });
         }
         if (body.getLinesAdded() != null) {
             patch.linesAdded(lines(body.getLinesAdded(), "linesAdded"));

@@ -16,6 +16,7 @@ import io.sessiongateway.server.testing.clients.RecoupClient;
 import io.sessiongateway.server.testing.clients.Sessions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecoupLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     static Provisioning.Tenant t;
@@ -142,16 +144,45 @@ class RecoupLifecycleIT {
         Response archived = me.update(id, Map.of("status", "archived"));
         assertJson(archived, 200);
         Map<String, Object> a = archived.jsonPath().getMap("session");
-        assertSession(with(before, "status", "archived", "lifecycleState", "archived", "lifecycleVersion", 1,
-                "lifecycleError", null, "lifecycleRunId", null, "sandboxExpiresAt", null, "hibernateAfter", null,
-                "updatedAt", a.get("updatedAt")), a);
+        assertSession(
+                with(
+                        before,
+                        "status",
+                        "archived",
+                        "lifecycleState",
+                        "archived",
+                        "lifecycleVersion",
+                        1,
+                        "lifecycleError",
+                        null,
+                        "lifecycleRunId",
+                        null,
+                        "sandboxExpiresAt",
+                        null,
+                        "hibernateAfter",
+                        null,
+                        "updatedAt",
+                        a.get("updatedAt")),
+                a);
         assertTrue(at(a, "updatedAt").isAfter(at(before, "updatedAt")));
 
         Response unarchived = me.update(id, Map.of("status", "running"));
         assertJson(unarchived, 200);
         Map<String, Object> u = unarchived.jsonPath().getMap("session");
-        assertSession(with(a, "status", "running", "lifecycleState", null, "lifecycleError", null,
-                "lifecycleVersion", 2, "updatedAt", u.get("updatedAt")), u);
+        assertSession(
+                with(
+                        a,
+                        "status",
+                        "running",
+                        "lifecycleState",
+                        null,
+                        "lifecycleError",
+                        null,
+                        "lifecycleVersion",
+                        2,
+                        "updatedAt",
+                        u.get("updatedAt")),
+                u);
         assertNull(u.get("lifecycleState"), "unarchived: no lifecycle state until the orchestrator sets one");
         assertSession(u, got(me, id));
     }
@@ -177,8 +208,8 @@ class RecoupLifecycleIT {
         Response r = me.update(id, Map.of("title", "", "linesAdded", 120, "linesRemoved", 7, "unknown", "ignored"));
         assertJson(r, 200);
         Map<String, Object> s = r.jsonPath().getMap("session");
-        assertSession(with(before, "title", "", "linesAdded", 120, "linesRemoved", 7, "updatedAt",
-                s.get("updatedAt")), s);
+        assertSession(
+                with(before, "title", "", "linesAdded", 120, "linesRemoved", 7, "updatedAt", s.get("updatedAt")), s);
     }
 
     @ParameterizedTest
@@ -193,9 +224,21 @@ class RecoupLifecycleIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"title\":5}", "{\"title\":null}", "{\"status\":\"paused\"}", "{\"status\":null}",
-        "{\"linesAdded\":-1}", "{\"linesRemoved\":1.5}", "{\"linesAdded\":\"3\"}", "{\"linesRemoved\":null}", "[]",
-        "\"text\"", "{\"title\": ", "not json"})
+    @ValueSource(
+            strings = {
+                "{\"title\":5}",
+                "{\"title\":null}",
+                "{\"status\":\"paused\"}",
+                "{\"status\":null}",
+                "{\"linesAdded\":-1}",
+                "{\"linesRemoved\":1.5}",
+                "{\"linesAdded\":\"3\"}",
+                "{\"linesRemoved\":null}",
+                "[]",
+                "\"text\"",
+                "{\"title\": ",
+                "not json"
+            })
     void invalidBodiesAre400AndChangeNothing(String body) {
         String id = create(me, "Keep");
         Map<String, Object> before = got(me, id);
@@ -208,18 +251,32 @@ class RecoupLifecycleIT {
         String id = create(me, null);
         assertError(CLIENTS.recoup().update(id, "[]"), 401);
         assertError(CLIENTS.recoup().update(id, Map.of("title", "x")), 401);
-        assertError(CLIENTS.recoup().withHeaders(Map.of("x-api-key", "rcp_" + "0".repeat(40))).update(id, "[]"), 401);
-        String key = GATEWAY.provisioning().key(t.tenant(), "recoup", "svc", t.account(), List.of()).secret();
-        assertError(CLIENTS.recoup().withHeaders(Map.of("x-api-key", key, "Authorization", t.bearer()))
-                .update(id, Map.of("title", "x")), 401);
+        assertError(
+                CLIENTS.recoup()
+                        .withHeaders(Map.of("x-api-key", "rcp_" + "0".repeat(40)))
+                        .update(id, "[]"),
+                401);
+        String key = GATEWAY.provisioning()
+                .key(t.tenant(), "recoup", "svc", t.account(), List.of())
+                .secret();
+        assertError(
+                CLIENTS.recoup()
+                        .withHeaders(Map.of("x-api-key", key, "Authorization", t.bearer()))
+                        .update(id, Map.of("title", "x")),
+                401);
         RecoupClient other = account(t.tenant(), UUID.randomUUID());
         assertError(other.update(id, Map.of("title", "stolen")), 403);
         assertError(other.update(id, "[]"), 400);
         assertError(me.update("session_" + "0".repeat(32), Map.of("title", "x")), 404);
-        assertError(CLIENTS.recoup().bearer(GatewayHarness.token(t.tenant(), "no-account"))
-                .update(id, Map.of("title", "x")), 403);
-        assertError(account("elsewhere-" + UUID.randomUUID().toString().substring(0, 8), t.account())
-                .update(id, Map.of("title", "x")), 404);
+        assertError(
+                CLIENTS.recoup()
+                        .bearer(GatewayHarness.token(t.tenant(), "no-account"))
+                        .update(id, Map.of("title", "x")),
+                403);
+        assertError(
+                account("elsewhere-" + UUID.randomUUID().toString().substring(0, 8), t.account())
+                        .update(id, Map.of("title", "x")),
+                404);
         assertNotEquals("stolen", got(me, id).get("title"));
 
         Response viaKey = CLIENTS.recoup().apiKey(key).update(id, Map.of("title", "via key"));
@@ -240,8 +297,10 @@ class RecoupLifecycleIT {
                 assertJson(f.get(), 200);
             }
             Map<String, Object> s = got(me, id);
-            assertEquals(List.of("T", 3, 4, "completed"), List.of(s.get("title"), s.get("linesAdded"),
-                    s.get("linesRemoved"), s.get("status")), s.toString());
+            assertEquals(
+                    List.of("T", 3, 4, "completed"),
+                    List.of(s.get("title"), s.get("linesAdded"), s.get("linesRemoved"), s.get("status")),
+                    s.toString());
         }
     }
 
@@ -249,9 +308,8 @@ class RecoupLifecycleIT {
     void aPatchRacingADeleteEndsInOneState() throws Exception {
         for (int round = 0; round < 5; round++) {
             String id = create(me, null);
-            List<Future<Response>> both = pool.invokeAll(List.of(
-                    () -> me.update(id, Map.of("title", "late")),
-                    () -> me.delete(id)));
+            List<Future<Response>> both =
+                    pool.invokeAll(List.of(() -> me.update(id, Map.of("title", "late")), () -> me.delete(id)));
             Response patch = both.get(0).get();
             Response delete = both.get(1).get();
             assertJson(delete, 200);
@@ -287,9 +345,15 @@ class RecoupLifecycleIT {
         String id = create(me, null);
         assertError(CLIENTS.recoup().delete(id), 401);
         assertError(account(t.tenant(), UUID.randomUUID()).delete(id), 403);
-        assertError(CLIENTS.recoup().bearer(GatewayHarness.token(t.tenant(), "no-account")).delete(id), 403);
+        assertError(
+                CLIENTS.recoup()
+                        .bearer(GatewayHarness.token(t.tenant(), "no-account"))
+                        .delete(id),
+                403);
         assertError(me.delete("nothing-here"), 404);
-        assertError(account("elsewhere-" + UUID.randomUUID().toString().substring(0, 8), t.account()).delete(id),
+        assertError(
+                account("elsewhere-" + UUID.randomUUID().toString().substring(0, 8), t.account())
+                        .delete(id),
                 404);
         got(me, id);
     }
@@ -307,7 +371,8 @@ class RecoupLifecycleIT {
             ids.addAll(got);
             Map<String, Object> pagination = r.jsonPath().getMap("pagination");
             boolean more = (Boolean) pagination.get("hasMore");
-            assertEquals(Map.of("limit", 3, "offset", offset, "hasMore", more, "nextOffset", offset + got.size()),
+            assertEquals(
+                    Map.of("limit", 3, "offset", offset, "hasMore", more, "nextOffset", offset + got.size()),
                     pagination);
             if (!more) {
                 return ids;
@@ -329,12 +394,13 @@ class RecoupLifecycleIT {
         a.update(created.get(2), Map.of("status", "archived")).then().statusCode(200);
         a.update(created.get(5), Map.of("status", "archived")).then().statusCode(200);
         List<String> newestFirst = new ArrayList<>(created);
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
 
         List<String> all = listAll(a, "all");
         assertEquals(newestFirst, all);
-        List<String> archived = newestFirst.stream().filter(id -> id.equals(created.get(2))
-                || id.equals(created.get(5))).toList();
+        List<String> archived = newestFirst.stream()
+                .filter(id -> id.equals(created.get(2)) || id.equals(created.get(5)))
+                .toList();
         assertEquals(archived, listAll(a, "archived"));
         assertEquals(newestFirst.stream().filter(id -> !archived.contains(id)).toList(), listAll(a, "active"));
 
@@ -347,20 +413,34 @@ class RecoupLifecycleIT {
 
         Response active = a.list(Map.of("status", "active", "offset", 5));
         assertJson(active, 200);
-        assertEquals(Map.of("sessions", List.of(got(a, newestFirst.get(7))), "archivedCount", 2,
-                "pagination", Map.of("limit", 50, "offset", 5, "hasMore", false, "nextOffset", 6)),
+        assertEquals(
+                Map.of(
+                        "sessions",
+                        List.of(got(a, newestFirst.get(7))),
+                        "archivedCount",
+                        2,
+                        "pagination",
+                        Map.of("limit", 50, "offset", 5, "hasMore", false, "nextOffset", 6)),
                 active.jsonPath().getMap(""));
         Response archivedPage = a.list(Map.of("status", "archived"));
         assertEquals(2, archivedPage.jsonPath().getInt("archivedCount"));
-        assertEquals(List.of(got(a, archived.get(0)), got(a, archived.get(1))),
+        assertEquals(
+                List.of(got(a, archived.get(0)), got(a, archived.get(1))),
                 archivedPage.jsonPath().getList("sessions"));
 
         Response past = a.list(Map.of("offset", 100));
-        assertEquals(Map.of("sessions", List.of(), "pagination", Map.of("limit", 50, "offset", 100, "hasMore", false,
-                "nextOffset", 100)), past.jsonPath().getMap(""));
-        assertEquals(1, a.list(Map.of("limit", 0)).jsonPath().getList("sessions").size(), "0 is brought to 1");
+        assertEquals(
+                Map.of(
+                        "sessions",
+                        List.of(),
+                        "pagination",
+                        Map.of("limit", 50, "offset", 100, "hasMore", false, "nextOffset", 100)),
+                past.jsonPath().getMap(""));
+        assertEquals(
+                1, a.list(Map.of("limit", 0)).jsonPath().getList("sessions").size(), "0 is brought to 1");
         assertEquals(100, a.list(Map.of("limit", 1000)).jsonPath().getInt("pagination.limit"));
-        assertEquals(List.of(), a.list(Map.of("offset", "99999999999")).jsonPath().getList("sessions"));
+        assertEquals(
+                List.of(), a.list(Map.of("offset", "99999999999")).jsonPath().getList("sessions"));
 
         a.delete(created.get(7)).then().statusCode(200);
         assertEquals(newestFirst.subList(1, 8), listAll(a, "all"), "a deleted session leaves every page");
@@ -377,10 +457,12 @@ class RecoupLifecycleIT {
         a.delete(deleted).then().statusCode(200);
         candidates.add(deleted);
         candidates.add(create(account(t.tenant(), UUID.randomUUID()), "another account"));
-        candidates.add(create(account("other-" + UUID.randomUUID().toString().substring(0, 8), account),
+        candidates.add(create(
+                account("other-" + UUID.randomUUID().toString().substring(0, 8), account),
                 "same account, another tenant"));
         candidates.add(create(me, "the member's"));
-        Response everruns = CLIENTS.everruns().bearer(fullToken(t.tenant(), "user-" + account, account, List.of()))
+        Response everruns = CLIENTS.everruns()
+                .bearer(fullToken(t.tenant(), "user-" + account, account, List.of()))
                 .create(Map.of("agent_id", t.agent().everrunsId(), "title", "through everruns"));
         assertEquals(201, everruns.statusCode(), everruns.asString());
         candidates.add(everruns.jsonPath().getString("id"));
@@ -396,30 +478,57 @@ class RecoupLifecycleIT {
         assertTrue(gettable.size() >= 2, gettable.toString());
         assertEquals(gettable, new HashSet<>(listAll(a, "all")));
 
-        Response none = CLIENTS.recoup().bearer(GatewayHarness.token(t.tenant(), "no-account")).list();
+        Response none = CLIENTS.recoup()
+                .bearer(GatewayHarness.token(t.tenant(), "no-account"))
+                .list();
         assertJson(none, 200);
-        assertEquals(Map.of("sessions", List.of(), "pagination", Map.of("limit", 50, "offset", 0, "hasMore", false,
-                "nextOffset", 0)), none.jsonPath().getMap(""), "no account: nothing to get, nothing listed");
+        assertEquals(
+                Map.of(
+                        "sessions",
+                        List.of(),
+                        "pagination",
+                        Map.of("limit", 50, "offset", 0, "hasMore", false, "nextOffset", 0)),
+                none.jsonPath().getMap(""),
+                "no account: nothing to get, nothing listed");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"status=open", "status=ACTIVE", "status=", "limit=-1", "limit=ten", "limit=1.5",
-        "limit=", "offset=-2", "offset=x", "limit=1&limit=2", "status=all&status=active", "offset=1&offset=1"})
+    @ValueSource(
+            strings = {
+                "status=open",
+                "status=ACTIVE",
+                "status=",
+                "limit=-1",
+                "limit=ten",
+                "limit=1.5",
+                "limit=",
+                "offset=-2",
+                "offset=x",
+                "limit=1&limit=2",
+                "status=all&status=active",
+                "offset=1&offset=1"
+            })
     void invalidListParametersAre400AfterCredentials(String query) {
         Response r = me.request().urlEncodingEnabled(false).get(RecoupClient.SESSIONS + "?" + query);
         assertError(r, 400);
         if (query.startsWith("status=") && !query.contains("&")) {
             assertEquals("Invalid status filter", r.jsonPath().getString("error"));
         }
-        assertError(CLIENTS.recoup().request().urlEncodingEnabled(false).get(RecoupClient.SESSIONS + "?" + query),
-                401);
+        assertError(CLIENTS.recoup().request().urlEncodingEnabled(false).get(RecoupClient.SESSIONS + "?" + query), 401);
     }
 
     @Test
     void listRefusals() {
         assertError(CLIENTS.recoup().list(), 401);
-        assertError(CLIENTS.recoup().withHeaders(Map.of("x-api-key", "rcp_" + "1".repeat(40))).list(), 401);
-        assertError(CLIENTS.recoup().withHeaders(Map.of("x-api-key", "rcp_x", "Authorization", t.bearer())).list(),
+        assertError(
+                CLIENTS.recoup()
+                        .withHeaders(Map.of("x-api-key", "rcp_" + "1".repeat(40)))
+                        .list(),
+                401);
+        assertError(
+                CLIENTS.recoup()
+                        .withHeaders(Map.of("x-api-key", "rcp_x", "Authorization", t.bearer()))
+                        .list(),
                 401);
     }
 
@@ -429,8 +538,7 @@ class RecoupLifecycleIT {
     record Ids(String publicId, String objectId, String team) {
         static Ids of(String id) {
             JsonPath view = Sessions.show(CLIENTS, t, id);
-            return new Ids(view.getString("ids.truefoundry"), view.getString("ids.agentcloud"),
-                    view.getString("team"));
+            return new Ids(view.getString("ids.truefoundry"), view.getString("ids.agentcloud"), view.getString("team"));
         }
     }
 
@@ -438,7 +546,8 @@ class RecoupLifecycleIT {
     void renameAndArchiveShowInEveryDialect() {
         String id = create(me, "Before");
         Ids s = Ids.of(id);
-        Map<String, Object> renamed = me.update(id, Map.of("title", "After")).jsonPath().getMap("session");
+        Map<String, Object> renamed =
+                me.update(id, Map.of("title", "After")).jsonPath().getMap("session");
         Response tf = CLIENTS.trueFoundry().as(t.bearer()).get(t.tenant(), id);
         assertEquals(200, tf.statusCode(), tf.asString());
         assertEquals("After", tf.jsonPath().getString("data.title"));
@@ -450,32 +559,52 @@ class RecoupLifecycleIT {
         assertEquals("After", ac.jsonPath().getString("session.name"));
 
         me.update(id, Map.of("status", "archived")).then().statusCode(200);
-        assertEquals("idle", CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("status"));
-        assertEquals("terminated", CLIENTS.agentcloud().as(t.bearer()).get(s.team(), s.objectId()).jsonPath()
-                .getString("session.status"));
-        assertEquals("archived", Sessions.show(CLIENTS, t, id)
-                .getString("status"));
+        assertEquals(
+                "idle", CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("status"));
+        assertEquals(
+                "terminated",
+                CLIENTS.agentcloud()
+                        .as(t.bearer())
+                        .get(s.team(), s.objectId())
+                        .jsonPath()
+                        .getString("session.status"));
+        assertEquals("archived", Sessions.show(CLIENTS, t, id).getString("status"));
         me.update(id, Map.of("status", "running")).then().statusCode(200);
-        assertEquals("started", CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("status"),
+        assertEquals(
+                "started",
+                CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("status"),
                 "unarchived before it ever ran: created again");
         me.update(id, Map.of("status", "completed")).then().statusCode(200);
-        assertEquals("terminated", CLIENTS.agentcloud().as(t.bearer()).get(s.team(), s.objectId()).jsonPath()
-                .getString("session.status"));
+        assertEquals(
+                "terminated",
+                CLIENTS.agentcloud()
+                        .as(t.bearer())
+                        .get(s.team(), s.objectId())
+                        .jsonPath()
+                        .getString("session.status"));
         me.update(id, Map.of("status", "failed")).then().statusCode(200);
-        assertEquals("error", CLIENTS.agentcloud().as(t.bearer()).get(s.team(), s.objectId()).jsonPath()
-                .getString("session.status"));
+        assertEquals(
+                "error",
+                CLIENTS.agentcloud()
+                        .as(t.bearer())
+                        .get(s.team(), s.objectId())
+                        .jsonPath()
+                        .getString("session.status"));
     }
 
     @Test
     void sessionsOfOtherDialectsArePatchedAndDeletedAlike() {
-        Response ev = CLIENTS.everruns().as(t.bearer()).create(Map.of("agent_id", t.agent().everrunsId(),
-                "title", "from everruns"));
+        Response ev = CLIENTS.everruns()
+                .as(t.bearer())
+                .create(Map.of("agent_id", t.agent().everrunsId(), "title", "from everruns"));
         assertEquals(201, ev.statusCode(), ev.asString());
         String id = ev.jsonPath().getString("id");
         Response r = me.update(id, Map.of("title", "renamed by recoup"));
         assertJson(r, 200);
         assertEquals(t.account().toString(), r.jsonPath().getString("session.userId"));
-        assertEquals("renamed by recoup", CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("title"));
+        assertEquals(
+                "renamed by recoup",
+                CLIENTS.everruns().as(t.bearer()).get(id).jsonPath().getString("title"));
         assertTrue(listAll(me, "all").contains(id));
         assertJson(me.delete(id), 200);
         assertEquals(404, CLIENTS.everruns().as(t.bearer()).get(id).statusCode());
@@ -488,10 +617,12 @@ class RecoupLifecycleIT {
         assertJson(me.get(id), 200);
         assertJson(me.update(id, Map.of("title", "x")), 200);
         assertJson(me.delete(id), 200);
-        Response put = GATEWAY.givenUndocumented("recoup/get-session.yaml", "Error").header("Authorization",
-                t.bearer()).put(RecoupClient.SESSIONS + "/" + id);
+        Response put = GATEWAY.givenUndocumented("recoup/get-session.yaml", "Error")
+                .header("Authorization", t.bearer())
+                .put(RecoupClient.SESSIONS + "/" + id);
         assertError(put, 405);
-        assertTrue(Set.of(put.header("Allow").split(",\\s*")).containsAll(Set.of("DELETE", "GET", "PATCH")),
+        assertTrue(
+                Set.of(put.header("Allow").split(",\\s*")).containsAll(Set.of("DELETE", "GET", "PATCH")),
                 put.header("Allow"));
     }
 }
