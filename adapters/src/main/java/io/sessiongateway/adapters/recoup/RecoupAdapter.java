@@ -1,26 +1,43 @@
 package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionKey;
+import io.sessiongateway.core.model.SessionPage;
+import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
+import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
+import io.sessiongateway.generated.recoup.api.ApiListSessionsApi;
+import io.sessiongateway.generated.recoup.api.ApiUpdateSessionApi;
 import io.sessiongateway.generated.recoup.model.CreateSessionRequest;
 import io.sessiongateway.generated.recoup.model.CreateSessionResponse;
 import io.sessiongateway.generated.recoup.model.GetSessionResponse;
+import io.sessiongateway.generated.recoup.model.PatchSessionRequest;
 import jakarta.inject.Provider;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.OptionalLong;
 
-/** Recoup sessions: owned by an account; exactly one of {@code x-api-key} or a Bearer token. */
-public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi {
+/**
+ * Recoup sessions: owned by an account; exactly one of {@code x-api-key} or a Bearer token. Create and get are the
+ * public API's; PATCH too; list and delete are in the shape of the vendor's web app (the public API has neither).
+ * Every operation but create checks credentials before it reads parameters or a body ({@link CredentialsFirst}).
+ */
+public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi, ApiUpdateSessionApi, ApiListSessionsApi,
+        ApiDeleteSessionApi, CredentialsFirst {
     private final SessionService sessions;
     private final AgentService agents;
     private final String agentName;
@@ -34,6 +51,18 @@ public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi {
         this.sessions = sessions;
         this.agents = agents;
         this.agentName = agentName;
+    }
+
+    /**
+     * Recoup's create validates its body before it authenticates ({@code validateCreateSessionBody}, then
+     * {@code validateAuthContext}); PATCH, list and delete authenticate first, so a request with bad credentials
+     * and a bad body or query gets 401.
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        if (!HttpMethod.POST.equals(request.get().getMethod())) {
+            RecoupCredentials.principal(caller);
+        }
     }
 
     @Override
@@ -63,5 +92,52 @@ public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi {
         return Response.ok(new CreateSessionResponse()
                 .session(RecoupMapper.toSession(session))
                 .chat(RecoupMapper.chat(session))).build();
+    }
+
+    /** Renames, archives, unarchives, finishes or counts lines: credentials, then the body, then 404, then 403. */
+    @Override
+    public Response patchSessionById(String sessionId, PatchSessionRequest body) {
+        Principal principal = principal();
+        var patch = RecoupLifecycleMapper.patch(body, RequestBodies.tree(request.get()));
+        Session session = lifecycle().update(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), patch);
+        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session))).build();
+    }
+
+    /**
+     * The caller's account's sessions, newest first, one offset page (the web app's shape); the generated
+     * parameters are Jersey's conversion of the same values, which the mapper reads as sent to refuse repeats.
+     */
+    @Override
+    public Response listSessions(String status, Long limit, Long offset) {
+        Principal principal = principal();
+        var params = RecoupLifecycleMapper.listParams(request.get().getUriInfo().getQueryParameters());
+        var query = params.query(principal.tenant());
+        SessionPage page = lifecycle().list(principal, query);
+        OptionalLong archived = params.wantsArchivedCount()
+                ? OptionalLong.of(lifecycle().stats(principal, query).of(SessionStatus.ARCHIVED))
+                : OptionalLong.empty();
+        return Response.ok(RecoupLifecycleMapper.toList(page, params, archived)).build();
+    }
+
+    /** Deletes (a tombstone): every dialect's get and list stop finding it; again is 404. */
+    @Override
+    public Response deleteSession(String sessionId) {
+        Principal principal = principal();
+        lifecycle().delete(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId));
+        // Not the generated DeleteSessionResponse: its one-value boolean enum is written as the string "true".
+        return Response.ok(Map.of("success", true)).build();
+    }
+
+    /** Not kept at construction: the command line builds dialects without services to read their declarations. */
+    private SessionLifecycle lifecycle() {
+        return sessions.lifecycle();
+    }
+
+    private Principal principal() {
+        return RecoupCredentials.principal(Caller.of(request.get()));
+    }
+
+    private static SessionKey key(Principal principal, String sessionId) {
+        return SessionKey.publicId(principal.tenant(), sessionId);
     }
 }

@@ -9,6 +9,9 @@ import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
+import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
+import io.sessiongateway.generated.recoup.api.ApiListSessionsApi;
+import io.sessiongateway.generated.recoup.api.ApiUpdateSessionApi;
 import io.sessiongateway.generated.recoup.model.RecoupError;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -24,7 +27,8 @@ public final class RecoupDialect extends BaseDialect {
     /** @param agentName the tenant's agent that sessions created through Recoup belong to (Recoup names none) */
     public RecoupDialect(SessionService sessions, AgentService agents, String agentName) {
         super(NAME, "^/api(/.*)?$", new RecoupAdapter(sessions, agents, agentName), "",
-                ApiApi.class, ApiCreateSessionApi.class);
+                ApiApi.class, ApiCreateSessionApi.class, ApiUpdateSessionApi.class, ApiListSessionsApi.class,
+                ApiDeleteSessionApi.class);
     }
 
     @Override

@@ -104,6 +104,8 @@ public final class Dialects {
                 .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY), as(BOTH_HEADERS))
                 .on(403, as(OUTSIDER, PROTECTED))
                 .on(404, as(OWNER, UNKNOWN))
+                .on(409, notProvokable("unarchiving while the vendor's sandbox is still pausing without a snapshot; "
+                        + "the gateway runs no sandboxes, so no session is ever pausing"))
                 .on(500, notProvokable(SERVER_FAILURE))
                 .on(502, notProvokable("the vendor's workspace repository could not be provisioned; the gateway "
                         + "provisions no repository, so nothing can fail there"));

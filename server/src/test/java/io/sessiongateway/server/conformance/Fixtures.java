@@ -245,8 +245,26 @@ final class Fixtures {
         Recoup(GatewayHarness gateway) {
             super(gateway);
             key = provisioning.key(tenant, "recoup", "svc", account, List.of()).secret();
-            session = expect(clients.recoup().withHeaders(headers(Who.OWNER, "BearerAuth")).create(null), 200)
+            session = newSession();
+        }
+
+        private String newSession() {
+            return expect(clients.recoup().withHeaders(headers(Who.OWNER, "BearerAuth")).create(null), 200)
                     .path("session.id");
+        }
+
+        /** A delete of account A's session gets a fresh one, so that the other operations keep theirs. */
+        @Override
+        protected List<String> prepare(Exchange x) {
+            if (x.op != null && x.op.method().equalsIgnoreCase("DELETE")
+                    && x.op.template().equals("/api/sessions/{sessionId}")
+                    && session.equals(x.pathValues.get("sessionId"))) {
+                String fresh = newSession();
+                x.pathValues.put("sessionId", fresh);
+                mayChange();
+                return List.of(fresh);
+            }
+            return List.of();
         }
 
         @Override

@@ -183,7 +183,7 @@ class RecoupIT {
 
     @Test
     void errorsBeforeTheAdapterUseTheRecoupEnvelope() {
-        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").delete("/api/sessions/x"), 405);
+        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").put("/api/sessions/x"), 405);
         assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").get("/api/nothing"), 404);
         assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").header("Authorization", bearer(account))
                 .contentType("text/plain").body("x").post("/api/sessions"), 415);

@@ -40,4 +40,27 @@ public final class RecoupClient extends DialectClient<RecoupClient> {
     public Response get(String id) {
         return request().get(SESSION, id);
     }
+
+    /** {@code PATCH /api/sessions/{sessionId}}; a null body sends none. */
+    public Response update(String id, Object body) {
+        return json(body).patch(SESSION, id);
+    }
+
+    /** {@code DELETE /api/sessions/{sessionId}} (the vendor's web app shape). */
+    public Response delete(String id) {
+        return request().delete(SESSION, id);
+    }
+
+    /**
+     * {@code GET /api/sessions} (the vendor's web app shape) with these query parameters ({@code status},
+     * {@code limit}, {@code offset}); none for the defaults.
+     */
+    public Response list(Map<String, ?> query) {
+        return request().queryParams(query).get(SESSIONS);
+    }
+
+    /** {@code GET /api/sessions} with the defaults. */
+    public Response list() {
+        return list(Map.of());
+    }
 }
