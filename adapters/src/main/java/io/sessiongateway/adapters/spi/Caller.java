@@ -37,6 +37,11 @@ public final class Caller {
 
     private final MultivaluedMap<String, String> headers;
     private final Verifier verifier;
+    /**
+     * Principals already verified for this request, by credential: an adapter that checks credentials before the
+     * body ({@link CredentialsFirst}) and again in its operation verifies them, and records an API key's use, once.
+     */
+    private final java.util.Map<String, Principal> verified = new java.util.HashMap<>();
 
     private Caller(MultivaluedMap<String, String> headers, Verifier verifier) {
         this.headers = headers;
@@ -74,12 +79,24 @@ public final class Caller {
 
     /** The principal of an {@code Authorization} value that must be {@code Bearer <jwt>}. */
     public Principal bearer(String authorization) {
-        return verifier.jwt(bearerToken(authorization));
+        String token = bearerToken(authorization);
+        Principal p = verified.get("jwt " + token);
+        if (p == null) {
+            p = verifier.jwt(token);
+            verified.put("jwt " + token, p);
+        }
+        return p;
     }
 
     /** The principal of an API key of this form (a dialect's name). */
     public Principal apiKey(String form, String key) {
-        return verifier.apiKey(form, key);
+        String memo = "key " + form + " " + key;
+        Principal p = verified.get(memo);
+        if (p == null) {
+            p = verifier.apiKey(form, key);
+            verified.put(memo, p);
+        }
+        return p;
     }
 
     private Optional<Principal> bearerJwt() {
