@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.agentcloud;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
@@ -13,8 +14,10 @@ import io.sessiongateway.generated.agentcloud.model.AddSessionRequest;
 import io.sessiongateway.generated.agentcloud.model.AddSessionResponse;
 import io.sessiongateway.generated.agentcloud.model.SessionJson200Response;
 import jakarta.inject.Provider;
+import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 
@@ -22,7 +25,7 @@ import java.util.Optional;
  * Agentcloud webapp sessions: read under a team (resourceSlug) with the session's sharing mode; created from an
  * app of the team. Credentials are optional on reads (public sessions).
  */
-public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi {
+public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi, CredentialsFirst {
     /** Agentcloud names a new session after its app. */
     static final TitleRule NAMED_AFTER_APP = (app, takenInAccount) -> app.name();
 
@@ -34,6 +37,26 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
 
     public AgentcloudAdapter(SessionService sessions) {
         this.sessions = sessions;
+    }
+
+    /**
+     * Before the body is read: path ids (400), then, except for reading one session, a signed-in caller (the
+     * vendor's checkResourceSlug runs before its handlers). A presented credential that is refused is 403 everywhere.
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        ContainerRequestContext r = request.get();
+        MultivaluedMap<String, String> path = r.getUriInfo().getPathParameters();
+        AgentcloudMapper.objectId(path.getFirst("resourceSlug"), "resourceSlug");
+        String session = path.getFirst("sessionId");
+        if (session != null) {
+            AgentcloudMapper.objectId(session, "sessionId");
+        }
+        if (HttpMethod.GET.equals(r.getMethod()) && session != null) {
+            caller.optional();
+            return;
+        }
+        caller.require();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.everruns;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Principal;
@@ -15,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 
 /** Everruns sessions: organisation-scoped, {@code session_<32 hex>} ids, JWT or {@code evr_} API key. */
-public final class EverrunsAdapter implements V1Api {
+public final class EverrunsAdapter implements V1Api, CredentialsFirst {
     private final SessionService sessions;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
@@ -24,6 +25,15 @@ public final class EverrunsAdapter implements V1Api {
 
     public EverrunsAdapter(SessionService sessions) {
         this.sessions = sessions;
+    }
+
+    /**
+     * The vendor authenticates in a middleware, before its handlers extract the query and the body: bad credentials
+     * with a bad body are 401, not 400 (the server calls this before reading either).
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        EverrunsCredentials.principal(caller);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.truefoundry;
 
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Principal;
@@ -17,7 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 /** TrueFoundry Agent Harness sessions: parse, call the core, render. Mounted under {@code /{tenantName}}. */
-public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessionApi {
+public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessionApi, CredentialsFirst {
     static final String TENANT_PARAM = "tenantName";
 
     private final SessionService sessions;
@@ -30,6 +31,15 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
 
     public TrueFoundryAdapter(SessionService sessions) {
         this.sessions = sessions;
+    }
+
+    /**
+     * Every operation takes a Bearer JWT, checked before the body is read: an anonymous request with a badly typed
+     * body is 401, not 422.
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        caller.require();
     }
 
     @Override
