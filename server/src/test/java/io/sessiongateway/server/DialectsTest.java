@@ -2,10 +2,17 @@ package io.sessiongateway.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.generated.admin.model.ApiKey;
 import io.sessiongateway.generated.admin.model.CreateApiKeyRequest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The registry is the one list of dialects; the admin document's copy of the key forms must agree with it. */
@@ -27,5 +34,23 @@ class DialectsTest {
                 assertEquals(a.equals(b), a.startsWith(b), a + " / " + b);
             }
         }
+    }
+
+    /**
+     * Issue #17: every dialect and the admin API verify credentials before a body is read ({@link CredentialsFirst},
+     * one method per adapter covering all its operations); only Recoup's vendor validates its create body first. A new
+     * dialect or adapter takes a side here.
+     */
+    @Test
+    void everyDialectButRecoupVerifiesCredentialsBeforeTheBody() {
+        List<Dialect> all = new ArrayList<>(Dialects.vendors(null, null, null));
+        all.add(new AdminDialect(null, null, null, Set.of(), List.of()));
+        Map<String, Boolean> credentialsFirst = new TreeMap<>();
+        for (Dialect d : all) {
+            credentialsFirst.put(d.name(), d.bindings().stream()
+                    .allMatch(b -> b.implementation() instanceof CredentialsFirst));
+        }
+        assertEquals(Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", false, "truefoundry", true),
+                credentialsFirst);
     }
 }

@@ -2,6 +2,7 @@ package io.sessiongateway.adapters.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Caller;
+import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.ErrorKind;
@@ -63,7 +64,7 @@ import java.util.stream.Collectors;
  * The gateway's own provisioning API. Every operation needs an admin token for the tenant in the path, or an
  * operator token (admin of tenant {@code *}), which may act in every tenant.
  */
-public final class AdminAdapter implements AdminApi {
+public final class AdminAdapter implements AdminApi, CredentialsFirst {
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
     private static final int MAX_LIST = 100;
@@ -89,6 +90,20 @@ public final class AdminAdapter implements AdminApi {
         this.sessions = sessions;
         this.reservedTenants = new TreeSet<>(reservedTenants);
         this.dialects = dialects.stream().collect(Collectors.toUnmodifiableMap(Dialect::name, d -> d));
+    }
+
+    /**
+     * Before any parameter or body is read: an admin token (401 without one), of the path's tenant when the path
+     * names one (403 otherwise), so that a caller who may not use an operation learns nothing of its validation.
+     */
+    @Override
+    public void verifyCredentials(Caller caller) {
+        String tenant = uri.getPathParameters().getFirst("tenant");
+        if (tenant != null) {
+            requireAdmin(tenant);
+        } else if (!caller.require().admin()) {
+            throw GatewayException.forbidden("admin_required", "an admin token is required");
+        }
     }
 
     @Override

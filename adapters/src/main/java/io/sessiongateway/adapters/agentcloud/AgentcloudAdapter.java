@@ -85,6 +85,7 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
         lifecycle.requireTeamMember(caller.require(), team);
     }
 
+
     @Override
     public Response sessionJson(String resourceSlug, String sessionId) {
         String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");

@@ -56,6 +56,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
         this.shape = shape;
     }
 
+
     @Override
     public Response getSession(String sessionId) {
         Principal principal = principal();

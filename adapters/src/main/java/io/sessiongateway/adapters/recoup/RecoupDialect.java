@@ -13,8 +13,10 @@ import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiListSessionsApi;
 import io.sessiongateway.generated.recoup.api.ApiUpdateSessionApi;
 import io.sessiongateway.generated.recoup.model.RecoupError;
+import io.sessiongateway.generated.recoup.model.Session.LifecycleStateEnum;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Recoup: {@code /api/sessions…}, errors as {@code {"status":"error","error":"<message>"}}; {@code x-api-key}
@@ -34,6 +36,15 @@ public final class RecoupDialect extends BaseDialect {
     @Override
     public Optional<String> apiKeyPrefix() {
         return Optional.of(RecoupCredentials.KEY_PREFIX);
+    }
+
+    /**
+     * {@code lifecycleState} is not required and its enum does not list {@code null}: a session without a sandbox
+     * lifecycle (created through another dialect) leaves it out rather than writing {@code null}.
+     */
+    @Override
+    public Set<Class<?>> omitsNullsOfType() {
+        return Set.of(LifecycleStateEnum.class);
     }
 
     @Override

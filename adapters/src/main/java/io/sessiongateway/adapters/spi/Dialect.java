@@ -6,6 +6,7 @@ import io.sessiongateway.core.model.Session;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One API dialect the gateway speaks: the generated interfaces it implements, where they sit, how its errors look,
@@ -56,6 +57,16 @@ public interface Dialect {
      */
     default boolean omitsNulls(Class<?> type) {
         return false;
+    }
+
+    /**
+     * Types whose null values this dialect's models leave out even where they write other nulls: a property of such a
+     * type is omitted when it has no value. For an enum whose document does not list {@code null} (so that a null is
+     * invalid for the vendor's own clients) on a property that is not required, absence is the only valid way to say
+     * "no value".
+     */
+    default Set<Class<?>> omitsNullsOfType() {
+        return Set.of();
     }
 
     /** The session's status as this dialect's enum shows it, when the dialect shows one. */

@@ -114,6 +114,7 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         return SessionKey.publicId(tenant(), sessionId);
     }
 
+
     @Override
     public Response v1AgentsSessionsSessionIdGet(String sessionId) {
         Principal principal = principal();

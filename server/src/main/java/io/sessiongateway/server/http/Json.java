@@ -1,21 +1,49 @@
 package io.sessiongateway.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.sessiongateway.adapters.spi.Timestamps;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /** The gateway's JSON settings, built once. */
 final class Json {
     /** Deepest nesting a request body may have. */
     static final int MAX_DEPTH = 64;
+
+    /**
+     * Date-times in every response of every dialect and the admin API through {@link Timestamps#format}: RFC 3339 in
+     * UTC with exactly three fraction digits (Jackson's own writer drops trailing zeros and keeps microseconds).
+     */
+    private static final SimpleModule TIMESTAMPS = new SimpleModule("timestamps")
+            .addSerializer(OffsetDateTime.class, new StdSerializer<>(OffsetDateTime.class) {
+                @Override
+                public void serialize(OffsetDateTime value, JsonGenerator gen, SerializerProvider provider)
+                        throws IOException {
+                    gen.writeString(Timestamps.format(value.toInstant()));
+                }
+            })
+            .addSerializer(Instant.class, new StdSerializer<>(Instant.class) {
+                @Override
+                public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider)
+                        throws IOException {
+                    gen.writeString(Timestamps.format(value));
+                }
+            });
 
     private Json() {
     }
@@ -27,6 +55,7 @@ final class Json {
     static ObjectMapper mapper(JsonInclude.Include inclusion) {
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                .addModule(TIMESTAMPS)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -15,11 +15,21 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,26 +131,49 @@ final class JsonBodyReader implements ReaderInterceptor {
             String missing = m.getMessage().replaceAll("^Missing required creator property '([^']*)'.*(?s).*", "$1");
             return missing + " is required";
         }
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null && !m.getTargetType().isEnum()) {
-            return name + " must be " + article(m.getTargetType());
-        }
-        if (e instanceof InvalidFormatException) {
-            return name + " has an invalid value";
-        }
-        return name + " is invalid";
+        // InvalidFormatException (a string that is no UUID, date-time or enum value) is a MismatchedInputException
+        // too; a generated enum's creator refusing a value is a ValueInstantiationException.
+        Class<?> expected = e instanceof MismatchedInputException m ? m.getTargetType()
+                : e instanceof ValueInstantiationException v && v.getType() != null ? v.getType().getRawClass()
+                : null;
+        return expected == null ? name + " is invalid" : name + " must be " + expected(expected);
     }
 
-    private static String article(Class<?> type) {
-        if (type == String.class) {
+    /** The expected JSON type of a value bound to {@code type}, as the message names it. */
+    static String expected(Class<?> type) {
+        if (type == String.class || type == Character.class || type == char.class) {
             return "a string";
         }
         if (type == Boolean.class || type == boolean.class) {
             return "a boolean";
         }
-        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class || type == Byte.class || type == byte.class
+                || type == BigInteger.class) {
+            return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
             return "a number";
         }
-        if (Collection.class.isAssignableFrom(type)) {
+        if (type == UUID.class) {
+            return "a UUID";
+        }
+        if (type == OffsetDateTime.class || type == Instant.class || type == ZonedDateTime.class
+                || type == LocalDateTime.class) {
+            return "an RFC 3339 date-time";
+        }
+        if (type == LocalDate.class) {
+            return "an RFC 3339 date";
+        }
+        if (type == URI.class || type == URL.class) {
+            return "a URI";
+        }
+        if (type.isEnum()) {
+            // Generated enums render their document value with toString (the @JsonValue).
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";
         }
         return "an object";

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The mapper Jersey uses per type: a dialect that omits null properties ({@link Dialect#omitsNulls}) gets one that
- * leaves them out; every other type is written with each declared property, null or not.
+ * leaves them out; every other type is written with each declared property, null or not, except properties of the
+ * types a dialect declares in {@link Dialect#omitsNullsOfType}, which are left out when null.
  */
 final class ObjectMappers implements ContextResolver<ObjectMapper> {
     private final ObjectMapper always = Json.mapper(JsonInclude.Include.ALWAYS);
@@ -18,6 +19,14 @@ final class ObjectMappers implements ContextResolver<ObjectMapper> {
 
     ObjectMappers(List<Dialect> dialects) {
         List<Dialect> all = List.copyOf(dialects);
+        JsonInclude.Value leftOutWhenNull = JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                JsonInclude.Include.NON_NULL);
+        for (Dialect d : all) {
+            for (Class<?> type : d.omitsNullsOfType()) {
+                always.configOverride(type).setIncludeAsProperty(leftOutWhenNull);
+                omitNulls.configOverride(type).setIncludeAsProperty(leftOutWhenNull);
+            }
+        }
         this.byType = new ClassValue<>() {
             @Override
             protected ObjectMapper computeValue(Class<?> type) {

@@ -13,12 +13,17 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The admin API: agents of a tenant, admin tokens only, every declared status. */
@@ -208,5 +213,53 @@ class AdminIT {
     void pathsOutsideEveryDialectUseTheGatewayEnvelope() {
         Response r = GATEWAY.givenUndocumented("admin/admin.yaml", "AdminError").get("/no/such/thing");
         assertError(r, 404, "route_not_found");
+    }
+
+    static Stream<Arguments> typedKeyFields() {
+        return Stream.of(
+                Arguments.of("account", "not-a-uuid", "account must be a UUID"),
+                Arguments.of("expires_at", "yesterday", "expires_at must be an RFC 3339 date-time"),
+                Arguments.of("name", 5, "name must be a string"),
+                Arguments.of("dialect", "agentcloud", "dialect must be one of everruns, recoup"),
+                Arguments.of("teams", "0123456789abcdef01234567", "teams must be an array"),
+                Arguments.of("teams", List.of(5), "teams[0] must be a string"));
+    }
+
+    /** Issue #17: a badly typed field's message names the type the document expects. */
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("typedKeyFields")
+    void aBadlyTypedKeyFieldNamesItsType(String field, Object value, String message) {
+        String tenant = GatewayHarness.uniqueTenant();
+        Map<String, Object> body = new HashMap<>(Map.of("dialect", "everruns", "name", "k", "subject_id", "bot"));
+        body.put(field, value);
+        Response r = CLIENTS.admin(tenant).createApiKey(tenant, body);
+        assertEquals(422, r.statusCode(), r.asString());
+        assertEquals(Map.of("code", "invalid_request_body", "message", message), withoutNulls(r.jsonPath().getMap("error")));
+        assertEquals(Set.of("code", "message", "reference"), r.jsonPath().getMap("error").keySet());
+    }
+
+    static Stream<Arguments> typedPatchFields() {
+        return Stream.of(
+                Arguments.of(Map.of("warning", "yes"), "warning must be a boolean"),
+                Arguments.of(Map.of("status", "paused"),
+                        "status must be one of created, running, waiting, completed, failed, cancelled, archived"),
+                Arguments.of(Map.of("usage", Map.of("input_tokens", "many", "output_tokens", 1)),
+                        "usage.input_tokens must be an integer"),
+                Arguments.of(Map.of("sharing", 5), "sharing must be an object"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typedPatchFields")
+    void aBadlyTypedSessionFieldNamesItsType(Map<String, Object> body, String message) {
+        String tenant = GatewayHarness.uniqueTenant();
+        Response r = CLIENTS.admin(tenant).updateSession("session_" + "0".repeat(32), body);
+        assertEquals(422, r.statusCode(), r.asString());
+        assertEquals(Map.of("code", "invalid_request_body", "message", message), withoutNulls(r.jsonPath().getMap("error")));
+    }
+
+    private static Map<String, Object> withoutNulls(Map<String, Object> m) {
+        Map<String, Object> copy = new HashMap<>(m);
+        copy.values().removeIf(v -> v == null);
+        return copy;
     }
 }

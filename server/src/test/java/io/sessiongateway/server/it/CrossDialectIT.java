@@ -2,6 +2,7 @@ package io.sessiongateway.server.it;
 
 import static io.sessiongateway.server.testing.GatewayHarness.fullToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.path.json.JsonPath;
@@ -32,6 +33,7 @@ class CrossDialectIT {
     static final GatewayHarness GATEWAY = new GatewayHarness();
     static final Clients CLIENTS = GATEWAY.clients();
 
+    static final String RFC3339_MILLIS = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$";
     static String tenant;
     static UUID tenantId;
     static UUID account;
@@ -154,6 +156,14 @@ class CrossDialectIT {
                 assertEquals(expectedName, r.jsonPath().getString("session.title"));
                 assertEquals("running", r.jsonPath().getString("session.status"));
                 assertEquals(created, Instant.parse(r.jsonPath().getString("session.createdAt")));
+                // The vendor's enum lists no null (issue #17): a session that never had a sandbox lifecycle (created
+                // elsewhere) leaves the property out; Recoup's own sessions start provisioning, as the vendor's do.
+                Map<String, Object> session = r.jsonPath().getMap("session");
+                if (via.equals("recoup")) {
+                    assertEquals("provisioning", session.get("lifecycleState"));
+                } else {
+                    assertFalse(session.containsKey("lifecycleState"), r.asString());
+                }
             }
             default -> throw new IllegalArgumentException(readVia);
         }
@@ -224,6 +234,43 @@ class CrossDialectIT {
 
         Response tf = CLIENTS.trueFoundry().as(token).get(tenant, c.publicId());
         assertEquals(updated, Instant.parse(tf.jsonPath().getString("data.updated_at")));
+    }
+
+    /**
+     * Issue #17: one formatter, RFC 3339 UTC with exactly three fraction digits, in every dialect and the admin API.
+     * Jackson's default writer drops trailing zeros, so the check needs an instant whose milliseconds end in 0: it
+     * creates sessions until one does (one in ten).
+     */
+    @Test
+    void theSameInstantReadsIdenticallyInEveryDialectAndTheAdminApi() {
+        Created c = create("truefoundry");
+        for (int i = 0; i < 200 && Instant.parse(show(c.publicId()).getString("created_at")).getNano()
+                / 1_000_000 % 10 != 0; i++) {
+            c = create("truefoundry");
+        }
+        String admin = show(c.publicId()).getString("created_at");
+        assertEquals(0, Instant.parse(admin).getNano() / 1_000_000 % 10, "an instant whose milliseconds end in 0");
+        assertTrue(admin.matches(RFC3339_MILLIS), admin);
+        assertEquals(admin, CLIENTS.trueFoundry().as(token).get(tenant, c.publicId()).jsonPath()
+                .getString("data.created_at"), "truefoundry");
+        assertEquals(admin, CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("created_at"),
+                "everruns");
+        assertEquals(admin, CLIENTS.agentcloud().as(token).get(team, c.objectId()).jsonPath()
+                .getString("session.startDate.$date"), "agentcloud");
+        assertEquals(admin, CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.createdAt"),
+                "recoup");
+        assertEquals(admin, CLIENTS.admin(tenant).listSessions(tenant).jsonPath()
+                .getString("data.find { it.ids.truefoundry == '" + c.publicId() + "' }.created_at"), "admin list");
+    }
+
+    /** A team's creation time is stored with microseconds; the admin API shows milliseconds like every other. */
+    @Test
+    void teamsShowMilliseconds() {
+        Response r = CLIENTS.admin(tenant).listTeams(tenant);
+        assertEquals(200, r.statusCode(), r.asString());
+        List<String> created = r.jsonPath().getList("data.created_at");
+        assertFalse(created.isEmpty());
+        created.forEach(t -> assertTrue(t.matches(RFC3339_MILLIS), t));
     }
 
     @Test

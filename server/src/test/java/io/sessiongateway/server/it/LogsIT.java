@@ -132,11 +132,12 @@ class LogsIT {
         configure("plain");
         try {
             Response r = GATEWAY.given().header("X-Request-Id", "plain-format-check").get("/v1/sessions/nope");
-            assertEquals(400, r.statusCode(), r.asString());
+            // Everruns checks credentials first: the anonymous request is 401 (issue #17).
+            assertEquals(401, r.statusCode(), r.asString());
             String line = await("[plain-format-check]");
             assertTrue(line.matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[[^]]+] "
-                    + "io\\.sessiongateway\\.access \\[plain-format-check] - GET /v1/sessions/nope 400 [0-9.]+ ms "
-                    + "method=GET path=/v1/sessions/nope status=400 duration_ms=[0-9.]+ dialect=everruns "
+                    + "io\\.sessiongateway\\.access \\[plain-format-check] - GET /v1/sessions/nope 401 [0-9.]+ ms "
+                    + "method=GET path=/v1/sessions/nope status=401 duration_ms=[0-9.]+ dialect=everruns "
                     + "operation=getSession$"), line);
         } finally {
             configure("json");

@@ -66,13 +66,13 @@ class RequestIdIT {
 
     static Stream<Arguments> errors() {
         Function<RequestSpecification, Response> tfNoToken = s -> s.get("/acme/v1/agents/sessions/x");
-        Function<RequestSpecification, Response> everrunsBadId = s -> s.get("/v1/sessions/nope");
+        Function<RequestSpecification, Response> everrunsNoToken = s -> s.get("/v1/sessions/nope");
         Function<RequestSpecification, Response> agentcloudNoSlug = s -> s.get("/not-a-team/session/x.json");
         Function<RequestSpecification, Response> recoupNoKey = s -> s.get("/api/sessions/x");
         Function<RequestSpecification, Response> adminNoToken = s -> s.get("/admin/v1/tenants/acme/agents");
         return Stream.of(
                 Arguments.of("truefoundry 401", tfNoToken, 401, null, null),
-                Arguments.of("everruns 400", everrunsBadId, 400, null, null),
+                Arguments.of("everruns 401", everrunsNoToken, 401, null, null),
                 Arguments.of("agentcloud 400", agentcloudNoSlug, 400, null, null),
                 Arguments.of("recoup 401", recoupNoKey, 401, null, null),
                 Arguments.of("admin 401", adminNoToken, 401, null, null),

@@ -50,7 +50,7 @@ class SpecValidatorTest {
                 {"session": {"id": "V1StGXR8_Z5jdHi6B-myT", "userId": "0190a5b4-7c1e-7def-8abc-0123456789ab",
                   "artistId": null, "title": "t", "status": "running", "isNewBranch": false,
                   "globalSkillRefs": [{"any": "thing"}], "lifecycleVersion": 0,
-                  "repoOwner": null, "lifecycleState": null, "sandboxState": {"free": "form"},
+                  "repoOwner": null, "lifecycleState": "provisioning", "sandboxState": {"free": "form"},
                   "createdAt": "%s", "updatedAt": "2026-01-01T00:00:00.123Z"}}""".formatted(createdAt);
     }
 
@@ -136,6 +136,21 @@ class SpecValidatorTest {
         assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, recoupSession("yesterday")), "/session/createdAt");
         String badUuid = recoupSession("2026-01-01T00:00:00Z").replace("0190a5b4-7c1e", "not-a-uuid");
         assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, badUuid), "/session/userId");
+    }
+
+    /**
+     * The vendor declares {@code lifecycleState} as {@code nullable: true} with an enum that does not list null: no
+     * reading of the document (3.0's nullable does not override an enum; 3.1 has no nullable) admits a null, and the
+     * property is not required, so a session without a lifecycle state must leave it out (issue #17).
+     */
+    @Test
+    void recoupLifecycleStateIsOneOfTheVendorsValuesOrAbsent() {
+        String session = recoupSession("2026-01-01T00:00:00Z");
+        assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON,
+                session.replace("\"lifecycleState\": \"provisioning\"", "\"lifecycleState\": null")),
+                "/session/lifecycleState");
+        assertValid(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON,
+                session.replace("\"lifecycleState\": \"provisioning\", ", "")));
     }
 
     @Test
