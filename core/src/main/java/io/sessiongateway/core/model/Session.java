@@ -14,6 +14,11 @@ import java.util.UUID;
  * @param id canonical UUIDv7 (Everruns {@code session_<hex>})
  * @param publicId TrueFoundry and Recoup id, {@code session_<hex>} unless the creating client chose it
  * @param objectId Agentcloud {@code _id}
+ * @param locale BCP 47 tag, or null
+ * @param variables free-form variables (JSON), or null
+ * @param forkedFromId the parent of a fork, or null
+ * @param deletedAt null unless the session is a tombstone (only operator reads ever return one)
+ * @param pinned whether the subject the session was read for pinned it; false when read for no subject
  */
 public record Session(
         UUID id,
@@ -40,7 +45,26 @@ public record Session(
         JsonNode globalSkillRefs,
         Sandbox sandbox,
         DiffStats diff,
-        JsonNode extra) {
+        JsonNode extra,
+        String locale,
+        JsonNode variables,
+        UUID forkedFromId,
+        Instant deletedAt,
+        boolean pinned) {
+
+    /**
+     * The session as it was before the lifecycle columns (issue #12): no locale, variables or fork parent, not
+     * deleted, not pinned.
+     */
+    public Session(UUID id, String publicId, String objectId, Scope scope, AgentRef agent, SubjectRef owner,
+            UUID accountId, UUID artistId, UUID modelId, String title, SessionStatus status, boolean warning,
+            Lifecycle lifecycle, Timestamps times, String preview, String outputPreview, Usage usage, Sharing sharing,
+            List<String> tags, JsonNode capabilities, Repository repository, JsonNode globalSkillRefs,
+            Sandbox sandbox, DiffStats diff, JsonNode extra) {
+        this(id, publicId, objectId, scope, agent, owner, accountId, artistId, modelId, title, status, warning,
+                lifecycle, times, preview, outputPreview, usage, sharing, tags, capabilities, repository,
+                globalSkillRefs, sandbox, diff, extra, null, null, null, null, false);
+    }
 
     /** A builder: every component by name; the nested groups start as their empty constants. */
     public static Builder builder() {
@@ -75,6 +99,11 @@ public record Session(
         b.sandbox = sandbox;
         b.diff = diff;
         b.extra = extra;
+        b.locale = locale;
+        b.variables = variables;
+        b.forkedFromId = forkedFromId;
+        b.deletedAt = deletedAt;
+        b.pinned = pinned;
         return b;
     }
 
@@ -105,6 +134,11 @@ public record Session(
         private Sandbox sandbox = Sandbox.NONE;
         private DiffStats diff = DiffStats.NONE;
         private JsonNode extra;
+        private String locale;
+        private JsonNode variables;
+        private UUID forkedFromId;
+        private Instant deletedAt;
+        private boolean pinned;
 
         private Builder() {
         }
@@ -234,10 +268,41 @@ public record Session(
             return this;
         }
 
+        /** BCP 47 language tag the session's agent answers in (a dialect's {@code locale}), or null. */
+        public Builder locale(String value) {
+            this.locale = value;
+            return this;
+        }
+
+        /** Free-form variables of the session (a dialect's {@code variables}), or null. */
+        public Builder variables(JsonNode value) {
+            this.variables = value;
+            return this;
+        }
+
+        /** The session this one was forked from, or null. */
+        public Builder forkedFromId(UUID value) {
+            this.forkedFromId = value;
+            return this;
+        }
+
+        /** When the session was deleted (a tombstone); null while it exists. */
+        public Builder deletedAt(Instant value) {
+            this.deletedAt = value;
+            return this;
+        }
+
+        /** Whether the subject the session was read for has pinned it. */
+        public Builder pinned(boolean value) {
+            this.pinned = value;
+            return this;
+        }
+
         public Session build() {
             return new Session(id, publicId, objectId, scope, agent, owner, accountId, artistId, modelId, title,
                     status, warning, lifecycle, times, preview, outputPreview, usage, sharing, tags, capabilities,
-                    repository, globalSkillRefs, sandbox, diff, extra);
+                    repository, globalSkillRefs, sandbox, diff, extra, locale, variables, forkedFromId, deletedAt,
+                    pinned);
         }
     }
 

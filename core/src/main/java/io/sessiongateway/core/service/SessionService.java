@@ -30,6 +30,7 @@ public final class SessionService {
     private final SessionStore store;
     private final AccessPolicy policy;
     private final Clock clock;
+    private final SessionLifecycle lifecycle;
     /** Tenant names by id: a team's tenant never changes, and membership checks need it on every request. */
     private final ConcurrentHashMap<UUID, String> tenantNames = new ConcurrentHashMap<>();
 
@@ -37,6 +38,15 @@ public final class SessionService {
         this.store = store;
         this.policy = policy;
         this.clock = clock;
+        this.lifecycle = new SessionLifecycle(store, policy, clock);
+    }
+
+    /**
+     * The lifecycle after create (list, read, update, delete, cancel, pin, fork, stats) over the same store, rules
+     * and clock: what every dialect that already holds this service reaches it through.
+     */
+    public SessionLifecycle lifecycle() {
+        return lifecycle;
     }
 
     /** {@link #createForAgentName(Principal, String, String, NewSession, TitleRule)} without a title rule. */

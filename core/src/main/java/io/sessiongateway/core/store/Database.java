@@ -110,7 +110,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Applies pending Flyway migrations from {@code db/migration}; returns how many ran. Migrations use their own
+     * Applies pending Flyway migrations from {@code db/migration}, and on PostgreSQL also from {@code db/postgresql}
+     * (what H2 cannot run: a trigram index); returns how many ran. Migrations use their own
      * connection, outside the pool, so that the pool's socket timeout (sized for requests) does not cut a long
      * migration short. Instances starting together over one PostgreSQL database take turns: Flyway holds an
      * advisory lock while it migrates.
@@ -118,7 +119,9 @@ public final class Database implements AutoCloseable {
     public int migrate() {
         MigrateResult result = Flyway.configure()
                 .dataSource(config.url(), config.user(), config.password())
-                .locations("classpath:db/migration")
+                .locations(config.isPostgres()
+                        ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                        : new String[] {"classpath:db/migration"})
                 .load()
                 .migrate();
         return result.migrationsExecuted;

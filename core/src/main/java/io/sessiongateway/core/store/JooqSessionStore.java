@@ -3,6 +3,8 @@ package io.sessiongateway.core.store;
 import static io.sessiongateway.core.store.jooq.Tables.AGENT;
 import static io.sessiongateway.core.store.jooq.Tables.API_KEY;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION;
+import static io.sessiongateway.core.store.jooq.Tables.SESSION_COUNT;
+import static io.sessiongateway.core.store.jooq.Tables.SESSION_PIN;
 import static io.sessiongateway.core.store.jooq.Tables.SUBJECT;
 import static io.sessiongateway.core.store.jooq.Tables.TEAM;
 import static io.sessiongateway.core.store.jooq.Tables.TENANT;
@@ -24,6 +26,7 @@ import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionQuery;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.SubjectRef;
@@ -41,6 +44,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -54,6 +58,8 @@ import org.jooq.SQLDialect;
 import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.SelectOnConditionStep;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
@@ -84,9 +90,12 @@ public final class JooqSessionStore implements SessionStore {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
         this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
-        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID))));
-        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))));
-        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID))));
+        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
     }
 
     /**
@@ -393,6 +402,7 @@ public final class JooqSessionStore implements SessionStore {
                 throw new GatewayException(ErrorKind.CONFLICT, "session_exists",
                         "a session with id '" + publicId + "' already exists", "id", e);
             }
+            count(tx, agent.tenantId(), agent.id(), accountId, Map.of(status, 1));
             return sessions(tx).where(SESSION.ID.eq(id)).fetchSingle(JooqSessionStore::session);
         }));
     }
@@ -401,7 +411,11 @@ public final class JooqSessionStore implements SessionStore {
     public Optional<Session> updateSession(UUID id, SessionChange change, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
-            OffsetDateTime at = odt(now);
+            Optional<Locked> locked = lock(tx, id);
+            if (locked.isEmpty()) {
+                return Optional.<Session>empty();
+            }
+            OffsetDateTime at = bump(locked.get(), now);
             var update = tx.update(SESSION)
                     .set(SESSION.UPDATED_AT, at)
                     .set(SESSION.LIFECYCLE_VERSION, SESSION.LIFECYCLE_VERSION.plus(1));
@@ -442,8 +456,9 @@ public final class JooqSessionStore implements SessionStore {
                         .set(SESSION.SHARING_PERMISSIONS, change.sharing().permissions().isEmpty() ? null
                                 : jsonb(change.sharing().permissions()));
             }
-            if (update.where(SESSION.ID.eq(id)).execute() == 0) {
-                return Optional.<Session>empty();
+            update.where(SESSION.ID.eq(id)).execute();
+            if (change.status() != null) {
+                countMove(tx, locked.get(), change.status());
             }
             return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
         }));
@@ -501,7 +516,7 @@ public final class JooqSessionStore implements SessionStore {
             return false;
         }
         return guard(() -> dsl.fetchExists(SESSION, SESSION.TENANT_ID.eq(tenantId)
-                .and(SESSION.ACCOUNT_ID.eq(accountId)).and(SESSION.TITLE.eq(title))));
+                .and(SESSION.ACCOUNT_ID.eq(accountId)).and(SESSION.TITLE.eq(title)).and(SESSION.DELETED_AT.isNull())));
     }
 
     @Override
@@ -527,7 +542,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public List<Session> listSessions(UUID tenantId, int limit) {
-        return guard(() -> sessions(dsl).where(SESSION.TENANT_ID.eq(tenantId))
+        return guard(() -> sessions(dsl).where(SESSION.TENANT_ID.eq(tenantId).and(SESSION.DELETED_AT.isNull()))
                 .orderBy(SESSION.CREATED_AT, SESSION.ID)
                 .limit(limit)
                 .fetch(JooqSessionStore::session));
@@ -587,6 +602,10 @@ public final class JooqSessionStore implements SessionStore {
                 .diff(new Session.DiffStats(s.getLinesAdded(), s.getLinesRemoved(), node(s.getCachedDiff()),
                         inst(s.getCachedDiffUpdatedAt())))
                 .extra(node(s.getExtra()))
+                .locale(s.getLocale())
+                .variables(node(s.getVariables()))
+                .forkedFromId(s.getForkedFromId())
+                .deletedAt(inst(s.getDeletedAt()))
                 .build();
     }
 
@@ -696,4 +715,473 @@ public final class JooqSessionStore implements SessionStore {
             throw new IllegalStateException("stored JSON is unreadable", e);
         }
     }
+
+    // ---- Lifecycle (issue #12, docs/lifecycle.md)
+
+    /** Counter slots per (scope, status): concurrent writers of one tenant mostly lock different rows. */
+    private static final int COUNT_SLOTS = 4;
+    private static final Field<Boolean> PINNED = DSL.field(DSL.name("pinned"), SQLDataType.BOOLEAN);
+
+    /** The columns of a locked row that writes decide on. */
+    private record Locked(UUID id, UUID tenantId, UUID agentId, UUID accountId, SessionStatus status,
+            Instant updatedAt, Instant startedAt) {
+    }
+
+    /** Locks the live session row ({@code SELECT ... FOR UPDATE}); empty when absent or deleted. */
+    private static Optional<Locked> lock(DSLContext tx, UUID id) {
+        return tx.select(SESSION.ID, SESSION.TENANT_ID, SESSION.AGENT_ID, SESSION.ACCOUNT_ID, SESSION.STATUS,
+                        SESSION.UPDATED_AT, SESSION.STARTED_AT)
+                .from(SESSION)
+                .where(SESSION.ID.eq(id).and(SESSION.DELETED_AT.isNull()))
+                .forUpdate()
+                .fetchOptional(r -> new Locked(r.value1(), r.value2(), r.value3(), r.value4(),
+                        SessionStatus.fromDb(r.value5()), inst(r.value6()), inst(r.value7())));
+    }
+
+    /** {@code max(now, previous + 1 ms)}: updated_at never stands still or goes back, whatever the clocks. */
+    private static OffsetDateTime bump(Locked row, Instant now) {
+        Instant floor = row.updatedAt().plusMillis(1);
+        return odt(now.isBefore(floor) ? floor : now);
+    }
+
+    /**
+     * Adds {@code delta} per status to the counters of the tenant, the agent and the account (when there is one), in
+     * one order (scope, status) so that concurrent writers never wait on each other in a cycle.
+     */
+    private static void count(DSLContext tx, UUID tenantId, UUID agentId, UUID accountId,
+            Map<SessionStatus, Integer> deltas) {
+        List<UUID> scopes = new java.util.ArrayList<>(List.of(tenantId, agentId));
+        if (accountId != null) {
+            scopes.add(accountId);
+        }
+        scopes.sort(java.util.Comparator.naturalOrder());
+        List<SessionStatus> statuses = deltas.keySet().stream().sorted().toList();
+        short slot = (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(COUNT_SLOTS);
+        for (UUID scope : scopes) {
+            for (SessionStatus status : statuses) {
+                int delta = deltas.get(status);
+                if (delta == 0) {
+                    continue;
+                }
+                Condition key = SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scope))
+                        .and(SESSION_COUNT.STATUS.eq(status.dbValue())).and(SESSION_COUNT.SLOT.eq(slot));
+                if (tx.update(SESSION_COUNT).set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta)).where(key)
+                        .execute() == 0) {
+                    insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SESSION_COUNT)
+                            .set(SESSION_COUNT.TENANT_ID, tenantId)
+                            .set(SESSION_COUNT.SCOPE_ID, scope)
+                            .set(SESSION_COUNT.STATUS, status.dbValue())
+                            .set(SESSION_COUNT.SLOT, slot)
+                            .set(SESSION_COUNT.N, 0L)
+                            .onConflictDoNothing());
+                    tx.update(SESSION_COUNT).set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta)).where(key).execute();
+                }
+            }
+        }
+    }
+
+    private static void countMove(DSLContext tx, Locked row, SessionStatus to) {
+        if (row.status() != to) {
+            Map<SessionStatus, Integer> deltas = new java.util.EnumMap<>(SessionStatus.class);
+            deltas.put(row.status(), -1);
+            deltas.put(to, 1);
+            count(tx, row.tenantId(), row.agentId(), row.accountId(), deltas);
+        }
+    }
+
+    /** The subject row's id as a subquery (null when the subject never wrote anything: then it matches nothing). */
+    private static Field<UUID> subjectId(UUID tenantId, SubjectRef subject) {
+        Condition c = SUBJECT.TENANT_ID.eq(tenantId).and(SUBJECT.SUBJECT_ID.eq(subject.id()));
+        if (subject.type() != null) {
+            c = c.and(SUBJECT.SUBJECT_TYPE.eq(subject.type()));
+        }
+        return DSL.field(DSL.select(SUBJECT.ID).from(SUBJECT).where(c));
+    }
+
+    private static Condition ownedBy(UUID tenantId, SubjectRef owner) {
+        if (unstorable(SUBJECT.SUBJECT_ID, owner.id())
+                || (owner.type() != null && unstorable(SUBJECT.SUBJECT_TYPE, owner.type()))) {
+            return DSL.falseCondition();
+        }
+        if (owner.type() != null) {
+            return SESSION.OWNER_ID.eq(subjectId(tenantId, owner));
+        }
+        return SESSION.OWNER_ID.in(DSL.select(SUBJECT.ID).from(SUBJECT)
+                .where(SUBJECT.TENANT_ID.eq(tenantId).and(SUBJECT.SUBJECT_ID.eq(owner.id()))));
+    }
+
+    /** The conditions of a selection but its keyset and its owner-or-agents visibility. */
+    private static Condition where(SessionSelection s) {
+        Condition c = SESSION.TENANT_ID.eq(s.tenantId()).and(SESSION.DELETED_AT.isNull());
+        if (s.teamId() != null) {
+            c = c.and(SESSION.TEAM_ID.eq(s.teamId()));
+        }
+        if (s.agentIds() != null) {
+            c = c.and(s.agentIds().isEmpty() ? DSL.falseCondition()
+                    : s.agentIds().size() == 1 ? SESSION.AGENT_ID.eq(s.agentIds().iterator().next())
+                    : SESSION.AGENT_ID.in(s.agentIds()));
+        }
+        if (s.accountId() != null) {
+            c = c.and(SESSION.ACCOUNT_ID.eq(s.accountId()));
+        }
+        if (s.owner() != null) {
+            c = c.and(ownedBy(s.tenantId(), s.owner()));
+        }
+        if (!s.statuses().isEmpty()) {
+            c = c.and(SESSION.STATUS.in(s.statuses().stream().map(SessionStatus::dbValue).sorted().toList()));
+        }
+        if (s.titleContains() != null) {
+            c = c.and(DSL.lower(SESSION.TITLE).like("%" + likeEscaped(s.titleContains().toLowerCase(java.util.Locale.ROOT))
+                    + "%", '!'));
+        }
+        if (s.createdFrom() != null) {
+            c = c.and(SESSION.CREATED_AT.ge(odt(s.createdFrom())));
+        }
+        if (s.createdTo() != null) {
+            c = c.and(SESSION.CREATED_AT.le(odt(s.createdTo())));
+        }
+        if (s.visibility() instanceof SessionSelection.Visibility.SharedWith shared) {
+            // A key of the permissions object: its JSON text followed by ':' (PostgreSQL's jsonb text and H2's
+            // stored text both put the colon right after the key; inside a string value every quote is escaped).
+            Condition granted = DSL.falseCondition();
+            for (String grantee : shared.grantees().stream().sorted().toList()) {
+                granted = granted.or(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR)
+                        .like("%" + likeEscaped(jsonText(grantee) + ":") + "%", '!'));
+            }
+            c = c.and(SESSION.SHARING_MODE.ne(SharingMode.RESTRICTED.dbValue())
+                    .or(ownedBy(s.tenantId(), shared.caller()))
+                    .or(SESSION.SHARING_PERMISSIONS.isNotNull().and(granted)));
+        }
+        return c;
+    }
+
+    private static Condition keyset(SessionQuery.Order order, SessionQuery.Position after) {
+        if (after == null) {
+            return DSL.noCondition();
+        }
+        return switch (order) {
+            case CREATED_DESC -> DSL.row(SESSION.CREATED_AT, SESSION.ID).lt(odt(after.createdAt()), after.id());
+            case CREATED_ASC -> DSL.row(SESSION.CREATED_AT, SESSION.ID).gt(odt(after.createdAt()), after.id());
+            case OBJECT_ID_DESC -> SESSION.OBJECT_ID.lt(after.objectId());
+            case OBJECT_ID_ASC -> SESSION.OBJECT_ID.gt(after.objectId());
+        };
+    }
+
+    private static List<org.jooq.SortField<?>> orderBy(SessionQuery.Order order) {
+        return switch (order) {
+            case CREATED_DESC -> List.of(SESSION.CREATED_AT.desc(), SESSION.ID.desc());
+            case CREATED_ASC -> List.of(SESSION.CREATED_AT.asc(), SESSION.ID.asc());
+            case OBJECT_ID_DESC -> List.of(SESSION.OBJECT_ID.desc());
+            case OBJECT_ID_ASC -> List.of(SESSION.OBJECT_ID.asc());
+        };
+    }
+
+    private static String likeEscaped(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static String jsonText(String value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Field<Boolean> pinnedField(UUID tenantId, SubjectRef subject) {
+        if (subject == null || unstorable(SUBJECT.SUBJECT_ID, subject.id())
+                || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
+            return DSL.inline(false).as(PINNED);
+        }
+        return DSL.field(DSL.exists(DSL.selectOne().from(SESSION_PIN)
+                .where(SESSION_PIN.SESSION_ID.eq(SESSION.ID)
+                        .and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject)))))).as(PINNED);
+    }
+
+    /** The statement {@link #findSessions} runs; public for the PostgreSQL plan test. */
+    org.jooq.ResultQuery<Record> selectSessions(SessionSelection s) {
+        Condition c = where(s);
+        var select = dsl.select(SESSION.fields())
+                .select(TENANT.NAME, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.NAME, AGENT.OBJECT_ID, AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE, SUBJECT.SUBJECT_ID, SUBJECT.SUBJECT_SLUG)
+                .select(pinnedField(s.tenantId(), s.pinnedFor()))
+                .from(SESSION)
+                .join(TENANT).on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM).on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT).on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+        Condition page = keyset(s.order(), s.after());
+        if (s.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
+            // One keyset range scan per agent and one for the owner, each cut at offset + limit rows; their union
+            // (a session can be both owned and of a managed agent) cut again, so that the outer query joins only
+            // that many rows by primary key.
+            int cut = s.offset() + s.limit();
+            List<org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>>> branches = new java.util.ArrayList<>();
+            for (UUID agent : either.agents().stream().sorted().toList()) {
+                branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
+                        .where(c.and(SESSION.AGENT_ID.eq(agent)).and(page))
+                        .orderBy(orderBy(s.order())).limit(cut));
+            }
+            branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
+                    .where(c.and(ownedBy(s.tenantId(), either.owner())).and(page))
+                    .orderBy(orderBy(s.order())).limit(cut));
+            org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
+            for (int i = 1; i < branches.size(); i++) {
+                union = union.union(branches.get(i));
+            }
+            Table<org.jooq.Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at",
+                    "object_id");
+            Field<UUID> uId = u.field("id", UUID.class);
+            Field<OffsetDateTime> uCreated = u.field("created_at", OffsetDateTime.class);
+            Field<String> uObject = u.field("object_id", String.class);
+            List<org.jooq.SortField<?>> uOrder = switch (s.order()) {
+                case CREATED_DESC -> List.of(uCreated.desc(), uId.desc());
+                case CREATED_ASC -> List.of(uCreated.asc(), uId.asc());
+                case OBJECT_ID_DESC -> List.of(uObject.desc());
+                case OBJECT_ID_ASC -> List.of(uObject.asc());
+            };
+            Table<org.jooq.Record1<UUID>> candidates = dsl.select(uId).from(u).orderBy(uOrder).limit(cut)
+                    .asTable("candidate", "id");
+            return select.where(SESSION.ID.in(dsl.select(candidates.field("id", UUID.class)).from(candidates)))
+                    .orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
+        }
+        return select.where(c.and(page)).orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
+    }
+
+    @Override
+    public List<Session> findSessions(SessionSelection selection) {
+        return guard(() -> selectSessions(selection).fetch(r -> session(r).toBuilder()
+                .pinned(Boolean.TRUE.equals(r.get(PINNED))).build()));
+    }
+
+    @Override
+    public long countSessions(SessionSelection selection) {
+        Condition c = where(selection);
+        if (selection.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
+            Condition agents = either.agents().isEmpty() ? DSL.falseCondition() : SESSION.AGENT_ID.in(either.agents());
+            c = c.and(agents.or(ownedBy(selection.tenantId(), either.owner())));
+        }
+        Condition where = c;
+        return guard(() -> (long) dsl.fetchCount(SESSION, where));
+    }
+
+    @Override
+    public io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
+        return guard(() -> new io.sessiongateway.core.model.StatusCounts(dsl
+                .select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
+                .from(SESSION_COUNT)
+                .where(SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scopeId)))
+                .groupBy(SESSION_COUNT.STATUS)
+                .fetchMap(r -> SessionStatus.fromDb(r.value1()), r -> r.value2().longValue())));
+    }
+
+    @Override
+    public Optional<Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            Optional<Locked> locked = lock(tx, id);
+            if (locked.isEmpty()) {
+                return Optional.<Session>empty();
+            }
+            Locked row = locked.get();
+            OffsetDateTime at = bump(row, now);
+            Map<Field<?>, Object> sets = new java.util.LinkedHashMap<>();
+            if (patch.title() != null) {
+                sets.put(SESSION.TITLE, patch.title().value());
+            }
+            if (patch.tags() != null) {
+                sets.put(SESSION.TAGS, patch.tags().value() == null ? null : jsonb(patch.tags().value()));
+            }
+            if (patch.locale() != null) {
+                sets.put(SESSION.LOCALE, patch.locale().value());
+            }
+            if (patch.variables() != null) {
+                sets.put(SESSION.VARIABLES, patch.variables().value() == null ? null : jsonb(patch.variables().value()));
+            }
+            if (patch.linesAdded() != null) {
+                sets.put(SESSION.LINES_ADDED, patch.linesAdded().value());
+            }
+            if (patch.linesRemoved() != null) {
+                sets.put(SESSION.LINES_REMOVED, patch.linesRemoved().value());
+            }
+            SessionStatus to = row.status();
+            boolean lifecycle = false;
+            if (patch.status() != null) {
+                switch (patch.status()) {
+                    case ARCHIVE -> {
+                        to = SessionStatus.ARCHIVED;
+                        lifecycle = true;
+                        sets.put(SESSION.LIFECYCLE_STATE, "archived");
+                        sets.put(SESSION.LIFECYCLE_ERROR, null);
+                        sets.put(SESSION.LIFECYCLE_RUN_ID, null);
+                        sets.put(SESSION.SANDBOX_EXPIRES_AT, null);
+                        sets.put(SESSION.HIBERNATE_AFTER, null);
+                    }
+                    case REOPEN -> {
+                        if (row.status() == SessionStatus.ARCHIVED) {
+                            to = row.startedAt() != null ? SessionStatus.WAITING : SessionStatus.CREATED;
+                            lifecycle = true;
+                            sets.put(SESSION.LIFECYCLE_STATE, null);
+                            sets.put(SESSION.LIFECYCLE_ERROR, null);
+                        } else if (row.status().isFinished()) {
+                            to = SessionStatus.WAITING;
+                        }
+                    }
+                    case COMPLETE, FAIL -> {
+                        to = patch.status() == io.sessiongateway.core.model.SessionPatch.StatusWrite.COMPLETE
+                                ? SessionStatus.COMPLETED : SessionStatus.FAILED;
+                        sets.put(SESSION.FINISHED_AT, DSL.coalesce(SESSION.FINISHED_AT, DSL.val(at)));
+                    }
+                }
+            }
+            if (to != row.status()) {
+                sets.put(SESSION.STATUS, to.dbValue());
+            }
+            if (lifecycle) {
+                sets.put(SESSION.LIFECYCLE_VERSION, SESSION.LIFECYCLE_VERSION.plus(1));
+            }
+            if (!sets.isEmpty()) {
+                sets.put(SESSION.UPDATED_AT, at);
+                tx.update(SESSION).set(sets).where(SESSION.ID.eq(id)).execute();
+                countMove(tx, row, to);
+            }
+            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
+        }));
+    }
+
+    @Override
+    public Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
+            Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            Optional<Locked> locked = lock(tx, id);
+            if (locked.isEmpty()) {
+                return Optional.<io.sessiongateway.core.model.CancelResult>empty();
+            }
+            Locked row = locked.get();
+            boolean changed = from.contains(row.status());
+            if (changed) {
+                OffsetDateTime at = bump(row, now);
+                tx.update(SESSION)
+                        .set(SESSION.STATUS, SessionStatus.CANCELLED.dbValue())
+                        .set(SESSION.FINISHED_AT, DSL.coalesce(SESSION.FINISHED_AT, DSL.val(at)))
+                        .set(SESSION.UPDATED_AT, at)
+                        .where(SESSION.ID.eq(id))
+                        .execute();
+                countMove(tx, row, SessionStatus.CANCELLED);
+            }
+            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session)
+                    .map(s -> new io.sessiongateway.core.model.CancelResult(s, changed));
+        }));
+    }
+
+    @Override
+    public boolean deleteSession(UUID id, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            Optional<Locked> locked = lock(tx, id);
+            if (locked.isEmpty()) {
+                return false;
+            }
+            Locked row = locked.get();
+            OffsetDateTime at = bump(row, now);
+            tx.update(SESSION).set(SESSION.DELETED_AT, at).set(SESSION.UPDATED_AT, at)
+                    .where(SESSION.ID.eq(id)).execute();
+            count(tx, row.tenantId(), row.agentId(), row.accountId(), Map.of(row.status(), -1));
+            return true;
+        }));
+    }
+
+    @Override
+    public Optional<Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            Optional<Locked> locked = lock(tx, id);
+            if (locked.isEmpty()) {
+                return Optional.<Session>empty();
+            }
+            UUID tenantId = locked.get().tenantId();
+            if (pinned) {
+                UUID subjectRow = upsertSubject(tx, tenantId, subject, odt(now));
+                insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SESSION_PIN)
+                        .set(SESSION_PIN.SESSION_ID, id)
+                        .set(SESSION_PIN.SUBJECT_ID, subjectRow)
+                        .set(SESSION_PIN.PINNED_AT, odt(now))
+                        .onConflictDoNothing());
+            } else if (!unstorable(SUBJECT.SUBJECT_ID, subject.id()) && !unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
+                tx.deleteFrom(SESSION_PIN)
+                        .where(SESSION_PIN.SESSION_ID.eq(id).and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))))
+                        .execute();
+            }
+            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session)
+                    .map(s -> s.toBuilder().pinned(pinned).build());
+        }));
+    }
+
+    @Override
+    public boolean isPinned(UUID id, SubjectRef subject) {
+        if (unstorable(SUBJECT.SUBJECT_ID, subject.id()) || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
+            return false;
+        }
+        return guard(() -> dsl.fetchExists(DSL.selectOne().from(SESSION_PIN)
+                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION_PIN.SUBJECT_ID))
+                .where(SESSION_PIN.SESSION_ID.eq(id)
+                        .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
+                        .and(SUBJECT.SUBJECT_ID.eq(subject.id())))));
+    }
+
+    @Override
+    public Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId,
+            io.sessiongateway.core.model.ForkRequest fork, Instant now) {
+        return guard(() -> dsl.transactionResult(trx -> {
+            DSLContext tx = trx.dsl();
+            Optional<Session> found = sessions(tx)
+                    .where(SESSION.ID.eq(parentId).and(SESSION.DELETED_AT.isNull()))
+                    .fetchOptional(JooqSessionStore::session);
+            if (found.isEmpty()) {
+                return Optional.<Session>empty();
+            }
+            Session p = found.get();
+            OffsetDateTime at = odt(now);
+            UUID tenantId = p.scope().tenantId();
+            UUID agentId = agent == null ? p.agent().id() : agent.id();
+            UUID teamId = agent == null ? p.scope().teamId() : agent.teamId();
+            UUID ownerId = upsertSubject(tx, tenantId, owner, at);
+            List<String> tags = fork.tags() != null ? fork.tags() : p.tags();
+            tx.insertInto(SESSION)
+                    .set(SESSION.ID, newId)
+                    .set(SESSION.PUBLIC_ID, Ids.sessionPublicId(newId))
+                    .set(SESSION.OBJECT_ID, Ids.newObjectId())
+                    .set(SESSION.TENANT_ID, tenantId)
+                    .set(SESSION.TEAM_ID, teamId)
+                    .set(SESSION.AGENT_ID, agentId)
+                    .set(SESSION.OWNER_ID, ownerId)
+                    .set(SESSION.ACCOUNT_ID, accountId)
+                    .set(SESSION.ARTIST_ID, p.artistId())
+                    .set(SESSION.MODEL_ID, fork.modelId() != null ? fork.modelId() : p.modelId())
+                    .set(SESSION.TITLE, fork.title())
+                    .set(SESSION.STATUS, SessionStatus.CREATED.dbValue())
+                    .set(SESSION.CREATED_AT, at)
+                    .set(SESSION.UPDATED_AT, at)
+                    .set(SESSION.SHARING_MODE, p.sharing().mode().dbValue())
+                    .set(SESSION.SHARING_PERMISSIONS,
+                            p.sharing().permissions().isEmpty() ? null : jsonb(p.sharing().permissions()))
+                    .set(SESSION.TAGS, tags == null ? null : jsonb(tags))
+                    .set(SESSION.CAPABILITIES, p.capabilities() == null ? null : jsonb(p.capabilities()))
+                    .set(SESSION.REPO_OWNER, p.repository().owner())
+                    .set(SESSION.REPO_NAME, p.repository().name())
+                    .set(SESSION.BRANCH, p.repository().branch())
+                    .set(SESSION.CLONE_URL, p.repository().cloneUrl())
+                    .set(SESSION.IS_NEW_BRANCH, p.repository().newBranch())
+                    .set(SESSION.GLOBAL_SKILL_REFS, p.globalSkillRefs() == null ? null : jsonb(p.globalSkillRefs()))
+                    .set(SESSION.EXTRA, p.extra() == null ? null : jsonb(p.extra()))
+                    .set(SESSION.LOCALE, fork.locale() != null ? fork.locale() : p.locale())
+                    .set(SESSION.VARIABLES, p.variables() == null ? null : jsonb(p.variables()))
+                    .set(SESSION.FORKED_FROM_ID, parentId)
+                    .execute();
+            count(tx, tenantId, agentId, accountId, Map.of(SessionStatus.CREATED, 1));
+            return sessions(tx).where(SESSION.ID.eq(newId)).fetchOptional(JooqSessionStore::session);
+        }));
+    }
+
 }

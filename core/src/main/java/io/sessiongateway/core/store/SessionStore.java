@@ -110,4 +110,66 @@ public interface SessionStore {
 
     /** The tenant's sessions, oldest first (ties by id), at most {@code limit} of them. */
     List<Session> listSessions(UUID tenantId, int limit);
+
+    // ---- Lifecycle (issue #12, docs/lifecycle.md). Every read below, and every lookup above, skips tombstones.
+    // Every write locks the row, writes only the columns it names, moves updated_at to max(now, previous + 1 ms)
+    // and keeps the status counters in the same transaction.
+
+    /** One page of sessions in one statement: the selection's conditions, order, keyset, offset and limit. */
+    List<io.sessiongateway.core.model.Session> findSessions(SessionSelection selection);
+
+    /** The exact number of sessions matching the selection, its position, offset and limit aside. */
+    long countSessions(SessionSelection selection);
+
+    /**
+     * The live sessions per status of a scope, from the counters kept with every write: {@code scopeId} is the
+     * tenant's id (the whole tenant), an agent's id or an account's id (within the tenant).
+     */
+    io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId);
+
+    /**
+     * Applies a lifecycle patch (docs/lifecycle.md sections 2 and 3) under the row lock; an empty patch, or one
+     * that changes nothing, writes nothing.
+     *
+     * @return the session after the patch; empty when there is none with that id, or it is deleted
+     */
+    Optional<io.sessiongateway.core.model.Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch,
+            Instant now);
+
+    /**
+     * Cancels the session if its status is one of {@code from}: status {@code cancelled}, {@code finished_at} set
+     * if unset. Otherwise nothing changes.
+     *
+     * @return the session and whether it changed; empty when there is none with that id, or it is deleted
+     */
+    Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id, java.util.Set<SessionStatus> from,
+            Instant now);
+
+    /**
+     * Deletes the session (a tombstone: {@code deleted_at} set), after which no read finds it.
+     *
+     * @return false when there is none with that id, or it is already deleted
+     */
+    boolean deleteSession(UUID id, Instant now);
+
+    /**
+     * Pins or unpins the session for the subject (recorded in the subject table if new). Repeating either changes
+     * nothing. The session's {@code updated_at} does not move: a pin is the subject's, not the session's.
+     *
+     * @return the session as the subject now reads it; empty when there is none with that id, or it is deleted
+     */
+    Optional<io.sessiongateway.core.model.Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now);
+
+    /** Whether the subject has pinned the session. */
+    boolean isPinned(UUID id, SubjectRef subject);
+
+    /**
+     * Copies a live session into a new one (new ids, status {@code created}, new timestamps, no usage, previews or
+     * lifecycle state) owned by {@code owner}, with {@code forked_from_id} set and the fork's overrides applied:
+     * title (required), tags, locale, model and agent (and so team) where given.
+     *
+     * @return the fork; empty when the parent does not exist, or is deleted
+     */
+    Optional<io.sessiongateway.core.model.Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
+            UUID accountId, io.sessiongateway.core.model.ForkRequest fork, Instant now);
 }

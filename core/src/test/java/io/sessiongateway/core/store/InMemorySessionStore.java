@@ -72,6 +72,7 @@ public final class InMemorySessionStore implements SessionStore {
         SESSION_REPO_OWNER("session", "repo_owner", 255),
         SESSION_TAGS("session", "tags", Integer.MAX_VALUE),
         SESSION_TITLE("session", "title", 1024),
+        SESSION_LOCALE("session", "locale", 35),
         SUBJECT_SUBJECT_ID("subject", "subject_id", 255),
         SUBJECT_SUBJECT_SLUG("subject", "subject_slug", 255),
         SUBJECT_SUBJECT_TYPE("subject", "subject_type", 64),
@@ -145,6 +146,11 @@ public final class InMemorySessionStore implements SessionStore {
         Integer linesAdded;
         Integer linesRemoved;
         JsonNode extra;
+        // lifecycle (issue #12)
+        Instant deletedAt;
+        String locale;
+        JsonNode variables;
+        UUID forkedFromId;
     }
 
     @Override
@@ -417,7 +423,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Session> updateSession(UUID id, SessionChange change, Instant now) {
-        SessionRow s = sessions.get(id);
+        SessionRow s = live(id);
         if (s == null) {
             return Optional.empty();
         }
@@ -425,7 +431,7 @@ public final class InMemorySessionStore implements SessionStore {
         storable(Column.SESSION_TITLE, change.title() == null ? null : change.title().value());
         storable(Column.SESSION_PREVIEW, change.preview() == null ? null : change.preview().value());
         storable(Column.SESSION_OUTPUT_PREVIEW, change.outputPreview() == null ? null : change.outputPreview().value());
-        Instant at = micros(now);
+        Instant at = bump(s, now);
         s.updatedAt = at;
         s.lifecycleVersion++;
         if (change.title() != null) {
@@ -469,7 +475,7 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.SESSION_TITLE, title)) {
             return false;
         }
-        return sessions.values().stream().anyMatch(s -> s.tenantId.equals(tenantId)
+        return sessions.values().stream().anyMatch(s -> s.deletedAt == null && s.tenantId.equals(tenantId)
                 && Objects.equals(s.accountId, accountId) && title.equals(s.title));
     }
 
@@ -483,7 +489,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Session> findById(UUID id) {
-        return Optional.ofNullable(sessions.get(id)).map(this::session);
+        return Optional.ofNullable(live(id)).map(this::session);
     }
 
     @Override
@@ -495,12 +501,14 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private Optional<Session> findSession(Predicate<SessionRow> match) {
-        return sessions.values().stream().filter(match).findFirst().map(this::session);
+        return sessions.values().stream().filter(s -> s.deletedAt == null && match.test(s)).findFirst()
+                .map(this::session);
     }
 
     @Override
     public synchronized List<Session> listSessions(UUID tenantId, int limit) {
-        Stream<SessionRow> rows = sessions.values().stream().filter(s -> s.tenantId.equals(tenantId))
+        Stream<SessionRow> rows = sessions.values().stream()
+                .filter(s -> s.deletedAt == null && s.tenantId.equals(tenantId))
                 .sorted(Comparator.<SessionRow, Instant>comparing(s -> s.createdAt)
                         .thenComparing(s -> s.id, UUID_ORDER));
         return rows.limit(limit).map(this::session).toList();
@@ -524,7 +532,7 @@ public final class InMemorySessionStore implements SessionStore {
                 s.tags, copy(s.capabilities), s.repository, copy(s.globalSkillRefs),
                 new Session.Sandbox(copy(s.sandboxState), null, null, null, null, null),
                 new Session.DiffStats(s.linesAdded, s.linesRemoved, null, null),
-                copy(s.extra));
+                copy(s.extra), s.locale, copy(s.variables), s.forkedFromId, s.deletedAt, false);
     }
 
     /**
@@ -558,5 +566,293 @@ public final class InMemorySessionStore implements SessionStore {
         int below = t.getNano() % 1_000;
         Instant down = t.minusNanos(below);
         return below >= 500 ? down.plusNanos(1_000) : down;
+    }
+
+    // ---- Lifecycle (issue #12): the same rules as the jOOQ store, over the rows above.
+
+    /** Pins: session id to the subject rows that pinned it. */
+    private final Map<UUID, Set<UUID>> pins = new HashMap<>();
+
+    private SessionRow live(UUID id) {
+        SessionRow s = sessions.get(id);
+        return s == null || s.deletedAt != null ? null : s;
+    }
+
+    /** {@code max(now, previous + 1 ms)}, as the jOOQ store computes it from the locked row. */
+    private static Instant bump(SessionRow s, Instant now) {
+        Instant at = micros(now);
+        Instant floor = s.updatedAt.plusMillis(1);
+        return at.isBefore(floor) ? floor : at;
+    }
+
+    private Optional<UUID> subjectRow(UUID tenantId, SubjectRef subject) {
+        return subjects.values().stream()
+                .filter(r -> r.tenantId().equals(tenantId) && r.subjectId().equals(subject.id())
+                        && (subject.type() == null || r.type().equals(subject.type())))
+                .map(SubjectRow::id).findFirst();
+    }
+
+    private boolean ownedBy(SessionRow s, SubjectRef owner) {
+        SubjectRow row = subjects.get(s.ownerId);
+        return row.subjectId().equals(owner.id()) && (owner.type() == null || row.type().equals(owner.type()));
+    }
+
+    private boolean pinnedBy(SessionRow s, SubjectRef subject) {
+        if (subject == null) {
+            return false;
+        }
+        Optional<UUID> row = subjectRow(s.tenantId, subject);
+        return row.isPresent() && pins.getOrDefault(s.id, Set.of()).contains(row.get());
+    }
+
+    /** The rows a selection matches, its keyset, offset and limit aside. */
+    private Stream<SessionRow> matching(SessionSelection q) {
+        return sessions.values().stream().filter(s -> s.deletedAt == null && s.tenantId.equals(q.tenantId()))
+                .filter(s -> q.teamId() == null || s.teamId.equals(q.teamId()))
+                .filter(s -> q.agentIds() == null || q.agentIds().contains(s.agentId))
+                .filter(s -> q.accountId() == null || q.accountId().equals(s.accountId))
+                .filter(s -> q.owner() == null || ownedBy(s, q.owner()))
+                .filter(s -> q.statuses().isEmpty() || q.statuses().contains(s.status))
+                .filter(s -> q.titleContains() == null || (s.title != null && s.title.toLowerCase(java.util.Locale.ROOT)
+                        .contains(q.titleContains().toLowerCase(java.util.Locale.ROOT))))
+                .filter(s -> q.createdFrom() == null || !s.createdAt.isBefore(q.createdFrom()))
+                .filter(s -> q.createdTo() == null || !s.createdAt.isAfter(q.createdTo()))
+                .filter(s -> visible(s, q.tenantId(), q.visibility()));
+    }
+
+    private boolean visible(SessionRow s, UUID tenantId, SessionSelection.Visibility v) {
+        if (v instanceof SessionSelection.Visibility.OwnerOrAgents either) {
+            return either.agents().contains(s.agentId) || ownedBy(s, either.owner());
+        }
+        if (v instanceof SessionSelection.Visibility.SharedWith shared) {
+            return s.sharing.mode() != io.sessiongateway.core.model.SharingMode.RESTRICTED
+                    || ownedBy(s, shared.caller())
+                    || shared.grantees().stream().anyMatch(s.sharing.permissions()::containsKey);
+        }
+        return true;
+    }
+
+    private static Comparator<SessionRow> order(io.sessiongateway.core.model.SessionQuery.Order order) {
+        Comparator<SessionRow> created = Comparator.<SessionRow, Instant>comparing(s -> s.createdAt)
+                .thenComparing(s -> s.id, UUID_ORDER);
+        Comparator<SessionRow> object = Comparator.comparing(s -> s.objectId);
+        return switch (order) {
+            case CREATED_ASC -> created;
+            case CREATED_DESC -> created.reversed();
+            case OBJECT_ID_ASC -> object;
+            case OBJECT_ID_DESC -> object.reversed();
+        };
+    }
+
+    private static boolean after(SessionRow s, io.sessiongateway.core.model.SessionQuery.Order order,
+            io.sessiongateway.core.model.SessionQuery.Position p) {
+        if (p == null) {
+            return true;
+        }
+        int c = switch (order) {
+            case CREATED_ASC, CREATED_DESC -> {
+                int byTime = s.createdAt.compareTo(p.createdAt());
+                yield byTime != 0 ? byTime : UUID_ORDER.compare(s.id, p.id());
+            }
+            case OBJECT_ID_ASC, OBJECT_ID_DESC -> s.objectId.compareTo(p.objectId());
+        };
+        boolean ascending = order == io.sessiongateway.core.model.SessionQuery.Order.CREATED_ASC
+                || order == io.sessiongateway.core.model.SessionQuery.Order.OBJECT_ID_ASC;
+        return ascending ? c > 0 : c < 0;
+    }
+
+    @Override
+    public synchronized List<Session> findSessions(SessionSelection selection) {
+        return matching(selection)
+                .filter(s -> after(s, selection.order(), selection.after()))
+                .sorted(order(selection.order()))
+                .skip(selection.offset())
+                .limit(selection.limit())
+                .map(s -> session(s).toBuilder().pinned(pinnedBy(s, selection.pinnedFor())).build())
+                .toList();
+    }
+
+    @Override
+    public synchronized long countSessions(SessionSelection selection) {
+        return matching(selection).count();
+    }
+
+    @Override
+    public synchronized io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
+        Map<SessionStatus, Long> counts = new HashMap<>();
+        sessions.values().stream()
+                .filter(s -> s.deletedAt == null && s.tenantId.equals(tenantId))
+                .filter(s -> scopeId.equals(s.tenantId) || scopeId.equals(s.agentId) || scopeId.equals(s.accountId))
+                .forEach(s -> counts.merge(s.status, 1L, Long::sum));
+        return new io.sessiongateway.core.model.StatusCounts(counts);
+    }
+
+    @Override
+    public synchronized Optional<Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch,
+            Instant now) {
+        SessionRow s = live(id);
+        if (s == null) {
+            return Optional.empty();
+        }
+        storable(Column.SESSION_TITLE, patch.title() == null ? null : patch.title().value());
+        storable(Column.SESSION_LOCALE, patch.locale() == null ? null : patch.locale().value());
+        if (patch.tags() != null && patch.tags().value() != null) {
+            patch.tags().value().forEach(tag -> storable(Column.SESSION_TAGS, tag));
+        }
+        Instant at = bump(s, now);
+        boolean changed = false;
+        if (patch.title() != null) {
+            s.title = patch.title().value();
+            changed = true;
+        }
+        if (patch.tags() != null) {
+            s.tags = patch.tags().value();
+            changed = true;
+        }
+        if (patch.locale() != null) {
+            s.locale = patch.locale().value();
+            changed = true;
+        }
+        if (patch.variables() != null) {
+            s.variables = copy(patch.variables().value());
+            changed = true;
+        }
+        if (patch.linesAdded() != null) {
+            s.linesAdded = patch.linesAdded().value();
+            changed = true;
+        }
+        if (patch.linesRemoved() != null) {
+            s.linesRemoved = patch.linesRemoved().value();
+            changed = true;
+        }
+        if (patch.status() != null) {
+            switch (patch.status()) {
+                case ARCHIVE -> {
+                    s.status = SessionStatus.ARCHIVED;
+                    s.lifecycleState = "archived";
+                    s.lifecycleVersion++;
+                    changed = true;
+                }
+                case REOPEN -> {
+                    if (s.status == SessionStatus.ARCHIVED) {
+                        s.status = s.startedAt != null ? SessionStatus.WAITING : SessionStatus.CREATED;
+                        s.lifecycleState = null;
+                        s.lifecycleVersion++;
+                        changed = true;
+                    } else if (s.status.isFinished()) {
+                        s.status = SessionStatus.WAITING;
+                        changed = true;
+                    }
+                }
+                case COMPLETE, FAIL -> {
+                    s.status = patch.status() == io.sessiongateway.core.model.SessionPatch.StatusWrite.COMPLETE
+                            ? SessionStatus.COMPLETED : SessionStatus.FAILED;
+                    if (s.finishedAt == null) {
+                        s.finishedAt = at;
+                    }
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            s.updatedAt = at;
+        }
+        return Optional.of(session(s));
+    }
+
+    @Override
+    public synchronized Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id,
+            Set<SessionStatus> from, Instant now) {
+        SessionRow s = live(id);
+        if (s == null) {
+            return Optional.empty();
+        }
+        boolean changed = from.contains(s.status);
+        if (changed) {
+            Instant at = bump(s, now);
+            s.status = SessionStatus.CANCELLED;
+            if (s.finishedAt == null) {
+                s.finishedAt = at;
+            }
+            s.updatedAt = at;
+        }
+        return Optional.of(new io.sessiongateway.core.model.CancelResult(session(s), changed));
+    }
+
+    @Override
+    public synchronized boolean deleteSession(UUID id, Instant now) {
+        SessionRow s = live(id);
+        if (s == null) {
+            return false;
+        }
+        Instant at = bump(s, now);
+        s.deletedAt = at;
+        s.updatedAt = at;
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now) {
+        SessionRow s = live(id);
+        if (s == null) {
+            return Optional.empty();
+        }
+        if (pinned) {
+            storable(Column.SUBJECT_SUBJECT_TYPE, subject.type());
+            storable(Column.SUBJECT_SUBJECT_ID, subject.id());
+            storable(Column.SUBJECT_SUBJECT_SLUG, subject.slug());
+            pins.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(upsertSubject(s.tenantId, subject));
+        } else {
+            subjectRow(s.tenantId, subject).ifPresent(row -> pins.getOrDefault(id, new java.util.HashSet<>())
+                    .remove(row));
+        }
+        return Optional.of(session(s).toBuilder().pinned(pinned).build());
+    }
+
+    @Override
+    public synchronized boolean isPinned(UUID id, SubjectRef subject) {
+        SessionRow s = sessions.get(id);
+        return s != null && pinnedBy(s, subject);
+    }
+
+    @Override
+    public synchronized Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
+            UUID accountId, io.sessiongateway.core.model.ForkRequest fork, Instant now) {
+        SessionRow p = live(parentId);
+        if (p == null) {
+            return Optional.empty();
+        }
+        storable(Column.SESSION_TITLE, fork.title());
+        storable(Column.SESSION_LOCALE, fork.locale());
+        storable(Column.SUBJECT_SUBJECT_TYPE, owner.type());
+        storable(Column.SUBJECT_SUBJECT_ID, owner.id());
+        storable(Column.SUBJECT_SUBJECT_SLUG, owner.slug());
+        Instant at = micros(now);
+        SessionRow s = new SessionRow();
+        s.id = newId;
+        s.publicId = Ids.sessionPublicId(newId);
+        s.objectId = Ids.newObjectId();
+        s.tenantId = p.tenantId;
+        s.teamId = agent == null ? p.teamId : agent.teamId();
+        s.agentId = agent == null ? p.agentId : agent.id();
+        s.ownerId = upsertSubject(p.tenantId, owner);
+        s.accountId = accountId;
+        s.artistId = p.artistId;
+        s.modelId = fork.modelId() != null ? fork.modelId() : p.modelId;
+        s.title = fork.title();
+        s.status = SessionStatus.CREATED;
+        s.createdAt = at;
+        s.updatedAt = at;
+        s.sharing = p.sharing;
+        s.tags = fork.tags() != null ? fork.tags() : p.tags;
+        s.capabilities = copy(p.capabilities);
+        s.repository = p.repository;
+        s.globalSkillRefs = copy(p.globalSkillRefs);
+        s.extra = copy(p.extra);
+        s.locale = fork.locale() != null ? fork.locale() : p.locale;
+        s.variables = copy(p.variables);
+        s.forkedFromId = parentId;
+        sessions.put(newId, s);
+        return Optional.of(session(s));
     }
 }

@@ -45,11 +45,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** The store's contract, run once per backend by a one-line subclass. */
-abstract class SessionStoreContract {
+abstract class SessionStoreContract implements StoreLifecycleContract {
     private static final Instant NOW = Instant.parse("2026-11-22T08:00:00.123Z");
 
     /** A store over an empty, migrated database. */
     protected abstract SessionStore store();
+
+    @Override
+    public SessionStore lifecycleStore() {
+        return store();
+    }
 
     private static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
