@@ -11,10 +11,14 @@ import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.config.GatewayConfig;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The registry of vendor dialects: the one place in the server that names them. Everything else (API key forms,
@@ -47,11 +51,11 @@ public final class Dialects {
     static PageTokens pageTokens(GatewayConfig config) {
         byte[] secret = DevSecret.resolve(config.auth().jwtSecret(), config.dataDir());
         try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             return new PageTokens(mac.doFinal("session-gateway page tokens".getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
+                    StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }

@@ -14,8 +14,8 @@ import io.sessiongateway.core.model.SessionQuery.Direction;
 import io.sessiongateway.core.model.SessionQuery.Order;
 import io.sessiongateway.core.model.SessionQuery.Position;
 import io.sessiongateway.generated.agentcloud.model.EditSessionResponse;
-import io.sessiongateway.generated.agentcloud.model.SessionsJsonResponse;
 import io.sessiongateway.generated.agentcloud.model.Session.StatusEnum;
+import io.sessiongateway.generated.agentcloud.model.SessionsJsonResponse;
 import io.sessiongateway.generated.agentcloud.model.SharingConfig;
 import io.sessiongateway.generated.agentcloud.model.SharingMode;
 import io.sessiongateway.generated.agentcloud.model.UpdateResult;
@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -125,7 +126,7 @@ public final class AgentcloudMapper {
     static SessionsJsonResponse sessionsJson(SessionPage page, String csrf) {
         List<io.sessiongateway.generated.agentcloud.model.Session> sessions = page.items().stream()
                 .map(AgentcloudMapper::toSession).toList();
-        return new SessionsJsonResponse().csrf(csrf).sessions(new java.util.ArrayList<>(sessions));
+        return new SessionsJsonResponse().csrf(csrf).sessions(new ArrayList<>(sessions));
     }
 
     /**

@@ -25,6 +25,7 @@ import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
 import io.sessiongateway.generated.everruns.model.ForkSessionRequest;
 import io.sessiongateway.generated.everruns.model.UpdateSessionRequest;
 import jakarta.inject.Provider;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -159,7 +160,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
      */
     private static void notTheStatsRoute(String sessionId) {
         if ("stats".equals(sessionId)) {
-            throw new jakarta.ws.rs.NotAllowedException("GET");
+            throw new NotAllowedException("GET");
         }
     }
 

@@ -5,8 +5,8 @@ import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Session;
-import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.service.PageTokens;
+import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.everruns.api.V1Api;
 import io.sessiongateway.generated.everruns.api.V1CancelSessionApi;
 import io.sessiongateway.generated.everruns.api.V1DeleteSessionApi;
@@ -17,6 +17,7 @@ import io.sessiongateway.generated.everruns.api.V1SessionStatsApi;
 import io.sessiongateway.generated.everruns.api.V1UpdateSessionApi;
 import io.sessiongateway.generated.everruns.model.ErrorResponse;
 import jakarta.ws.rs.core.Response;
+import java.security.SecureRandom;
 import java.util.Optional;
 
 /**
@@ -43,7 +44,7 @@ public final class EverrunsDialect extends BaseDialect {
 
     private static byte[] randomKey() {
         byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        new SecureRandom().nextBytes(key);
         return key;
     }
 

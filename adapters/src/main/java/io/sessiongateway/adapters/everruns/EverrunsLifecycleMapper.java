@@ -22,9 +22,11 @@ import io.sessiongateway.generated.everruns.model.UpdateSessionRequest;
 import java.util.IllformedLocaleException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Pure translations of the Everruns lifecycle operations (list, PATCH, cancel, stats, fork) between the vendor's
@@ -76,7 +78,7 @@ public final class EverrunsLifecycleMapper {
      * The list's query as the vendor's query extractor reads it: a parameter given twice, or an empty {@code offset=}
      * or {@code limit=} (which JAX-RS would read as the default), is 400.
      */
-    static void checkQuery(java.util.Map<String, List<String>> query) {
+    static void checkQuery(Map<String, List<String>> query) {
         for (String name : List.of("agent_id", "search", "offset", "limit", "cursor")) {
             List<String> values = query.get(name);
             if (values != null && values.size() > 1) {
@@ -119,7 +121,7 @@ public final class EverrunsLifecycleMapper {
      */
     static PaginatedSessions page(SessionPage page, ListParams params, PageTokens tokens,
             BiFunction<Long, String, String> url,
-            java.util.function.Function<io.sessiongateway.core.model.Session,
+            Function<io.sessiongateway.core.model.Session,
                     io.sessiongateway.generated.everruns.model.Session> render) {
         long offset = params.offset();
         long count = page.items().size();

@@ -6,8 +6,10 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,7 +43,7 @@ public final class Caller {
      * Principals already verified for this request, by credential: an adapter that checks credentials before the
      * body ({@link CredentialsFirst}) and again in its operation verifies them, and records an API key's use, once.
      */
-    private final java.util.Map<String, Principal> verified = new java.util.HashMap<>();
+    private final Map<String, Principal> verified = new HashMap<>();
 
     private Caller(MultivaluedMap<String, String> headers, Verifier verifier) {
         this.headers = headers;

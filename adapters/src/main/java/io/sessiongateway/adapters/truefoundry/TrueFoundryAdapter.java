@@ -30,6 +30,7 @@ import io.sessiongateway.generated.truefoundry.model.GetSessionResponse;
 import io.sessiongateway.generated.truefoundry.model.ListOwnedSessionsResponse;
 import io.sessiongateway.generated.truefoundry.model.ListSessionsResponse;
 import io.sessiongateway.generated.truefoundry.model.SearchSessionsResponse;
+import io.sessiongateway.generated.truefoundry.model.TokenPagination;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
@@ -43,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * TrueFoundry Agent Harness sessions: parse, call the core, render. Mounted under {@code /{tenantName}}. Every
@@ -169,7 +171,7 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         String subjectType = TrueFoundryListMapper.oneOf(createdBySubjectType, "created_by_subject_type",
                 TrueFoundryListMapper.SUBJECT_TYPES);
         String type = TrueFoundryListMapper.oneOf(sessionType, "session_type",
-                java.util.Set.of(TrueFoundryListMapper.SAVED, TrueFoundryListMapper.DRAFT));
+                Set.of(TrueFoundryListMapper.SAVED, TrueFoundryListMapper.DRAFT));
         String id = TrueFoundryListMapper.text(sessionId, "session_id", TrueFoundryMapper.SESSION_ID_MAX);
         Listing l = listing(limit, order, startTimestamp, endTimestamp, false, pageToken, "search", agent, subjectId,
                 subjectType, type, id);
@@ -292,7 +294,7 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
             return q;
         }
 
-        io.sessiongateway.generated.truefoundry.model.TokenPagination pagination(SessionPage page) {
+        TokenPagination pagination(SessionPage page) {
             return TrueFoundryListMapper.pagination(tokens, page, limit, window, parameters);
         }
     }

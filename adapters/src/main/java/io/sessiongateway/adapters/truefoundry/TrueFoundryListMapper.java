@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Pure translations of TrueFoundry's three lists ({@code specs/truefoundry/list-sessions.yaml},
@@ -145,7 +146,7 @@ public final class TrueFoundryListMapper {
     /** One of the values an enum parameter allows, or null when absent. */
     static String oneOf(String value, String param, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            throw GatewayException.invalidArgument(param + " must be one of " + new java.util.TreeSet<>(allowed),
+            throw GatewayException.invalidArgument(param + " must be one of " + new TreeSet<>(allowed),
                     param);
         }
         return value;

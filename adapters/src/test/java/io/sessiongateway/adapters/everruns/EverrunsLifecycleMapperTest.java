@@ -1,5 +1,6 @@
 package io.sessiongateway.adapters.everruns;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EverrunsLifecycleMapperTest {
     static final String AGENT = "agent_01933b5a0000700080000000000000aa";
     static final UUID AGENT_ID = UUID.fromString("01933b5a-0000-7000-8000-0000000000aa");
-    static final PageTokens TOKENS = new PageTokens("a test secret of enough bytes".getBytes());
+    static final PageTokens TOKENS = new PageTokens("a test secret of enough bytes".getBytes(StandardCharsets.UTF_8));
 
     static GatewayException refused(Runnable r) {
         return assertThrows(GatewayException.class, r::run);

@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +110,7 @@ class TrueFoundryListMapperTest {
         String search = TrueFoundryListMapper.token(TOKENS, p, Direction.PREVIOUS, open, PARAMS);
         assertEquals(new Token(p, Direction.PREVIOUS, open), TrueFoundryListMapper.readToken(TOKENS, search, PARAMS));
         String inner = token.substring(0, token.lastIndexOf('.'));
-        String moved = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        String moved = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 (Instant.EPOCH + "|" + NOW).getBytes(StandardCharsets.UTF_8));
         List<String> refusedTokens = List.of("x", token + "x", inner + "." + moved, inner,
                 new PageTokens("another key".getBytes(StandardCharsets.UTF_8)).encode(p, Direction.NEXT, "q") + ".e30");
@@ -138,7 +140,7 @@ class TrueFoundryListMapperTest {
                 TOKENS, new SessionPage(List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty()), 1, w,
                 PARAMS)), Map.class));
         Map<?, ?> item = json.readValue(json.writeValueAsString(TrueFoundryListMapper.toSavedSession(s)), Map.class);
-        Map<String, Object> expected = new java.util.HashMap<>();
+        Map<String, Object> expected = new HashMap<>();
         expected.put("type", "session");
         expected.put("id", s.publicId());
         expected.put("agent_name", "helper");

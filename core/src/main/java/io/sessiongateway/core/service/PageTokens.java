@@ -3,13 +3,16 @@ package io.sessiongateway.core.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.SessionQuery.Direction;
 import io.sessiongateway.core.model.SessionQuery.Position;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -47,7 +50,7 @@ public final class PageTokens {
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
-            return ENCODER.encodeToString(java.util.Arrays.copyOf(digest, 12));
+            return ENCODER.encodeToString(Arrays.copyOf(digest, 12));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
@@ -107,7 +110,7 @@ public final class PageTokens {
             return new Cursor(position, direction);
         } catch (GatewayException e) {
             throw e;
-        } catch (RuntimeException | java.io.IOException e) {
+        } catch (RuntimeException | IOException e) {
             throw invalid(param);
         }
     }
@@ -123,7 +126,7 @@ public final class PageTokens {
     }
 
     private static GatewayException invalid(String param) {
-        return new GatewayException(io.sessiongateway.core.error.ErrorKind.INVALID_ARGUMENT, "invalid_page_token",
+        return new GatewayException(ErrorKind.INVALID_ARGUMENT, "invalid_page_token",
                 "the page token is invalid or was issued for other parameters", param);
     }
 }

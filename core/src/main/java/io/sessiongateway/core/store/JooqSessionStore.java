@@ -18,22 +18,27 @@ import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
-import io.sessiongateway.core.model.NewApiKey;
-import io.sessiongateway.core.model.Team;
-import io.sessiongateway.core.store.jooq.tables.records.ApiKeyRecord;
-import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
+import io.sessiongateway.core.model.CancelResult;
+import io.sessiongateway.core.model.ForkRequest;
 import io.sessiongateway.core.model.NewAgent;
+import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionPatch;
+import io.sessiongateway.core.model.SessionPatch.StatusWrite;
 import io.sessiongateway.core.model.SessionQuery;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SharingMode;
+import io.sessiongateway.core.model.StatusCounts;
 import io.sessiongateway.core.model.SubjectRef;
+import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
+import io.sessiongateway.core.store.jooq.tables.records.ApiKeyRecord;
 import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
+import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,28 +46,39 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.jooq.Condition;
 import javax.sql.DataSource;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Result;
-import org.jooq.Query;
-import org.jooq.SQLDialect;
 import org.jooq.JSONB;
+import org.jooq.Query;
 import org.jooq.Record;
+import org.jooq.Record1;
+import org.jooq.Record3;
+import org.jooq.Result;
+import org.jooq.ResultQuery;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
 import org.jooq.SelectOnConditionStep;
+import org.jooq.SortField;
 import org.jooq.Table;
-import org.jooq.impl.SQLDataType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /** The {@link SessionStore} over jOOQ; the same SQL runs on H2 and PostgreSQL. */
 public final class JooqSessionStore implements SessionStore {
@@ -750,13 +766,13 @@ public final class JooqSessionStore implements SessionStore {
      */
     private static void count(DSLContext tx, UUID tenantId, UUID agentId, UUID accountId,
             Map<SessionStatus, Integer> deltas) {
-        List<UUID> scopes = new java.util.ArrayList<>(List.of(tenantId, agentId));
+        List<UUID> scopes = new ArrayList<>(List.of(tenantId, agentId));
         if (accountId != null) {
             scopes.add(accountId);
         }
-        scopes.sort(java.util.Comparator.naturalOrder());
+        scopes.sort(Comparator.naturalOrder());
         List<SessionStatus> statuses = deltas.keySet().stream().sorted().toList();
-        short slot = (short) java.util.concurrent.ThreadLocalRandom.current().nextInt(COUNT_SLOTS);
+        short slot = (short) ThreadLocalRandom.current().nextInt(COUNT_SLOTS);
         for (UUID scope : scopes) {
             for (SessionStatus status : statuses) {
                 int delta = deltas.get(status);
@@ -782,7 +798,7 @@ public final class JooqSessionStore implements SessionStore {
 
     private static void countMove(DSLContext tx, Locked row, SessionStatus to) {
         if (row.status() != to) {
-            Map<SessionStatus, Integer> deltas = new java.util.EnumMap<>(SessionStatus.class);
+            Map<SessionStatus, Integer> deltas = new EnumMap<>(SessionStatus.class);
             deltas.put(row.status(), -1);
             deltas.put(to, 1);
             count(tx, row.tenantId(), row.agentId(), row.accountId(), deltas);
@@ -831,7 +847,7 @@ public final class JooqSessionStore implements SessionStore {
             c = c.and(SESSION.STATUS.in(s.statuses().stream().map(SessionStatus::dbValue).sorted().toList()));
         }
         if (s.titleContains() != null) {
-            c = c.and(DSL.lower(SESSION.TITLE).like("%" + likeEscaped(s.titleContains().toLowerCase(java.util.Locale.ROOT))
+            c = c.and(DSL.lower(SESSION.TITLE).like("%" + likeEscaped(s.titleContains().toLowerCase(Locale.ROOT))
                     + "%", '!'));
         }
         if (s.createdFrom() != null) {
@@ -867,7 +883,7 @@ public final class JooqSessionStore implements SessionStore {
         };
     }
 
-    private static List<org.jooq.SortField<?>> orderBy(SessionQuery.Order order) {
+    private static List<SortField<?>> orderBy(SessionQuery.Order order) {
         return switch (order) {
             case CREATED_DESC -> List.of(SESSION.CREATED_AT.desc(), SESSION.ID.desc());
             case CREATED_ASC -> List.of(SESSION.CREATED_AT.asc(), SESSION.ID.asc());
@@ -899,7 +915,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     /** The statement {@link #findSessions} runs; public for the PostgreSQL plan test. */
-    org.jooq.ResultQuery<Record> selectSessions(SessionSelection s) {
+    ResultQuery<Record> selectSessions(SessionSelection s) {
         Condition c = where(s);
         var select = dsl.select(SESSION.fields())
                 .select(TENANT.NAME, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.NAME, AGENT.OBJECT_ID, AGENT.MANAGERS,
@@ -916,7 +932,7 @@ public final class JooqSessionStore implements SessionStore {
             // (a session can be both owned and of a managed agent) cut again, so that the outer query joins only
             // that many rows by primary key.
             int cut = s.offset() + s.limit();
-            List<org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>>> branches = new java.util.ArrayList<>();
+            List<Select<Record3<UUID, OffsetDateTime, String>>> branches = new ArrayList<>();
             for (UUID agent : either.agents().stream().sorted().toList()) {
                 branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
                         .where(c.and(SESSION.AGENT_ID.eq(agent)).and(page))
@@ -925,22 +941,22 @@ public final class JooqSessionStore implements SessionStore {
             branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
                     .where(c.and(ownedBy(s.tenantId(), either.owner())).and(page))
                     .orderBy(orderBy(s.order())).limit(cut));
-            org.jooq.Select<org.jooq.Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
+            Select<Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
             for (int i = 1; i < branches.size(); i++) {
                 union = union.union(branches.get(i));
             }
-            Table<org.jooq.Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at",
+            Table<Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at",
                     "object_id");
             Field<UUID> uId = u.field("id", UUID.class);
             Field<OffsetDateTime> uCreated = u.field("created_at", OffsetDateTime.class);
             Field<String> uObject = u.field("object_id", String.class);
-            List<org.jooq.SortField<?>> uOrder = switch (s.order()) {
+            List<SortField<?>> uOrder = switch (s.order()) {
                 case CREATED_DESC -> List.of(uCreated.desc(), uId.desc());
                 case CREATED_ASC -> List.of(uCreated.asc(), uId.asc());
                 case OBJECT_ID_DESC -> List.of(uObject.desc());
                 case OBJECT_ID_ASC -> List.of(uObject.asc());
             };
-            Table<org.jooq.Record1<UUID>> candidates = dsl.select(uId).from(u).orderBy(uOrder).limit(cut)
+            Table<Record1<UUID>> candidates = dsl.select(uId).from(u).orderBy(uOrder).limit(cut)
                     .asTable("candidate", "id");
             return select.where(SESSION.ID.in(dsl.select(candidates.field("id", UUID.class)).from(candidates)))
                     .orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
@@ -966,8 +982,8 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
-    public io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
-        return guard(() -> new io.sessiongateway.core.model.StatusCounts(dsl
+    public StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
+        return guard(() -> new StatusCounts(dsl
                 .select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
                 .from(SESSION_COUNT)
                 .where(SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scopeId)))
@@ -976,7 +992,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch, Instant now) {
+    public Optional<Session> patchSession(UUID id, SessionPatch patch, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             Optional<Locked> locked = lock(tx, id);
@@ -985,7 +1001,7 @@ public final class JooqSessionStore implements SessionStore {
             }
             Locked row = locked.get();
             OffsetDateTime at = bump(row, now);
-            Map<Field<?>, Object> sets = new java.util.LinkedHashMap<>();
+            Map<Field<?>, Object> sets = new LinkedHashMap<>();
             if (patch.title() != null) {
                 sets.put(SESSION.TITLE, patch.title().value());
             }
@@ -1028,7 +1044,7 @@ public final class JooqSessionStore implements SessionStore {
                         }
                     }
                     case COMPLETE, FAIL -> {
-                        to = patch.status() == io.sessiongateway.core.model.SessionPatch.StatusWrite.COMPLETE
+                        to = patch.status() == StatusWrite.COMPLETE
                                 ? SessionStatus.COMPLETED : SessionStatus.FAILED;
                         sets.put(SESSION.FINISHED_AT, DSL.coalesce(SESSION.FINISHED_AT, DSL.val(at)));
                     }
@@ -1050,13 +1066,13 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
+    public Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
             Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             Optional<Locked> locked = lock(tx, id);
             if (locked.isEmpty()) {
-                return Optional.<io.sessiongateway.core.model.CancelResult>empty();
+                return Optional.<CancelResult>empty();
             }
             Locked row = locked.get();
             boolean changed = from.contains(row.status());
@@ -1071,7 +1087,7 @@ public final class JooqSessionStore implements SessionStore {
                 countMove(tx, row, SessionStatus.CANCELLED);
             }
             return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session)
-                    .map(s -> new io.sessiongateway.core.model.CancelResult(s, changed));
+                    .map(s -> new CancelResult(s, changed));
         }));
     }
 
@@ -1132,7 +1148,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId,
-            io.sessiongateway.core.model.ForkRequest fork, Instant now) {
+            ForkRequest fork, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             Optional<Session> found = sessions(tx)

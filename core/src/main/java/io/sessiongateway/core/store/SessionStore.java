@@ -2,18 +2,23 @@ package io.sessiongateway.core.store;
 
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
+import io.sessiongateway.core.model.CancelResult;
+import io.sessiongateway.core.model.ForkRequest;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionPatch;
 import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.StatusCounts;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -116,7 +121,7 @@ public interface SessionStore {
     // and keeps the status counters in the same transaction.
 
     /** One page of sessions in one statement: the selection's conditions, order, keyset, offset and limit. */
-    List<io.sessiongateway.core.model.Session> findSessions(SessionSelection selection);
+    List<Session> findSessions(SessionSelection selection);
 
     /** The exact number of sessions matching the selection, its position, offset and limit aside. */
     long countSessions(SessionSelection selection);
@@ -125,7 +130,7 @@ public interface SessionStore {
      * The live sessions per status of a scope, from the counters kept with every write: {@code scopeId} is the
      * tenant's id (the whole tenant), an agent's id or an account's id (within the tenant).
      */
-    io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId);
+    StatusCounts countByStatus(UUID tenantId, UUID scopeId);
 
     /**
      * Applies a lifecycle patch (docs/lifecycle.md sections 2 and 3) under the row lock; an empty patch, or one
@@ -133,7 +138,7 @@ public interface SessionStore {
      *
      * @return the session after the patch; empty when there is none with that id, or it is deleted
      */
-    Optional<io.sessiongateway.core.model.Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch,
+    Optional<Session> patchSession(UUID id, SessionPatch patch,
             Instant now);
 
     /**
@@ -142,7 +147,7 @@ public interface SessionStore {
      *
      * @return the session and whether it changed; empty when there is none with that id, or it is deleted
      */
-    Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id, java.util.Set<SessionStatus> from,
+    Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
             Instant now);
 
     /**
@@ -158,7 +163,7 @@ public interface SessionStore {
      *
      * @return the session as the subject now reads it; empty when there is none with that id, or it is deleted
      */
-    Optional<io.sessiongateway.core.model.Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now);
+    Optional<Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now);
 
     /** Whether the subject has pinned the session. */
     boolean isPinned(UUID id, SubjectRef subject);
@@ -170,6 +175,6 @@ public interface SessionStore {
      *
      * @return the fork; empty when the parent does not exist, or is deleted
      */
-    Optional<io.sessiongateway.core.model.Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
-            UUID accountId, io.sessiongateway.core.model.ForkRequest fork, Instant now);
+    Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
+            UUID accountId, ForkRequest fork, Instant now);
 }

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -167,7 +168,7 @@ class ListPagingProperties {
                 store.createAgent(tenant, new NewAgent("a1", List.of(), false), clock.instant()),
                 store.createAgent(tenant, new NewAgent("a2", List.of("alice", "bob"), false), clock.instant()));
         Map<UUID, Session> live = new LinkedHashMap<>();
-        java.util.function.Consumer<Seed> create = seed -> {
+        Consumer<Seed> create = seed -> {
             Principal owner = callers.get(seed.owner());
             Session s = store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), agents.get(seed.agent()),
                     owner.subject(), owner.account(), NewSession.builder().sharingMode(seed.sharing()).build(),
@@ -190,7 +191,7 @@ class ListPagingProperties {
         }
         List<UUID> seen = new ArrayList<>();
         SessionPage[] page = {life.list(caller, query.build())};
-        java.util.function.Consumer<SessionPage> take = p -> {
+        Consumer<SessionPage> take = p -> {
             for (Session s : p.items()) {
                 assertFalse(deleted.contains(s.id()), "a page showed a session deleted before it was fetched");
                 assertTrue(life.permits(caller, sc.rule(), s, false), "a page showed a session get would refuse");

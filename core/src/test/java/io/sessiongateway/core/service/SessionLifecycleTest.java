@@ -33,8 +33,11 @@ import io.sessiongateway.core.store.InMemorySessionStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,12 +71,12 @@ class SessionLifecycleTest {
         }
 
         @Override
-        public java.time.ZoneId getZone() {
+        public ZoneId getZone() {
             return ZoneOffset.UTC;
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }
@@ -121,7 +124,7 @@ class SessionLifecycleTest {
     }
 
     private static List<UUID> ids(Session... sessions) {
-        return java.util.Arrays.stream(sessions).map(Session::id).toList();
+        return Arrays.stream(sessions).map(Session::id).toList();
     }
 
     private SessionQuery.Builder query(AccessRule rule) {
@@ -448,7 +451,7 @@ class SessionLifecycleTest {
             List<UUID> expected = made.stream().map(Session::id).toList();
             if (order == Order.CREATED_DESC) {
                 expected = new ArrayList<>(expected);
-                java.util.Collections.reverse(expected);
+                Collections.reverse(expected);
             }
             SessionQuery.Builder q = query(AccessRule.TENANT_MEMBER).order(order).limit(3);
             List<SessionPage> pages = new ArrayList<>();

@@ -6,12 +6,20 @@ import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
+import io.sessiongateway.core.model.CancelResult;
+import io.sessiongateway.core.model.ForkRequest;
 import io.sessiongateway.core.model.NewAgent;
 import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionPatch;
+import io.sessiongateway.core.model.SessionPatch.StatusWrite;
+import io.sessiongateway.core.model.SessionQuery.Order;
+import io.sessiongateway.core.model.SessionQuery.Position;
 import io.sessiongateway.core.model.SessionStatus;
+import io.sessiongateway.core.model.SharingMode;
+import io.sessiongateway.core.model.StatusCounts;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
@@ -21,7 +29,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -613,8 +623,8 @@ public final class InMemorySessionStore implements SessionStore {
                 .filter(s -> q.accountId() == null || q.accountId().equals(s.accountId))
                 .filter(s -> q.owner() == null || ownedBy(s, q.owner()))
                 .filter(s -> q.statuses().isEmpty() || q.statuses().contains(s.status))
-                .filter(s -> q.titleContains() == null || (s.title != null && s.title.toLowerCase(java.util.Locale.ROOT)
-                        .contains(q.titleContains().toLowerCase(java.util.Locale.ROOT))))
+                .filter(s -> q.titleContains() == null || (s.title != null && s.title.toLowerCase(Locale.ROOT)
+                        .contains(q.titleContains().toLowerCase(Locale.ROOT))))
                 .filter(s -> q.createdFrom() == null || !s.createdAt.isBefore(q.createdFrom()))
                 .filter(s -> q.createdTo() == null || !s.createdAt.isAfter(q.createdTo()))
                 .filter(s -> visible(s, q.tenantId(), q.visibility()));
@@ -625,14 +635,14 @@ public final class InMemorySessionStore implements SessionStore {
             return either.agents().contains(s.agentId) || ownedBy(s, either.owner());
         }
         if (v instanceof SessionSelection.Visibility.SharedWith shared) {
-            return s.sharing.mode() != io.sessiongateway.core.model.SharingMode.RESTRICTED
+            return s.sharing.mode() != SharingMode.RESTRICTED
                     || ownedBy(s, shared.caller())
                     || shared.grantees().stream().anyMatch(s.sharing.permissions()::containsKey);
         }
         return true;
     }
 
-    private static Comparator<SessionRow> order(io.sessiongateway.core.model.SessionQuery.Order order) {
+    private static Comparator<SessionRow> order(Order order) {
         Comparator<SessionRow> created = Comparator.<SessionRow, Instant>comparing(s -> s.createdAt)
                 .thenComparing(s -> s.id, UUID_ORDER);
         Comparator<SessionRow> object = Comparator.comparing(s -> s.objectId);
@@ -644,8 +654,8 @@ public final class InMemorySessionStore implements SessionStore {
         };
     }
 
-    private static boolean after(SessionRow s, io.sessiongateway.core.model.SessionQuery.Order order,
-            io.sessiongateway.core.model.SessionQuery.Position p) {
+    private static boolean after(SessionRow s, Order order,
+            Position p) {
         if (p == null) {
             return true;
         }
@@ -656,8 +666,8 @@ public final class InMemorySessionStore implements SessionStore {
             }
             case OBJECT_ID_ASC, OBJECT_ID_DESC -> s.objectId.compareTo(p.objectId());
         };
-        boolean ascending = order == io.sessiongateway.core.model.SessionQuery.Order.CREATED_ASC
-                || order == io.sessiongateway.core.model.SessionQuery.Order.OBJECT_ID_ASC;
+        boolean ascending = order == Order.CREATED_ASC
+                || order == Order.OBJECT_ID_ASC;
         return ascending ? c > 0 : c < 0;
     }
 
@@ -678,17 +688,17 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized io.sessiongateway.core.model.StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
+    public synchronized StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
         Map<SessionStatus, Long> counts = new HashMap<>();
         sessions.values().stream()
                 .filter(s -> s.deletedAt == null && s.tenantId.equals(tenantId))
                 .filter(s -> scopeId.equals(s.tenantId) || scopeId.equals(s.agentId) || scopeId.equals(s.accountId))
                 .forEach(s -> counts.merge(s.status, 1L, Long::sum));
-        return new io.sessiongateway.core.model.StatusCounts(counts);
+        return new StatusCounts(counts);
     }
 
     @Override
-    public synchronized Optional<Session> patchSession(UUID id, io.sessiongateway.core.model.SessionPatch patch,
+    public synchronized Optional<Session> patchSession(UUID id, SessionPatch patch,
             Instant now) {
         SessionRow s = live(id);
         if (s == null) {
@@ -745,7 +755,7 @@ public final class InMemorySessionStore implements SessionStore {
                     }
                 }
                 case COMPLETE, FAIL -> {
-                    s.status = patch.status() == io.sessiongateway.core.model.SessionPatch.StatusWrite.COMPLETE
+                    s.status = patch.status() == StatusWrite.COMPLETE
                             ? SessionStatus.COMPLETED : SessionStatus.FAILED;
                     if (s.finishedAt == null) {
                         s.finishedAt = at;
@@ -761,7 +771,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized Optional<io.sessiongateway.core.model.CancelResult> cancelSession(UUID id,
+    public synchronized Optional<CancelResult> cancelSession(UUID id,
             Set<SessionStatus> from, Instant now) {
         SessionRow s = live(id);
         if (s == null) {
@@ -776,7 +786,7 @@ public final class InMemorySessionStore implements SessionStore {
             }
             s.updatedAt = at;
         }
-        return Optional.of(new io.sessiongateway.core.model.CancelResult(session(s), changed));
+        return Optional.of(new CancelResult(session(s), changed));
     }
 
     @Override
@@ -801,9 +811,9 @@ public final class InMemorySessionStore implements SessionStore {
             storable(Column.SUBJECT_SUBJECT_TYPE, subject.type());
             storable(Column.SUBJECT_SUBJECT_ID, subject.id());
             storable(Column.SUBJECT_SUBJECT_SLUG, subject.slug());
-            pins.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(upsertSubject(s.tenantId, subject));
+            pins.computeIfAbsent(id, k -> new HashSet<>()).add(upsertSubject(s.tenantId, subject));
         } else {
-            subjectRow(s.tenantId, subject).ifPresent(row -> pins.getOrDefault(id, new java.util.HashSet<>())
+            subjectRow(s.tenantId, subject).ifPresent(row -> pins.getOrDefault(id, new HashSet<>())
                     .remove(row));
         }
         return Optional.of(session(s).toBuilder().pinned(pinned).build());
@@ -817,7 +827,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
-            UUID accountId, io.sessiongateway.core.model.ForkRequest fork, Instant now) {
+            UUID accountId, ForkRequest fork, Instant now) {
         SessionRow p = live(parentId);
         if (p == null) {
             return Optional.empty();

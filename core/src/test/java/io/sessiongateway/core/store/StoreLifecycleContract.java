@@ -30,12 +30,14 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -380,7 +382,7 @@ interface StoreLifecycleContract {
         Instant to;
     }
 
-    private List<UUID> select(Tenant t, java.util.function.Consumer<Sel> conditions) {
+    private List<UUID> select(Tenant t, Consumer<Sel> conditions) {
         Sel b = new Sel();
         conditions.accept(b);
         SessionSelection s = new SessionSelection(t.id(), b.team, b.agents, b.account, b.owner, b.visibility,
@@ -455,7 +457,7 @@ interface StoreLifecycleContract {
         List<Object> outcomes = atOnce(3, () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)),
                 () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)),
                 () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)));
-        assertEquals(1, outcomes.stream().filter(o -> ((java.util.Optional<?>) o).map(r -> ((CancelResult) r)
+        assertEquals(1, outcomes.stream().filter(o -> ((Optional<?>) o).map(r -> ((CancelResult) r)
                 .changed()).orElse(false)).count(), outcomes.toString());
         assertCounts(t, a, Map.of(SessionStatus.CANCELLED, 1L));
     }

@@ -15,6 +15,7 @@ import io.sessiongateway.server.testing.spec.SpecCatalog;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
 import java.io.ByteArrayInputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;
@@ -123,7 +126,7 @@ class BadInputIT {
                 "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(json.length()) + "\r\n" + json
                         + "\r\n0\r\n\r\n");
         for (String framing : framings) {
-            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
                 socket.setSoTimeout(10_000);
                 String requests = "TRACE /acme/v1/agents/sessions HTTP/1.1\r\nHost: x\r\n"
                         + "Content-Type: application/json\r\n" + framing
@@ -131,8 +134,8 @@ class BadInputIT {
                 socket.getOutputStream().write(requests.getBytes(StandardCharsets.US_ASCII));
                 String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 // bodies end without a newline: the next status line starts right after one
-                List<String> statusLines = java.util.regex.Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+")
-                        .matcher(answers).results().map(java.util.regex.MatchResult::group).toList();
+                List<String> statusLines = Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+")
+                        .matcher(answers).results().map(MatchResult::group).toList();
                 assertEquals(List.of("HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK"), statusLines, answers);
                 assertTrue(answers.contains("\"code\":\"method_not_allowed\""), answers);
             }

@@ -12,6 +12,7 @@ import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
 import io.sessiongateway.server.testing.clients.Provisioning;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -206,8 +207,8 @@ final class Fixtures {
             String own = createSession();
             x.pathValues.replaceAll((name, value) -> value.equals(session) ? own : value);
             if (x.body != null) {
-                x.body = new String(x.body, java.nio.charset.StandardCharsets.UTF_8).replace(session, own)
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                x.body = new String(x.body, StandardCharsets.UTF_8).replace(session, own)
+                        .getBytes(StandardCharsets.UTF_8);
             }
         }
 

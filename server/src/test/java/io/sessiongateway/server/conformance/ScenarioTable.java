@@ -54,15 +54,14 @@ public final class ScenarioTable {
     /** The kinds of thing a parameter or property can name. */
     public enum Role {
         TENANT, SESSION, AGENT, APP, TEAM, CLIENT_ID, ORGANIZATION, AGENT_NAME, TEAM_NAME, API_KEY,
-        /** An opaque page token of a list: absent for {@link Variant#EXISTING}, one never issued for UNKNOWN. */
-        PAGE_TOKEN,
         /** Team ids a credential claims (a JWT's or an API key's {@code teams}): not checked against the store. */
         TEAM_CLAIM,
         /** A BCP 47 language tag, which a plain string schema cannot generate. */
         LOCALE,
         /**
-         * An opaque page token or cursor that only the gateway issues: left out of generated requests (the ITs follow
-         * real ones); its violations still apply.
+         * An opaque page token or cursor that only the gateway issues: left out of generated requests for
+         * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
+         * apply.
          */
         PAGE_TOKEN
     }

@@ -14,6 +14,7 @@ import io.sessiongateway.server.testing.clients.Provisioning;
 import io.sessiongateway.server.testing.clients.Sessions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -569,7 +570,7 @@ class AgentcloudLifecycleIT {
     static String sortedAllow(Response r) {
         String allow = r.header("Allow");
         assertNotEquals(null, allow);
-        return java.util.Arrays.stream(allow.split(",")).map(String::strip).sorted().collect(Collectors.joining(","));
+        return Arrays.stream(allow.split(",")).map(String::strip).sorted().collect(Collectors.joining(","));
     }
 
     // ---- helpers

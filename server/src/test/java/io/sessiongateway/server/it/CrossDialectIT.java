@@ -176,15 +176,6 @@ class CrossDialectIT {
         return tenantId;
     }
 
-<<<<<<< ours
-    private static Map<String, Object> withoutNull(Map<String, Object> m) {
-        Map<String, Object> copy = new HashMap<>(m);
-        copy.values().removeIf(v -> v == null);
-        return copy;
-    }
-
-=======
->>>>>>> theirs
     static Stream<Arguments> statusTable() {
         return Stream.of(
                 Arguments.of("created", false, "started", "started", "running"),

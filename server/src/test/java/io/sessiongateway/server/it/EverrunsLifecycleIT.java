@@ -14,6 +14,7 @@ import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import io.sessiongateway.server.testing.clients.Sessions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ class EverrunsLifecycleIT {
 
     static List<String> reversed(List<String> list) {
         List<String> copy = new ArrayList<>(list);
-        java.util.Collections.reverse(copy);
+        Collections.reverse(copy);
         return copy;
     }
 

@@ -3,14 +3,22 @@ package io.sessiongateway.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.builder.ResponseBuilder;
+import io.restassured.filter.Filter;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.EverrunsClient;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,33 +32,33 @@ class EverrunsV02LifecycleIT {
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.2"));
 
     /** The harness ids every answer carried, in order. */
-    static final List<Object> HARNESSES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final List<Object> HARNESSES = new CopyOnWriteArrayList<>();
 
     /**
      * Takes {@code harness_id} out of each Session of an answer (recorded in {@link #HARNESSES}) before the spec
      * validator sees it: the seed documents do not declare it, and the rest of the 0.2 Session is the seed's.
      */
-    static final io.restassured.filter.Filter HARNESS = (request, response, ctx) -> {
+    static final Filter HARNESS = (request, response, ctx) -> {
         Response r = ctx.next(request, response);
         String body = r.asString();
         if (body == null || !body.contains("harness_id")) {
             return r;
         }
         try {
-            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var json = new ObjectMapper();
             var tree = json.readTree(body);
-            List<com.fasterxml.jackson.databind.JsonNode> sessions = new ArrayList<>();
+            List<JsonNode> sessions = new ArrayList<>();
             if (tree.has("data")) {
                 tree.get("data").forEach(sessions::add);
             } else {
                 sessions.add(tree);
             }
             for (var s : sessions) {
-                HARNESSES.add(((com.fasterxml.jackson.databind.node.ObjectNode) s).remove("harness_id").asText());
+                HARNESSES.add(((ObjectNode) s).remove("harness_id").asText());
             }
-            return new io.restassured.builder.ResponseBuilder().clone(r).setBody(json.writeValueAsString(tree))
+            return new ResponseBuilder().clone(r).setBody(json.writeValueAsString(tree))
                     .build();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(body, e);
         }
     };
@@ -88,7 +96,7 @@ class EverrunsV02LifecycleIT {
             assertFalse(item.containsValue(null), item.toString());
         }
         // create, PATCH, fork, two list items, the get
-        assertEquals(java.util.Collections.nCopies(6, harness), HARNESSES, "every Session of every answer");
+        assertEquals(Collections.nCopies(6, harness), HARNESSES, "every Session of every answer");
         assertEquals(204, ev.delete(id).statusCode());
         assertEquals(404, ev.get(id).statusCode());
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,8 @@ class EverrunsVersionIT {
         ObjectNode body;
         try {
             body = (ObjectNode) new ObjectMapper().readTree(r.asString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         body.remove("harness_id");
         assertEquals(List.of(), GatewayHarness.validator().validate(method, path, r.statusCode(), r.contentType(),

@@ -2,6 +2,7 @@ package io.sessiongateway.server.it;
 
 import static io.sessiongateway.server.it.TrueFoundryIT.assertError;
 import static io.sessiongateway.server.testing.GatewayHarness.token;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -242,7 +243,7 @@ class TrueFoundryLifecycleIT {
                     400, "invalid_request_error", "invalid_page_token", "page_token");
             String dot = token.substring(0, token.lastIndexOf('.'));
             String otherWindow = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (Instant.EPOCH + "|" + Instant.now()).getBytes());
+                    (Instant.EPOCH + "|" + Instant.now()).getBytes(UTF_8));
             for (String forged : List.of("not-a-token", "a.b.c", dot + "." + otherWindow, token + "x",
                     token.replace('A', 'B'))) {
                 Map<String, Object> withToken = new LinkedHashMap<>(q);
