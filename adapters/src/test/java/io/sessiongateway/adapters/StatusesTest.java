@@ -26,8 +26,8 @@ class StatusesTest {
         "COMPLETED, true,  idle,    terminated, completed",
         "FAILED,    true,  idle,    error,      failed",
     })
-    void eachDialectProjectsTheCanonicalState(SessionStatus status, boolean warning, String everruns,
-            String agentcloud, String recoup) {
+    void eachDialectProjectsTheCanonicalState(
+            SessionStatus status, boolean warning, String everruns, String agentcloud, String recoup) {
         assertEquals(everruns, EverrunsStatus.of(status));
         assertEquals(agentcloud, AgentcloudStatus.of(status, warning));
         assertEquals(recoup, RecoupStatus.of(status));

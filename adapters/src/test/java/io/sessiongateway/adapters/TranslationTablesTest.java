@@ -37,8 +37,8 @@ class TranslationTablesTest {
                 .id(ID)
                 .publicId("session_01933b5a000070008000000000000001")
                 .objectId("65f0c0ffee0123456789abcd")
-                .scope(new Session.Scope(TENANT, "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(),
-                        "65f0c0ffee0123456789ab02"))
+                .scope(new Session.Scope(
+                        TENANT, "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(), "65f0c0ffee0123456789ab02"))
                 .agent(new Session.AgentRef(AGENT, "helper", "65f0c0ffee0123456789ab03", List.of("bob")))
                 .owner(new SubjectRef("user", "alice", "Alice"))
                 .accountId(ACCOUNT)
@@ -57,15 +57,31 @@ class TranslationTablesTest {
 
     static Stream<Arguments> ids() {
         return Stream.of(
-                row("truefoundry id", s -> TrueFoundryMapper.toSession(s).getId(), "session_01933b5a000070008000000000000001"),
+                row(
+                        "truefoundry id",
+                        s -> TrueFoundryMapper.toSession(s).getId(),
+                        "session_01933b5a000070008000000000000001"),
                 row("truefoundry agent", s -> TrueFoundryMapper.toSession(s).getAgentName(), "helper"),
-                row("everruns id", s -> EverrunsMapper.toSession(s).getId(), "session_01933b5a000070008000000000000001"),
-                row("everruns agent", s -> EverrunsMapper.toSession(s).getAgentId(), "agent_01933b5a0000700080000000000000aa"),
-                row("everruns org", s -> EverrunsMapper.toSession(s).getOrganizationId(), "org_01933b5a0000700080000000000000bb"),
-                row("everruns seed shape has no harness", s -> EverrunsMapper.toSession(s).getClass(),
+                row(
+                        "everruns id",
+                        s -> EverrunsMapper.toSession(s).getId(),
+                        "session_01933b5a000070008000000000000001"),
+                row(
+                        "everruns agent",
+                        s -> EverrunsMapper.toSession(s).getAgentId(),
+                        "agent_01933b5a0000700080000000000000aa"),
+                row(
+                        "everruns org",
+                        s -> EverrunsMapper.toSession(s).getOrganizationId(),
+                        "org_01933b5a0000700080000000000000bb"),
+                row(
+                        "everruns seed shape has no harness",
+                        s -> EverrunsMapper.toSession(s).getClass(),
                         io.sessiongateway.generated.everruns.model.Session.class),
-                row("everruns 0.2 harness: the organisation's base harness", s -> ((EverrunsMapper.SessionV02)
-                        EverrunsMapper.toSession(s, EverrunsMapper.Shape.V0_2)).getHarnessId(),
+                row(
+                        "everruns 0.2 harness: the organisation's base harness",
+                        s -> ((EverrunsMapper.SessionV02) EverrunsMapper.toSession(s, EverrunsMapper.Shape.V0_2))
+                                .getHarnessId(),
                         "harness_01933b5a0000700080000000000000bb"),
                 row("agentcloud id", s -> AgentcloudMapper.toSession(s).getId(), "65f0c0ffee0123456789abcd"),
                 row("agentcloud org", s -> AgentcloudMapper.toSession(s).getOrgId(), "65f0c0ffee0123456789ab01"),
@@ -77,63 +93,238 @@ class TranslationTablesTest {
 
     static Stream<Arguments> titles() {
         return Stream.of(
-                Arguments.of("truefoundry", S, (Function<Session, Object>) s -> TrueFoundryMapper.toSession(s).getTitle(), "Fix the build"),
-                Arguments.of("truefoundry unset", UNTITLED, (Function<Session, Object>) s -> TrueFoundryMapper.toSession(s).getTitle(), null),
-                Arguments.of("everruns", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getTitle(), "Fix the build"),
-                Arguments.of("everruns unset", UNTITLED, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getTitle(), null),
-                Arguments.of("agentcloud", S, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getName(), "Fix the build"),
-                Arguments.of("agentcloud unset", UNTITLED, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getName(), "helper"),
-                Arguments.of("recoup", S, (Function<Session, Object>) s -> RecoupMapper.toSession(s).getTitle(), "Fix the build"),
-                Arguments.of("recoup unset", UNTITLED, (Function<Session, Object>) s -> RecoupMapper.toSession(s).getTitle(), "helper"));
+                Arguments.of(
+                        "truefoundry",
+                        S,
+                        (Function<Session, Object>)
+                                s -> TrueFoundryMapper.toSession(s).getTitle(),
+                        "Fix the build"),
+                Arguments.of(
+                        "truefoundry unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> TrueFoundryMapper.toSession(s).getTitle(),
+                        null),
+                Arguments.of(
+                        "everruns",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getTitle(),
+                        "Fix the build"),
+                Arguments.of(
+                        "everruns unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getTitle(),
+                        null),
+                Arguments.of(
+                        "agentcloud",
+                        S,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getName(),
+                        "Fix the build"),
+                Arguments.of(
+                        "agentcloud unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getName(),
+                        "helper"),
+                Arguments.of(
+                        "recoup",
+                        S,
+                        (Function<Session, Object>)
+                                s -> RecoupMapper.toSession(s).getTitle(),
+                        "Fix the build"),
+                Arguments.of(
+                        "recoup unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> RecoupMapper.toSession(s).getTitle(),
+                        "helper"));
     }
 
     static Stream<Arguments> timestamps() {
         return Stream.of(
-                row("truefoundry created", s -> TrueFoundryMapper.toSession(s).getCreatedAt(), "2026-11-22T08:00:00.120Z"),
-                row("truefoundry updated", s -> TrueFoundryMapper.toSession(s).getUpdatedAt(), "2026-11-22T09:30:00.456Z"),
-                row("everruns created", s -> EverrunsMapper.toSession(s).getCreatedAt().toInstant(), CREATED),
-                row("everruns updated", s -> EverrunsMapper.toSession(s).getUpdatedAt().toInstant(), UPDATED),
-                row("everruns started", s -> EverrunsMapper.toSession(s).getStartedAt().toInstant(), STARTED),
+                row(
+                        "truefoundry created",
+                        s -> TrueFoundryMapper.toSession(s).getCreatedAt(),
+                        "2026-11-22T08:00:00.120Z"),
+                row(
+                        "truefoundry updated",
+                        s -> TrueFoundryMapper.toSession(s).getUpdatedAt(),
+                        "2026-11-22T09:30:00.456Z"),
+                row(
+                        "everruns created",
+                        s -> EverrunsMapper.toSession(s).getCreatedAt().toInstant(),
+                        CREATED),
+                row(
+                        "everruns updated",
+                        s -> EverrunsMapper.toSession(s).getUpdatedAt().toInstant(),
+                        UPDATED),
+                row(
+                        "everruns started",
+                        s -> EverrunsMapper.toSession(s).getStartedAt().toInstant(),
+                        STARTED),
                 row("everruns finished", s -> EverrunsMapper.toSession(s).getFinishedAt(), null),
-                row("agentcloud start", s -> AgentcloudMapper.toSession(s).getStartDate(), Map.of("$date", "2026-11-22T08:00:00.120Z")),
-                row("agentcloud updated", s -> AgentcloudMapper.toSession(s).getLastUpdatedDate(), Map.of("$date", "2026-11-22T09:30:00.456Z")),
-                row("recoup created", s -> RecoupMapper.toSession(s).getCreatedAt(), OffsetDateTime.parse("2026-11-22T08:00:00.120Z")),
-                row("recoup updated", s -> RecoupMapper.toSession(s).getUpdatedAt(), OffsetDateTime.parse("2026-11-22T09:30:00.456Z")));
+                row(
+                        "agentcloud start",
+                        s -> AgentcloudMapper.toSession(s).getStartDate(),
+                        Map.of("$date", "2026-11-22T08:00:00.120Z")),
+                row(
+                        "agentcloud updated",
+                        s -> AgentcloudMapper.toSession(s).getLastUpdatedDate(),
+                        Map.of("$date", "2026-11-22T09:30:00.456Z")),
+                row(
+                        "recoup created",
+                        s -> RecoupMapper.toSession(s).getCreatedAt(),
+                        OffsetDateTime.parse("2026-11-22T08:00:00.120Z")),
+                row(
+                        "recoup updated",
+                        s -> RecoupMapper.toSession(s).getUpdatedAt(),
+                        OffsetDateTime.parse("2026-11-22T09:30:00.456Z")));
     }
 
     static Stream<Arguments> previewsAndUsage() {
         return Stream.of(
-                Arguments.of("everruns preview", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getPreview(), "hello"),
-                Arguments.of("everruns output preview", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getOutputPreview(), "out"),
-                Arguments.of("agentcloud previewLabel", S, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getPreviewLabel(), "hello"),
-                Arguments.of("agentcloud previewLabel unset", UNTITLED, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getPreviewLabel(), null),
-                Arguments.of("everruns usage input", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getUsage().getInputTokens(), 1200),
-                Arguments.of("everruns usage output", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getUsage().getOutputTokens(), 34),
-                Arguments.of("everruns usage cache read", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getUsage().getCacheReadTokens(), 5),
-                Arguments.of("everruns usage cache creation", S, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getUsage().getCacheCreationTokens(), null),
-                Arguments.of("everruns usage unset", UNTITLED, (Function<Session, Object>) s -> EverrunsMapper.toSession(s).getUsage(), null),
-                Arguments.of("agentcloud tokensUsed", S, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getTokensUsed(), 1234),
-                Arguments.of("agentcloud tokensUsed unset", UNTITLED, (Function<Session, Object>) s -> AgentcloudMapper.toSession(s).getTokensUsed(), 0));
+                Arguments.of(
+                        "everruns preview",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getPreview(),
+                        "hello"),
+                Arguments.of(
+                        "everruns output preview",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getOutputPreview(),
+                        "out"),
+                Arguments.of(
+                        "agentcloud previewLabel",
+                        S,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getPreviewLabel(),
+                        "hello"),
+                Arguments.of(
+                        "agentcloud previewLabel unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getPreviewLabel(),
+                        null),
+                Arguments.of(
+                        "everruns usage input",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getUsage().getInputTokens(),
+                        1200),
+                Arguments.of(
+                        "everruns usage output",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getUsage().getOutputTokens(),
+                        34),
+                Arguments.of(
+                        "everruns usage cache read",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getUsage().getCacheReadTokens(),
+                        5),
+                Arguments.of(
+                        "everruns usage cache creation",
+                        S,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getUsage().getCacheCreationTokens(),
+                        null),
+                Arguments.of(
+                        "everruns usage unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> EverrunsMapper.toSession(s).getUsage(),
+                        null),
+                Arguments.of(
+                        "agentcloud tokensUsed",
+                        S,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getTokensUsed(),
+                        1234),
+                Arguments.of(
+                        "agentcloud tokensUsed unset",
+                        UNTITLED,
+                        (Function<Session, Object>)
+                                s -> AgentcloudMapper.toSession(s).getTokensUsed(),
+                        0));
     }
 
     static Stream<Arguments> scopes() {
         return Stream.of(
-                row("truefoundry owner id", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectId(), "alice"),
-                row("truefoundry owner type", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectType(), "user"),
-                row("truefoundry owner slug", s -> TrueFoundryMapper.toSession(s).getCreatedBySubject().getSubjectSlug(), "Alice"),
-                row("truefoundry owner without a slug: the subject id", s -> TrueFoundryMapper.toSession(
-                        withOwner(s, new SubjectRef("user", "alice", null))).getCreatedBySubject().getSubjectSlug(), "alice"),
-                row("agentcloud sharing", s -> AgentcloudMapper.toSession(s).getSharingConfig().getMode().toString(), "team"),
-                row("everruns status", s -> EverrunsMapper.toSession(s).getStatus().toString(), "active"),
-                row("agentcloud status", s -> AgentcloudMapper.toSession(s).getStatus().toString(), "running"),
+                row(
+                        "truefoundry owner id",
+                        s -> TrueFoundryMapper.toSession(s)
+                                .getCreatedBySubject()
+                                .getSubjectId(),
+                        "alice"),
+                row(
+                        "truefoundry owner type",
+                        s -> TrueFoundryMapper.toSession(s)
+                                .getCreatedBySubject()
+                                .getSubjectType(),
+                        "user"),
+                row(
+                        "truefoundry owner slug",
+                        s -> TrueFoundryMapper.toSession(s)
+                                .getCreatedBySubject()
+                                .getSubjectSlug(),
+                        "Alice"),
+                row(
+                        "truefoundry owner without a slug: the subject id",
+                        s -> TrueFoundryMapper.toSession(withOwner(s, new SubjectRef("user", "alice", null)))
+                                .getCreatedBySubject()
+                                .getSubjectSlug(),
+                        "alice"),
+                row(
+                        "agentcloud sharing",
+                        s -> AgentcloudMapper.toSession(s)
+                                .getSharingConfig()
+                                .getMode()
+                                .toString(),
+                        "team"),
+                row(
+                        "everruns status",
+                        s -> EverrunsMapper.toSession(s).getStatus().toString(),
+                        "active"),
+                row(
+                        "agentcloud status",
+                        s -> AgentcloudMapper.toSession(s).getStatus().toString(),
+                        "running"),
                 row("recoup status", s -> RecoupMapper.toSession(s).getStatus().toString(), "running"));
     }
 
     static Session withOwner(Session s, SubjectRef owner) {
-        return new Session(s.id(), s.publicId(), s.objectId(), s.scope(), s.agent(), owner, s.accountId(),
-                s.artistId(), s.modelId(), s.title(), s.status(), s.warning(), s.lifecycle(), s.times(), s.preview(),
-                s.outputPreview(), s.usage(), s.sharing(), s.tags(), s.capabilities(), s.repository(),
-                s.globalSkillRefs(), s.sandbox(), s.diff(), s.extra());
+        return new Session(
+                s.id(),
+                s.publicId(),
+                s.objectId(),
+                s.scope(),
+                s.agent(),
+                owner,
+                s.accountId(),
+                s.artistId(),
+                s.modelId(),
+                s.title(),
+                s.status(),
+                s.warning(),
+                s.lifecycle(),
+                s.times(),
+                s.preview(),
+                s.outputPreview(),
+                s.usage(),
+                s.sharing(),
+                s.tags(),
+                s.capabilities(),
+                s.repository(),
+                s.globalSkillRefs(),
+                s.sandbox(),
+                s.diff(),
+                s.extra());
     }
 
     static Arguments row(String name, Function<Session, Object> field, Object expected) {

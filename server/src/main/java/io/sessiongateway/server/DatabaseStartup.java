@@ -21,8 +21,7 @@ final class DatabaseStartup {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseStartup.class);
     private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
-    private DatabaseStartup() {
-    }
+    private DatabaseStartup() {}
 
     /**
      * Returns once a connection to the database succeeds.
@@ -38,23 +37,35 @@ final class DatabaseStartup {
             long remaining = deadline - System.nanoTime();
             try (Connection ignored = DriverManager.getConnection(config.url(), properties(config, remaining))) {
                 if (attempt > 1) {
-                    LOG.info("database {} reachable after {} attempt(s), {} ms", where, attempt,
+                    LOG.info(
+                            "database {} reachable after {} attempt(s), {} ms",
+                            where,
+                            attempt,
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
                 }
                 return;
             } catch (SQLException e) {
                 // refused, unknown host, starting up, too many connections: waiting may cure it
                 if (!Database.isUnavailable(e)) {
-                    throw new IllegalStateException("cannot connect to the database " + where + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "cannot connect to the database " + where + ": " + e.getMessage(), e);
                 }
                 remaining = deadline - System.nanoTime();
                 if (remaining < RETRY_INTERVAL.toNanos()) {
-                    throw new IllegalStateException("database " + where + " not reachable"
-                            + (timeout.isZero() ? "" : " after " + timeout.toSeconds() + " s (gateway.db.startup-timeout)")
-                            + ": " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "database " + where + " not reachable"
+                                    + (timeout.isZero()
+                                            ? ""
+                                            : " after " + timeout.toSeconds() + " s (gateway.db.startup-timeout)")
+                                    + ": " + e.getMessage(),
+                            e);
                 }
-                LOG.warn("database {} not reachable (attempt {}: {}); trying again for up to {} s", where, attempt,
-                        e.getMessage(), TimeUnit.NANOSECONDS.toSeconds(remaining));
+                LOG.warn(
+                        "database {} not reachable (attempt {}: {}); trying again for up to {} s",
+                        where,
+                        attempt,
+                        e.getMessage(),
+                        TimeUnit.NANOSECONDS.toSeconds(remaining));
             }
             try {
                 Thread.sleep(RETRY_INTERVAL.toMillis());

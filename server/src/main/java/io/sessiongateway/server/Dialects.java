@@ -26,8 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * one line here.
  */
 public final class Dialects {
-    private Dialects() {
-    }
+    private Dialects() {}
 
     /**
      * Every vendor dialect, over the core's services and with its own settings, in mounting order. Constructing a
@@ -36,12 +35,27 @@ public final class Dialects {
      */
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
         return List.of(
-                config == null ? new TrueFoundryDialect(sessions)
+                config == null
+                        ? new TrueFoundryDialect(sessions)
                         : new TrueFoundryDialect(sessions, pageTokens(config), Clock.systemUTC()),
-                config == null ? new EverrunsDialect(sessions) : new EverrunsDialect(sessions, pageTokens(config),
-                        EverrunsMapper.Shape.of(config.dialects().get(EverrunsDialect.NAME).version())),
+                config == null
+                        ? new EverrunsDialect(sessions)
+                        : new EverrunsDialect(
+                                sessions,
+                                pageTokens(config),
+                                EverrunsMapper.Shape.of(config.dialects()
+                                        .get(EverrunsDialect.NAME)
+                                        .version())),
                 new AgentcloudDialect(sessions),
-                new RecoupDialect(sessions, agents, config == null ? null : config.dialects().get("recoup").option("agent").orElseThrow()));
+                new RecoupDialect(
+                        sessions,
+                        agents,
+                        config == null
+                                ? null
+                                : config.dialects()
+                                        .get("recoup")
+                                        .option("agent")
+                                        .orElseThrow()));
     }
 
     /**
@@ -53,8 +67,7 @@ public final class Dialects {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return new PageTokens(mac.doFinal("session-gateway page tokens".getBytes(
-                    StandardCharsets.UTF_8)));
+            return new PageTokens(mac.doFinal("session-gateway page tokens".getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -70,12 +70,16 @@ public final class GatewayServer implements AutoCloseable {
             Registry registry = Registry.create(config, services, ops.reserved());
             HttpServer http = listen(config, services, registry, ops);
             int port = http.getListeners().iterator().next().getPort();
-            LOG.info("listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
-                    config.http().bind(), port, workerThreads(config),
+            LOG.info(
+                    "listening on {}:{}; {} worker threads; dialects {}; {} migration(s) applied; started in {} ms",
+                    config.http().bind(),
+                    port,
+                    workerThreads(config),
                     registry.mounted().stream()
                             .map(m -> m.dialect().name() + (m.prefix().isEmpty() ? "" : "@" + m.prefix()))
                             .toList(),
-                    migrations, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                    migrations,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new GatewayServer(database, ops, http, port, config.http().shutdownGrace());
         } catch (RuntimeException e) {
             if (ops != null) {
@@ -101,7 +105,9 @@ public final class GatewayServer implements AutoCloseable {
         static Services create(Database database, GatewayConfig config) {
             SessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
-            return new Services(clock, store,
+            return new Services(
+                    clock,
+                    store,
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
                     new AgentService(store, clock));
         }
@@ -115,11 +121,11 @@ public final class GatewayServer implements AutoCloseable {
     private record Registry(List<Mounted> mounted, ApiKeyService keys) {
         static Registry create(GatewayConfig config, Services services, ReservedPaths reserved) {
             List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
-            ApiKeyService keys = new ApiKeyService(services.store(), services.clock(),
-                    Dialects.apiKeyPrefixes(vendors));
+            ApiKeyService keys =
+                    new ApiKeyService(services.store(), services.clock(), Dialects.apiKeyPrefixes(vendors));
             List<Dialect> dialects = new ArrayList<>(vendors);
-            dialects.add(new AdminDialect(services.agents(), keys, services.sessions(), reserved.tenantNames(),
-                    vendors));
+            dialects.add(
+                    new AdminDialect(services.agents(), keys, services.sessions(), reserved.tenantNames(), vendors));
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
                 DialectSettings settings = config.dialects().get(dialect.name());
@@ -134,16 +140,24 @@ public final class GatewayServer implements AutoCloseable {
     /** Step 4: authentication, the Jersey application (operations endpoints first) and a started listener. */
     private static HttpServer listen(GatewayConfig config, Services services, Registry registry, Operations ops) {
         byte[] secret = DevSecret.resolve(config.auth().jwtSecret(), config.dataDir());
-        if (config.auth().jwtSecret() == null && config.db().hasUrl()
+        if (config.auth().jwtSecret() == null
+                && config.db().hasUrl()
                 && !config.auth().jwt().hasJwks()) {
             // The one piece of state an instance keeps outside the database: a second instance with its own
             // data directory generates another secret and refuses this one's tokens.
-            LOG.warn("GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
-                    + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
+            LOG.warn(
+                    "GATEWAY_JWT_SECRET is not set: tokens are verified with the secret generated in {}; "
+                            + "instances sharing this database must all have the same GATEWAY_JWT_SECRET (or a JWKS)",
                     config.dataDir().resolve("jwt-secret"));
         }
-        AuthFilter auth = new AuthFilter(new JwtAuthenticator(secret, config.auth().issuer(), config.auth().clockSkew(),
-                config.auth().jwt(), services.clock()), registry.keys());
+        AuthFilter auth = new AuthFilter(
+                new JwtAuthenticator(
+                        secret,
+                        config.auth().issuer(),
+                        config.auth().clockSkew(),
+                        config.auth().jwt(),
+                        services.clock()),
+                registry.keys());
         // The operations endpoints go first, so that /health/** is never claimed by a vendor dialect.
         List<Mounted> served = new ArrayList<>();
         served.add(ops.mounted());
@@ -151,7 +165,8 @@ public final class GatewayServer implements AutoCloseable {
         ResourceConfig rc = new HttpApplication(served, auth, config.http().maxBodyBytes()).resourceConfig();
         ops.install(rc, served);
 
-        URI base = URI.create("http://" + config.http().bind() + ":" + config.http().port() + "/");
+        URI base = URI.create(
+                "http://" + config.http().bind() + ":" + config.http().port() + "/");
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
         // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
         // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
@@ -159,8 +174,12 @@ public final class GatewayServer implements AutoCloseable {
         UpgradeRefusal.install(http);
         int workers = workerThreads(config);
         for (NetworkListener listener : http.getListeners()) {
-            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig().copy()
-                    .setPoolName("gateway-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
+            listener.getTransport()
+                    .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                            .copy()
+                            .setPoolName("gateway-worker")
+                            .setCorePoolSize(workers)
+                            .setMaxPoolSize(workers));
         }
         try {
             http.start();
@@ -177,7 +196,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */
     public static DatabaseConfig databaseConfigOf(GatewayConfig config) {
         String url = config.db().hasUrl() ? config.db().url() : DatabaseConfig.h2FileUrl(config.dataDir());
-        return new DatabaseConfig(url, config.db().user(), config.db().password(), config.db().poolSize(),
+        return new DatabaseConfig(
+                url,
+                config.db().user(),
+                config.db().password(),
+                config.db().poolSize(),
                 config.db().connectTimeout());
     }
 
@@ -193,13 +216,15 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         long t0 = System.nanoTime();
-        LOG.info("stopping: new connections refused, in-flight requests have {} ms to finish",
-                shutdownGrace.toMillis());
+        LOG.info(
+                "stopping: new connections refused, in-flight requests have {} ms to finish", shutdownGrace.toMillis());
         try {
             http.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)
                     .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            LOG.warn("graceful stop did not complete ({}); closing remaining connections", e.getClass().getSimpleName());
+            LOG.warn(
+                    "graceful stop did not complete ({}); closing remaining connections",
+                    e.getClass().getSimpleName());
             http.shutdownNow();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -210,5 +235,4 @@ public final class GatewayServer implements AutoCloseable {
             LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         }
     }
-
 }

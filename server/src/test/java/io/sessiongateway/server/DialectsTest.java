@@ -20,15 +20,26 @@ class DialectsTest {
     @Test
     void theAdminDocumentsKeyDialectsAreTheRegisteredDialectsWithKeyPrefixes() {
         List<String> registered = Dialects.apiKeyForms();
-        assertEquals(registered, Arrays.stream(CreateApiKeyRequest.DialectEnum.values())
-                .map(CreateApiKeyRequest.DialectEnum::toString).sorted().toList(), "CreateApiKeyRequest.dialect");
-        assertEquals(registered, Arrays.stream(ApiKey.DialectEnum.values())
-                .map(ApiKey.DialectEnum::toString).sorted().toList(), "ApiKey.dialect");
+        assertEquals(
+                registered,
+                Arrays.stream(CreateApiKeyRequest.DialectEnum.values())
+                        .map(CreateApiKeyRequest.DialectEnum::toString)
+                        .sorted()
+                        .toList(),
+                "CreateApiKeyRequest.dialect");
+        assertEquals(
+                registered,
+                Arrays.stream(ApiKey.DialectEnum.values())
+                        .map(ApiKey.DialectEnum::toString)
+                        .sorted()
+                        .toList(),
+                "ApiKey.dialect");
     }
 
     @Test
     void everyKeyPrefixIsDistinctSoAKeyNamesItsDialect() {
-        var prefixes = Dialects.apiKeyPrefixes(Dialects.vendors(null, null, null)).values();
+        var prefixes =
+                Dialects.apiKeyPrefixes(Dialects.vendors(null, null, null)).values();
         for (String a : prefixes) {
             for (String b : prefixes) {
                 assertEquals(a.equals(b), a.startsWith(b), a + " / " + b);
@@ -47,10 +58,11 @@ class DialectsTest {
         all.add(new AdminDialect(null, null, null, Set.of(), List.of()));
         Map<String, Boolean> credentialsFirst = new TreeMap<>();
         for (Dialect d : all) {
-            credentialsFirst.put(d.name(), d.bindings().stream()
-                    .allMatch(b -> b.implementation() instanceof CredentialsFirst));
+            credentialsFirst.put(
+                    d.name(), d.bindings().stream().allMatch(b -> b.implementation() instanceof CredentialsFirst));
         }
-        assertEquals(Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", false, "truefoundry", true),
+        assertEquals(
+                Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", false, "truefoundry", true),
                 credentialsFirst);
     }
 }

@@ -80,11 +80,16 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
+
     @Context
     private UriInfo uri;
 
-    public AdminAdapter(AgentService agents, ApiKeyService keys, SessionService sessions,
-            Set<String> reservedTenants, List<Dialect> dialects) {
+    public AdminAdapter(
+            AgentService agents,
+            ApiKeyService keys,
+            SessionService sessions,
+            Set<String> reservedTenants,
+            List<Dialect> dialects) {
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
@@ -123,8 +128,7 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         } catch (GatewayException e) {
             if (e.kind() == ErrorKind.NOT_FOUND && "team".equals(e.param())) {
                 // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
-                throw new GatewayException(ErrorKind.INVALID_BODY, "team_not_found",
-                        e.getMessage(), "team");
+                throw new GatewayException(ErrorKind.INVALID_BODY, "team_not_found", e.getMessage(), "team");
             }
             throw e;
         }
@@ -134,7 +138,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     @Override
     public Response listAgents(String tenant) {
         requireAdmin(tenant);
-        return Response.ok(new AgentList().data(agents.list(tenant).stream().map(AdminAdapter::toAgent).toList()))
+        return Response.ok(new AgentList()
+                        .data(agents.list(tenant).stream()
+                                .map(AdminAdapter::toAgent)
+                                .toList()))
                 .build();
     }
 
@@ -153,7 +160,9 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     public Response listTeams(String tenant) {
         requireAdmin(tenant);
         List<Team> teams = agents.listTeams(tenant);
-        return Response.ok(new TeamList().data(teams.stream().map(AdminAdapter::toTeam).toList())).build();
+        return Response.ok(new TeamList()
+                        .data(teams.stream().map(AdminAdapter::toTeam).toList()))
+                .build();
     }
 
     @Override
@@ -168,16 +177,25 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         }
         String name = text(body.getName(), "name", 255);
         String subjectId = text(body.getSubjectId(), "subject_id", 255);
-        String subjectType = body.getSubjectType() == null ? "serviceaccount"
-                : text(body.getSubjectType(), "subject_type", 64);
+        String subjectType =
+                body.getSubjectType() == null ? "serviceaccount" : text(body.getSubjectType(), "subject_type", 64);
         List<String> teams = body.getTeams() == null ? List.of() : body.getTeams();
-        if (teams.size() > MAX_LIST || teams.stream().anyMatch(t -> t == null || !OBJECT_ID.matcher(t).matches())) {
+        if (teams.size() > MAX_LIST
+                || teams.stream()
+                        .anyMatch(t -> t == null || !OBJECT_ID.matcher(t).matches())) {
             throw GatewayException.invalidBody("teams is a list of at most " + MAX_LIST + " team ObjectIds", "teams");
         }
-        Instant expires = body.getExpiresAt() == null ? null : body.getExpiresAt().toInstant();
-        ApiKeyService.Created created = keys.create(tenant, new NewApiKey(body.getDialect().toString(), name,
-                new SubjectRef(subjectType, subjectId, null), body.getAccount(), teams.stream().distinct().toList(),
-                expires));
+        Instant expires =
+                body.getExpiresAt() == null ? null : body.getExpiresAt().toInstant();
+        ApiKeyService.Created created = keys.create(
+                tenant,
+                new NewApiKey(
+                        body.getDialect().toString(),
+                        name,
+                        new SubjectRef(subjectType, subjectId, null),
+                        body.getAccount(),
+                        teams.stream().distinct().toList(),
+                        expires));
         return Response.status(Response.Status.CREATED)
                 .entity(new CreatedApiKey().key(toKey(created.key())).secret(created.secret()))
                 .build();
@@ -186,7 +204,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     @Override
     public Response listApiKeys(String tenant) {
         requireAdmin(tenant);
-        return Response.ok(new ApiKeyList().data(keys.list(tenant).stream().map(AdminAdapter::toKey).toList()))
+        return Response.ok(new ApiKeyList()
+                        .data(keys.list(tenant).stream()
+                                .map(AdminAdapter::toKey)
+                                .toList()))
                 .build();
     }
 
@@ -209,8 +230,11 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         if (max < 1 || max > MAX_SESSIONS) {
             throw GatewayException.invalidArgument("limit must be between 1 and " + MAX_SESSIONS, "limit");
         }
-        return Response.ok(new SessionList().data(sessions.listInTenant(tenant, max).stream()
-                .map(this::toSessionView).toList())).build();
+        return Response.ok(new SessionList()
+                        .data(sessions.listInTenant(tenant, max).stream()
+                                .map(this::toSessionView)
+                                .toList()))
+                .build();
     }
 
     @Override
@@ -223,9 +247,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             throw GatewayException.notFound("session_not_found", "session not found");
         }
         Session s = (principal.everyTenant()
-                ? sessions.findByAnyId(null, sessionId) : sessions.findByAnyId(principal.tenant(), sessionId))
-                .orElseThrow(() -> GatewayException.notFound("session_not_found", "session '" + sessionId
-                        + "' not found"));
+                        ? sessions.findByAnyId(null, sessionId)
+                        : sessions.findByAnyId(principal.tenant(), sessionId))
+                .orElseThrow(
+                        () -> GatewayException.notFound("session_not_found", "session '" + sessionId + "' not found"));
         return Response.ok(toSessionView(s)).build();
     }
 
@@ -241,19 +266,22 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         JsonNode tree = RequestBodies.tree(request.get());
         SessionChange change = new SessionChange(
                 present(tree, "title") ? new SessionChange.Value<>(limit(body.getTitle(), "title", 1024)) : null,
-                body.getStatus() == null ? null : SessionStatus.fromDb(
-                        body.getStatus().toString()),
+                body.getStatus() == null
+                        ? null
+                        : SessionStatus.fromDb(body.getStatus().toString()),
                 body.getWarning(),
                 present(tree, "preview") ? new SessionChange.Value<>(limit(body.getPreview(), "preview", 4096)) : null,
                 present(tree, "output_preview")
-                        ? new SessionChange.Value<>(limit(body.getOutputPreview(), "output_preview", 4096)) : null,
+                        ? new SessionChange.Value<>(limit(body.getOutputPreview(), "output_preview", 4096))
+                        : null,
                 present(tree, "usage") ? new SessionChange.Value<>(usage(body.getUsage())) : null,
                 body.getSharing() == null ? null : sharing(body.getSharing()));
         String tenant = principal.everyTenant() ? null : principal.tenant();
         if (sessionId.length() > 64) {
             throw GatewayException.notFound("session_not_found", "session not found");
         }
-        return Response.ok(toSessionView(sessions.update(tenant, sessionId, change))).build();
+        return Response.ok(toSessionView(sessions.update(tenant, sessionId, change)))
+                .build();
     }
 
     private static boolean present(JsonNode tree, String field) {
@@ -274,14 +302,13 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         if (u.getInputTokens() == null || u.getOutputTokens() == null) {
             throw GatewayException.invalidBody("usage needs input_tokens and output_tokens", "usage");
         }
-        for (Long v : Arrays.asList(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
-                u.getCacheCreationTokens())) {
+        for (Long v : Arrays.asList(
+                u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(), u.getCacheCreationTokens())) {
             if (v != null && v < 0) {
                 throw GatewayException.invalidBody("token counts are not negative", "usage");
             }
         }
-        return new Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(),
-                u.getCacheCreationTokens());
+        return new Usage(u.getInputTokens(), u.getOutputTokens(), u.getCacheReadTokens(), u.getCacheCreationTokens());
     }
 
     private static Session.Sharing sharing(SessionPatchSharing s) {
@@ -290,11 +317,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         }
         Map<String, String> permissions = s.getPermissions() == null ? Map.of() : s.getPermissions();
         if (permissions.size() > MAX_LIST || permissions.values().stream().anyMatch(Objects::isNull)) {
-            throw GatewayException.invalidBody("sharing.permissions maps at most " + MAX_LIST
-                    + " ids to permission strings", "sharing");
+            throw GatewayException.invalidBody(
+                    "sharing.permissions maps at most " + MAX_LIST + " ids to permission strings", "sharing");
         }
-        return new Session.Sharing(SharingMode.fromDb(s.getMode().toString()),
-                permissions);
+        return new Session.Sharing(SharingMode.fromDb(s.getMode().toString()), permissions);
     }
 
     private void requireAdmin(String tenant) {
@@ -303,8 +329,8 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             throw GatewayException.invalidArgument("tenant must match " + TENANT.pattern(), "tenant");
         }
         if (!principal.admin() || !(tenant.equals(principal.tenant()) || principal.everyTenant())) {
-            throw GatewayException.forbidden("admin_required",
-                    "an admin token for tenant '" + tenant + "' is required");
+            throw GatewayException.forbidden(
+                    "admin_required", "an admin token for tenant '" + tenant + "' is required");
         }
     }
 
@@ -315,9 +341,13 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
      */
     private void requireCreatable(String tenant) {
         if (reservedTenants.contains(tenant)) {
-            throw new GatewayException(ErrorKind.INVALID_ARGUMENT, "tenant_reserved", "tenant name '" + tenant
-                    + "' is reserved: /" + tenant + "/ is a path of the gateway itself (reserved names: "
-                    + String.join(", ", reservedTenants) + ")", "tenant");
+            throw new GatewayException(
+                    ErrorKind.INVALID_ARGUMENT,
+                    "tenant_reserved",
+                    "tenant name '" + tenant
+                            + "' is reserved: /" + tenant + "/ is a path of the gateway itself (reserved names: "
+                            + String.join(", ", reservedTenants) + ")",
+                    "tenant");
         }
     }
 
@@ -335,8 +365,8 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         }
         for (String m : list) {
             if (m == null || m.isEmpty() || m.length() > 255) {
-                throw GatewayException.invalidBody("each of " + field + " is a subject id of 1 to 255 characters",
-                        field);
+                throw GatewayException.invalidBody(
+                        "each of " + field + " is a subject id of 1 to 255 characters", field);
             }
         }
         return list.stream().distinct().toList();
@@ -359,7 +389,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
 
     static io.sessiongateway.generated.admin.model.Team toTeam(Team t) {
         return new io.sessiongateway.generated.admin.model.Team()
-                .id(t.objectId()).name(t.name())._default(t.isDefault()).createdAt(odt(t.createdAt()));
+                .id(t.objectId())
+                .name(t.name())
+                ._default(t.isDefault())
+                .createdAt(odt(t.createdAt()));
     }
 
     static io.sessiongateway.generated.admin.model.ApiKey toKey(ApiKey k) {
@@ -388,11 +421,15 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
                         .recoup(s.publicId()))
                 .tenant(s.scope().tenantName())
                 .team(s.scope().teamObjectId())
-                .agent(new SessionViewAgent().name(s.agent().name()).ids(new AgentIds()
-                        .truefoundry(s.agent().name())
-                        .everruns(Ids.prefixed("agent", s.agent().id()))
-                        .agentcloud(s.agent().objectId())))
-                .owner(new SessionViewOwner().subjectId(s.owner().id()).subjectType(s.owner().type())
+                .agent(new SessionViewAgent()
+                        .name(s.agent().name())
+                        .ids(new AgentIds()
+                                .truefoundry(s.agent().name())
+                                .everruns(Ids.prefixed("agent", s.agent().id()))
+                                .agentcloud(s.agent().objectId())))
+                .owner(new SessionViewOwner()
+                        .subjectId(s.owner().id())
+                        .subjectType(s.owner().type())
                         .subjectSlug(s.owner().slug()))
                 .account(s.accountId())
                 .title(s.title())

@@ -22,9 +22,17 @@ public final class AdminDialect extends BaseDialect {
      *     serves itself ({@code health}, {@code metrics}), where a tenant's paths would be unreachable
      * @param dialects the vendor dialects, whose status projections a session view shows
      */
-    public AdminDialect(AgentService agents, ApiKeyService keys, SessionService sessions,
-            Set<String> reservedTenants, List<Dialect> dialects) {
-        super(NAME, "^/admin(/.*)?$", new AdminAdapter(agents, keys, sessions, reservedTenants, dialects), "",
+    public AdminDialect(
+            AgentService agents,
+            ApiKeyService keys,
+            SessionService sessions,
+            Set<String> reservedTenants,
+            List<Dialect> dialects) {
+        super(
+                NAME,
+                "^/admin(/.*)?$",
+                new AdminAdapter(agents, keys, sessions, reservedTenants, dialects),
+                "",
                 AdminApi.class);
     }
 

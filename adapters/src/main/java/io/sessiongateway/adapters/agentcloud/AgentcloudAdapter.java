@@ -46,8 +46,14 @@ import java.util.Optional;
  * {@code checkResourceSlug}), then the body (the handlers' validations). Reading a single session takes no
  * credentials (public sessions).
  */
-public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi, DefaultListSessionsApi,
-        DefaultDeleteSessionApi, DefaultCancelSessionApi, DefaultEditSessionApi, CredentialsFirst {
+public final class AgentcloudAdapter
+        implements DefaultApi,
+                DefaultAddSessionApi,
+                DefaultListSessionsApi,
+                DefaultDeleteSessionApi,
+                DefaultCancelSessionApi,
+                DefaultEditSessionApi,
+                CredentialsFirst {
     /** Agentcloud names a new session after its app. */
     static final TitleRule NAMED_AFTER_APP = (app, takenInAccount) -> app.name();
     /** Every Agentcloud read, list and write: the team's sharing rules (docs/lifecycle.md section 6). */
@@ -85,7 +91,6 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
         lifecycle.requireTeamMember(caller.require(), team);
     }
 
-
     @Override
     public Response sessionJson(String resourceSlug, String sessionId) {
         String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");
@@ -93,8 +98,9 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
         Optional<Principal> caller = Caller.of(request.get()).optional();
         Session session = sessions.getSharedInTeam(caller, team, id);
         return Response.ok(new SessionJson200Response()
-                .csrf(AgentcloudMapper.csrf(session.objectId()))
-                .session(AgentcloudMapper.toSession(session))).build();
+                        .csrf(AgentcloudMapper.csrf(session.objectId()))
+                        .session(AgentcloudMapper.toSession(session)))
+                .build();
     }
 
     @Override
@@ -114,7 +120,8 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
         }
         Principal principal = Caller.of(request.get()).require();
         Session session = sessions.createForTeamMember(principal, team, app, NewSession.defaults(), NAMED_AFTER_APP);
-        return Response.ok(new AddSessionResponse().redirect("/" + team + "/session/" + session.objectId())).build();
+        return Response.ok(new AddSessionResponse().redirect("/" + team + "/session/" + session.objectId()))
+                .build();
     }
 
     @Override
@@ -125,7 +132,8 @@ public final class AgentcloudAdapter implements DefaultApi, DefaultAddSessionApi
             throw GatewayException.invalidArgument("before must be given once", "before");
         }
         var page = lifecycle.list(principal(), AgentcloudMapper.listQuery(team, before));
-        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team))).build();
+        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team)))
+                .build();
     }
 
     @Override

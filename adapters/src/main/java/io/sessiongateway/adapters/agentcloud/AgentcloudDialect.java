@@ -33,9 +33,17 @@ public final class AgentcloudDialect extends BaseDialect {
             "^/(?:[^/]+/(?:session|forms|sessions\\.json)|[a-f0-9]{24}(?!/v1/agents(?:/|$)))(?:/.*)?$";
 
     public AgentcloudDialect(SessionService sessions) {
-        super(NAME, CLAIMED, new AgentcloudAdapter(sessions), "",
-                DefaultApi.class, DefaultAddSessionApi.class, DefaultListSessionsApi.class,
-                DefaultDeleteSessionApi.class, DefaultCancelSessionApi.class, DefaultEditSessionApi.class);
+        super(
+                NAME,
+                CLAIMED,
+                new AgentcloudAdapter(sessions),
+                "",
+                DefaultApi.class,
+                DefaultAddSessionApi.class,
+                DefaultListSessionsApi.class,
+                DefaultDeleteSessionApi.class,
+                DefaultCancelSessionApi.class,
+                DefaultEditSessionApi.class);
     }
 
     /**
@@ -69,7 +77,8 @@ public final class AgentcloudDialect extends BaseDialect {
     @Override
     public Response render(GatewayException error, String reference) {
         int status = status(error.kind());
-        String message = error.kind() == ErrorKind.NOT_FOUND ? "Invalid inputs: " + error.getMessage()
+        String message = error.kind() == ErrorKind.NOT_FOUND
+                ? "Invalid inputs: " + error.getMessage()
                 : messageWithReference(error, reference);
         return json(status, new DynamicResponse().message(message).code(status));
     }

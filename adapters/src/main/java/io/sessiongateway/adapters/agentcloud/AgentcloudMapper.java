@@ -39,8 +39,7 @@ public final class AgentcloudMapper {
     /** The vendor's page size ({@code getSessionsByTeam(team, before, 10)}). */
     static final int PAGE_SIZE = 10;
 
-    private AgentcloudMapper() {
-    }
+    private AgentcloudMapper() {}
 
     /**
      * The canonical session as Agentcloud's {@code Session}. Dates are MongoDB extended-JSON date objects
@@ -56,8 +55,7 @@ public final class AgentcloudMapper {
                 .startDate(date(s.times().createdAt()))
                 .lastUpdatedDate(date(s.times().updatedAt()))
                 .tokensUsed(tokens(s))
-                .status(StatusEnum.fromValue(
-                        AgentcloudStatus.of(s.status(), s.warning())))
+                .status(StatusEnum.fromValue(AgentcloudStatus.of(s.status(), s.warning())))
                 .appId(s.agent().objectId())
                 .previewLabel(s.preview())
                 .sharingConfig(new SharingConfig()
@@ -71,7 +69,9 @@ public final class AgentcloudMapper {
     }
 
     static int tokens(Session s) {
-        return s.usage() == null ? 0 : (int) Math.min(Integer.MAX_VALUE, s.usage().total());
+        return s.usage() == null
+                ? 0
+                : (int) Math.min(Integer.MAX_VALUE, s.usage().total());
     }
 
     static Map<String, Object> date(Instant instant) {
@@ -99,7 +99,8 @@ public final class AgentcloudMapper {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1")
                     .digest((new String(salt) + "-" + sessionObjectId).getBytes(StandardCharsets.UTF_8));
-            return new String(salt) + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return new String(salt) + "-"
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is part of every JRE", e);
         }
@@ -110,12 +111,14 @@ public final class AgentcloudMapper {
      * {@code null} are the first page; anything else but an ObjectId is 400.
      */
     static SessionQuery listQuery(String teamObjectId, String before) {
-        SessionQuery.Builder q = SessionQuery.builder(AccessRule.SHARED_IN_TEAM).teamObjectId(teamObjectId)
-                .order(Order.OBJECT_ID_DESC).limit(PAGE_SIZE);
+        SessionQuery.Builder q = SessionQuery.builder(AccessRule.SHARED_IN_TEAM)
+                .teamObjectId(teamObjectId)
+                .order(Order.OBJECT_ID_DESC)
+                .limit(PAGE_SIZE);
         if (before != null && !before.equals("null")) {
             if (!Ids.isObjectId(before)) {
-                throw GatewayException.invalidArgument("before must be an ObjectId (24 lowercase hex digits) or null",
-                        "before");
+                throw GatewayException.invalidArgument(
+                        "before must be an ObjectId (24 lowercase hex digits) or null", "before");
             }
             q.position(Position.ofObjectId(before), Direction.NEXT);
         }
@@ -124,8 +127,8 @@ public final class AgentcloudMapper {
 
     /** A page as the vendor answers it: the csrf token and the sessions, newest first. */
     static SessionsJsonResponse sessionsJson(SessionPage page, String csrf) {
-        List<io.sessiongateway.generated.agentcloud.model.Session> sessions = page.items().stream()
-                .map(AgentcloudMapper::toSession).toList();
+        List<io.sessiongateway.generated.agentcloud.model.Session> sessions =
+                page.items().stream().map(AgentcloudMapper::toSession).toList();
         return new SessionsJsonResponse().csrf(csrf).sessions(new ArrayList<>(sessions));
     }
 
@@ -140,12 +143,12 @@ public final class AgentcloudMapper {
             throw GatewayException.invalidBody("sessionId is required", "sessionId");
         }
         if (!Ids.isObjectId(bodySessionId)) {
-            throw GatewayException.invalidBody("Invalid inputs: sessionId must be an ObjectId (24 lowercase hex "
-                    + "digits)", "sessionId");
+            throw GatewayException.invalidBody(
+                    "Invalid inputs: sessionId must be an ObjectId (24 lowercase hex " + "digits)", "sessionId");
         }
         if (!bodySessionId.equals(id)) {
-            throw GatewayException.invalidBody("Invalid inputs: the body's sessionId is not the session of the path",
-                    "sessionId");
+            throw GatewayException.invalidBody(
+                    "Invalid inputs: the body's sessionId is not the session of the path", "sessionId");
         }
         return SessionKey.objectId(teamObjectId, id);
     }
@@ -162,7 +165,8 @@ public final class AgentcloudMapper {
         if (!variables.isObject()) {
             throw GatewayException.invalidBody("variables must be an object", "variables");
         }
-        return Optional.of(SessionPatch.builder().variables(variables.deepCopy()).build());
+        return Optional.of(
+                SessionPatch.builder().variables(variables.deepCopy()).build());
     }
 
     /** Whether the patch changes the session's variables (MongoDB counts an update to equal values unmodified). */
@@ -174,7 +178,11 @@ public final class AgentcloudMapper {
     static EditSessionResponse edited(boolean modified) {
         return new EditSessionResponse()
                 .message(EditSessionResponse.MessageEnum.SESSION_UPDATED_SUCCESSFULLY)
-                .session(new UpdateResult().acknowledged(true).matchedCount(1).modifiedCount(modified ? 1 : 0)
-                        .upsertedCount(0).upsertedId(null));
+                .session(new UpdateResult()
+                        .acknowledged(true)
+                        .matchedCount(1)
+                        .modifiedCount(modified ? 1 : 0)
+                        .upsertedCount(0)
+                        .upsertedId(null));
     }
 }

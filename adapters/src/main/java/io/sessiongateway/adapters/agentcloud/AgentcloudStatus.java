@@ -4,8 +4,7 @@ import io.sessiongateway.core.model.SessionStatus;
 
 /** Agentcloud's status as a projection of the canonical state (README, "Status"). */
 public final class AgentcloudStatus {
-    private AgentcloudStatus() {
-    }
+    private AgentcloudStatus() {}
 
     /** The warning flag shows as {@code warning} while the session is live. */
     public static String of(SessionStatus s, boolean warning) {

@@ -37,8 +37,16 @@ import java.util.UUID;
  * the core ({@link SessionService} for create, {@link SessionLifecycle} for the rest, rule
  * {@link AccessRule#TENANT_MEMBER}), then the response mapped.
  */
-public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1UpdateSessionApi, V1DeleteSessionApi,
-        V1CancelSessionApi, V1SessionStatsApi, V1PinSessionApi, V1ForkSessionApi, CredentialsFirst {
+public final class EverrunsAdapter
+        implements V1Api,
+                V1ListSessionsApi,
+                V1UpdateSessionApi,
+                V1DeleteSessionApi,
+                V1CancelSessionApi,
+                V1SessionStatsApi,
+                V1PinSessionApi,
+                V1ForkSessionApi,
+                CredentialsFirst {
     private static final AccessRule RULE = AccessRule.TENANT_MEMBER;
 
     private final SessionService sessions;
@@ -57,7 +65,6 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
         this.shape = shape;
     }
 
-
     @Override
     public Response getSession(String sessionId) {
         Principal principal = principal();
@@ -69,8 +76,7 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
     public Response createSession(CreateSessionRequest body) {
         Principal principal = principal();
         UUID agentId = EverrunsMapper.agentId(body);
-        Session session = sessions.createForAgentId(principal, agentId,
-                EverrunsMapper.newSession(body));
+        Session session = sessions.createForAgentId(principal, agentId, EverrunsMapper.newSession(body));
         return Response.status(Response.Status.CREATED).entity(render(session)).build();
     }
 
@@ -80,15 +86,26 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
         EverrunsLifecycleMapper.checkQuery(request.get().getUriInfo().getQueryParameters());
         EverrunsLifecycleMapper.ListParams params = EverrunsLifecycleMapper.listParams(agentId, search, offset, limit);
         if (cursor != null) {
-            params = new EverrunsLifecycleMapper.ListParams(params.agentId(), params.search(), params.offset(),
-                    params.limit(), tokens.decode(cursor, params.fingerprint(), "cursor"));
+            params = new EverrunsLifecycleMapper.ListParams(
+                    params.agentId(),
+                    params.search(),
+                    params.offset(),
+                    params.limit(),
+                    tokens.decode(cursor, params.fingerprint(), "cursor"));
         }
         SessionPage page = lifecycle.list(principal, params.query(principal.tenant()));
         var uri = request.get().getUriInfo().getRequestUriBuilder();
-        return Response.ok(EverrunsLifecycleMapper.page(page, params, tokens,
-                (pageOffset, token) -> uri.clone().replaceQueryParam("offset", pageOffset)
-                        .replaceQueryParam("cursor", token).build().toString(),
-                this::render)).build();
+        return Response.ok(EverrunsLifecycleMapper.page(
+                        page,
+                        params,
+                        tokens,
+                        (pageOffset, token) -> uri.clone()
+                                .replaceQueryParam("offset", pageOffset)
+                                .replaceQueryParam("cursor", token)
+                                .build()
+                                .toString(),
+                        this::render))
+                .build();
     }
 
     @Override
@@ -111,15 +128,16 @@ public final class EverrunsAdapter implements V1Api, V1ListSessionsApi, V1Update
     @Override
     public Response cancelTurn(String sessionId) {
         Principal principal = principal();
-        var result = lifecycle.cancel(principal, RULE, key(principal, sessionId),
-                SessionLifecycle.Cancellable.RUNNING);
+        var result = lifecycle.cancel(principal, RULE, key(principal, sessionId), SessionLifecycle.Cancellable.RUNNING);
         return Response.ok(EverrunsLifecycleMapper.cancel(result)).build();
     }
 
     @Override
     public Response getSessionStats() {
         Principal principal = principal();
-        var counts = lifecycle.stats(principal, SessionQuery.builder(RULE).tenantName(principal.tenant()).build());
+        var counts = lifecycle.stats(
+                principal,
+                SessionQuery.builder(RULE).tenantName(principal.tenant()).build());
         return Response.ok(EverrunsLifecycleMapper.stats(counts)).build();
     }
 

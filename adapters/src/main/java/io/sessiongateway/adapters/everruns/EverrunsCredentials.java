@@ -15,8 +15,7 @@ final class EverrunsCredentials {
     /** Everruns' real keys start with it. */
     static final String KEY_PREFIX = "evr_";
 
-    private EverrunsCredentials() {
-    }
+    private EverrunsCredentials() {}
 
     static Principal principal(Caller caller) {
         List<String> authorization = caller.headers(HttpHeaders.AUTHORIZATION);

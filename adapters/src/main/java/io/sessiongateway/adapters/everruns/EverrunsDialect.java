@@ -37,9 +37,19 @@ public final class EverrunsDialect extends BaseDialect {
      * @param shape the version of the vendor's API the Session is rendered in (setting {@code version})
      */
     public EverrunsDialect(SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape) {
-        super(NAME, "^/v1(/.*)?$", new EverrunsAdapter(sessions, tokens, shape), "", V1Api.class,
-                V1ListSessionsApi.class, V1UpdateSessionApi.class, V1DeleteSessionApi.class,
-                V1CancelSessionApi.class, V1SessionStatsApi.class, V1PinSessionApi.class, V1ForkSessionApi.class);
+        super(
+                NAME,
+                "^/v1(/.*)?$",
+                new EverrunsAdapter(sessions, tokens, shape),
+                "",
+                V1Api.class,
+                V1ListSessionsApi.class,
+                V1UpdateSessionApi.class,
+                V1DeleteSessionApi.class,
+                V1CancelSessionApi.class,
+                V1SessionStatsApi.class,
+                V1PinSessionApi.class,
+                V1ForkSessionApi.class);
     }
 
     private static byte[] randomKey() {
@@ -76,8 +86,8 @@ public final class EverrunsDialect extends BaseDialect {
 
     @Override
     public Response render(GatewayException error, String reference) {
-        String message = error.kind() == ErrorKind.FORBIDDEN ? notFoundMessage(error)
-                : messageWithReference(error, reference);
+        String message =
+                error.kind() == ErrorKind.FORBIDDEN ? notFoundMessage(error) : messageWithReference(error, reference);
         return json(status(error.kind()), new ErrorResponse().error(message));
     }
 

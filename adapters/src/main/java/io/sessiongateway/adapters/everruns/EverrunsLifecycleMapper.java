@@ -40,8 +40,7 @@ public final class EverrunsLifecycleMapper {
     /** u32, as the vendor's query types. */
     static final long U32_MAX = 4_294_967_295L;
 
-    private EverrunsLifecycleMapper() {
-    }
+    private EverrunsLifecycleMapper() {}
 
     /**
      * The list parameters, validated: {@code agent_id} well-formed, {@code offset} 0..2^32-1 (served as at most
@@ -62,9 +61,13 @@ public final class EverrunsLifecycleMapper {
 
         /** The canonical query: the caller's organisation, newest first, with the total. */
         public SessionQuery query(String tenantName) {
-            SessionQuery.Builder b = SessionQuery.builder(AccessRule.TENANT_MEMBER).tenantName(tenantName)
-                    .agentId(agentId).titleContains(search).order(SessionQuery.Order.CREATED_DESC)
-                    .limit(limit).withTotal(true);
+            SessionQuery.Builder b = SessionQuery.builder(AccessRule.TENANT_MEMBER)
+                    .tenantName(tenantName)
+                    .agentId(agentId)
+                    .titleContains(search)
+                    .order(SessionQuery.Order.CREATED_DESC)
+                    .limit(limit)
+                    .withTotal(true);
             if (cursor != null) {
                 b.position(cursor.position(), cursor.direction());
             } else {
@@ -97,8 +100,9 @@ public final class EverrunsLifecycleMapper {
     static ListParams listParams(String agentId, String search, Long offset, Long limit) {
         UUID agent = null;
         if (agentId != null) {
-            agent = Ids.parsePrefixed("agent", agentId).orElseThrow(() -> GatewayException.invalidArgument(
-                    "agent_id must match ^agent_[0-9a-f]{32}$", "agent_id"));
+            agent = Ids.parsePrefixed("agent", agentId)
+                    .orElseThrow(() ->
+                            GatewayException.invalidArgument("agent_id must match ^agent_[0-9a-f]{32}$", "agent_id"));
         }
         long off = offset == null ? 0 : offset;
         if (off < 0 || off > U32_MAX) {
@@ -108,8 +112,8 @@ public final class EverrunsLifecycleMapper {
         if (lim < 1 || lim > U32_MAX) {
             throw GatewayException.invalidArgument("limit must be an integer from 1 to " + U32_MAX, "limit");
         }
-        return new ListParams(agent, search == null || search.isEmpty() ? null : search, off,
-                (int) Math.min(MAX_LIMIT, lim), null);
+        return new ListParams(
+                agent, search == null || search.isEmpty() ? null : search, off, (int) Math.min(MAX_LIMIT, lim), null);
     }
 
     /**
@@ -119,10 +123,12 @@ public final class EverrunsLifecycleMapper {
      * @param url the URL of a page: (offset, token) to URL
      * @param render a canonical session as the dialect's Session
      */
-    static PaginatedSessions page(SessionPage page, ListParams params, PageTokens tokens,
+    static PaginatedSessions page(
+            SessionPage page,
+            ListParams params,
+            PageTokens tokens,
             BiFunction<Long, String, String> url,
-            Function<io.sessiongateway.core.model.Session,
-                    io.sessiongateway.generated.everruns.model.Session> render) {
+            Function<io.sessiongateway.core.model.Session, io.sessiongateway.generated.everruns.model.Session> render) {
         long offset = params.offset();
         long count = page.items().size();
         PaginatedSessions out = new PaginatedSessions()
@@ -133,11 +139,13 @@ public final class EverrunsLifecycleMapper {
         Optional<Position> next = page.next();
         Optional<Position> prev = page.previous();
         if (next.isPresent()) {
-            out.nextUrl(url.apply(Math.min(U32_MAX, offset + count),
+            out.nextUrl(url.apply(
+                    Math.min(U32_MAX, offset + count),
                     tokens.encode(next.get(), Direction.NEXT, params.fingerprint())));
         }
         if (prev.isPresent()) {
-            out.prevUrl(url.apply(Math.max(0, offset - params.limit()),
+            out.prevUrl(url.apply(
+                    Math.max(0, offset - params.limit()),
                     tokens.encode(prev.get(), Direction.PREVIOUS, params.fingerprint())));
         }
         return out;
@@ -166,21 +174,28 @@ public final class EverrunsLifecycleMapper {
         if (body == null) {
             return ForkRequest.INHERIT;
         }
-        UUID agent = body.getAgentId() == null ? null : Ids.parsePrefixed("agent", body.getAgentId())
-                .orElseThrow(() -> GatewayException.invalidBody("agent_id must match ^agent_[0-9a-f]{32}$",
-                        "agent_id"));
-        UUID model = body.getModelId() == null ? null : Ids.parsePrefixed("model", body.getModelId())
-                .orElseThrow(() -> GatewayException.invalidBody("model_id must match ^model_[0-9a-f]{32}$",
-                        "model_id"));
-        return new ForkRequest(body.getTitle() == null ? null : title(body.getTitle()),
+        UUID agent = body.getAgentId() == null
+                ? null
+                : Ids.parsePrefixed("agent", body.getAgentId())
+                        .orElseThrow(() ->
+                                GatewayException.invalidBody("agent_id must match ^agent_[0-9a-f]{32}$", "agent_id"));
+        UUID model = body.getModelId() == null
+                ? null
+                : Ids.parsePrefixed("model", body.getModelId())
+                        .orElseThrow(() ->
+                                GatewayException.invalidBody("model_id must match ^model_[0-9a-f]{32}$", "model_id"));
+        return new ForkRequest(
+                body.getTitle() == null ? null : title(body.getTitle()),
                 body.getTags() == null ? null : tags(body.getTags()),
-                body.getLocale() == null ? null : locale(body.getLocale()), agent, model);
+                body.getLocale() == null ? null : locale(body.getLocale()),
+                agent,
+                model);
     }
 
     static String title(String title) {
         if (title.codePointCount(0, title.length()) > EverrunsMapper.TITLE_MAX) {
-            throw GatewayException.invalidBody("title must be at most " + EverrunsMapper.TITLE_MAX + " characters",
-                    "title");
+            throw GatewayException.invalidBody(
+                    "title must be at most " + EverrunsMapper.TITLE_MAX + " characters", "title");
         }
         return title;
     }
@@ -191,8 +206,8 @@ public final class EverrunsLifecycleMapper {
         }
         for (String tag : tags) {
             if (tag == null || tag.isEmpty() || tag.length() > EverrunsMapper.TAG_MAX) {
-                throw GatewayException.invalidBody("each tag is a string of 1 to " + EverrunsMapper.TAG_MAX
-                        + " characters", "tags");
+                throw GatewayException.invalidBody(
+                        "each tag is a string of 1 to " + EverrunsMapper.TAG_MAX + " characters", "tags");
             }
         }
         return List.copyOf(tags);
@@ -241,8 +256,12 @@ public final class EverrunsLifecycleMapper {
                 default -> idle += counts.of(s);
             }
         }
-        return new SessionStatsResponse().started(u32(started)).active(u32(active)).idle(u32(idle))
-                .waitingForToolResults(0).total(u32(started + active + idle));
+        return new SessionStatsResponse()
+                .started(u32(started))
+                .active(u32(active))
+                .idle(u32(idle))
+                .waitingForToolResults(0)
+                .total(u32(started + active + idle));
     }
 
     private static int u32(long n) {

@@ -1,5 +1,7 @@
 package io.sessiongateway.adapters.everruns;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,8 +11,6 @@ import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Usage;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sessiongateway.generated.everruns.model.AgentCapabilityConfig;
 import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
 import io.sessiongateway.generated.everruns.model.Session.StatusEnum;
@@ -31,8 +31,7 @@ public final class EverrunsMapper {
     static final int CAPABILITIES_MAX = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EverrunsMapper() {
-    }
+    private EverrunsMapper() {}
 
     /**
      * The version of the vendor's API a Session is rendered in ({@code gateway.dialects.everruns.version}).
@@ -40,7 +39,8 @@ public final class EverrunsMapper {
      * (everruns-sdk 0.1.3 and later require {@code harness_id}); see specs/everruns/SOURCES.md.
      */
     public enum Shape {
-        SEED("seed"), V0_2("0.2");
+        SEED("seed"),
+        V0_2("0.2");
 
         private final String setting;
 
@@ -79,8 +79,7 @@ public final class EverrunsMapper {
 
     /** Canonical status as Everruns shows it: started (no turn yet), active (turn running), idle (otherwise). */
     static StatusEnum status(SessionStatus status) {
-        return StatusEnum.fromValue(
-                EverrunsStatus.of(status));
+        return StatusEnum.fromValue(EverrunsStatus.of(status));
     }
 
     /** The canonical session in the seed's shape. */
@@ -94,8 +93,9 @@ public final class EverrunsMapper {
      * none): {@code harness_<32 hex>} of the tenant's id, since the gateway has no harnesses of its own.
      */
     public static io.sessiongateway.generated.everruns.model.Session toSession(Session s, Shape shape) {
-        var out = (shape == Shape.V0_2 ? new SessionV02(Ids.prefixed("harness", s.scope().tenantId()))
-                : new io.sessiongateway.generated.everruns.model.Session())
+        var out = (shape == Shape.V0_2
+                        ? new SessionV02(Ids.prefixed("harness", s.scope().tenantId()))
+                        : new io.sessiongateway.generated.everruns.model.Session())
                 .id(Ids.prefixed("session", s.id()))
                 .agentId(Ids.prefixed("agent", s.agent().id()))
                 .organizationId(Ids.prefixed("org", s.scope().tenantId()))
@@ -115,7 +115,8 @@ public final class EverrunsMapper {
         if (s.capabilities() != null && s.capabilities().isArray()) {
             List<AgentCapabilityConfig> caps = new ArrayList<>();
             for (JsonNode c : s.capabilities()) {
-                AgentCapabilityConfig cfg = new AgentCapabilityConfig().ref(c.path("ref").asText());
+                AgentCapabilityConfig cfg =
+                        new AgentCapabilityConfig().ref(c.path("ref").asText());
                 if (c.has("config") && !c.get("config").isNull()) {
                     cfg.config(JSON.convertValue(c.get("config"), Object.class));
                 }
@@ -153,8 +154,9 @@ public final class EverrunsMapper {
         if (body.getAgentId() == null) {
             throw GatewayException.invalidBody("agent_id is required", "agent_id");
         }
-        return Ids.parsePrefixed("agent", body.getAgentId()).orElseThrow(() -> GatewayException.invalidBody(
-                "agent_id must match ^agent_[0-9a-f]{32}$", "agent_id"));
+        return Ids.parsePrefixed("agent", body.getAgentId())
+                .orElseThrow(
+                        () -> GatewayException.invalidBody("agent_id must match ^agent_[0-9a-f]{32}$", "agent_id"));
     }
 
     /** The optional fields of a create request, validated (400 otherwise). */
@@ -170,15 +172,16 @@ public final class EverrunsMapper {
             }
             for (String tag : tags) {
                 if (tag == null || tag.isEmpty() || tag.length() > TAG_MAX) {
-                    throw GatewayException.invalidBody("each tag is a string of 1 to " + TAG_MAX + " characters",
-                            "tags");
+                    throw GatewayException.invalidBody(
+                            "each tag is a string of 1 to " + TAG_MAX + " characters", "tags");
                 }
             }
         }
         UUID model = null;
         if (body.getModelId() != null) {
-            model = Ids.parsePrefixed("model", body.getModelId()).orElseThrow(() -> GatewayException.invalidBody(
-                    "model_id must match ^model_[0-9a-f]{32}$", "model_id"));
+            model = Ids.parsePrefixed("model", body.getModelId())
+                    .orElseThrow(
+                            () -> GatewayException.invalidBody("model_id must match ^model_[0-9a-f]{32}$", "model_id"));
         }
         JsonNode capabilities = null;
         if (body.getCapabilities() != null) {
@@ -187,9 +190,12 @@ public final class EverrunsMapper {
             }
             ArrayNode caps = JSON.createArrayNode();
             for (AgentCapabilityConfig c : body.getCapabilities()) {
-                if (c == null || c.getRef() == null || c.getRef().isEmpty() || c.getRef().length() > 255) {
-                    throw GatewayException.invalidBody("each capability needs a ref of 1 to 255 characters",
-                            "capabilities");
+                if (c == null
+                        || c.getRef() == null
+                        || c.getRef().isEmpty()
+                        || c.getRef().length() > 255) {
+                    throw GatewayException.invalidBody(
+                            "each capability needs a ref of 1 to 255 characters", "capabilities");
                 }
                 if (c.getConfig() != null && !(c.getConfig() instanceof Map)) {
                     // The document's config is `type: object`; anything else would be stored and then break
@@ -203,6 +209,11 @@ public final class EverrunsMapper {
             }
             capabilities = caps;
         }
-        return NewSession.builder().title(title).modelId(model).tags(tags).capabilities(capabilities).build();
+        return NewSession.builder()
+                .title(title)
+                .modelId(model)
+                .tags(tags)
+                .capabilities(capabilities)
+                .build();
     }
 }

@@ -4,8 +4,7 @@ import io.sessiongateway.core.model.SessionStatus;
 
 /** Everruns' status as a projection of the canonical state (README, "Status"). */
 public final class EverrunsStatus {
-    private EverrunsStatus() {
-    }
+    private EverrunsStatus() {}
 
     /** Started (no turn yet), active (a turn running), idle (waiting for input, or finished). */
     public static String of(SessionStatus s) {

@@ -36,8 +36,13 @@ import java.util.OptionalLong;
  * public API's; PATCH too; list and delete are in the shape of the vendor's web app (the public API has neither).
  * Every operation but create checks credentials before it reads parameters or a body ({@link CredentialsFirst}).
  */
-public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi, ApiUpdateSessionApi, ApiListSessionsApi,
-        ApiDeleteSessionApi, CredentialsFirst {
+public final class RecoupAdapter
+        implements ApiApi,
+                ApiCreateSessionApi,
+                ApiUpdateSessionApi,
+                ApiListSessionsApi,
+                ApiDeleteSessionApi,
+                CredentialsFirst {
     private final SessionService sessions;
     private final AgentService agents;
     private final String agentName;
@@ -69,7 +74,8 @@ public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi, ApiUpda
     public Response apiSessionsSessionIdGet(String sessionId) {
         Principal principal = RecoupCredentials.principal(Caller.of(request.get()));
         Session session = sessions.getForAccountOwner(principal, sessionId);
-        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session))).build();
+        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session)))
+                .build();
     }
 
     /**
@@ -80,18 +86,22 @@ public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi, ApiUpda
     @Override
     public Response createSession(CreateSessionRequest body) {
         Principal principal = RecoupCredentials.principal(Caller.of(request.get()));
-        NewSession newSession = RecoupMapper.newSession(body, RequestBodies.tree(request.get()), principal,
+        NewSession newSession = RecoupMapper.newSession(
+                body,
+                RequestBodies.tree(request.get()),
+                principal,
                 agents.findTenant(principal.tenant()).map(Tenant::id));
         if (principal.account() == null) {
             throw GatewayException.unauthenticated("credential carries no account");
         }
         sessions.checkMayCreate(principal);
         agents.ensure(principal.tenant(), agentName);
-        Session session = sessions.createForAgentName(principal, principal.tenant(), agentName, newSession,
-                RecoupTitles.RULE);
+        Session session =
+                sessions.createForAgentName(principal, principal.tenant(), agentName, newSession, RecoupTitles.RULE);
         return Response.ok(new CreateSessionResponse()
-                .session(RecoupMapper.toSession(session))
-                .chat(RecoupMapper.chat(session))).build();
+                        .session(RecoupMapper.toSession(session))
+                        .chat(RecoupMapper.chat(session)))
+                .build();
     }
 
     /** Renames, archives, unarchives, finishes or counts lines: credentials, then the body, then 404, then 403. */
@@ -100,7 +110,8 @@ public final class RecoupAdapter implements ApiApi, ApiCreateSessionApi, ApiUpda
         Principal principal = principal();
         var patch = RecoupLifecycleMapper.patch(body, RequestBodies.tree(request.get()));
         Session session = lifecycle().update(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), patch);
-        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session))).build();
+        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session)))
+                .build();
     }
 
     /**

@@ -11,8 +11,7 @@ final class RecoupCredentials {
     static final String API_KEY_HEADER = "x-api-key";
     static final String KEY_PREFIX = "rcp_";
 
-    private RecoupCredentials() {
-    }
+    private RecoupCredentials() {}
 
     static Principal principal(Caller caller) {
         List<String> key = caller.headers(API_KEY_HEADER);
@@ -21,7 +20,8 @@ final class RecoupCredentials {
             throw GatewayException.unauthenticated("send exactly one of x-api-key or Authorization, not both");
         }
         if (!key.isEmpty()) {
-            return caller.apiKey(RecoupDialect.NAME, Caller.single(key, API_KEY_HEADER).strip());
+            return caller.apiKey(
+                    RecoupDialect.NAME, Caller.single(key, API_KEY_HEADER).strip());
         }
         if (!authorization.isEmpty()) {
             return caller.bearer(Caller.single(authorization, HttpHeaders.AUTHORIZATION));

@@ -28,8 +28,15 @@ public final class RecoupDialect extends BaseDialect {
 
     /** @param agentName the tenant's agent that sessions created through Recoup belong to (Recoup names none) */
     public RecoupDialect(SessionService sessions, AgentService agents, String agentName) {
-        super(NAME, "^/api(/.*)?$", new RecoupAdapter(sessions, agents, agentName), "",
-                ApiApi.class, ApiCreateSessionApi.class, ApiUpdateSessionApi.class, ApiListSessionsApi.class,
+        super(
+                NAME,
+                "^/api(/.*)?$",
+                new RecoupAdapter(sessions, agents, agentName),
+                "",
+                ApiApi.class,
+                ApiCreateSessionApi.class,
+                ApiUpdateSessionApi.class,
+                ApiListSessionsApi.class,
                 ApiDeleteSessionApi.class);
     }
 
@@ -62,7 +69,8 @@ public final class RecoupDialect extends BaseDialect {
 
     @Override
     public Response render(GatewayException error, String reference) {
-        return json(status(error.kind()), new RecoupError().status(RecoupError.StatusEnum.ERROR)
-                .error(messageWithReference(error, reference)));
+        return json(
+                status(error.kind()),
+                new RecoupError().status(RecoupError.StatusEnum.ERROR).error(messageWithReference(error, reference)));
     }
 }

@@ -122,7 +122,8 @@ final class RecoupLifecycleMapper {
      * pagination ({@code hasMore} from the page itself, {@code nextOffset} = offset + the sessions on it).
      */
     static ListSessionsResponse toList(SessionPage page, ListParams params, OptionalLong archivedCount) {
-        List<Session> sessions = page.items().stream().map(RecoupMapper::toSession).toList();
+        List<Session> sessions =
+                page.items().stream().map(RecoupMapper::toSession).toList();
         ListSessionsResponse answer = new SessionList()
                 .sessions(sessions)
                 .pagination(new OffsetPagination()

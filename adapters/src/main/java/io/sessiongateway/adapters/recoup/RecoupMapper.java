@@ -27,11 +27,10 @@ public final class RecoupMapper {
     static final String CHAT_TITLE = "New chat";
     static final int TITLE_MAX = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
-    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private static final TypeReference<List<Map<String, Object>>> LIST_OF_MAPS = new TypeReference<>() {};
 
-    private RecoupMapper() {
-    }
+    private RecoupMapper() {}
 
     /**
      * The canonical session as Recoup's {@code Session}: every property the document lists is written, null or
@@ -43,20 +42,24 @@ public final class RecoupMapper {
                 .userId(s.accountId())
                 .artistId(s.artistId())
                 .title(s.title() != null ? s.title() : s.agent().name())
-                .status(StatusEnum.fromValue(
-                        RecoupStatus.of(s.status())))
+                .status(StatusEnum.fromValue(RecoupStatus.of(s.status())))
                 .repoOwner(s.repository().owner())
                 .repoName(s.repository().name())
                 .branch(s.repository().branch())
                 .cloneUrl(s.repository().cloneUrl())
                 .isNewBranch(s.repository().newBranch())
-                .globalSkillRefs(s.globalSkillRefs() == null ? List.of()
-                        : JSON.convertValue(s.globalSkillRefs(), LIST_OF_MAPS))
-                .sandboxState(s.sandbox().state() == null ? null : JSON.convertValue(s.sandbox().state(), MAP))
-                .lifecycleState(s.lifecycle().state() == null ? null
-                        : LifecycleStateEnum.fromValue(
-                                s.lifecycle().state()))
-                .lifecycleVersion((int) Math.min(Integer.MAX_VALUE, s.lifecycle().version()))
+                .globalSkillRefs(
+                        s.globalSkillRefs() == null ? List.of() : JSON.convertValue(s.globalSkillRefs(), LIST_OF_MAPS))
+                .sandboxState(
+                        s.sandbox().state() == null
+                                ? null
+                                : JSON.convertValue(s.sandbox().state(), MAP))
+                .lifecycleState(
+                        s.lifecycle().state() == null
+                                ? null
+                                : LifecycleStateEnum.fromValue(s.lifecycle().state()))
+                .lifecycleVersion(
+                        (int) Math.min(Integer.MAX_VALUE, s.lifecycle().version()))
                 .lastActivityAt(odt(s.times().lastActivityAt()))
                 .sandboxExpiresAt(odt(s.sandbox().expiresAt()))
                 .hibernateAfter(odt(s.sandbox().hibernateAfter()))
@@ -66,9 +69,14 @@ public final class RecoupMapper {
                 .linesRemoved(s.diff().linesRemoved())
                 .snapshotUrl(s.sandbox().snapshotUrl())
                 .snapshotCreatedAt(odt(s.sandbox().snapshotCreatedAt()))
-                .snapshotSizeBytes(s.sandbox().snapshotSizeBytes() == null ? null
-                        : (int) Math.min(Integer.MAX_VALUE, s.sandbox().snapshotSizeBytes()))
-                .cachedDiff(s.diff().cachedDiff() == null ? null : JSON.convertValue(s.diff().cachedDiff(), MAP))
+                .snapshotSizeBytes(
+                        s.sandbox().snapshotSizeBytes() == null
+                                ? null
+                                : (int) Math.min(Integer.MAX_VALUE, s.sandbox().snapshotSizeBytes()))
+                .cachedDiff(
+                        s.diff().cachedDiff() == null
+                                ? null
+                                : JSON.convertValue(s.diff().cachedDiff(), MAP))
                 .cachedDiffUpdatedAt(odt(s.diff().cachedDiffUpdatedAt()))
                 .createdAt(odt(s.times().createdAt()))
                 .updatedAt(odt(s.times().updatedAt()));
@@ -77,8 +85,10 @@ public final class RecoupMapper {
     /** The initial chat created with a Recoup session, as stored in the session's vendor extras. */
     static Chat chat(Session s) {
         JsonNode chat = s.extra() == null ? null : s.extra().path("recoup").path("chat");
-        String id = chat == null || chat.isMissingNode() ? UUID.nameUUIDFromBytes(s.id().toString().getBytes(
-                StandardCharsets.UTF_8)).toString() : chat.path("id").asText();
+        String id = chat == null || chat.isMissingNode()
+                ? UUID.nameUUIDFromBytes(s.id().toString().getBytes(StandardCharsets.UTF_8))
+                        .toString()
+                : chat.path("id").asText();
         return new Chat()
                 .id(id)
                 .sessionId(s.publicId())
@@ -96,8 +106,8 @@ public final class RecoupMapper {
      *
      * @param tenantId the caller's tenant's canonical id (Recoup's organizationId), empty when it has none yet
      */
-    static NewSession newSession(CreateSessionRequest body, JsonNode tree, Principal principal,
-            Optional<UUID> tenantId) {
+    static NewSession newSession(
+            CreateSessionRequest body, JsonNode tree, Principal principal, Optional<UUID> tenantId) {
         if (tree != null) {
             for (String field : List.of("title", "organizationId", "artistId")) {
                 if (tree.has(field) && tree.get(field).isNull()) {
@@ -105,7 +115,8 @@ public final class RecoupMapper {
                 }
             }
         }
-        String title = body == null || body.getTitle() == null ? null : body.getTitle().strip();
+        String title =
+                body == null || body.getTitle() == null ? null : body.getTitle().strip();
         if (title != null && title.isEmpty()) {
             title = null;
         }
@@ -122,8 +133,8 @@ public final class RecoupMapper {
         return NewSession.builder()
                 .title(title)
                 .artistId(body == null ? null : body.getArtistId())
-                .repository(new Session.Repository(null, null, null, "https://github.com/recoupable/" + workspace,
-                        false))
+                .repository(
+                        new Session.Repository(null, null, null, "https://github.com/recoupable/" + workspace, false))
                 .lifecycleState("provisioning")
                 .sandboxState(JSON.createObjectNode().put("type", "vercel"))
                 .globalSkillRefs(JSON.createArrayNode())
@@ -136,6 +147,4 @@ public final class RecoupMapper {
     private static OffsetDateTime odt(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
-
-
 }

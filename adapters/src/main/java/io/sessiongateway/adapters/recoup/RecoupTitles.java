@@ -11,14 +11,80 @@ import java.util.function.Predicate;
  */
 final class RecoupTitles {
     static final List<String> CITIES = List.of(
-            "Abidjan", "Accra", "Adelaide", "Amsterdam", "Anchorage", "Athens", "Auckland", "Austin", "Baku",
-            "Bangkok", "Barcelona", "Beirut", "Belgrade", "Berlin", "Bogota", "Boston", "Brisbane", "Bucharest",
-            "Budapest", "Buenos Aires", "Cairo", "Cape Town", "Caracas", "Casablanca", "Chicago", "Copenhagen",
-            "Dakar", "Delhi", "Denver", "Doha", "Dublin", "Edinburgh", "Florence", "Geneva", "Hanoi", "Havana",
-            "Helsinki", "Honolulu", "Istanbul", "Jakarta", "Kampala", "Kyoto", "Lagos", "Lima", "Lisbon", "London",
-            "Madrid", "Manila", "Marrakesh", "Melbourne", "Mexico City", "Montreal", "Mumbai", "Nairobi", "Nashville",
-            "Oslo", "Paris", "Prague", "Quito", "Reykjavik", "Riga", "Rome", "Santiago", "Seoul", "Stockholm",
-            "Sydney", "Taipei", "Tallinn", "Tokyo", "Toronto", "Valencia", "Vienna", "Warsaw", "Wellington");
+            "Abidjan",
+            "Accra",
+            "Adelaide",
+            "Amsterdam",
+            "Anchorage",
+            "Athens",
+            "Auckland",
+            "Austin",
+            "Baku",
+            "Bangkok",
+            "Barcelona",
+            "Beirut",
+            "Belgrade",
+            "Berlin",
+            "Bogota",
+            "Boston",
+            "Brisbane",
+            "Bucharest",
+            "Budapest",
+            "Buenos Aires",
+            "Cairo",
+            "Cape Town",
+            "Caracas",
+            "Casablanca",
+            "Chicago",
+            "Copenhagen",
+            "Dakar",
+            "Delhi",
+            "Denver",
+            "Doha",
+            "Dublin",
+            "Edinburgh",
+            "Florence",
+            "Geneva",
+            "Hanoi",
+            "Havana",
+            "Helsinki",
+            "Honolulu",
+            "Istanbul",
+            "Jakarta",
+            "Kampala",
+            "Kyoto",
+            "Lagos",
+            "Lima",
+            "Lisbon",
+            "London",
+            "Madrid",
+            "Manila",
+            "Marrakesh",
+            "Melbourne",
+            "Mexico City",
+            "Montreal",
+            "Mumbai",
+            "Nairobi",
+            "Nashville",
+            "Oslo",
+            "Paris",
+            "Prague",
+            "Quito",
+            "Reykjavik",
+            "Riga",
+            "Rome",
+            "Santiago",
+            "Seoul",
+            "Stockholm",
+            "Sydney",
+            "Taipei",
+            "Tallinn",
+            "Tokyo",
+            "Toronto",
+            "Valencia",
+            "Vienna",
+            "Warsaw",
+            "Wellington");
 
     /** The rule as the core applies it: a free city name for the creator's account. */
     static final TitleRule RULE = (agent, takenInAccount) -> pick(takenInAccount);
@@ -26,8 +92,7 @@ final class RecoupTitles {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int RANDOM_TRIES = 8;
 
-    private RecoupTitles() {
-    }
+    private RecoupTitles() {}
 
     /** A title for which {@code taken} is false. */
     static String pick(Predicate<String> taken) {

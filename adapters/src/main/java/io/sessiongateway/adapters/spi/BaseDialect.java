@@ -26,7 +26,9 @@ public abstract class BaseDialect implements Dialect {
     protected BaseDialect(String name, String claimed, Object adapter, String basePath, Class<?>... apis) {
         this.name = name;
         this.claimed = Pattern.compile(claimed);
-        this.bindings = Arrays.stream(apis).map(api -> new Binding(api, adapter, basePath)).toList();
+        this.bindings = Arrays.stream(apis)
+                .map(api -> new Binding(api, adapter, basePath))
+                .toList();
     }
 
     @Override
@@ -57,6 +59,9 @@ public abstract class BaseDialect implements Dialect {
 
     /** A JSON response with this status and body. */
     protected static Response json(int status, Object body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .build();
     }
 }

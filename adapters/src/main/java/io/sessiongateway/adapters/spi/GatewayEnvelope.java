@@ -13,8 +13,7 @@ import jakarta.ws.rs.core.Response;
  * path no dialect claims.
  */
 public final class GatewayEnvelope {
-    private GatewayEnvelope() {
-    }
+    private GatewayEnvelope() {}
 
     /** Plain HTTP semantics; a malformed argument or body is 422. */
     public static int status(ErrorKind kind) {
@@ -25,11 +24,13 @@ public final class GatewayEnvelope {
     }
 
     public static Response render(GatewayException error, String reference) {
-        return Response.status(status(error.kind())).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new AdminError().error(new AdminErrorError()
-                        .code(error.code())
-                        .message(error.getMessage())
-                        .reference(reference)))
+        return Response.status(status(error.kind()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new AdminError()
+                        .error(new AdminErrorError()
+                                .code(error.code())
+                                .message(error.getMessage())
+                                .reference(reference)))
                 .build();
     }
 }

@@ -7,8 +7,7 @@ import io.sessiongateway.core.error.ErrorKind;
  * dialect decides the semantic kinds (authentication, permission, absence, validation) and defers here for the rest.
  */
 public final class HttpStatuses {
-    private HttpStatuses() {
-    }
+    private HttpStatuses() {}
 
     public static int common(ErrorKind kind) {
         return switch (kind) {

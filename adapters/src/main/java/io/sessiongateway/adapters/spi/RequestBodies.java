@@ -10,8 +10,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 public final class RequestBodies {
     public static final String TREE_PROPERTY = "io.sessiongateway.body.tree";
 
-    private RequestBodies() {
-    }
+    private RequestBodies() {}
 
     /** The body's JSON tree, or null when there was no body. */
     public static JsonNode tree(ContainerRequestContext request) {

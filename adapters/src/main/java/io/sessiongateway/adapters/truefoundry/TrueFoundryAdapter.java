@@ -53,16 +53,22 @@ import java.util.Set;
  * body (the vendor authenticates first), except on the two methods the hosted API does not have: those are 405
  * whoever asks.
  */
-public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessionApi, V1ListSessionsApi,
-        V1ListOwnedSessionsApi, V1SearchSessionsApi, V1CancelSessionApi, V1UnsupportedSessionMethodsApi,
-        CredentialsFirst {
+public final class TrueFoundryAdapter
+        implements V1GetSessionApi,
+                V1CreateSessionApi,
+                V1ListSessionsApi,
+                V1ListOwnedSessionsApi,
+                V1SearchSessionsApi,
+                V1CancelSessionApi,
+                V1UnsupportedSessionMethodsApi,
+                CredentialsFirst {
     static final String TENANT_PARAM = "tenantName";
     private static final AccessRule RULE = AccessRule.OWNER_MANAGER_OR_ADMIN;
-    private static final List<String> WINDOW_PARAMS = List.of("limit", "order", "page_token", "start_timestamp",
-            "end_timestamp");
+    private static final List<String> WINDOW_PARAMS =
+            List.of("limit", "order", "page_token", "start_timestamp", "end_timestamp");
     private static final List<String> LIST_PARAMS = with("agent_name");
-    private static final List<String> SEARCH_PARAMS = with("agent_name", "created_by_subject_id",
-            "created_by_subject_type", "session_type", "session_id");
+    private static final List<String> SEARCH_PARAMS =
+            with("agent_name", "created_by_subject_id", "created_by_subject_type", "session_type", "session_id");
 
     private final SessionService sessions;
     private final SessionLifecycle lifecycle;
@@ -116,12 +122,12 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         return SessionKey.publicId(tenant(), sessionId);
     }
 
-
     @Override
     public Response v1AgentsSessionsSessionIdGet(String sessionId) {
         Principal principal = principal();
         Session session = lifecycle.read(principal, RULE, key(sessionId));
-        return Response.ok(new GetSessionResponse().data(TrueFoundryMapper.toSession(session))).build();
+        return Response.ok(new GetSessionResponse().data(TrueFoundryMapper.toSession(session)))
+                .build();
     }
 
     @Override
@@ -129,52 +135,87 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         Principal principal = principal();
         String tenant = tenant();
         String agentName = TrueFoundryMapper.agentName(body);
-        Session session = sessions.createForAgentName(principal, tenant, agentName,
-                TrueFoundryMapper.newSession(RequestBodies.tree(request.get())));
+        Session session = sessions.createForAgentName(
+                principal, tenant, agentName, TrueFoundryMapper.newSession(RequestBodies.tree(request.get())));
         return Response.status(Response.Status.CREATED)
                 .entity(new GetSessionResponse().data(TrueFoundryMapper.toSession(session)))
                 .build();
     }
 
     @Override
-    public Response listSessions(String agentName, Integer limit, String order, String pageToken,
-            OffsetDateTime startTimestamp, OffsetDateTime endTimestamp) {
+    public Response listSessions(
+            String agentName,
+            Integer limit,
+            String order,
+            String pageToken,
+            OffsetDateTime startTimestamp,
+            OffsetDateTime endTimestamp) {
         Principal principal = principal();
         TrueFoundryListMapper.checkRaw(uri.getQueryParameters(), LIST_PARAMS);
         String agent = TrueFoundryListMapper.agentName(agentName, true);
         Listing l = listing(limit, order, startTimestamp, endTimestamp, true, pageToken, "list", agent);
-        SessionPage page = lifecycle.list(principal, l.query(RULE).agentName(agent).build());
-        return Response.ok(new ListSessionsResponse().data(TrueFoundryListMapper.items(page))
-                .pagination(l.pagination(page))).build();
+        SessionPage page =
+                lifecycle.list(principal, l.query(RULE).agentName(agent).build());
+        return Response.ok(new ListSessionsResponse()
+                        .data(TrueFoundryListMapper.items(page))
+                        .pagination(l.pagination(page)))
+                .build();
     }
 
     @Override
-    public Response listOwnedSessions(String agentName, Integer limit, String order, String pageToken,
-            OffsetDateTime startTimestamp, OffsetDateTime endTimestamp) {
+    public Response listOwnedSessions(
+            String agentName,
+            Integer limit,
+            String order,
+            String pageToken,
+            OffsetDateTime startTimestamp,
+            OffsetDateTime endTimestamp) {
         Principal principal = principal();
         TrueFoundryListMapper.checkRaw(uri.getQueryParameters(), LIST_PARAMS);
         String agent = TrueFoundryListMapper.agentName(agentName, false);
         Listing l = listing(limit, order, startTimestamp, endTimestamp, true, pageToken, "owned", agent);
-        SessionPage page = lifecycle.list(principal, l.query(AccessRule.OWNER).agentName(agent).build());
-        return Response.ok(new ListOwnedSessionsResponse().data(TrueFoundryListMapper.items(page))
-                .pagination(l.pagination(page))).build();
+        SessionPage page = lifecycle.list(
+                principal, l.query(AccessRule.OWNER).agentName(agent).build());
+        return Response.ok(new ListOwnedSessionsResponse()
+                        .data(TrueFoundryListMapper.items(page))
+                        .pagination(l.pagination(page)))
+                .build();
     }
 
     @Override
-    public Response searchSessions(String agentName, String createdBySubjectId, String createdBySubjectType,
-            String sessionType, String sessionId, Integer limit, String order, String pageToken,
-            OffsetDateTime startTimestamp, OffsetDateTime endTimestamp) {
+    public Response searchSessions(
+            String agentName,
+            String createdBySubjectId,
+            String createdBySubjectType,
+            String sessionType,
+            String sessionId,
+            Integer limit,
+            String order,
+            String pageToken,
+            OffsetDateTime startTimestamp,
+            OffsetDateTime endTimestamp) {
         Principal principal = principal();
         TrueFoundryListMapper.checkRaw(uri.getQueryParameters(), SEARCH_PARAMS);
         String agent = TrueFoundryListMapper.agentName(agentName, false);
         String subjectId = createdBySubjectId;
-        String subjectType = TrueFoundryListMapper.oneOf(createdBySubjectType, "created_by_subject_type",
-                TrueFoundryListMapper.SUBJECT_TYPES);
-        String type = TrueFoundryListMapper.oneOf(sessionType, "session_type",
-                Set.of(TrueFoundryListMapper.SAVED, TrueFoundryListMapper.DRAFT));
+        String subjectType = TrueFoundryListMapper.oneOf(
+                createdBySubjectType, "created_by_subject_type", TrueFoundryListMapper.SUBJECT_TYPES);
+        String type = TrueFoundryListMapper.oneOf(
+                sessionType, "session_type", Set.of(TrueFoundryListMapper.SAVED, TrueFoundryListMapper.DRAFT));
         String id = TrueFoundryListMapper.text(sessionId, "session_id", TrueFoundryMapper.SESSION_ID_MAX);
-        Listing l = listing(limit, order, startTimestamp, endTimestamp, false, pageToken, "search", agent, subjectId,
-                subjectType, type, id);
+        Listing l = listing(
+                limit,
+                order,
+                startTimestamp,
+                endTimestamp,
+                false,
+                pageToken,
+                "search",
+                agent,
+                subjectId,
+                subjectType,
+                type,
+                id);
         SubjectRef owner = TrueFoundryListMapper.owner(subjectId, subjectType);
         SessionPage page;
         if (TrueFoundryListMapper.DRAFT.equals(type)) {
@@ -184,8 +225,10 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         } else {
             page = search(principal, l.query(RULE).agentName(agent).owner(owner));
         }
-        return Response.ok(new SearchSessionsResponse().data(TrueFoundryListMapper.items(page))
-                .pagination(l.pagination(page))).build();
+        return Response.ok(new SearchSessionsResponse()
+                        .data(TrueFoundryListMapper.items(page))
+                        .pagination(l.pagination(page)))
+                .build();
     }
 
     /**
@@ -201,10 +244,18 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
             }
             if (e.kind() == ErrorKind.FORBIDDEN && "agent_forbidden".equals(e.code())) {
                 SessionQuery q = query.build();
-                return lifecycle.list(principal, SessionQuery.builder(AccessRule.OWNER).tenantName(q.tenantName())
-                        .agentName(q.agentName()).owner(q.owner()).createdFrom(q.createdFrom())
-                        .createdTo(q.createdTo()).order(q.order()).position(q.position(), q.direction())
-                        .limit(q.limit()).build());
+                return lifecycle.list(
+                        principal,
+                        SessionQuery.builder(AccessRule.OWNER)
+                                .tenantName(q.tenantName())
+                                .agentName(q.agentName())
+                                .owner(q.owner())
+                                .createdFrom(q.createdFrom())
+                                .createdTo(q.createdTo())
+                                .order(q.order())
+                                .position(q.position(), q.direction())
+                                .limit(q.limit())
+                                .build());
             }
             throw e;
         }
@@ -223,7 +274,8 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         }
         boolean shown = TrueFoundryListMapper.matches(session, agent, owner, l.window)
                 && (l.token == null || TrueFoundryListMapper.beyond(session, l.token, l.order));
-        return shown ? new SessionPage(List.of(session), Optional.empty(), Optional.empty(), OptionalLong.empty())
+        return shown
+                ? new SessionPage(List.of(session), Optional.empty(), Optional.empty(), OptionalLong.empty())
                 : empty();
     }
 
@@ -254,8 +306,14 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
     // ---- the parts every list shares
 
     /** A list's page parameters, window and token, read once. */
-    private Listing listing(Integer limit, String order, OffsetDateTime start, OffsetDateTime end,
-            boolean defaultStart, String pageToken, Object... filters) {
+    private Listing listing(
+            Integer limit,
+            String order,
+            OffsetDateTime start,
+            OffsetDateTime end,
+            boolean defaultStart,
+            String pageToken,
+            Object... filters) {
         int lim = TrueFoundryListMapper.limit(limit);
         Order ord = TrueFoundryListMapper.order(order);
         Window window = TrueFoundryListMapper.window(start, end, clock.instant(), defaultStart);
@@ -286,8 +344,12 @@ public final class TrueFoundryAdapter implements V1GetSessionApi, V1CreateSessio
         }
 
         SessionQuery.Builder query(AccessRule rule) {
-            SessionQuery.Builder q = SessionQuery.builder(rule).tenantName(tenant()).order(order).limit(limit)
-                    .createdFrom(window.from()).createdTo(window.to());
+            SessionQuery.Builder q = SessionQuery.builder(rule)
+                    .tenantName(tenant())
+                    .order(order)
+                    .limit(limit)
+                    .createdFrom(window.from())
+                    .createdTo(window.to());
             if (token != null) {
                 q.position(token.position(), token.direction());
             }

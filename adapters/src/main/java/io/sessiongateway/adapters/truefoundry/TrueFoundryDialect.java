@@ -36,10 +36,18 @@ public final class TrueFoundryDialect extends BaseDialect {
      * @param clock "now", the end of a list's default window
      */
     public TrueFoundryDialect(SessionService sessions, PageTokens tokens, Clock clock) {
-        super(NAME, "^/[^/]+/v1/(x/)?agents(/.*)?$", new TrueFoundryAdapter(sessions, tokens, clock),
-                "/{" + TrueFoundryAdapter.TENANT_PARAM + "}", V1GetSessionApi.class, V1CreateSessionApi.class,
-                V1ListSessionsApi.class, V1ListOwnedSessionsApi.class, V1SearchSessionsApi.class,
-                V1CancelSessionApi.class, V1UnsupportedSessionMethodsApi.class);
+        super(
+                NAME,
+                "^/[^/]+/v1/(x/)?agents(/.*)?$",
+                new TrueFoundryAdapter(sessions, tokens, clock),
+                "/{" + TrueFoundryAdapter.TENANT_PARAM + "}",
+                V1GetSessionApi.class,
+                V1CreateSessionApi.class,
+                V1ListSessionsApi.class,
+                V1ListOwnedSessionsApi.class,
+                V1SearchSessionsApi.class,
+                V1CancelSessionApi.class,
+                V1UnsupportedSessionMethodsApi.class);
     }
 
     private static byte[] randomKey() {
@@ -94,21 +102,29 @@ public final class TrueFoundryDialect extends BaseDialect {
     /** 405 with {@code Allow: GET}: the method the session path supports. */
     static Response methodNotAllowed(String message) {
         GatewayException error = new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed", message);
-        return Response.fromResponse(json(405, envelope(error, message))).header("Allow", "GET").build();
+        return Response.fromResponse(json(405, envelope(error, message)))
+                .header("Allow", "GET")
+                .build();
     }
 
     private static RequestErrorResponse envelope(GatewayException error, String message) {
-        return new RequestErrorResponse().error(new RequestErrorResponseError()
-                .message(message)
-                .type(type(error.kind()))
-                .code(error.code())
-                .param(error.param()));
+        return new RequestErrorResponse()
+                .error(new RequestErrorResponseError()
+                        .message(message)
+                        .type(type(error.kind()))
+                        .code(error.code())
+                        .param(error.param()));
     }
 
     static String type(ErrorKind kind) {
         return switch (kind) {
-            case INVALID_ARGUMENT, INVALID_BODY, UNSUPPORTED_SUBJECT_TYPE, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE,
-                    UNSUPPORTED_MEDIA_TYPE, PAYLOAD_TOO_LARGE -> "invalid_request_error";
+            case INVALID_ARGUMENT,
+                    INVALID_BODY,
+                    UNSUPPORTED_SUBJECT_TYPE,
+                    METHOD_NOT_ALLOWED,
+                    NOT_ACCEPTABLE,
+                    UNSUPPORTED_MEDIA_TYPE,
+                    PAYLOAD_TOO_LARGE -> "invalid_request_error";
             case UNAUTHENTICATED -> "authentication_error";
             case FORBIDDEN -> "permission_error";
             case NOT_FOUND, NO_ROUTE -> "not_found_error";

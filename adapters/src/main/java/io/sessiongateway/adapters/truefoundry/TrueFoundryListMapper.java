@@ -46,34 +46,32 @@ public final class TrueFoundryListMapper {
     static final String INVALID_PAGE_TOKEN = "invalid_page_token";
     /** A window whose start is after its end. */
     static final String INVALID_WINDOW = "invalid_time_window";
+
     static final String PAGE_TOKEN = "page_token";
     /** {@code created_by_subject_type}'s values in the search document. */
-    static final Set<String> SUBJECT_TYPES = Set.of("user", "team", "serviceaccount", "virtualaccount",
-            "agent-identity", "role");
+    static final Set<String> SUBJECT_TYPES =
+            Set.of("user", "team", "serviceaccount", "virtualaccount", "agent-identity", "role");
+
     static final String SAVED = "session";
     static final String DRAFT = "session/draft";
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private TrueFoundryListMapper() {
-    }
+    private TrueFoundryListMapper() {}
 
     /** The time window of a list: {@code created_at} in {@code [from, to]}; {@code from} null for none. */
-    public record Window(Instant from, Instant to) {
-    }
+    public record Window(Instant from, Instant to) {}
 
     /** A decoded page token: where the page starts, and the window of the first page. */
-    public record Token(Position position, Direction direction, Window window) {
-    }
+    public record Token(Position position, Direction direction, Window window) {}
 
     /**
      * TokenPagination without absent tokens: the document declares them as strings, absent on the first or last
      * page, never null.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static final class Pagination extends TokenPagination {
-    }
+    public static final class Pagination extends TokenPagination {}
 
     // ---- parameters
 
@@ -146,8 +144,7 @@ public final class TrueFoundryListMapper {
     /** One of the values an enum parameter allows, or null when absent. */
     static String oneOf(String value, String param, Set<String> allowed) {
         if (value != null && !allowed.contains(value)) {
-            throw GatewayException.invalidArgument(param + " must be one of " + new TreeSet<>(allowed),
-                    param);
+            throw GatewayException.invalidArgument(param + " must be one of " + new TreeSet<>(allowed), param);
         }
         return value;
     }
@@ -165,8 +162,11 @@ public final class TrueFoundryListMapper {
         Instant to = end == null ? now : end.toInstant();
         Instant from = start != null ? start.toInstant() : defaultStart ? to.minus(DEFAULT_WINDOW) : null;
         if (from != null && from.isAfter(to)) {
-            throw new GatewayException(ErrorKind.INVALID_ARGUMENT, INVALID_WINDOW,
-                    "start_timestamp is later than end_timestamp", "start_timestamp");
+            throw new GatewayException(
+                    ErrorKind.INVALID_ARGUMENT,
+                    INVALID_WINDOW,
+                    "start_timestamp is later than end_timestamp",
+                    "start_timestamp");
         }
         return new Window(from, to);
     }
@@ -174,10 +174,10 @@ public final class TrueFoundryListMapper {
     // ---- tokens
 
     /** The token of a page position, for the query whose other parameters are {@code parameters}. */
-    static String token(PageTokens tokens, Position position, Direction direction, Window window,
-            List<Object> parameters) {
-        String w = ENCODER.encodeToString((instant(window.from()) + "|" + instant(window.to()))
-                .getBytes(StandardCharsets.UTF_8));
+    static String token(
+            PageTokens tokens, Position position, Direction direction, Window window, List<Object> parameters) {
+        String w = ENCODER.encodeToString(
+                (instant(window.from()) + "|" + instant(window.to())).getBytes(StandardCharsets.UTF_8));
         return tokens.encode(position, direction, fingerprint(window, parameters)) + "." + w;
     }
 
@@ -213,8 +213,11 @@ public final class TrueFoundryListMapper {
     }
 
     private static GatewayException invalidToken() {
-        return new GatewayException(ErrorKind.INVALID_ARGUMENT, INVALID_PAGE_TOKEN,
-                "the page token is invalid or was issued for other parameters", PAGE_TOKEN);
+        return new GatewayException(
+                ErrorKind.INVALID_ARGUMENT,
+                INVALID_PAGE_TOKEN,
+                "the page token is invalid or was issued for other parameters",
+                PAGE_TOKEN);
     }
 
     // ---- one session, filtered in memory (search by session_id)
@@ -223,8 +226,10 @@ public final class TrueFoundryListMapper {
     static boolean matches(Session s, String agentName, SubjectRef owner, Window window) {
         Instant created = s.times().createdAt();
         return (agentName == null || agentName.equals(s.agent().name()))
-                && (owner == null || (owner.id().equals(s.owner().id())
-                        && (owner.type() == null || owner.type().equals(s.owner().type()))))
+                && (owner == null
+                        || (owner.id().equals(s.owner().id())
+                                && (owner.type() == null
+                                        || owner.type().equals(s.owner().type()))))
                 && (window.from() == null || !created.isBefore(window.from()))
                 && !created.isAfter(window.to());
     }
@@ -260,12 +265,12 @@ public final class TrueFoundryListMapper {
     }
 
     /** {@code pagination}: the limit, and a token for each side that has a page. */
-    static TokenPagination pagination(PageTokens tokens, SessionPage page, int limit, Window window,
-            List<Object> parameters) {
+    static TokenPagination pagination(
+            PageTokens tokens, SessionPage page, int limit, Window window, List<Object> parameters) {
         TokenPagination p = new Pagination().limit(limit);
         page.next().ifPresent(pos -> p.nextPageToken(token(tokens, pos, Direction.NEXT, window, parameters)));
-        page.previous().ifPresent(pos -> p.previousPageToken(token(tokens, pos, Direction.PREVIOUS, window,
-                parameters)));
+        page.previous()
+                .ifPresent(pos -> p.previousPageToken(token(tokens, pos, Direction.PREVIOUS, window, parameters)));
         return p;
     }
 }

@@ -16,8 +16,7 @@ public final class TrueFoundryMapper {
     /** A client-chosen id: 1..64 characters that are safe in a URL path segment. */
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:~-]{1,64}");
 
-    private TrueFoundryMapper() {
-    }
+    private TrueFoundryMapper() {}
 
     /**
      * The canonical session as TrueFoundry's {@code Session}: exactly the properties the document declares. A
@@ -33,7 +32,10 @@ public final class TrueFoundryMapper {
                 .createdBySubject(new Subject()
                         .subjectId(s.owner().id())
                         .subjectType(s.owner().type())
-                        .subjectSlug(s.owner().slug() != null ? s.owner().slug() : s.owner().id()))
+                        .subjectSlug(
+                                s.owner().slug() != null
+                                        ? s.owner().slug()
+                                        : s.owner().id()))
                 .createdAt(Timestamps.format(s.times().createdAt()))
                 .updatedAt(Timestamps.format(s.times().updatedAt()));
     }
@@ -51,8 +53,8 @@ public final class TrueFoundryMapper {
             throw GatewayException.invalidBody("agent_name must not be empty", "agent_name");
         }
         if (name.codePointCount(0, name.length()) > AGENT_NAME_MAX) {
-            throw GatewayException.invalidBody("agent_name must be at most " + AGENT_NAME_MAX + " characters",
-                    "agent_name");
+            throw GatewayException.invalidBody(
+                    "agent_name must be at most " + AGENT_NAME_MAX + " characters", "agent_name");
         }
         return name;
     }

@@ -47,8 +47,8 @@ class AgentcloudMapperTest {
                 .id(UUID.fromString("01933b5a-0000-7000-8000-000000000001"))
                 .publicId("session_01933b5a000070008000000000000001")
                 .objectId(objectId)
-                .scope(new Session.Scope(UUID.randomUUID(), "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(),
-                        TEAM))
+                .scope(new Session.Scope(
+                        UUID.randomUUID(), "acme", "65f0c0ffee0123456789ab01", UUID.randomUUID(), TEAM))
                 .agent(new Session.AgentRef(UUID.randomUUID(), "helper", "65f0c0ffee0123456789ab03", List.of()))
                 .owner(new SubjectRef("user", "alice", null))
                 .status(SessionStatus.CANCELLED)
@@ -94,8 +94,16 @@ class AgentcloudMapperTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "NULL", "undefined", "65F0C0FFEE0123456789ABCD", "65f0c0ffee0123456789abc",
-            "65f0c0ffee0123456789abcde", "0; DROP TABLE session"})
+    @ValueSource(
+            strings = {
+                "",
+                "NULL",
+                "undefined",
+                "65F0C0FFEE0123456789ABCD",
+                "65f0c0ffee0123456789abc",
+                "65f0c0ffee0123456789abcde",
+                "0; DROP TABLE session"
+            })
     void beforeThatIsNeitherAnObjectIdNorNullIs400(String before) {
         invalid(ErrorKind.INVALID_ARGUMENT, "before", () -> AgentcloudMapper.listQuery(TEAM, before));
     }
@@ -104,13 +112,18 @@ class AgentcloudMapperTest {
     void aPageIsTheCsrfAndTheSessionsInOrder() {
         Session a = session("65f0c0ffee0123456789abce", null);
         Session b = session("65f0c0ffee0123456789abcd", null);
-        SessionsJsonResponse r = AgentcloudMapper.sessionsJson(new SessionPage(List.of(a, b), Optional.empty(),
-                Optional.empty(), OptionalLong.empty()), "abcdefgh-" + "x".repeat(27));
+        SessionsJsonResponse r = AgentcloudMapper.sessionsJson(
+                new SessionPage(List.of(a, b), Optional.empty(), Optional.empty(), OptionalLong.empty()),
+                "abcdefgh-" + "x".repeat(27));
         assertEquals("abcdefgh-" + "x".repeat(27), r.getCsrf());
         assertEquals(List.of(AgentcloudMapper.toSession(a), AgentcloudMapper.toSession(b)), r.getSessions());
         assertEquals("terminated", r.getSessions().get(0).getStatus().toString());
-        assertEquals(List.of(), AgentcloudMapper.sessionsJson(new SessionPage(List.of(), Optional.empty(),
-                Optional.empty(), OptionalLong.empty()), "c").getSessions());
+        assertEquals(
+                List.of(),
+                AgentcloudMapper.sessionsJson(
+                                new SessionPage(List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty()),
+                                "c")
+                        .getSessions());
     }
 
     @Test
@@ -120,8 +133,8 @@ class AgentcloudMapperTest {
 
     @Test
     void aBodyIdOtherThanThePathsIsInvalidInputs() {
-        GatewayException e = assertThrows(GatewayException.class,
-                () -> AgentcloudMapper.formKey(TEAM, ID, "65f0c0ffee0123456789abce"));
+        GatewayException e = assertThrows(
+                GatewayException.class, () -> AgentcloudMapper.formKey(TEAM, ID, "65f0c0ffee0123456789abce"));
         assertEquals(ErrorKind.INVALID_BODY, e.kind());
         assertTrue(e.getMessage().startsWith("Invalid inputs"), e.getMessage());
         assertEquals("sessionId", e.param());
@@ -139,7 +152,9 @@ class AgentcloudMapperTest {
         JsonNode body = json("{\"sessionId\":\"" + ID + "\",\"variables\":{\"topic\":\"billing\",\"n\":1.50,"
                 + "\"nested\":{\"a\":[1,2]}}}");
         SessionPatch patch = AgentcloudMapper.edit(body).orElseThrow();
-        assertEquals(json("{\"topic\":\"billing\",\"n\":1.50,\"nested\":{\"a\":[1,2]}}"), patch.variables().value());
+        assertEquals(
+                json("{\"topic\":\"billing\",\"n\":1.50,\"nested\":{\"a\":[1,2]}}"),
+                patch.variables().value());
         assertNull(patch.title());
         assertNull(patch.status());
         assertNull(patch.tags());
@@ -148,7 +163,8 @@ class AgentcloudMapperTest {
     @Test
     void editWithoutVariablesChangesNothing() {
         assertEquals(Optional.empty(), AgentcloudMapper.edit(json("{\"sessionId\":\"" + ID + "\"}")));
-        assertEquals(Optional.empty(), AgentcloudMapper.edit(json("{\"sessionId\":\"" + ID + "\",\"variables\":null}")));
+        assertEquals(
+                Optional.empty(), AgentcloudMapper.edit(json("{\"sessionId\":\"" + ID + "\",\"variables\":null}")));
         assertEquals(Optional.empty(), AgentcloudMapper.edit(null));
         invalid(ErrorKind.INVALID_BODY, "variables", () -> AgentcloudMapper.edit(json("{\"variables\":[1]}")));
     }
@@ -156,19 +172,26 @@ class AgentcloudMapperTest {
     @Test
     void anEditModifiesOnlyWhenTheVariablesDiffer() {
         Session stored = session(ID, json("{\"topic\":\"billing\"}"));
-        assertFalse(AgentcloudMapper.modifies(AgentcloudMapper.edit(json("{\"variables\":{\"topic\":\"billing\"}}")),
-                stored));
-        assertTrue(AgentcloudMapper.modifies(AgentcloudMapper.edit(json("{\"variables\":{\"topic\":\"sales\"}}")),
-                stored));
+        assertFalse(AgentcloudMapper.modifies(
+                AgentcloudMapper.edit(json("{\"variables\":{\"topic\":\"billing\"}}")), stored));
+        assertTrue(AgentcloudMapper.modifies(
+                AgentcloudMapper.edit(json("{\"variables\":{\"topic\":\"sales\"}}")), stored));
         assertTrue(AgentcloudMapper.modifies(AgentcloudMapper.edit(json("{\"variables\":{}}")), session(ID, null)));
         assertFalse(AgentcloudMapper.modifies(Optional.empty(), stored));
     }
 
     @Test
     void theEditsAnswerIsTheVendorsMessageAndMongosUpdateResult() {
-        assertEquals(new EditSessionResponse().message(EditSessionResponse.MessageEnum.SESSION_UPDATED_SUCCESSFULLY)
-                .session(new UpdateResult().acknowledged(true).matchedCount(1).modifiedCount(1).upsertedCount(0)
-                        .upsertedId(null)), AgentcloudMapper.edited(true));
+        assertEquals(
+                new EditSessionResponse()
+                        .message(EditSessionResponse.MessageEnum.SESSION_UPDATED_SUCCESSFULLY)
+                        .session(new UpdateResult()
+                                .acknowledged(true)
+                                .matchedCount(1)
+                                .modifiedCount(1)
+                                .upsertedCount(0)
+                                .upsertedId(null)),
+                AgentcloudMapper.edited(true));
         assertEquals(0, AgentcloudMapper.edited(false).getSession().getModifiedCount());
     }
 }

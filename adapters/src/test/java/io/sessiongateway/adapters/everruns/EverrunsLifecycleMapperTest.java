@@ -1,6 +1,5 @@
 package io.sessiongateway.adapters.everruns;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,6 +21,7 @@ import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.generated.everruns.model.CancelStatus;
 import io.sessiongateway.generated.everruns.model.ForkSessionRequest;
 import io.sessiongateway.generated.everruns.model.UpdateSessionRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,13 +67,24 @@ class EverrunsLifecycleMapperTest {
         assertEquals(40, q.offset());
         assertEquals(100, q.limit());
         assertNull(EverrunsLifecycleMapper.listParams(null, "", 0L, 1L).search(), "an empty search is none");
-        assertEquals(Integer.MAX_VALUE, EverrunsLifecycleMapper.listParams(null, null, 4294967295L, 1L).query("a")
-                .offset(), "offsets past int are past every page");
+        assertEquals(
+                Integer.MAX_VALUE,
+                EverrunsLifecycleMapper.listParams(null, null, 4294967295L, 1L)
+                        .query("a")
+                        .offset(),
+                "offsets past int are past every page");
     }
 
     @ParameterizedTest
-    @CsvSource({"agent_x,0,20,agent_id", "AGENT,0,20,agent_id", ",-1,20,offset", ",4294967296,20,offset",
-        ",0,0,limit", ",0,-5,limit", ",0,4294967296,limit"})
+    @CsvSource({
+        "agent_x,0,20,agent_id",
+        "AGENT,0,20,agent_id",
+        ",-1,20,offset",
+        ",4294967296,20,offset",
+        ",0,0,limit",
+        ",0,-5,limit",
+        ",0,4294967296,limit"
+    })
     void invalidListParametersAre400(String agent, long offset, long limit, String param) {
         GatewayException e = refused(() -> EverrunsLifecycleMapper.listParams(agent, null, offset, limit));
         assertEquals(ErrorKind.INVALID_ARGUMENT, e.kind());
@@ -82,14 +93,20 @@ class EverrunsLifecycleMapperTest {
 
     @Test
     void emptyIntegersAndRepeatedParametersAre400() {
-        EverrunsLifecycleMapper.checkQuery(Map.of("offset", List.of("3"), "search", List.of(""), "x", List.of("1",
-                "2")));
-        assertEquals("offset", refused(() -> EverrunsLifecycleMapper.checkQuery(
-                Map.of("offset", List.of("")))).param());
-        assertEquals("limit", refused(() -> EverrunsLifecycleMapper.checkQuery(
-                Map.of("limit", List.of(" ")))).param());
-        assertEquals("search", refused(() -> EverrunsLifecycleMapper.checkQuery(
-                Map.of("search", List.of("a", "a")))).param());
+        EverrunsLifecycleMapper.checkQuery(
+                Map.of("offset", List.of("3"), "search", List.of(""), "x", List.of("1", "2")));
+        assertEquals(
+                "offset",
+                refused(() -> EverrunsLifecycleMapper.checkQuery(Map.of("offset", List.of(""))))
+                        .param());
+        assertEquals(
+                "limit",
+                refused(() -> EverrunsLifecycleMapper.checkQuery(Map.of("limit", List.of(" "))))
+                        .param());
+        assertEquals(
+                "search",
+                refused(() -> EverrunsLifecycleMapper.checkQuery(Map.of("search", List.of("a", "a"))))
+                        .param());
     }
 
     @Test
@@ -107,10 +124,14 @@ class EverrunsLifecycleMapperTest {
         var otherSearch = EverrunsLifecycleMapper.listParams(AGENT, "x", 7L, 10L);
         var noAgent = EverrunsLifecycleMapper.listParams(null, null, 7L, 10L);
         for (var other : List.of(otherLimit, otherSearch, noAgent)) {
-            assertEquals("invalid_page_token", refused(() -> TOKENS.decode(token, other.fingerprint(), "cursor"))
-                    .code());
+            assertEquals(
+                    "invalid_page_token",
+                    refused(() -> TOKENS.decode(token, other.fingerprint(), "cursor"))
+                            .code());
         }
-        assertEquals(p.fingerprint(), EverrunsLifecycleMapper.listParams(AGENT, null, 0L, 10L).fingerprint(),
+        assertEquals(
+                p.fingerprint(),
+                EverrunsLifecycleMapper.listParams(AGENT, null, 0L, 10L).fingerprint(),
                 "the offset is not part of it");
     }
 
@@ -121,10 +142,15 @@ class EverrunsLifecycleMapperTest {
         Position prev = new Position(Instant.parse("2026-01-01T00:00:09Z"), UUID.randomUUID(), null);
         SessionPage page = new SessionPage(List.of(), Optional.of(next), Optional.of(prev), OptionalLong.of(9));
         List<String> urls = new ArrayList<>();
-        var out = EverrunsLifecycleMapper.page(page, p, TOKENS, (offset, token) -> {
-            urls.add(token);
-            return "u?offset=" + offset;
-        }, s -> null);
+        var out = EverrunsLifecycleMapper.page(
+                page,
+                p,
+                TOKENS,
+                (offset, token) -> {
+                    urls.add(token);
+                    return "u?offset=" + offset;
+                },
+                s -> null);
         assertEquals(List.of(), out.getData());
         assertEquals(9, out.getTotal());
         assertEquals(4, out.getOffset());
@@ -132,10 +158,13 @@ class EverrunsLifecycleMapperTest {
         assertEquals("u?offset=4", out.getNextUrl(), "offset + items on the page (none here)");
         assertEquals("u?offset=2", out.getPrevUrl());
         assertEquals(new PageTokens.Cursor(next, Direction.NEXT), TOKENS.decode(urls.get(0), p.fingerprint(), "c"));
-        assertEquals(new PageTokens.Cursor(prev, Direction.PREVIOUS),
-                TOKENS.decode(urls.get(1), p.fingerprint(), "c"));
-        var first = EverrunsLifecycleMapper.page(new SessionPage(List.of(), Optional.empty(), Optional.empty(),
-                OptionalLong.of(0)), p, TOKENS, (o, t) -> "x", s -> null);
+        assertEquals(new PageTokens.Cursor(prev, Direction.PREVIOUS), TOKENS.decode(urls.get(1), p.fingerprint(), "c"));
+        var first = EverrunsLifecycleMapper.page(
+                new SessionPage(List.of(), Optional.empty(), Optional.empty(), OptionalLong.of(0)),
+                p,
+                TOKENS,
+                (o, t) -> "x",
+                s -> null);
         assertNull(first.getNextUrl());
         assertNull(first.getPrevUrl());
     }
@@ -143,36 +172,52 @@ class EverrunsLifecycleMapperTest {
     @Test
     void patchNamesOnlyTheFieldsGiven() {
         assertTrue(EverrunsLifecycleMapper.patch(new UpdateSessionRequest()).isEmpty(), "nulls are not given");
-        var patch = EverrunsLifecycleMapper.patch(new UpdateSessionRequest().title("T").locale("uk-ua"));
+        var patch = EverrunsLifecycleMapper.patch(
+                new UpdateSessionRequest().title("T").locale("uk-ua"));
         assertEquals(new SessionChange.Value<>("T"), patch.title());
         assertEquals(new SessionChange.Value<>("uk-UA"), patch.locale());
         assertNull(patch.tags());
         assertNull(patch.status());
-        assertEquals(new SessionChange.Value<>(List.of()),
-                EverrunsLifecycleMapper.patch(new UpdateSessionRequest().tags(List.of())).tags());
+        assertEquals(
+                new SessionChange.Value<>(List.of()),
+                EverrunsLifecycleMapper.patch(new UpdateSessionRequest().tags(List.of()))
+                        .tags());
     }
 
     @Test
     void patchRefusals() {
-        assertEquals(ErrorKind.INVALID_BODY, refused(() -> EverrunsLifecycleMapper.patch(null)).kind());
-        assertEquals("title", refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest()
-                .title("x".repeat(1025)))).param());
-        assertEquals("tags", refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest()
-                .tags(List.of("")))).param());
-        assertEquals("locale", refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest()
-                .locale("en_US"))).param());
+        assertEquals(
+                ErrorKind.INVALID_BODY,
+                refused(() -> EverrunsLifecycleMapper.patch(null)).kind());
+        assertEquals(
+                "title",
+                refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest().title("x".repeat(1025))))
+                        .param());
+        assertEquals(
+                "tags",
+                refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest().tags(List.of(""))))
+                        .param());
+        assertEquals(
+                "locale",
+                refused(() -> EverrunsLifecycleMapper.patch(new UpdateSessionRequest().locale("en_US")))
+                        .param());
     }
 
     @ParameterizedTest
-    @CsvSource({"uk-UA,uk-UA", "uk-ua,uk-UA", "EN,en", "zh-hant-tw,zh-Hant-TW", "de-CH-1996,de-CH-1996",
-        "sr-Latn,sr-Latn"})
+    @CsvSource({
+        "uk-UA,uk-UA",
+        "uk-ua,uk-UA",
+        "EN,en",
+        "zh-hant-tw,zh-Hant-TW",
+        "de-CH-1996,de-CH-1996",
+        "sr-Latn,sr-Latn"
+    })
     void localesAreCanonicalBcp47(String given, String stored) {
         assertEquals(stored, EverrunsLifecycleMapper.locale(given));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "en_US", "not a locale", "e", "x-private", "und", "123", "klingon!",
-        "en--US"})
+    @ValueSource(strings = {"", " ", "en_US", "not a locale", "e", "x-private", "und", "123", "klingon!", "en--US"})
     void otherLocalesAreUnsupported(String given) {
         GatewayException e = refused(() -> EverrunsLifecycleMapper.locale(given));
         assertEquals(ErrorKind.INVALID_BODY, e.kind());
@@ -183,16 +228,28 @@ class EverrunsLifecycleMapperTest {
     void forkInheritsWhatIsNotGiven() {
         assertEquals(ForkRequest.INHERIT, EverrunsLifecycleMapper.fork(null));
         assertEquals(ForkRequest.INHERIT, EverrunsLifecycleMapper.fork(new ForkSessionRequest()));
-        ForkRequest r = EverrunsLifecycleMapper.fork(new ForkSessionRequest().title("B").tags(List.of("x"))
-                .agentId(AGENT).modelId("model_01933b5a000070008000000000000001").locale("fr-ca"));
-        assertEquals(new ForkRequest("B", List.of("x"), "fr-CA", AGENT_ID,
-                UUID.fromString("01933b5a-0000-7000-8000-000000000001")), r);
-        assertEquals("agent_id", refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest()
-                .agentId("agent_1"))).param());
-        assertEquals("model_id", refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest()
-                .modelId("m"))).param());
-        assertEquals("locale", refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest()
-                .locale("?"))).param());
+        ForkRequest r = EverrunsLifecycleMapper.fork(new ForkSessionRequest()
+                .title("B")
+                .tags(List.of("x"))
+                .agentId(AGENT)
+                .modelId("model_01933b5a000070008000000000000001")
+                .locale("fr-ca"));
+        assertEquals(
+                new ForkRequest(
+                        "B", List.of("x"), "fr-CA", AGENT_ID, UUID.fromString("01933b5a-0000-7000-8000-000000000001")),
+                r);
+        assertEquals(
+                "agent_id",
+                refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest().agentId("agent_1")))
+                        .param());
+        assertEquals(
+                "model_id",
+                refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest().modelId("m")))
+                        .param());
+        assertEquals(
+                "locale",
+                refused(() -> EverrunsLifecycleMapper.fork(new ForkSessionRequest().locale("?")))
+                        .param());
     }
 
     @Test
@@ -207,9 +264,21 @@ class EverrunsLifecycleMapperTest {
 
     @Test
     void statsCountByEverrunsProjection() {
-        var stats = EverrunsLifecycleMapper.stats(new StatusCounts(Map.of(SessionStatus.CREATED, 2L,
-                SessionStatus.RUNNING, 3L, SessionStatus.WAITING, 1L, SessionStatus.COMPLETED, 1L,
-                SessionStatus.FAILED, 1L, SessionStatus.CANCELLED, 1L, SessionStatus.ARCHIVED, 1L)));
+        var stats = EverrunsLifecycleMapper.stats(new StatusCounts(Map.of(
+                SessionStatus.CREATED,
+                2L,
+                SessionStatus.RUNNING,
+                3L,
+                SessionStatus.WAITING,
+                1L,
+                SessionStatus.COMPLETED,
+                1L,
+                SessionStatus.FAILED,
+                1L,
+                SessionStatus.CANCELLED,
+                1L,
+                SessionStatus.ARCHIVED,
+                1L)));
         assertEquals(2, stats.getStarted());
         assertEquals(3, stats.getActive());
         assertEquals(5, stats.getIdle());

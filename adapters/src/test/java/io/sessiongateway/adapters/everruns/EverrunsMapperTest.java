@@ -9,14 +9,16 @@ import io.sessiongateway.generated.everruns.model.AgentCapabilityConfig;
 import io.sessiongateway.generated.everruns.model.CreateSessionRequest;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class EverrunsMapperTest {
     private static CreateSessionRequest withConfig(Object config) {
-        return new CreateSessionRequest().agentId("agent_" + "0".repeat(32))
-                .capabilities(List.of(new AgentCapabilityConfig().ref("current_time").config(config)));
+        return new CreateSessionRequest()
+                .agentId("agent_" + "0".repeat(32))
+                .capabilities(
+                        List.of(new AgentCapabilityConfig().ref("current_time").config(config)));
     }
 
     @ParameterizedTest
@@ -27,8 +29,7 @@ class EverrunsMapperTest {
             case "list" -> List.of(1, 2);
             default -> 42;
         };
-        GatewayException e = assertThrows(GatewayException.class,
-                () -> EverrunsMapper.newSession(withConfig(config)));
+        GatewayException e = assertThrows(GatewayException.class, () -> EverrunsMapper.newSession(withConfig(config)));
         assertEquals(ErrorKind.INVALID_BODY, e.kind());
         assertEquals("capabilities", e.param());
     }
@@ -36,6 +37,7 @@ class EverrunsMapperTest {
     @Test
     void objectConfigIsKept() {
         var session = EverrunsMapper.newSession(withConfig(Map.of("tz", "UTC")));
-        assertEquals("UTC", session.capabilities().get(0).path("config").path("tz").asText());
+        assertEquals(
+                "UTC", session.capabilities().get(0).path("config").path("tz").asText());
     }
 }

@@ -154,8 +154,7 @@ class RecoupLifecycleMapperTest {
                 .title("Oslo")
                 .status(SessionStatus.ARCHIVED)
                 .agent(new Session.AgentRef(UUID.randomUUID(), "recoup", "x", List.of()))
-                .times(new Session.Timestamps(
-                        Instant.EPOCH, Instant.EPOCH, null, null, null))
+                .times(new Session.Timestamps(Instant.EPOCH, Instant.EPOCH, null, null, null))
                 .build();
         SessionPage more = new SessionPage(
                 List.of(s), Optional.of(SessionQuery.Position.of(s)), Optional.empty(), OptionalLong.empty());

@@ -41,9 +41,14 @@ class TrueFoundryListMapperTest {
     static final List<Object> PARAMS = List.of("list", "helper", "acme", 10, Order.CREATED_DESC, "-", "-");
 
     static Session session(String title, Instant created, String agent, SubjectRef owner) {
-        return Session.builder().id(UUID.randomUUID()).publicId("session_" + "a".repeat(32))
-                .agent(new Session.AgentRef(UUID.randomUUID(), agent, null, List.of())).owner(owner).title(title)
-                .times(new Session.Timestamps(created, created.plusMillis(5), null, null, null)).build();
+        return Session.builder()
+                .id(UUID.randomUUID())
+                .publicId("session_" + "a".repeat(32))
+                .agent(new Session.AgentRef(UUID.randomUUID(), agent, null, List.of()))
+                .owner(owner)
+                .title(title)
+                .times(new Session.Timestamps(created, created.plusMillis(5), null, null, null))
+                .build();
     }
 
     static GatewayException refused(Runnable r) {
@@ -52,15 +57,17 @@ class TrueFoundryListMapperTest {
 
     @Test
     void defaultWindowIsTheLastHalfHourBeforeTheEnd() {
-        assertEquals(new Window(NOW.minus(Duration.ofMinutes(30)), NOW),
+        assertEquals(
+                new Window(NOW.minus(Duration.ofMinutes(30)), NOW),
                 TrueFoundryListMapper.window(null, null, NOW, true));
         OffsetDateTime end = OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(2));
-        assertEquals(new Window(end.toInstant().minus(Duration.ofMinutes(30)), end.toInstant()),
+        assertEquals(
+                new Window(end.toInstant().minus(Duration.ofMinutes(30)), end.toInstant()),
                 TrueFoundryListMapper.window(null, end, NOW, true));
         assertEquals(new Window(null, NOW), TrueFoundryListMapper.window(null, null, NOW, false), "search");
         OffsetDateTime start = end.minusDays(3);
-        assertEquals(new Window(start.toInstant(), end.toInstant()),
-                TrueFoundryListMapper.window(start, end, NOW, true));
+        assertEquals(
+                new Window(start.toInstant(), end.toInstant()), TrueFoundryListMapper.window(start, end, NOW, true));
         assertEquals(new Window(end.toInstant(), end.toInstant()), TrueFoundryListMapper.window(end, end, NOW, true));
     }
 
@@ -82,12 +89,15 @@ class TrueFoundryListMapperTest {
         assertEquals(Order.CREATED_ASC, TrueFoundryListMapper.order("asc"));
         assertEquals("a".repeat(255), TrueFoundryListMapper.agentName("a".repeat(255), true));
         assertNull(TrueFoundryListMapper.agentName(null, false));
-        List<Runnable> bad = List.of(() -> TrueFoundryListMapper.limit(0), () -> TrueFoundryListMapper.limit(101),
-                () -> TrueFoundryListMapper.order("DESC"), () -> TrueFoundryListMapper.agentName(null, true),
+        List<Runnable> bad = List.of(
+                () -> TrueFoundryListMapper.limit(0),
+                () -> TrueFoundryListMapper.limit(101),
+                () -> TrueFoundryListMapper.order("DESC"),
+                () -> TrueFoundryListMapper.agentName(null, true),
                 () -> TrueFoundryListMapper.agentName("", false),
                 () -> TrueFoundryListMapper.agentName("a".repeat(256), true),
-                () -> TrueFoundryListMapper.oneOf("robot", "created_by_subject_type",
-                        TrueFoundryListMapper.SUBJECT_TYPES),
+                () -> TrueFoundryListMapper.oneOf(
+                        "robot", "created_by_subject_type", TrueFoundryListMapper.SUBJECT_TYPES),
                 () -> TrueFoundryListMapper.checkRaw(Map.of("limit", List.of("1", "1")), List.of("limit")),
                 () -> TrueFoundryListMapper.checkRaw(Map.of("order", List.of("")), List.of("order")));
         for (Runnable r : bad) {
@@ -96,8 +106,8 @@ class TrueFoundryListMapperTest {
             assertEquals(422, TrueFoundryDialect.status(e, "/acme/v1/agents/sessions"), e.getMessage());
             assertTrue(e.param() != null, e.getMessage());
         }
-        TrueFoundryListMapper.checkRaw(Map.of("other", List.of("1", "2"), "limit", List.of("3")),
-                List.of("limit", "order"));
+        TrueFoundryListMapper.checkRaw(
+                Map.of("other", List.of("1", "2"), "limit", List.of("3")), List.of("limit", "order"));
     }
 
     @Test
@@ -110,9 +120,14 @@ class TrueFoundryListMapperTest {
         String search = TrueFoundryListMapper.token(TOKENS, p, Direction.PREVIOUS, open, PARAMS);
         assertEquals(new Token(p, Direction.PREVIOUS, open), TrueFoundryListMapper.readToken(TOKENS, search, PARAMS));
         String inner = token.substring(0, token.lastIndexOf('.'));
-        String moved = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                (Instant.EPOCH + "|" + NOW).getBytes(StandardCharsets.UTF_8));
-        List<String> refusedTokens = List.of("x", token + "x", inner + "." + moved, inner,
+        String moved = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString((Instant.EPOCH + "|" + NOW).getBytes(StandardCharsets.UTF_8));
+        List<String> refusedTokens = List.of(
+                "x",
+                token + "x",
+                inner + "." + moved,
+                inner,
                 new PageTokens("another key".getBytes(StandardCharsets.UTF_8)).encode(p, Direction.NEXT, "q") + ".e30");
         for (String t : refusedTokens) {
             GatewayException e = refused(() -> TrueFoundryListMapper.readToken(TOKENS, t, PARAMS));
@@ -120,8 +135,8 @@ class TrueFoundryListMapperTest {
             assertEquals("page_token", e.param());
             assertEquals(400, TrueFoundryDialect.status(e, "/acme/v1/x/agents/search-sessions"));
         }
-        GatewayException other = refused(() -> TrueFoundryListMapper.readToken(TOKENS, token,
-                List.of("list", "helper", "acme", 11, Order.CREATED_DESC, "-", "-")));
+        GatewayException other = refused(() -> TrueFoundryListMapper.readToken(
+                TOKENS, token, List.of("list", "helper", "acme", 11, Order.CREATED_DESC, "-", "-")));
         assertEquals("invalid_page_token", other.code());
     }
 
@@ -130,23 +145,30 @@ class TrueFoundryListMapperTest {
         SubjectRef alice = new SubjectRef("user", "alice", "Alice");
         Session s = session(null, NOW, "helper", alice);
         Window w = new Window(null, NOW);
-        SessionPage first = new SessionPage(List.of(s), Optional.of(Position.of(s)), Optional.empty(),
-                OptionalLong.empty());
+        SessionPage first =
+                new SessionPage(List.of(s), Optional.of(Position.of(s)), Optional.empty(), OptionalLong.empty());
         TokenPagination p = TrueFoundryListMapper.pagination(TOKENS, first, 1, w, PARAMS);
         ObjectMapper json = new ObjectMapper();
         Map<?, ?> rendered = json.readValue(json.writeValueAsString(p), Map.class);
         assertEquals(List.of("limit", "next_page_token"), List.copyOf(rendered.keySet()));
-        assertEquals(Map.of("limit", 1), json.readValue(json.writeValueAsString(TrueFoundryListMapper.pagination(
-                TOKENS, new SessionPage(List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty()), 1, w,
-                PARAMS)), Map.class));
+        assertEquals(
+                Map.of("limit", 1),
+                json.readValue(
+                        json.writeValueAsString(TrueFoundryListMapper.pagination(
+                                TOKENS,
+                                new SessionPage(List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty()),
+                                1,
+                                w,
+                                PARAMS)),
+                        Map.class));
         Map<?, ?> item = json.readValue(json.writeValueAsString(TrueFoundryListMapper.toSavedSession(s)), Map.class);
         Map<String, Object> expected = new HashMap<>();
         expected.put("type", "session");
         expected.put("id", s.publicId());
         expected.put("agent_name", "helper");
         expected.put("title", null);
-        expected.put("created_by_subject", Map.of("subject_id", "alice", "subject_type", "user",
-                "subject_slug", "Alice"));
+        expected.put(
+                "created_by_subject", Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "Alice"));
         expected.put("created_at", "2026-12-05T10:00:00.123Z");
         expected.put("updated_at", "2026-12-05T10:00:00.128Z");
         assertEquals(expected, item);
@@ -168,8 +190,9 @@ class TrueFoundryListMapperTest {
         assertTrue(TrueFoundryListMapper.beyond(s, new Token(before, Direction.NEXT, all), Order.CREATED_ASC));
         assertFalse(TrueFoundryListMapper.beyond(s, new Token(before, Direction.NEXT, all), Order.CREATED_DESC));
         assertTrue(TrueFoundryListMapper.beyond(s, new Token(before, Direction.PREVIOUS, all), Order.CREATED_DESC));
-        assertFalse(TrueFoundryListMapper.beyond(s, new Token(Position.of(s), Direction.NEXT, all),
-                Order.CREATED_ASC), "the position itself is not beyond it");
+        assertFalse(
+                TrueFoundryListMapper.beyond(s, new Token(Position.of(s), Direction.NEXT, all), Order.CREATED_ASC),
+                "the position itself is not beyond it");
     }
 
     @ParameterizedTest

@@ -22,8 +22,7 @@ public final class Ids {
 
     private static final TimeBasedEpochGenerator UUID_V7 = Generators.timeBasedEpochGenerator();
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A new time-ordered UUIDv7. */
     public static UUID newId() {

@@ -79,8 +79,7 @@ public record NewSession(
         private Integer linesRemoved;
         private JsonNode extra;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder requestedId(String value) {
             this.requestedId = value;
@@ -153,8 +152,21 @@ public record NewSession(
         }
 
         public NewSession build() {
-            return new NewSession(requestedId, title, modelId, artistId, tags, capabilities, repository, sharingMode,
-                    lifecycleState, sandboxState, globalSkillRefs, linesAdded, linesRemoved, extra);
+            return new NewSession(
+                    requestedId,
+                    title,
+                    modelId,
+                    artistId,
+                    tags,
+                    capabilities,
+                    repository,
+                    sharingMode,
+                    lifecycleState,
+                    sandboxState,
+                    globalSkillRefs,
+                    linesAdded,
+                    linesRemoved,
+                    extra);
         }
     }
 }

@@ -56,14 +56,63 @@ public record Session(
      * The session as it was before the lifecycle columns (issue #12): no locale, variables or fork parent, not
      * deleted, not pinned.
      */
-    public Session(UUID id, String publicId, String objectId, Scope scope, AgentRef agent, SubjectRef owner,
-            UUID accountId, UUID artistId, UUID modelId, String title, SessionStatus status, boolean warning,
-            Lifecycle lifecycle, Timestamps times, String preview, String outputPreview, Usage usage, Sharing sharing,
-            List<String> tags, JsonNode capabilities, Repository repository, JsonNode globalSkillRefs,
-            Sandbox sandbox, DiffStats diff, JsonNode extra) {
-        this(id, publicId, objectId, scope, agent, owner, accountId, artistId, modelId, title, status, warning,
-                lifecycle, times, preview, outputPreview, usage, sharing, tags, capabilities, repository,
-                globalSkillRefs, sandbox, diff, extra, null, null, null, null, false);
+    public Session(
+            UUID id,
+            String publicId,
+            String objectId,
+            Scope scope,
+            AgentRef agent,
+            SubjectRef owner,
+            UUID accountId,
+            UUID artistId,
+            UUID modelId,
+            String title,
+            SessionStatus status,
+            boolean warning,
+            Lifecycle lifecycle,
+            Timestamps times,
+            String preview,
+            String outputPreview,
+            Usage usage,
+            Sharing sharing,
+            List<String> tags,
+            JsonNode capabilities,
+            Repository repository,
+            JsonNode globalSkillRefs,
+            Sandbox sandbox,
+            DiffStats diff,
+            JsonNode extra) {
+        this(
+                id,
+                publicId,
+                objectId,
+                scope,
+                agent,
+                owner,
+                accountId,
+                artistId,
+                modelId,
+                title,
+                status,
+                warning,
+                lifecycle,
+                times,
+                preview,
+                outputPreview,
+                usage,
+                sharing,
+                tags,
+                capabilities,
+                repository,
+                globalSkillRefs,
+                sandbox,
+                diff,
+                extra,
+                null,
+                null,
+                null,
+                null,
+                false);
     }
 
     /** A builder: every component by name; the nested groups start as their empty constants. */
@@ -140,8 +189,7 @@ public record Session(
         private Instant deletedAt;
         private boolean pinned;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder id(UUID value) {
             this.id = value;
@@ -299,16 +347,42 @@ public record Session(
         }
 
         public Session build() {
-            return new Session(id, publicId, objectId, scope, agent, owner, accountId, artistId, modelId, title,
-                    status, warning, lifecycle, times, preview, outputPreview, usage, sharing, tags, capabilities,
-                    repository, globalSkillRefs, sandbox, diff, extra, locale, variables, forkedFromId, deletedAt,
+            return new Session(
+                    id,
+                    publicId,
+                    objectId,
+                    scope,
+                    agent,
+                    owner,
+                    accountId,
+                    artistId,
+                    modelId,
+                    title,
+                    status,
+                    warning,
+                    lifecycle,
+                    times,
+                    preview,
+                    outputPreview,
+                    usage,
+                    sharing,
+                    tags,
+                    capabilities,
+                    repository,
+                    globalSkillRefs,
+                    sandbox,
+                    diff,
+                    extra,
+                    locale,
+                    variables,
+                    forkedFromId,
+                    deletedAt,
                     pinned);
         }
     }
 
     /** Where the session lives: tenant (org) and team. */
-    public record Scope(UUID tenantId, String tenantName, String tenantObjectId, UUID teamId, String teamObjectId) {
-    }
+    public record Scope(UUID tenantId, String tenantName, String tenantObjectId, UUID teamId, String teamObjectId) {}
 
     /** The session's agent (Agentcloud app) and who manages it. */
     public record AgentRef(UUID id, String name, String objectId, List<String> managers) {
@@ -322,9 +396,8 @@ public record Session(
         public static final Lifecycle INITIAL = new Lifecycle(null, 0, null, null);
     }
 
-    public record Timestamps(Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt,
-            Instant lastActivityAt) {
-    }
+    public record Timestamps(
+            Instant createdAt, Instant updatedAt, Instant startedAt, Instant finishedAt, Instant lastActivityAt) {}
 
     /** Agentcloud sharing: a mode and a map of user, team or org ids to permissions. */
     public record Sharing(SharingMode mode, Map<String, String> permissions) {
@@ -341,13 +414,19 @@ public record Session(
     }
 
     /** Recoup's sandbox and snapshot fields. */
-    public record Sandbox(JsonNode state, Instant expiresAt, Instant hibernateAfter, String snapshotUrl,
-            Instant snapshotCreatedAt, Long snapshotSizeBytes) {
+    public record Sandbox(
+            JsonNode state,
+            Instant expiresAt,
+            Instant hibernateAfter,
+            String snapshotUrl,
+            Instant snapshotCreatedAt,
+            Long snapshotSizeBytes) {
         public static final Sandbox NONE = new Sandbox(null, null, null, null, null, null);
     }
 
     /** Recoup's diff statistics. */
-    public record DiffStats(Integer linesAdded, Integer linesRemoved, JsonNode cachedDiff, Instant cachedDiffUpdatedAt) {
+    public record DiffStats(
+            Integer linesAdded, Integer linesRemoved, JsonNode cachedDiff, Instant cachedDiffUpdatedAt) {
         public static final DiffStats NONE = new DiffStats(null, null, null, null);
     }
 }

@@ -13,8 +13,11 @@ import java.util.OptionalLong;
  *     page
  * @param total the number of sessions matching the query's scope, rule and filters, when asked for
  */
-public record SessionPage(List<Session> items, Optional<SessionQuery.Position> next,
-        Optional<SessionQuery.Position> previous, OptionalLong total) {
+public record SessionPage(
+        List<Session> items,
+        Optional<SessionQuery.Position> next,
+        Optional<SessionQuery.Position> previous,
+        OptionalLong total) {
     public SessionPage {
         items = List.copyOf(items);
     }

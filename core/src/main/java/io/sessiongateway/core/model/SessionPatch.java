@@ -16,9 +16,14 @@ import java.util.List;
  * @param linesAdded diff statistics
  * @param linesRemoved diff statistics
  */
-public record SessionPatch(SessionChange.Value<String> title, SessionChange.Value<List<String>> tags,
-        SessionChange.Value<String> locale, SessionChange.Value<JsonNode> variables, StatusWrite status,
-        SessionChange.Value<Integer> linesAdded, SessionChange.Value<Integer> linesRemoved) {
+public record SessionPatch(
+        SessionChange.Value<String> title,
+        SessionChange.Value<List<String>> tags,
+        SessionChange.Value<String> locale,
+        SessionChange.Value<JsonNode> variables,
+        StatusWrite status,
+        SessionChange.Value<Integer> linesAdded,
+        SessionChange.Value<Integer> linesRemoved) {
 
     /**
      * The status writes a patch can ask for, with their transitions (docs/lifecycle.md section 3). Each also sets
@@ -48,8 +53,13 @@ public record SessionPatch(SessionChange.Value<String> title, SessionChange.Valu
 
     /** True when the patch names no field: applying it changes nothing, {@code updated_at} included. */
     public boolean isEmpty() {
-        return title == null && tags == null && locale == null && variables == null && status == null
-                && linesAdded == null && linesRemoved == null;
+        return title == null
+                && tags == null
+                && locale == null
+                && variables == null
+                && status == null
+                && linesAdded == null
+                && linesRemoved == null;
     }
 
     /** Builds a {@link SessionPatch} by naming the fields to change. */
@@ -62,8 +72,7 @@ public record SessionPatch(SessionChange.Value<String> title, SessionChange.Valu
         private SessionChange.Value<Integer> linesAdded;
         private SessionChange.Value<Integer> linesRemoved;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder title(String value) {
             this.title = new SessionChange.Value<>(value);

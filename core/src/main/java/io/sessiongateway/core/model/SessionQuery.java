@@ -30,9 +30,23 @@ import java.util.UUID;
  * @param limit page size, 1..1000
  * @param withTotal whether the page carries the number of sessions matching scope, rule and filters
  */
-public record SessionQuery(AccessRule rule, String tenantName, String teamObjectId, String agentName, UUID agentId,
-        SubjectRef owner, Set<SessionStatus> statuses, String titleContains, Instant createdFrom, Instant createdTo,
-        Order order, Position position, Direction direction, int offset, int limit, boolean withTotal) {
+public record SessionQuery(
+        AccessRule rule,
+        String tenantName,
+        String teamObjectId,
+        String agentName,
+        UUID agentId,
+        SubjectRef owner,
+        Set<SessionStatus> statuses,
+        String titleContains,
+        Instant createdFrom,
+        Instant createdTo,
+        Order order,
+        Position position,
+        Direction direction,
+        int offset,
+        int limit,
+        boolean withTotal) {
 
     /** The largest page any caller may ask for. */
     public static final int MAX_LIMIT = 1000;
@@ -217,8 +231,23 @@ public record SessionQuery(AccessRule rule, String tenantName, String teamObject
         }
 
         public SessionQuery build() {
-            return new SessionQuery(rule, tenantName, teamObjectId, agentName, agentId, owner, statuses,
-                    titleContains, createdFrom, createdTo, order, position, direction, offset, limit, withTotal);
+            return new SessionQuery(
+                    rule,
+                    tenantName,
+                    teamObjectId,
+                    agentName,
+                    agentId,
+                    owner,
+                    statuses,
+                    titleContains,
+                    createdFrom,
+                    createdTo,
+                    order,
+                    position,
+                    direction,
+                    offset,
+                    limit,
+                    withTotal);
         }
     }
 }

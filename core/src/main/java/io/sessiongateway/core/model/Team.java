@@ -4,5 +4,4 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A team of a tenant; Agentcloud's resourceSlug is its ObjectId. */
-public record Team(UUID id, UUID tenantId, String objectId, String name, boolean isDefault, Instant createdAt) {
-}
+public record Team(UUID id, UUID tenantId, String objectId, String name, boolean isDefault, Instant createdAt) {}

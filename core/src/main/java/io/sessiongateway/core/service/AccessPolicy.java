@@ -81,7 +81,8 @@ public final class AccessPolicy {
             return false;
         }
         Map<String, String> grants = session.sharing().permissions();
-        boolean granted = grants.containsKey(p.subject().id()) || grants.containsKey(session.scope().tenantObjectId())
+        boolean granted = grants.containsKey(p.subject().id())
+                || grants.containsKey(session.scope().tenantObjectId())
                 || p.teams().stream().anyMatch(grants::containsKey);
         return switch (session.sharing().mode()) {
             case PUBLIC -> true;
@@ -92,13 +93,17 @@ public final class AccessPolicy {
 
     /** A principal of the session's owning account. */
     public boolean isAccountOwner(Principal principal, Session session) {
-        return isInTenant(principal, session.scope().tenantName()) && principal.account() != null
+        return isInTenant(principal, session.scope().tenantName())
+                && principal.account() != null
                 && principal.account().equals(session.accountId());
     }
 
     /** The session's owner, or a manager of its agent, in the session's tenant. */
     public boolean isOwnerOrManager(Principal principal, Session session) {
         return isInTenant(principal, session.scope().tenantName())
-                && (isOwner(principal, session) || session.agent().managers().contains(principal.subject().id()));
+                && (isOwner(principal, session)
+                        || session.agent()
+                                .managers()
+                                .contains(principal.subject().id()));
     }
 }

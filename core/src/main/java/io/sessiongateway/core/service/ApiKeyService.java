@@ -53,8 +53,7 @@ public final class ApiKeyService {
     }
 
     /** A created key and its secret, which is never shown again. */
-    public record Created(ApiKey key, String secret) {
-    }
+    public record Created(ApiKey key, String secret) {}
 
     public Created create(String tenantName, NewApiKey request) {
         String prefix = prefixes.get(request.dialect());
@@ -112,8 +111,8 @@ public final class ApiKeyService {
 
     static String hash(String secret) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }

@@ -36,8 +36,7 @@ public final class PageTokens {
     }
 
     /** A position and a direction, as a token carries them. */
-    public record Cursor(Position position, Direction direction) {
-    }
+    public record Cursor(Position position, Direction direction) {}
 
     /**
      * A short digest of the query parameters other than the token itself (order matters; nulls allowed), bound into
@@ -49,7 +48,8 @@ public final class PageTokens {
             all.append(p == null ? "\u0000" : p.toString()).append('\u0001');
         }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
             return ENCODER.encodeToString(Arrays.copyOf(digest, 12));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
@@ -92,14 +92,18 @@ public final class PageTokens {
                 throw invalid(param);
             }
             JsonNode body = JSON.readTree(payload);
-            if (body.path("v").asInt() != 1 || !fingerprint.equals(body.path("q").asText())) {
+            if (body.path("v").asInt() != 1
+                    || !fingerprint.equals(body.path("q").asText())) {
                 throw invalid(param);
             }
             JsonNode k = body.path("k");
             Position position = switch (k.size()) {
                 case 1 -> Position.ofObjectId(k.get(0).asText());
-                case 2, 3 -> new Position(Instant.parse(k.get(0).asText()), UUID.fromString(k.get(1).asText()),
-                        k.size() == 3 ? k.get(2).asText() : null);
+                case 2, 3 ->
+                    new Position(
+                            Instant.parse(k.get(0).asText()),
+                            UUID.fromString(k.get(1).asText()),
+                            k.size() == 3 ? k.get(2).asText() : null);
                 default -> throw invalid(param);
             };
             Direction direction = switch (body.path("d").asText()) {
@@ -126,7 +130,10 @@ public final class PageTokens {
     }
 
     private static GatewayException invalid(String param) {
-        return new GatewayException(ErrorKind.INVALID_ARGUMENT, "invalid_page_token",
-                "the page token is invalid or was issued for other parameters", param);
+        return new GatewayException(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_page_token",
+                "the page token is invalid or was issued for other parameters",
+                param);
     }
 }

@@ -61,7 +61,8 @@ public final class SessionLifecycle {
         UNFINISHED;
 
         Set<SessionStatus> statuses() {
-            return this == RUNNING ? Set.of(SessionStatus.RUNNING)
+            return this == RUNNING
+                    ? Set.of(SessionStatus.RUNNING)
                     : Set.of(SessionStatus.CREATED, SessionStatus.RUNNING, SessionStatus.WAITING);
         }
     }
@@ -95,15 +96,30 @@ public final class SessionLifecycle {
         validate(query);
         Optional<Scope> scope = scope(caller, query);
         if (scope.isEmpty()) {
-            return new SessionPage(List.of(), Optional.empty(), Optional.empty(),
+            return new SessionPage(
+                    List.of(),
+                    Optional.empty(),
+                    Optional.empty(),
                     query.withTotal() ? OptionalLong.of(0) : OptionalLong.empty());
         }
         SessionSelection base = scope.get().selection;
         boolean previous = query.position() != null && query.direction() == Direction.PREVIOUS;
-        SessionSelection fetch = new SessionSelection(base.tenantId(), base.teamId(), base.agentIds(),
-                base.accountId(), base.owner(), base.visibility(), base.statuses(), base.titleContains(),
-                base.createdFrom(), base.createdTo(), previous ? query.order().reversed() : query.order(),
-                query.position(), query.offset(), query.limit() + 1, caller.subject());
+        SessionSelection fetch = new SessionSelection(
+                base.tenantId(),
+                base.teamId(),
+                base.agentIds(),
+                base.accountId(),
+                base.owner(),
+                base.visibility(),
+                base.statuses(),
+                base.titleContains(),
+                base.createdFrom(),
+                base.createdTo(),
+                previous ? query.order().reversed() : query.order(),
+                query.position(),
+                query.offset(),
+                query.limit() + 1,
+                caller.subject());
         List<Session> rows = new ArrayList<>(store.findSessions(fetch));
         boolean more = rows.size() > query.limit();
         if (more) {
@@ -118,13 +134,16 @@ public final class SessionLifecycle {
         } else {
             next = more ? Optional.of(Position.of(rows.get(rows.size() - 1))) : Optional.empty();
             boolean notFirst = query.position() != null || query.offset() > 0;
-            prev = !notFirst ? Optional.empty()
+            prev = !notFirst
+                    ? Optional.empty()
                     : rows.isEmpty() ? Optional.ofNullable(query.position()) : Optional.of(Position.of(rows.get(0)));
         }
         OptionalLong total = query.withTotal() ? OptionalLong.of(total(base)) : OptionalLong.empty();
         // The selection already is the rule; checking each row again costs nothing and makes "a list never shows
         // what get would refuse" hold by construction. Positions come from the rows fetched, so paging goes on.
-        List<Session> visible = rows.stream().filter(s -> permits(caller, query.rule(), s, false)).toList();
+        List<Session> visible = rows.stream()
+                .filter(s -> permits(caller, query.rule(), s, false))
+                .toList();
         return new SessionPage(visible, next, prev, total);
     }
 
@@ -185,8 +204,8 @@ public final class SessionLifecycle {
      */
     public CancelResult cancel(Principal caller, AccessRule rule, SessionKey key, Cancellable which) {
         Session session = resolve(caller, rule, key, true);
-        CancelResult result = store.cancelSession(session.id(), which.statuses(), now())
-                .orElseThrow(() -> notFound(key));
+        CancelResult result =
+                store.cancelSession(session.id(), which.statuses(), now()).orElseThrow(() -> notFound(key));
         return new CancelResult(withPin(caller, result.session()), result.changed());
     }
 
@@ -211,25 +230,31 @@ public final class SessionLifecycle {
     public Session fork(Principal caller, AccessRule rule, SessionKey key, ForkRequest request) {
         Session parent = resolve(caller, rule, key, false);
         if (!policy.mayCreateSessions(caller)) {
-            throw new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            throw new GatewayException(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     "subject type '" + caller.subject().type() + "' may not create sessions");
         }
         if (parent.status() == SessionStatus.RUNNING) {
-            throw new GatewayException(ErrorKind.CONFLICT, "session_running",
-                    "cannot fork a session while a turn is running");
+            throw new GatewayException(
+                    ErrorKind.CONFLICT, "session_running", "cannot fork a session while a turn is running");
         }
         Agent agent = null;
         if (request.agentId() != null) {
             agent = store.findAgentById(request.agentId())
                     .filter(a -> a.tenantId().equals(parent.scope().tenantId()))
                     .filter(a -> policy.mayUseAgent(caller, a))
-                    .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
-                            "agent '" + Ids.prefixed("agent", request.agentId()) + "' not found", "agent_id"));
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "agent_not_found",
+                            "agent '" + Ids.prefixed("agent", request.agentId()) + "' not found",
+                            "agent_id"));
         }
-        String title = request.title() != null ? request.title()
+        String title = request.title() != null
+                ? request.title()
                 : parent.title() == null ? "Fork" : parent.title() + " (fork)";
-        ForkRequest resolved = new ForkRequest(title, request.tags(), request.locale(), request.agentId(),
-                request.modelId());
+        ForkRequest resolved =
+                new ForkRequest(title, request.tags(), request.locale(), request.agentId(), request.modelId());
         return store.forkSession(parent.id(), Ids.newId(), agent, caller.subject(), caller.account(), resolved, now())
                 .orElseThrow(() -> notFound(key));
     }
@@ -240,7 +265,9 @@ public final class SessionLifecycle {
     }
 
     private Session withPin(Principal caller, Session session) {
-        return session.toBuilder().pinned(store.isPinned(session.id(), caller.subject())).build();
+        return session.toBuilder()
+                .pinned(store.isPinned(session.id(), caller.subject()))
+                .build();
     }
 
     // ---- access
@@ -252,7 +279,8 @@ public final class SessionLifecycle {
      */
     public void requireTeamMember(Principal caller, String teamObjectId) {
         boolean member = store.findTeamByObjectId(teamObjectId)
-                .filter(team -> policy.isTeamMember(caller, tenantName(team), teamObjectId)).isPresent();
+                .filter(team -> policy.isTeamMember(caller, tenantName(team), teamObjectId))
+                .isPresent();
         if (!member) {
             throw GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug");
         }
@@ -261,16 +289,24 @@ public final class SessionLifecycle {
     /** Whether the rule lets the caller read (or, with {@code write}, change) the session. */
     public boolean permits(Principal caller, AccessRule rule, Session session, boolean write) {
         return switch (rule) {
-            case OWNER_MANAGER_OR_ADMIN -> policy.isOwnerOrManager(caller, session)
-                    || (caller.admin() && policy.isInTenant(caller, session.scope().tenantName()));
+            case OWNER_MANAGER_OR_ADMIN ->
+                policy.isOwnerOrManager(caller, session)
+                        || (caller.admin()
+                                && policy.isInTenant(caller, session.scope().tenantName()));
             case OWNER -> policy.isInTenant(caller, session.scope().tenantName()) && policy.isOwner(caller, session);
             case TENANT_MEMBER -> policy.isTenantMember(caller, session);
-            case SHARED_IN_TEAM -> policy.mayReadShared(Optional.of(caller), session)
-                    && (!write || policy.isTeamMember(caller, session.scope().tenantName(),
-                            session.scope().teamObjectId()));
+            case SHARED_IN_TEAM ->
+                policy.mayReadShared(Optional.of(caller), session)
+                        && (!write
+                                || policy.isTeamMember(
+                                        caller,
+                                        session.scope().tenantName(),
+                                        session.scope().teamObjectId()));
             case ACCOUNT_OWNER -> policy.isAccountOwner(caller, session);
-            case OPERATOR -> caller.admin()
-                    && (caller.everyTenant() || policy.isInTenant(caller, session.scope().tenantName()));
+            case OPERATOR ->
+                caller.admin()
+                        && (caller.everyTenant()
+                                || policy.isInTenant(caller, session.scope().tenantName()));
         };
     }
 
@@ -282,9 +318,13 @@ public final class SessionLifecycle {
         }
         Session session = switch (key.form()) {
             case PUBLIC_ID -> store.findByPublicId(key.value()).orElse(null);
-            case ID -> Ids.parsePrefixed("session", key.value()).or(() -> parseUuid(key.value()))
-                    .flatMap(store::findById).orElse(null);
-            case OBJECT_ID -> Ids.isObjectId(key.value()) ? store.findByObjectId(key.value()).orElse(null) : null;
+            case ID ->
+                Ids.parsePrefixed("session", key.value())
+                        .or(() -> parseUuid(key.value()))
+                        .flatMap(store::findById)
+                        .orElse(null);
+            case OBJECT_ID ->
+                Ids.isObjectId(key.value()) ? store.findByObjectId(key.value()).orElse(null) : null;
             case ANY_ID -> findByAnyId(key.value()).orElse(null);
         };
         if (key.form() == SessionKey.Form.OBJECT_ID) {
@@ -303,8 +343,8 @@ public final class SessionLifecycle {
             if (rule == AccessRule.TENANT_MEMBER) {
                 throw notFound(key);
             }
-            throw GatewayException.forbidden("session_forbidden",
-                    "not authorized to access session '" + key.value() + "'");
+            throw GatewayException.forbidden(
+                    "session_forbidden", "not authorized to access session '" + key.value() + "'");
         }
         return session;
     }
@@ -338,13 +378,13 @@ public final class SessionLifecycle {
     }
 
     private static GatewayException tenantMismatch(String tenantName) {
-        return new GatewayException(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
-                "token is not valid for tenant '" + tenantName + "'");
+        return new GatewayException(
+                ErrorKind.UNAUTHENTICATED, "tenant_mismatch", "token is not valid for tenant '" + tenantName + "'");
     }
 
     private static GatewayException agentNotFound(String name) {
-        return new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found", "agent '" + name + "' not found",
-                "agent_name");
+        return new GatewayException(
+                ErrorKind.NOT_FOUND, "agent_not_found", "agent '" + name + "' not found", "agent_name");
     }
 
     private static GatewayException notFound(SessionKey key) {
@@ -354,8 +394,7 @@ public final class SessionLifecycle {
     // ---- lists
 
     /** The resolved scope of a list: the selection without order, position and limit. */
-    private record Scope(SessionSelection selection) {
-    }
+    private record Scope(SessionSelection selection) {}
 
     private static void validate(SessionQuery q) {
         if (q.limit() < 1 || q.limit() > SessionQuery.MAX_LIMIT) {
@@ -395,7 +434,9 @@ public final class SessionLifecycle {
             } else if (!policy.isInTenant(caller, q.tenantName())) {
                 throw tenantMismatch(q.tenantName());
             }
-            tenant = q.tenantName() == null ? null : store.findTenant(q.tenantName()).orElse(null);
+            tenant = q.tenantName() == null
+                    ? null
+                    : store.findTenant(q.tenantName()).orElse(null);
         }
         if (tenant == null) {
             if (q.agentName() != null) {
@@ -409,8 +450,10 @@ public final class SessionLifecycle {
             agent = store.findAgentByName(tenant.id(), q.agentName()).orElseThrow(() -> agentNotFound(q.agentName()));
         }
         if (q.agentId() != null) {
-            Optional<Agent> byId = store.findAgentById(q.agentId()).filter(a -> a.tenantId().equals(tenant.id()));
-            if (byId.isEmpty() || (agent != null && !agent.id().equals(byId.get().id()))) {
+            Optional<Agent> byId =
+                    store.findAgentById(q.agentId()).filter(a -> a.tenantId().equals(tenant.id()));
+            if (byId.isEmpty()
+                    || (agent != null && !agent.id().equals(byId.get().id()))) {
                 return Optional.empty();
             }
             agent = byId.get();
@@ -425,7 +468,9 @@ public final class SessionLifecycle {
                     if (agent != null) {
                         if (!agent.isManagedBy(caller.subject().id())) {
                             if (agent.restricted()) {
-                                throw new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
+                                throw new GatewayException(
+                                        ErrorKind.FORBIDDEN,
+                                        "agent_forbidden",
                                         "not authorized to list sessions of agent '" + agent.name() + "'",
                                         "agent_name");
                             }
@@ -437,7 +482,8 @@ public final class SessionLifecycle {
                     } else {
                         Set<UUID> managed = store.listAgents(tenant.id()).stream()
                                 .filter(a -> a.isManagedBy(caller.subject().id()))
-                                .map(Agent::id).collect(Collectors.toSet());
+                                .map(Agent::id)
+                                .collect(Collectors.toSet());
                         if (owner != null && ownerOrNothing(owner, caller.subject()) == null) {
                             // another owner's sessions: only those of the agents the caller manages
                             if (managed.isEmpty()) {
@@ -458,8 +504,7 @@ public final class SessionLifecycle {
                     return Optional.empty();
                 }
             }
-            case TENANT_MEMBER, OPERATOR -> {
-            }
+            case TENANT_MEMBER, OPERATOR -> {}
             case SHARED_IN_TEAM -> {
                 Set<String> grantees = new HashSet<>(caller.teams());
                 grantees.add(caller.subject().id());
@@ -473,9 +518,22 @@ public final class SessionLifecycle {
                 accountId = caller.account();
             }
         }
-        return Optional.of(new Scope(new SessionSelection(tenant.id(), teamId, agentIds, accountId, owner,
-                visibility, q.statuses(), blankToNull(q.titleContains()), q.createdFrom(), q.createdTo(), q.order(),
-                null, 0, q.limit(), caller.subject())));
+        return Optional.of(new Scope(new SessionSelection(
+                tenant.id(),
+                teamId,
+                agentIds,
+                accountId,
+                owner,
+                visibility,
+                q.statuses(),
+                blankToNull(q.titleContains()),
+                q.createdFrom(),
+                q.createdTo(),
+                q.order(),
+                null,
+                0,
+                q.limit(),
+                caller.subject())));
     }
 
     /**
@@ -509,8 +567,12 @@ public final class SessionLifecycle {
 
     /** The counter that answers a count of this selection, if one does: a whole tenant, agent or account. */
     private static Optional<UUID> counterScope(SessionSelection s) {
-        boolean plain = s.visibility() instanceof Visibility.All && s.owner() == null && s.teamId() == null
-                && s.titleContains() == null && s.createdFrom() == null && s.createdTo() == null;
+        boolean plain = s.visibility() instanceof Visibility.All
+                && s.owner() == null
+                && s.teamId() == null
+                && s.titleContains() == null
+                && s.createdFrom() == null
+                && s.createdTo() == null;
         if (!plain) {
             return Optional.empty();
         }
@@ -525,9 +587,22 @@ public final class SessionLifecycle {
     }
 
     private static SessionSelection withStatuses(SessionSelection s, Set<SessionStatus> statuses) {
-        return new SessionSelection(s.tenantId(), s.teamId(), s.agentIds(), s.accountId(), s.owner(),
-                s.visibility(), statuses, s.titleContains(), s.createdFrom(), s.createdTo(), s.order(), null, 0,
-                s.limit(), null);
+        return new SessionSelection(
+                s.tenantId(),
+                s.teamId(),
+                s.agentIds(),
+                s.accountId(),
+                s.owner(),
+                s.visibility(),
+                statuses,
+                s.titleContains(),
+                s.createdFrom(),
+                s.createdTo(),
+                s.order(),
+                null,
+                0,
+                s.limit(),
+                null);
     }
 
     private String tenantName(Team team) {

@@ -61,16 +61,22 @@ public final class SessionService {
      * create sessions (UNSUPPORTED_SUBJECT_TYPE); the agent exists (NOT_FOUND); the principal may use it (FORBIDDEN);
      * the requested id, if any, is free (CONFLICT).
      */
-    public Session createForAgentName(Principal principal, String tenantName, String agentName, NewSession request,
-            TitleRule titles) {
+    public Session createForAgentName(
+            Principal principal, String tenantName, String agentName, NewSession request, TitleRule titles) {
         requireTenant(principal, tenantName);
         checkMayCreate(principal);
         Optional<Tenant> tenant = store.findTenant(tenantName);
         Agent agent = tenant.flatMap(t -> store.findAgentByName(t.id(), agentName))
-                .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
-                        "agent '" + agentName + "' not found", "agent_name"));
-        requireAgentUse(principal, agent, () -> new GatewayException(ErrorKind.FORBIDDEN, "agent_forbidden",
-                "not authorized to create sessions for agent '" + agentName + "'", "agent_name"));
+                .orElseThrow(() -> new GatewayException(
+                        ErrorKind.NOT_FOUND, "agent_not_found", "agent '" + agentName + "' not found", "agent_name"));
+        requireAgentUse(
+                principal,
+                agent,
+                () -> new GatewayException(
+                        ErrorKind.FORBIDDEN,
+                        "agent_forbidden",
+                        "not authorized to create sessions for agent '" + agentName + "'",
+                        "agent_name"));
         return insert(principal, agent, request, titles);
     }
 
@@ -81,8 +87,11 @@ public final class SessionService {
      */
     public Session createForAgentId(Principal principal, UUID agentId, NewSession request) {
         checkMayCreate(principal);
-        Supplier<GatewayException> notFound = () -> new GatewayException(ErrorKind.NOT_FOUND,
-                "agent_not_found", "agent '" + Ids.prefixed("agent", agentId) + "' not found", "agent_id");
+        Supplier<GatewayException> notFound = () -> new GatewayException(
+                ErrorKind.NOT_FOUND,
+                "agent_not_found",
+                "agent '" + Ids.prefixed("agent", agentId) + "' not found",
+                "agent_id");
         Agent agent = store.findAgentById(agentId)
                 .filter(a -> a.tenantName().equals(principal.tenant()))
                 .orElseThrow(notFound);
@@ -95,18 +104,23 @@ public final class SessionService {
      * member; then its subject type must create sessions (UNSUPPORTED_SUBJECT_TYPE); NOT_FOUND when the team has no
      * such agent; FORBIDDEN when the agent is restricted to others.
      */
-    public Session createForTeamMember(Principal principal, String teamObjectId, String agentObjectId,
-            NewSession request, TitleRule titles) {
+    public Session createForTeamMember(
+            Principal principal, String teamObjectId, String agentObjectId, NewSession request, TitleRule titles) {
         Team team = store.findTeamByObjectId(teamObjectId)
                 .filter(t -> policy.isTeamMember(principal, tenantNameOf(t), teamObjectId))
-                .orElseThrow(() -> GatewayException.forbidden("team_forbidden",
-                        "invalid permissions on the resourceSlug"));
+                .orElseThrow(
+                        () -> GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug"));
         checkMayCreate(principal);
         Agent agent = store.findAgentByObjectId(agentObjectId)
                 .filter(a -> a.teamId().equals(team.id()))
-                .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "app_not_found",
-                        "app '" + agentObjectId + "' not found in this team", "id"));
-        requireAgentUse(principal, agent,
+                .orElseThrow(() -> new GatewayException(
+                        ErrorKind.NOT_FOUND,
+                        "app_not_found",
+                        "app '" + agentObjectId + "' not found in this team",
+                        "id"));
+        requireAgentUse(
+                principal,
+                agent,
                 () -> GatewayException.forbidden("agent_forbidden", "not authorized to create sessions for this app"));
         return insert(principal, agent, request, titles);
     }
@@ -120,11 +134,11 @@ public final class SessionService {
         requireTenant(principal, tenantName);
         Session session = store.findByPublicId(publicId)
                 .filter(s -> s.scope().tenantName().equals(tenantName))
-                .orElseThrow(() -> GatewayException.notFound("session_not_found",
-                        "session '" + publicId + "' not found"));
+                .orElseThrow(
+                        () -> GatewayException.notFound("session_not_found", "session '" + publicId + "' not found"));
         if (!policy.isOwnerOrManager(principal, session)) {
-            throw GatewayException.forbidden("session_forbidden",
-                    "not authorized to access session '" + publicId + "'");
+            throw GatewayException.forbidden(
+                    "session_forbidden", "not authorized to access session '" + publicId + "'");
         }
         return session;
     }
@@ -133,8 +147,8 @@ public final class SessionService {
     public Session getForTenantMember(Principal principal, UUID id) {
         return store.findById(id)
                 .filter(s -> policy.isTenantMember(principal, s))
-                .orElseThrow(() -> GatewayException.notFound("session_not_found",
-                        "session '" + Ids.sessionPublicId(id) + "' not found"));
+                .orElseThrow(() -> GatewayException.notFound(
+                        "session_not_found", "session '" + Ids.sessionPublicId(id) + "' not found"));
     }
 
     /**
@@ -149,7 +163,8 @@ public final class SessionService {
         if (session == null) {
             // Members of the team learn that it does not exist; everyone else learns nothing.
             Optional<Team> team = store.findTeamByObjectId(teamObjectId);
-            if (caller.isPresent() && team.isPresent()
+            if (caller.isPresent()
+                    && team.isPresent()
                     && policy.isTeamMember(caller.get(), tenantNameOf(team.get()), teamObjectId)) {
                 throw GatewayException.notFound("session_not_found", "session not found");
             }
@@ -167,7 +182,8 @@ public final class SessionService {
                 .filter(s -> policy.isInTenant(principal, s.scope().tenantName()))
                 .orElseThrow(() -> GatewayException.notFound("session_not_found", "session not found"));
         if (!policy.isAccountOwner(principal, session)) {
-            throw GatewayException.forbidden("session_forbidden", "the authenticated account does not own this session");
+            throw GatewayException.forbidden(
+                    "session_forbidden", "the authenticated account does not own this session");
         }
         return session;
     }
@@ -189,7 +205,9 @@ public final class SessionService {
 
     /** The tenant's sessions, oldest first, at most {@code limit}; empty for a tenant that does not exist yet. */
     public List<Session> listInTenant(String tenantName, int limit) {
-        return store.findTenant(tenantName).map(t -> store.listSessions(t.id(), limit)).orElse(List.of());
+        return store.findTenant(tenantName)
+                .map(t -> store.listSessions(t.id(), limit))
+                .orElse(List.of());
     }
 
     /** Applies an operator's change to a session found by any id (within the tenant, or any when null). */
@@ -210,15 +228,20 @@ public final class SessionService {
      */
     public void checkMayCreate(Principal principal) {
         if (!policy.mayCreateSessions(principal)) {
-            throw new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            throw new GatewayException(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     "subject type '" + principal.subject().type() + "' may not create sessions; allowed: "
-                            + String.join(", ", policy.creatorTypes().stream().sorted().toList()));
+                            + String.join(
+                                    ", ",
+                                    policy.creatorTypes().stream().sorted().toList()));
         }
     }
 
     private String tenantNameOf(Team team) {
-        return tenantNames.computeIfAbsent(team.tenantId(), id -> store.findTenantById(id)
-                .map(Tenant::name).orElse(""));
+        return tenantNames.computeIfAbsent(
+                team.tenantId(),
+                id -> store.findTenantById(id).map(Tenant::name).orElse(""));
     }
 
     /**
@@ -233,8 +256,8 @@ public final class SessionService {
 
     private Session insert(Principal principal, Agent agent, NewSession request, TitleRule titles) {
         if (request.title() == null) {
-            String title = titles.titleFor(agent,
-                    candidate -> store.titleInUse(agent.tenantId(), principal.account(), candidate));
+            String title = titles.titleFor(
+                    agent, candidate -> store.titleInUse(agent.tenantId(), principal.account(), candidate));
             if (title != null) {
                 request = request.withTitle(title);
             }
@@ -245,14 +268,14 @@ public final class SessionService {
             publicId = request.requestedId();
             id = Ids.parsePrefixed("session", publicId).orElse(id);
         }
-        return store.createSession(id, publicId, agent, principal.subject(), principal.account(), request,
-                SessionStatus.CREATED, now());
+        return store.createSession(
+                id, publicId, agent, principal.subject(), principal.account(), request, SessionStatus.CREATED, now());
     }
 
     private void requireTenant(Principal principal, String tenantName) {
         if (!policy.isInTenant(principal, tenantName)) {
-            throw new GatewayException(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
-                    "token is not valid for tenant '" + tenantName + "'");
+            throw new GatewayException(
+                    ErrorKind.UNAUTHENTICATED, "tenant_mismatch", "token is not valid for tenant '" + tenantName + "'");
         }
     }
 

@@ -35,9 +35,8 @@ public final class Database implements AutoCloseable {
         this.config = config;
         this.dataSource = dataSource;
         this.requests = new FailFastDataSource(dataSource, PROBE_INTERVAL_MILLIS);
-        this.dsl = DSL.using(requests, dialect, new Settings()
-                .withExecuteLogging(false)
-                .withRenderSchema(false));
+        this.dsl = DSL.using(
+                requests, dialect, new Settings().withExecuteLogging(false).withRenderSchema(false));
     }
 
     /** Opens the pool. Does not migrate: call {@link #migrate()}. */
@@ -71,8 +70,8 @@ public final class Database implements AutoCloseable {
             // Names the gateway's connections in pg_stat_activity.
             hc.addDataSourceProperty("ApplicationName", "session-gateway");
         }
-        return new Database(config, new HikariDataSource(hc),
-                config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
+        return new Database(
+                config, new HikariDataSource(hc), config.isPostgres() ? SQLDialect.POSTGRES : SQLDialect.H2);
     }
 
     /**
@@ -96,7 +95,8 @@ public final class Database implements AutoCloseable {
             if (t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
                 return true;
             }
@@ -119,9 +119,10 @@ public final class Database implements AutoCloseable {
     public int migrate() {
         MigrateResult result = Flyway.configure()
                 .dataSource(config.url(), config.user(), config.password())
-                .locations(config.isPostgres()
-                        ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
-                        : new String[] {"classpath:db/migration"})
+                .locations(
+                        config.isPostgres()
+                                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                                : new String[] {"classpath:db/migration"})
                 .load()
                 .migrate();
         return result.migrationsExecuted;

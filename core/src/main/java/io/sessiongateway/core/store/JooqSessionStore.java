@@ -83,8 +83,8 @@ import org.jooq.impl.SQLDataType;
 /** The {@link SessionStore} over jOOQ; the same SQL runs on H2 and PostgreSQL. */
 public final class JooqSessionStore implements SessionStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final String DEFAULT_TEAM = "default";
 
     private final DSLContext dsl;
@@ -99,6 +99,7 @@ public final class JooqSessionStore implements SessionStore {
      * {@code cast(? as char(24))} for the ObjectId, {@code cast(? as varchar(64))} for the public id).
      */
     private final String byPublicIdSql;
+
     private final String byIdSql;
     private final String byObjectIdSql;
 
@@ -106,11 +107,13 @@ public final class JooqSessionStore implements SessionStore {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
         this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
-        this.byPublicIdSql = dsl.render(sessions(dsl).where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
+        this.byPublicIdSql = dsl.render(sessions(dsl)
+                .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.byIdSql = dsl.render(sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
-                .and(SESSION.DELETED_AT.isNull()));
-        this.byObjectIdSql = dsl.render(sessions(dsl).where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
+        this.byIdSql = dsl.render(
+                sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))).and(SESSION.DELETED_AT.isNull()));
+        this.byObjectIdSql = dsl.render(sessions(dsl)
+                .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
     }
 
@@ -120,7 +123,8 @@ public final class JooqSessionStore implements SessionStore {
      * {@link DataAccessException} with the {@link SQLException} as its cause, as jOOQ's own execution would.
      */
     private Optional<Session> findSession(String sql, Object key) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, key);
             try (ResultSet rs = ps.executeQuery()) {
                 Result<Record> rows = dsl.fetch(rs, sessionFields);
@@ -134,27 +138,35 @@ public final class JooqSessionStore implements SessionStore {
     @Override
     public Tenant ensureTenant(String name) {
         requireStorable(TENANT.NAME, name);
-        return guard(() -> findTenant(name).orElseGet(() -> dsl.transactionResult(trx -> {
-            DSLContext tx = trx.dsl();
-            OffsetDateTime now = odt(Instant.now());
-            UUID tenantId = Ids.newId();
-            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TENANT)
-                    .set(TENANT.ID, tenantId)
-                    .set(TENANT.NAME, name)
-                    .set(TENANT.OBJECT_ID, Ids.newObjectId())
-                    .set(TENANT.CREATED_AT, now)
-                    .onConflictDoNothing());
-            UUID id = tx.select(TENANT.ID).from(TENANT).where(TENANT.NAME.eq(name)).fetchSingle(TENANT.ID);
-            insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(TEAM)
-                    .set(TEAM.ID, Ids.newId())
-                    .set(TEAM.TENANT_ID, id)
-                    .set(TEAM.OBJECT_ID, Ids.newObjectId())
-                    .set(TEAM.NAME, DEFAULT_TEAM)
-                    .set(TEAM.IS_DEFAULT, true)
-                    .set(TEAM.CREATED_AT, now)
-                    .onConflictDoNothing());
-            return findTenant(tx, name).orElseThrow();
-        })));
+        return guard(() -> findTenant(name)
+                .orElseGet(() -> dsl.transactionResult(trx -> {
+                    DSLContext tx = trx.dsl();
+                    OffsetDateTime now = odt(Instant.now());
+                    UUID tenantId = Ids.newId();
+                    insertIgnoringDuplicates(
+                            tx,
+                            ctx -> ctx.insertInto(TENANT)
+                                    .set(TENANT.ID, tenantId)
+                                    .set(TENANT.NAME, name)
+                                    .set(TENANT.OBJECT_ID, Ids.newObjectId())
+                                    .set(TENANT.CREATED_AT, now)
+                                    .onConflictDoNothing());
+                    UUID id = tx.select(TENANT.ID)
+                            .from(TENANT)
+                            .where(TENANT.NAME.eq(name))
+                            .fetchSingle(TENANT.ID);
+                    insertIgnoringDuplicates(
+                            tx,
+                            ctx -> ctx.insertInto(TEAM)
+                                    .set(TEAM.ID, Ids.newId())
+                                    .set(TEAM.TENANT_ID, id)
+                                    .set(TEAM.OBJECT_ID, Ids.newObjectId())
+                                    .set(TEAM.NAME, DEFAULT_TEAM)
+                                    .set(TEAM.IS_DEFAULT, true)
+                                    .set(TEAM.CREATED_AT, now)
+                                    .onConflictDoNothing());
+                    return findTenant(tx, name).orElseThrow();
+                })));
     }
 
     @Override
@@ -167,16 +179,25 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Tenant> findTenantById(UUID id) {
-        return guard(() -> dsl.select(TENANT.NAME).from(TENANT).where(TENANT.ID.eq(id)).fetchOptional(TENANT.NAME)
+        return guard(() -> dsl.select(TENANT.NAME)
+                .from(TENANT)
+                .where(TENANT.ID.eq(id))
+                .fetchOptional(TENANT.NAME)
                 .flatMap(this::findTenant));
     }
 
     private static Optional<Tenant> findTenant(DSLContext ctx, String name) {
         return ctx.select(TENANT.ID, TENANT.NAME, TENANT.OBJECT_ID, TENANT.CREATED_AT, TEAM.ID, TEAM.OBJECT_ID)
                 .from(TENANT)
-                .join(TEAM).on(TEAM.TENANT_ID.eq(TENANT.ID).and(TEAM.IS_DEFAULT.isTrue()))
+                .join(TEAM)
+                .on(TEAM.TENANT_ID.eq(TENANT.ID).and(TEAM.IS_DEFAULT.isTrue()))
                 .where(TENANT.NAME.eq(name))
-                .fetchOptional(r -> new Tenant(r.value1(), r.value2(), r.value3(), r.value5(), r.value6(),
+                .fetchOptional(r -> new Tenant(
+                        r.value1(),
+                        r.value2(),
+                        r.value3(),
+                        r.value5(),
+                        r.value6(),
                         r.value4().toInstant()));
     }
 
@@ -193,11 +214,15 @@ public final class JooqSessionStore implements SessionStore {
                 if (!unstorable(TEAM.NAME, agent.team())) {
                     named = named.or(TEAM.NAME.eq(agent.team()));
                 }
-                teamId = dsl.select(TEAM.ID).from(TEAM)
+                teamId = dsl.select(TEAM.ID)
+                        .from(TEAM)
                         .where(TEAM.TENANT_ID.eq(tenant.id()).and(named))
                         .fetchOptional(TEAM.ID)
-                        .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "team_not_found",
-                                "team '" + agent.team() + "' not found in tenant '" + tenant.name() + "'", "team"));
+                        .orElseThrow(() -> new GatewayException(
+                                ErrorKind.NOT_FOUND,
+                                "team_not_found",
+                                "team '" + agent.team() + "' not found in tenant '" + tenant.name() + "'",
+                                "team"));
             }
             try {
                 dsl.insertInto(AGENT)
@@ -212,9 +237,12 @@ public final class JooqSessionStore implements SessionStore {
                         .set(AGENT.UPDATED_AT, odt(now))
                         .execute();
             } catch (IntegrityConstraintViolationException e) {
-                throw new GatewayException(ErrorKind.CONFLICT, "agent_exists",
+                throw new GatewayException(
+                        ErrorKind.CONFLICT,
+                        "agent_exists",
                         "an agent named '" + agent.name() + "' already exists in tenant '" + tenant.name() + "'",
-                        "name", e);
+                        "name",
+                        e);
             }
             return agents().where(AGENT.ID.eq(id)).fetchSingle(JooqSessionStore::agent);
         });
@@ -263,8 +291,12 @@ public final class JooqSessionStore implements SessionStore {
                         .set(TEAM.CREATED_AT, odt(now))
                         .execute();
             } catch (IntegrityConstraintViolationException e) {
-                throw new GatewayException(ErrorKind.CONFLICT, "team_exists",
-                        "a team named '" + name + "' already exists in tenant '" + tenant.name() + "'", "name", e);
+                throw new GatewayException(
+                        ErrorKind.CONFLICT,
+                        "team_exists",
+                        "a team named '" + name + "' already exists in tenant '" + tenant.name() + "'",
+                        "name",
+                        e);
             }
             return dsl.selectFrom(TEAM).where(TEAM.ID.eq(id)).fetchSingle(JooqSessionStore::team);
         });
@@ -272,7 +304,8 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public List<Team> listTeams(UUID tenantId) {
-        return guard(() -> dsl.selectFrom(TEAM).where(TEAM.TENANT_ID.eq(tenantId))
+        return guard(() -> dsl.selectFrom(TEAM)
+                .where(TEAM.TENANT_ID.eq(tenantId))
                 .orderBy(TEAM.IS_DEFAULT.desc(), TEAM.CREATED_AT, TEAM.ID)
                 .fetch(JooqSessionStore::team));
     }
@@ -282,12 +315,17 @@ public final class JooqSessionStore implements SessionStore {
         if (unstorable(TEAM.OBJECT_ID, objectId)) {
             return Optional.empty();
         }
-        return guard(() -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId))
-                .fetchOptional(JooqSessionStore::team));
+        return guard(
+                () -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::team));
     }
 
     private static Team team(TeamRecord r) {
-        return new Team(r.getId(), r.getTenantId(), r.getObjectId(), r.getName(), r.getIsDefault(),
+        return new Team(
+                r.getId(),
+                r.getTenantId(),
+                r.getObjectId(),
+                r.getName(),
+                r.getIsDefault(),
                 r.getCreatedAt().toInstant());
     }
 
@@ -323,16 +361,22 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public List<ApiKey> listApiKeys(UUID tenantId) {
-        return guard(() -> apiKeys().where(API_KEY.TENANT_ID.eq(tenantId))
-                .orderBy(API_KEY.CREATED_AT, API_KEY.ID).fetch(JooqSessionStore::apiKey));
+        return guard(() -> apiKeys()
+                .where(API_KEY.TENANT_ID.eq(tenantId))
+                .orderBy(API_KEY.CREATED_AT, API_KEY.ID)
+                .fetch(JooqSessionStore::apiKey));
     }
 
     @Override
     public boolean revokeApiKey(UUID tenantId, UUID keyId, Instant now) {
         return guard(() -> {
             int exists = dsl.fetchCount(API_KEY, API_KEY.ID.eq(keyId).and(API_KEY.TENANT_ID.eq(tenantId)));
-            dsl.update(API_KEY).set(API_KEY.REVOKED_AT, odt(now))
-                    .where(API_KEY.ID.eq(keyId).and(API_KEY.TENANT_ID.eq(tenantId)).and(API_KEY.REVOKED_AT.isNull()))
+            dsl.update(API_KEY)
+                    .set(API_KEY.REVOKED_AT, odt(now))
+                    .where(API_KEY.ID
+                            .eq(keyId)
+                            .and(API_KEY.TENANT_ID.eq(tenantId))
+                            .and(API_KEY.REVOKED_AT.isNull()))
                     .execute();
             return exists > 0;
         });
@@ -340,42 +384,75 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public void touchApiKey(UUID keyId, Instant now) {
-        guard(() -> dsl.update(API_KEY).set(API_KEY.LAST_USED_AT, odt(now))
-                .where(API_KEY.ID.eq(keyId)
+        guard(() -> dsl.update(API_KEY)
+                .set(API_KEY.LAST_USED_AT, odt(now))
+                .where(API_KEY.ID
+                        .eq(keyId)
                         .and(API_KEY.LAST_USED_AT.isNull().or(API_KEY.LAST_USED_AT.lt(odt(now.minusSeconds(1))))))
                 .execute());
     }
 
     private SelectOnConditionStep<Record> apiKeys() {
-        return dsl.select(API_KEY.fields()).select(TENANT.NAME)
+        return dsl.select(API_KEY.fields())
+                .select(TENANT.NAME)
                 .from(API_KEY)
-                .join(TENANT).on(TENANT.ID.eq(API_KEY.TENANT_ID));
+                .join(TENANT)
+                .on(TENANT.ID.eq(API_KEY.TENANT_ID));
     }
 
     private static ApiKey apiKey(Record r) {
         ApiKeyRecord k = r.into(API_KEY);
-        return new ApiKey(k.getId(), r.get(TENANT.NAME), k.getDialect(), k.getName(), k.getDisplay(),
-                new SubjectRef(k.getSubjectType(), k.getSubjectId(), null), k.getAccountId(), readList(k.getTeams()),
-                inst(k.getCreatedAt()), inst(k.getExpiresAt()), inst(k.getRevokedAt()), inst(k.getLastUsedAt()));
+        return new ApiKey(
+                k.getId(),
+                r.get(TENANT.NAME),
+                k.getDialect(),
+                k.getName(),
+                k.getDisplay(),
+                new SubjectRef(k.getSubjectType(), k.getSubjectId(), null),
+                k.getAccountId(),
+                readList(k.getTeams()),
+                inst(k.getCreatedAt()),
+                inst(k.getExpiresAt()),
+                inst(k.getRevokedAt()),
+                inst(k.getLastUsedAt()));
     }
 
     private SelectOnConditionStep<Record> agents() {
-        return dsl.select(AGENT.fields()).select(TENANT.NAME, TEAM.OBJECT_ID)
+        return dsl.select(AGENT.fields())
+                .select(TENANT.NAME, TEAM.OBJECT_ID)
                 .from(AGENT)
-                .join(TENANT).on(TENANT.ID.eq(AGENT.TENANT_ID))
-                .join(TEAM).on(TEAM.ID.eq(AGENT.TEAM_ID));
+                .join(TENANT)
+                .on(TENANT.ID.eq(AGENT.TENANT_ID))
+                .join(TEAM)
+                .on(TEAM.ID.eq(AGENT.TEAM_ID));
     }
 
     private static Agent agent(Record r) {
         AgentRecord a = r.into(AGENT);
-        return new Agent(a.getId(), a.getTenantId(), r.get(TENANT.NAME), a.getTeamId(), r.get(TEAM.OBJECT_ID),
-                a.getName(), a.getObjectId(), readList(a.getManagers()), a.getRestricted(),
-                a.getCreatedAt().toInstant(), a.getUpdatedAt().toInstant());
+        return new Agent(
+                a.getId(),
+                a.getTenantId(),
+                r.get(TENANT.NAME),
+                a.getTeamId(),
+                r.get(TEAM.OBJECT_ID),
+                a.getName(),
+                a.getObjectId(),
+                readList(a.getManagers()),
+                a.getRestricted(),
+                a.getCreatedAt().toInstant(),
+                a.getUpdatedAt().toInstant());
     }
 
     @Override
-    public Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner, UUID accountId,
-            NewSession request, SessionStatus status, Instant now) {
+    public Session createSession(
+            UUID id,
+            String publicId,
+            Agent agent,
+            SubjectRef owner,
+            UUID accountId,
+            NewSession request,
+            SessionStatus status,
+            Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             OffsetDateTime at = odt(now);
@@ -400,23 +477,32 @@ public final class JooqSessionStore implements SessionStore {
                         .set(SESSION.UPDATED_AT, at)
                         .set(SESSION.SHARING_MODE, sharing.dbValue())
                         .set(SESSION.TAGS, request.tags() == null ? null : jsonb(request.tags()))
-                        .set(SESSION.CAPABILITIES, request.capabilities() == null ? null : jsonb(request.capabilities()))
+                        .set(
+                                SESSION.CAPABILITIES,
+                                request.capabilities() == null ? null : jsonb(request.capabilities()))
                         .set(SESSION.REPO_OWNER, repo.owner())
                         .set(SESSION.REPO_NAME, repo.name())
                         .set(SESSION.BRANCH, repo.branch())
                         .set(SESSION.CLONE_URL, repo.cloneUrl())
                         .set(SESSION.IS_NEW_BRANCH, repo.newBranch())
                         .set(SESSION.LIFECYCLE_STATE, request.lifecycleState())
-                        .set(SESSION.SANDBOX_STATE, request.sandboxState() == null ? null : jsonb(request.sandboxState()))
-                        .set(SESSION.GLOBAL_SKILL_REFS,
+                        .set(
+                                SESSION.SANDBOX_STATE,
+                                request.sandboxState() == null ? null : jsonb(request.sandboxState()))
+                        .set(
+                                SESSION.GLOBAL_SKILL_REFS,
                                 request.globalSkillRefs() == null ? null : jsonb(request.globalSkillRefs()))
                         .set(SESSION.LINES_ADDED, request.linesAdded())
                         .set(SESSION.LINES_REMOVED, request.linesRemoved())
                         .set(SESSION.EXTRA, request.extra() == null ? null : jsonb(request.extra()))
                         .execute();
             } catch (IntegrityConstraintViolationException e) {
-                throw new GatewayException(ErrorKind.CONFLICT, "session_exists",
-                        "a session with id '" + publicId + "' already exists", "id", e);
+                throw new GatewayException(
+                        ErrorKind.CONFLICT,
+                        "session_exists",
+                        "a session with id '" + publicId + "' already exists",
+                        "id",
+                        e);
             }
             count(tx, agent.tenantId(), agent.id(), accountId, Map.of(status, 1));
             return sessions(tx).where(SESSION.ID.eq(id)).fetchSingle(JooqSessionStore::session);
@@ -458,7 +544,8 @@ public final class JooqSessionStore implements SessionStore {
                 update = update.set(SESSION.PREVIEW, change.preview().value());
             }
             if (change.outputPreview() != null) {
-                update = update.set(SESSION.OUTPUT_PREVIEW, change.outputPreview().value());
+                update = update.set(
+                        SESSION.OUTPUT_PREVIEW, change.outputPreview().value());
             }
             if (change.usage() != null) {
                 Usage u = change.usage().value();
@@ -468,9 +555,13 @@ public final class JooqSessionStore implements SessionStore {
                         .set(SESSION.CACHE_CREATION_TOKENS, u == null ? null : u.cacheCreationTokens());
             }
             if (change.sharing() != null) {
-                update = update.set(SESSION.SHARING_MODE, change.sharing().mode().dbValue())
-                        .set(SESSION.SHARING_PERMISSIONS, change.sharing().permissions().isEmpty() ? null
-                                : jsonb(change.sharing().permissions()));
+                update = update.set(
+                                SESSION.SHARING_MODE, change.sharing().mode().dbValue())
+                        .set(
+                                SESSION.SHARING_PERMISSIONS,
+                                change.sharing().permissions().isEmpty()
+                                        ? null
+                                        : jsonb(change.sharing().permissions()));
             }
             update.where(SESSION.ID.eq(id)).execute();
             if (change.status() != null) {
@@ -486,16 +577,19 @@ public final class JooqSessionStore implements SessionStore {
         if (subject.slug() != null) {
             requireStorable(SUBJECT.SUBJECT_SLUG, subject.slug());
         }
-        insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SUBJECT)
-                .set(SUBJECT.ID, Ids.newId())
-                .set(SUBJECT.TENANT_ID, tenantId)
-                .set(SUBJECT.SUBJECT_TYPE, subject.type())
-                .set(SUBJECT.SUBJECT_ID, subject.id())
-                .set(SUBJECT.SUBJECT_SLUG, subject.slug())
-                .set(SUBJECT.CREATED_AT, at)
-                .set(SUBJECT.UPDATED_AT, at)
-                .onConflictDoNothing());
-        Condition identity = SUBJECT.TENANT_ID.eq(tenantId)
+        insertIgnoringDuplicates(
+                tx,
+                ctx -> ctx.insertInto(SUBJECT)
+                        .set(SUBJECT.ID, Ids.newId())
+                        .set(SUBJECT.TENANT_ID, tenantId)
+                        .set(SUBJECT.SUBJECT_TYPE, subject.type())
+                        .set(SUBJECT.SUBJECT_ID, subject.id())
+                        .set(SUBJECT.SUBJECT_SLUG, subject.slug())
+                        .set(SUBJECT.CREATED_AT, at)
+                        .set(SUBJECT.UPDATED_AT, at)
+                        .onConflictDoNothing());
+        Condition identity = SUBJECT.TENANT_ID
+                .eq(tenantId)
                 .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
                 .and(SUBJECT.SUBJECT_ID.eq(subject.id()));
         // The slug is the token's latest word on the subject's display name.
@@ -531,8 +625,13 @@ public final class JooqSessionStore implements SessionStore {
         if (unstorable(SESSION.TITLE, title)) {
             return false;
         }
-        return guard(() -> dsl.fetchExists(SESSION, SESSION.TENANT_ID.eq(tenantId)
-                .and(SESSION.ACCOUNT_ID.eq(accountId)).and(SESSION.TITLE.eq(title)).and(SESSION.DELETED_AT.isNull())));
+        return guard(() -> dsl.fetchExists(
+                SESSION,
+                SESSION.TENANT_ID
+                        .eq(tenantId)
+                        .and(SESSION.ACCOUNT_ID.eq(accountId))
+                        .and(SESSION.TITLE.eq(title))
+                        .and(SESSION.DELETED_AT.isNull())));
     }
 
     @Override
@@ -558,7 +657,8 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public List<Session> listSessions(UUID tenantId, int limit) {
-        return guard(() -> sessions(dsl).where(SESSION.TENANT_ID.eq(tenantId).and(SESSION.DELETED_AT.isNull()))
+        return guard(() -> sessions(dsl)
+                .where(SESSION.TENANT_ID.eq(tenantId).and(SESSION.DELETED_AT.isNull()))
                 .orderBy(SESSION.CREATED_AT, SESSION.ID)
                 .limit(limit)
                 .fetch(JooqSessionStore::session));
@@ -567,55 +667,87 @@ public final class JooqSessionStore implements SessionStore {
     /** One query, primary-key joins only, for everything any dialect renders. */
     private static SelectOnConditionStep<Record> sessions(DSLContext ctx) {
         return ctx.select(SESSION.fields())
-                .select(TENANT.NAME, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.NAME, AGENT.OBJECT_ID, AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE, SUBJECT.SUBJECT_ID, SUBJECT.SUBJECT_SLUG)
+                .select(
+                        TENANT.NAME,
+                        TENANT.OBJECT_ID,
+                        TEAM.OBJECT_ID,
+                        AGENT.NAME,
+                        AGENT.OBJECT_ID,
+                        AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE,
+                        SUBJECT.SUBJECT_ID,
+                        SUBJECT.SUBJECT_SLUG)
                 .from(SESSION)
-                .join(TENANT).on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM).on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT).on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+                .join(TENANT)
+                .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM)
+                .on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT)
+                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
     }
 
     private static Session session(Record r) {
         SessionRecord s = r.into(SESSION);
-        Usage usage = s.getInputTokens() == null ? null
-                : new Usage(s.getInputTokens(), nz(s.getOutputTokens()), s.getCacheReadTokens(),
+        Usage usage = s.getInputTokens() == null
+                ? null
+                : new Usage(
+                        s.getInputTokens(),
+                        nz(s.getOutputTokens()),
+                        s.getCacheReadTokens(),
                         s.getCacheCreationTokens());
         List<String> tags = s.getTags() == null ? null : readList(s.getTags());
         return Session.builder()
                 .id(s.getId())
                 .publicId(s.getPublicId())
                 .objectId(s.getObjectId())
-                .scope(new Session.Scope(s.getTenantId(), r.get(TENANT.NAME), r.get(TENANT.OBJECT_ID), s.getTeamId(),
+                .scope(new Session.Scope(
+                        s.getTenantId(),
+                        r.get(TENANT.NAME),
+                        r.get(TENANT.OBJECT_ID),
+                        s.getTeamId(),
                         r.get(TEAM.OBJECT_ID)))
-                .agent(new Session.AgentRef(s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID),
-                        readList(r.get(AGENT.MANAGERS))))
-                .owner(new SubjectRef(r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID),
-                        r.get(SUBJECT.SUBJECT_SLUG)))
+                .agent(new Session.AgentRef(
+                        s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID), readList(r.get(AGENT.MANAGERS))))
+                .owner(new SubjectRef(
+                        r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID), r.get(SUBJECT.SUBJECT_SLUG)))
                 .accountId(s.getAccountId())
                 .artistId(s.getArtistId())
                 .modelId(s.getModelId())
                 .title(s.getTitle())
                 .status(SessionStatus.fromDb(s.getStatus()))
                 .warning(s.getWarning())
-                .lifecycle(new Session.Lifecycle(s.getLifecycleState(), s.getLifecycleVersion(),
-                        s.getLifecycleRunId(), s.getLifecycleError()))
-                .times(new Session.Timestamps(inst(s.getCreatedAt()), inst(s.getUpdatedAt()), inst(s.getStartedAt()),
-                        inst(s.getFinishedAt()), inst(s.getLastActivityAt())))
+                .lifecycle(new Session.Lifecycle(
+                        s.getLifecycleState(), s.getLifecycleVersion(), s.getLifecycleRunId(), s.getLifecycleError()))
+                .times(new Session.Timestamps(
+                        inst(s.getCreatedAt()),
+                        inst(s.getUpdatedAt()),
+                        inst(s.getStartedAt()),
+                        inst(s.getFinishedAt()),
+                        inst(s.getLastActivityAt())))
                 .preview(s.getPreview())
                 .outputPreview(s.getOutputPreview())
                 .usage(usage)
-                .sharing(new Session.Sharing(SharingMode.fromDb(s.getSharingMode()),
+                .sharing(new Session.Sharing(
+                        SharingMode.fromDb(s.getSharingMode()),
                         s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())))
                 .tags(tags)
                 .capabilities(node(s.getCapabilities()))
-                .repository(new Session.Repository(s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(),
-                        s.getIsNewBranch()))
+                .repository(new Session.Repository(
+                        s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(), s.getIsNewBranch()))
                 .globalSkillRefs(node(s.getGlobalSkillRefs()))
-                .sandbox(new Session.Sandbox(node(s.getSandboxState()), inst(s.getSandboxExpiresAt()),
-                        inst(s.getHibernateAfter()), s.getSnapshotUrl(), inst(s.getSnapshotCreatedAt()),
+                .sandbox(new Session.Sandbox(
+                        node(s.getSandboxState()),
+                        inst(s.getSandboxExpiresAt()),
+                        inst(s.getHibernateAfter()),
+                        s.getSnapshotUrl(),
+                        inst(s.getSnapshotCreatedAt()),
                         s.getSnapshotSizeBytes()))
-                .diff(new Session.DiffStats(s.getLinesAdded(), s.getLinesRemoved(), node(s.getCachedDiff()),
+                .diff(new Session.DiffStats(
+                        s.getLinesAdded(),
+                        s.getLinesRemoved(),
+                        node(s.getCachedDiff()),
                         inst(s.getCachedDiffUpdatedAt())))
                 .extra(node(s.getExtra()))
                 .locale(s.getLocale())
@@ -634,8 +766,12 @@ public final class JooqSessionStore implements SessionStore {
             return op.get();
         } catch (DataAccessException e) {
             if (Database.isUnavailable(e)) {
-                throw new GatewayException(ErrorKind.UNAVAILABLE, "database_unavailable",
-                        "the session store is temporarily unavailable", null, e);
+                throw new GatewayException(
+                        ErrorKind.UNAVAILABLE,
+                        "database_unavailable",
+                        "the session store is temporarily unavailable",
+                        null,
+                        e);
             }
             if (isDataException(e)) {
                 // SQLSTATE class 22: a value the database cannot hold (PostgreSQL refuses NUL in text, for one).
@@ -647,7 +783,9 @@ public final class JooqSessionStore implements SessionStore {
 
     private static boolean isDataException(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            if (t instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("22")) {
                 return true;
             }
         }
@@ -736,22 +874,40 @@ public final class JooqSessionStore implements SessionStore {
 
     /** Counter slots per (scope, status): concurrent writers of one tenant mostly lock different rows. */
     private static final int COUNT_SLOTS = 4;
+
     private static final Field<Boolean> PINNED = DSL.field(DSL.name("pinned"), SQLDataType.BOOLEAN);
 
     /** The columns of a locked row that writes decide on. */
-    private record Locked(UUID id, UUID tenantId, UUID agentId, UUID accountId, SessionStatus status,
-            Instant updatedAt, Instant startedAt) {
-    }
+    private record Locked(
+            UUID id,
+            UUID tenantId,
+            UUID agentId,
+            UUID accountId,
+            SessionStatus status,
+            Instant updatedAt,
+            Instant startedAt) {}
 
     /** Locks the live session row ({@code SELECT ... FOR UPDATE}); empty when absent or deleted. */
     private static Optional<Locked> lock(DSLContext tx, UUID id) {
-        return tx.select(SESSION.ID, SESSION.TENANT_ID, SESSION.AGENT_ID, SESSION.ACCOUNT_ID, SESSION.STATUS,
-                        SESSION.UPDATED_AT, SESSION.STARTED_AT)
+        return tx.select(
+                        SESSION.ID,
+                        SESSION.TENANT_ID,
+                        SESSION.AGENT_ID,
+                        SESSION.ACCOUNT_ID,
+                        SESSION.STATUS,
+                        SESSION.UPDATED_AT,
+                        SESSION.STARTED_AT)
                 .from(SESSION)
                 .where(SESSION.ID.eq(id).and(SESSION.DELETED_AT.isNull()))
                 .forUpdate()
-                .fetchOptional(r -> new Locked(r.value1(), r.value2(), r.value3(), r.value4(),
-                        SessionStatus.fromDb(r.value5()), inst(r.value6()), inst(r.value7())));
+                .fetchOptional(r -> new Locked(
+                        r.value1(),
+                        r.value2(),
+                        r.value3(),
+                        r.value4(),
+                        SessionStatus.fromDb(r.value5()),
+                        inst(r.value6()),
+                        inst(r.value7())));
     }
 
     /** {@code max(now, previous + 1 ms)}: updated_at never stands still or goes back, whatever the clocks. */
@@ -764,8 +920,8 @@ public final class JooqSessionStore implements SessionStore {
      * Adds {@code delta} per status to the counters of the tenant, the agent and the account (when there is one), in
      * one order (scope, status) so that concurrent writers never wait on each other in a cycle.
      */
-    private static void count(DSLContext tx, UUID tenantId, UUID agentId, UUID accountId,
-            Map<SessionStatus, Integer> deltas) {
+    private static void count(
+            DSLContext tx, UUID tenantId, UUID agentId, UUID accountId, Map<SessionStatus, Integer> deltas) {
         List<UUID> scopes = new ArrayList<>(List.of(tenantId, agentId));
         if (accountId != null) {
             scopes.add(accountId);
@@ -779,18 +935,30 @@ public final class JooqSessionStore implements SessionStore {
                 if (delta == 0) {
                     continue;
                 }
-                Condition key = SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scope))
-                        .and(SESSION_COUNT.STATUS.eq(status.dbValue())).and(SESSION_COUNT.SLOT.eq(slot));
-                if (tx.update(SESSION_COUNT).set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta)).where(key)
-                        .execute() == 0) {
-                    insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SESSION_COUNT)
-                            .set(SESSION_COUNT.TENANT_ID, tenantId)
-                            .set(SESSION_COUNT.SCOPE_ID, scope)
-                            .set(SESSION_COUNT.STATUS, status.dbValue())
-                            .set(SESSION_COUNT.SLOT, slot)
-                            .set(SESSION_COUNT.N, 0L)
-                            .onConflictDoNothing());
-                    tx.update(SESSION_COUNT).set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta)).where(key).execute();
+                Condition key = SESSION_COUNT
+                        .TENANT_ID
+                        .eq(tenantId)
+                        .and(SESSION_COUNT.SCOPE_ID.eq(scope))
+                        .and(SESSION_COUNT.STATUS.eq(status.dbValue()))
+                        .and(SESSION_COUNT.SLOT.eq(slot));
+                if (tx.update(SESSION_COUNT)
+                                .set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta))
+                                .where(key)
+                                .execute()
+                        == 0) {
+                    insertIgnoringDuplicates(
+                            tx,
+                            ctx -> ctx.insertInto(SESSION_COUNT)
+                                    .set(SESSION_COUNT.TENANT_ID, tenantId)
+                                    .set(SESSION_COUNT.SCOPE_ID, scope)
+                                    .set(SESSION_COUNT.STATUS, status.dbValue())
+                                    .set(SESSION_COUNT.SLOT, slot)
+                                    .set(SESSION_COUNT.N, 0L)
+                                    .onConflictDoNothing());
+                    tx.update(SESSION_COUNT)
+                            .set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta))
+                            .where(key)
+                            .execute();
                 }
             }
         }
@@ -822,7 +990,8 @@ public final class JooqSessionStore implements SessionStore {
         if (owner.type() != null) {
             return SESSION.OWNER_ID.eq(subjectId(tenantId, owner));
         }
-        return SESSION.OWNER_ID.in(DSL.select(SUBJECT.ID).from(SUBJECT)
+        return SESSION.OWNER_ID.in(DSL.select(SUBJECT.ID)
+                .from(SUBJECT)
                 .where(SUBJECT.TENANT_ID.eq(tenantId).and(SUBJECT.SUBJECT_ID.eq(owner.id()))));
     }
 
@@ -833,9 +1002,13 @@ public final class JooqSessionStore implements SessionStore {
             c = c.and(SESSION.TEAM_ID.eq(s.teamId()));
         }
         if (s.agentIds() != null) {
-            c = c.and(s.agentIds().isEmpty() ? DSL.falseCondition()
-                    : s.agentIds().size() == 1 ? SESSION.AGENT_ID.eq(s.agentIds().iterator().next())
-                    : SESSION.AGENT_ID.in(s.agentIds()));
+            c = c.and(
+                    s.agentIds().isEmpty()
+                            ? DSL.falseCondition()
+                            : s.agentIds().size() == 1
+                                    ? SESSION.AGENT_ID.eq(
+                                            s.agentIds().iterator().next())
+                                    : SESSION.AGENT_ID.in(s.agentIds()));
         }
         if (s.accountId() != null) {
             c = c.and(SESSION.ACCOUNT_ID.eq(s.accountId()));
@@ -844,11 +1017,12 @@ public final class JooqSessionStore implements SessionStore {
             c = c.and(ownedBy(s.tenantId(), s.owner()));
         }
         if (!s.statuses().isEmpty()) {
-            c = c.and(SESSION.STATUS.in(s.statuses().stream().map(SessionStatus::dbValue).sorted().toList()));
+            c = c.and(SESSION.STATUS.in(
+                    s.statuses().stream().map(SessionStatus::dbValue).sorted().toList()));
         }
         if (s.titleContains() != null) {
-            c = c.and(DSL.lower(SESSION.TITLE).like("%" + likeEscaped(s.titleContains().toLowerCase(Locale.ROOT))
-                    + "%", '!'));
+            c = c.and(DSL.lower(SESSION.TITLE)
+                    .like("%" + likeEscaped(s.titleContains().toLowerCase(Locale.ROOT)) + "%", '!'));
         }
         if (s.createdFrom() != null) {
             c = c.and(SESSION.CREATED_AT.ge(odt(s.createdFrom())));
@@ -861,10 +1035,12 @@ public final class JooqSessionStore implements SessionStore {
             // stored text both put the colon right after the key; inside a string value every quote is escaped).
             Condition granted = DSL.falseCondition();
             for (String grantee : shared.grantees().stream().sorted().toList()) {
-                granted = granted.or(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR)
+                granted = granted.or(SESSION.SHARING_PERMISSIONS
+                        .cast(SQLDataType.VARCHAR)
                         .like("%" + likeEscaped(jsonText(grantee) + ":") + "%", '!'));
             }
-            c = c.and(SESSION.SHARING_MODE.ne(SharingMode.RESTRICTED.dbValue())
+            c = c.and(SESSION.SHARING_MODE
+                    .ne(SharingMode.RESTRICTED.dbValue())
                     .or(ownedBy(s.tenantId(), shared.caller()))
                     .or(SESSION.SHARING_PERMISSIONS.isNotNull().and(granted)));
         }
@@ -905,27 +1081,44 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     private static Field<Boolean> pinnedField(UUID tenantId, SubjectRef subject) {
-        if (subject == null || unstorable(SUBJECT.SUBJECT_ID, subject.id())
+        if (subject == null
+                || unstorable(SUBJECT.SUBJECT_ID, subject.id())
                 || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
             return DSL.inline(false).as(PINNED);
         }
-        return DSL.field(DSL.exists(DSL.selectOne().from(SESSION_PIN)
-                .where(SESSION_PIN.SESSION_ID.eq(SESSION.ID)
-                        .and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject)))))).as(PINNED);
+        return DSL.field(DSL.exists(DSL.selectOne()
+                        .from(SESSION_PIN)
+                        .where(SESSION_PIN
+                                .SESSION_ID
+                                .eq(SESSION.ID)
+                                .and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))))))
+                .as(PINNED);
     }
 
     /** The statement {@link #findSessions} runs; public for the PostgreSQL plan test. */
     ResultQuery<Record> selectSessions(SessionSelection s) {
         Condition c = where(s);
         var select = dsl.select(SESSION.fields())
-                .select(TENANT.NAME, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.NAME, AGENT.OBJECT_ID, AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE, SUBJECT.SUBJECT_ID, SUBJECT.SUBJECT_SLUG)
+                .select(
+                        TENANT.NAME,
+                        TENANT.OBJECT_ID,
+                        TEAM.OBJECT_ID,
+                        AGENT.NAME,
+                        AGENT.OBJECT_ID,
+                        AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE,
+                        SUBJECT.SUBJECT_ID,
+                        SUBJECT.SUBJECT_SLUG)
                 .select(pinnedField(s.tenantId(), s.pinnedFor()))
                 .from(SESSION)
-                .join(TENANT).on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM).on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT).on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+                .join(TENANT)
+                .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM)
+                .on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT)
+                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
         Condition page = keyset(s.order(), s.after());
         if (s.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
             // One keyset range scan per agent and one for the owner, each cut at offset + limit rows; their union
@@ -934,19 +1127,22 @@ public final class JooqSessionStore implements SessionStore {
             int cut = s.offset() + s.limit();
             List<Select<Record3<UUID, OffsetDateTime, String>>> branches = new ArrayList<>();
             for (UUID agent : either.agents().stream().sorted().toList()) {
-                branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
+                branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID)
+                        .from(SESSION)
                         .where(c.and(SESSION.AGENT_ID.eq(agent)).and(page))
-                        .orderBy(orderBy(s.order())).limit(cut));
+                        .orderBy(orderBy(s.order()))
+                        .limit(cut));
             }
-            branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID).from(SESSION)
+            branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID)
+                    .from(SESSION)
                     .where(c.and(ownedBy(s.tenantId(), either.owner())).and(page))
-                    .orderBy(orderBy(s.order())).limit(cut));
+                    .orderBy(orderBy(s.order()))
+                    .limit(cut));
             Select<Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
             for (int i = 1; i < branches.size(); i++) {
                 union = union.union(branches.get(i));
             }
-            Table<Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at",
-                    "object_id");
+            Table<Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at", "object_id");
             Field<UUID> uId = u.field("id", UUID.class);
             Field<OffsetDateTime> uCreated = u.field("created_at", OffsetDateTime.class);
             Field<String> uObject = u.field("object_id", String.class);
@@ -956,18 +1152,26 @@ public final class JooqSessionStore implements SessionStore {
                 case OBJECT_ID_DESC -> List.of(uObject.desc());
                 case OBJECT_ID_ASC -> List.of(uObject.asc());
             };
-            Table<Record1<UUID>> candidates = dsl.select(uId).from(u).orderBy(uOrder).limit(cut)
-                    .asTable("candidate", "id");
-            return select.where(SESSION.ID.in(dsl.select(candidates.field("id", UUID.class)).from(candidates)))
-                    .orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
+            Table<Record1<UUID>> candidates =
+                    dsl.select(uId).from(u).orderBy(uOrder).limit(cut).asTable("candidate", "id");
+            return select.where(SESSION.ID.in(
+                            dsl.select(candidates.field("id", UUID.class)).from(candidates)))
+                    .orderBy(orderBy(s.order()))
+                    .limit(s.limit())
+                    .offset(s.offset());
         }
-        return select.where(c.and(page)).orderBy(orderBy(s.order())).limit(s.limit()).offset(s.offset());
+        return select.where(c.and(page))
+                .orderBy(orderBy(s.order()))
+                .limit(s.limit())
+                .offset(s.offset());
     }
 
     @Override
     public List<Session> findSessions(SessionSelection selection) {
-        return guard(() -> selectSessions(selection).fetch(r -> session(r).toBuilder()
-                .pinned(Boolean.TRUE.equals(r.get(PINNED))).build()));
+        return guard(() -> selectSessions(selection)
+                .fetch(r -> session(r).toBuilder()
+                        .pinned(Boolean.TRUE.equals(r.get(PINNED)))
+                        .build()));
     }
 
     @Override
@@ -983,8 +1187,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
-        return guard(() -> new StatusCounts(dsl
-                .select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
+        return guard(() -> new StatusCounts(dsl.select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
                 .from(SESSION_COUNT)
                 .where(SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scopeId)))
                 .groupBy(SESSION_COUNT.STATUS)
@@ -1006,13 +1209,19 @@ public final class JooqSessionStore implements SessionStore {
                 sets.put(SESSION.TITLE, patch.title().value());
             }
             if (patch.tags() != null) {
-                sets.put(SESSION.TAGS, patch.tags().value() == null ? null : jsonb(patch.tags().value()));
+                sets.put(
+                        SESSION.TAGS,
+                        patch.tags().value() == null ? null : jsonb(patch.tags().value()));
             }
             if (patch.locale() != null) {
                 sets.put(SESSION.LOCALE, patch.locale().value());
             }
             if (patch.variables() != null) {
-                sets.put(SESSION.VARIABLES, patch.variables().value() == null ? null : jsonb(patch.variables().value()));
+                sets.put(
+                        SESSION.VARIABLES,
+                        patch.variables().value() == null
+                                ? null
+                                : jsonb(patch.variables().value()));
             }
             if (patch.linesAdded() != null) {
                 sets.put(SESSION.LINES_ADDED, patch.linesAdded().value());
@@ -1044,8 +1253,7 @@ public final class JooqSessionStore implements SessionStore {
                         }
                     }
                     case COMPLETE, FAIL -> {
-                        to = patch.status() == StatusWrite.COMPLETE
-                                ? SessionStatus.COMPLETED : SessionStatus.FAILED;
+                        to = patch.status() == StatusWrite.COMPLETE ? SessionStatus.COMPLETED : SessionStatus.FAILED;
                         sets.put(SESSION.FINISHED_AT, DSL.coalesce(SESSION.FINISHED_AT, DSL.val(at)));
                     }
                 }
@@ -1066,8 +1274,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     @Override
-    public Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
-            Instant now) {
+    public Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             Optional<Locked> locked = lock(tx, id);
@@ -1086,7 +1293,9 @@ public final class JooqSessionStore implements SessionStore {
                         .execute();
                 countMove(tx, row, SessionStatus.CANCELLED);
             }
-            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session)
+            return sessions(tx)
+                    .where(SESSION.ID.eq(id))
+                    .fetchOptional(JooqSessionStore::session)
                     .map(s -> new CancelResult(s, changed));
         }));
     }
@@ -1101,8 +1310,11 @@ public final class JooqSessionStore implements SessionStore {
             }
             Locked row = locked.get();
             OffsetDateTime at = bump(row, now);
-            tx.update(SESSION).set(SESSION.DELETED_AT, at).set(SESSION.UPDATED_AT, at)
-                    .where(SESSION.ID.eq(id)).execute();
+            tx.update(SESSION)
+                    .set(SESSION.DELETED_AT, at)
+                    .set(SESSION.UPDATED_AT, at)
+                    .where(SESSION.ID.eq(id))
+                    .execute();
             count(tx, row.tenantId(), row.agentId(), row.accountId(), Map.of(row.status(), -1));
             return true;
         }));
@@ -1119,17 +1331,25 @@ public final class JooqSessionStore implements SessionStore {
             UUID tenantId = locked.get().tenantId();
             if (pinned) {
                 UUID subjectRow = upsertSubject(tx, tenantId, subject, odt(now));
-                insertIgnoringDuplicates(tx, ctx -> ctx.insertInto(SESSION_PIN)
-                        .set(SESSION_PIN.SESSION_ID, id)
-                        .set(SESSION_PIN.SUBJECT_ID, subjectRow)
-                        .set(SESSION_PIN.PINNED_AT, odt(now))
-                        .onConflictDoNothing());
-            } else if (!unstorable(SUBJECT.SUBJECT_ID, subject.id()) && !unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
+                insertIgnoringDuplicates(
+                        tx,
+                        ctx -> ctx.insertInto(SESSION_PIN)
+                                .set(SESSION_PIN.SESSION_ID, id)
+                                .set(SESSION_PIN.SUBJECT_ID, subjectRow)
+                                .set(SESSION_PIN.PINNED_AT, odt(now))
+                                .onConflictDoNothing());
+            } else if (!unstorable(SUBJECT.SUBJECT_ID, subject.id())
+                    && !unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
                 tx.deleteFrom(SESSION_PIN)
-                        .where(SESSION_PIN.SESSION_ID.eq(id).and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))))
+                        .where(SESSION_PIN
+                                .SESSION_ID
+                                .eq(id)
+                                .and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))))
                         .execute();
             }
-            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session)
+            return sessions(tx)
+                    .where(SESSION.ID.eq(id))
+                    .fetchOptional(JooqSessionStore::session)
                     .map(s -> s.toBuilder().pinned(pinned).build());
         }));
     }
@@ -1139,16 +1359,20 @@ public final class JooqSessionStore implements SessionStore {
         if (unstorable(SUBJECT.SUBJECT_ID, subject.id()) || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
             return false;
         }
-        return guard(() -> dsl.fetchExists(DSL.selectOne().from(SESSION_PIN)
-                .join(SUBJECT).on(SUBJECT.ID.eq(SESSION_PIN.SUBJECT_ID))
-                .where(SESSION_PIN.SESSION_ID.eq(id)
+        return guard(() -> dsl.fetchExists(DSL.selectOne()
+                .from(SESSION_PIN)
+                .join(SUBJECT)
+                .on(SUBJECT.ID.eq(SESSION_PIN.SUBJECT_ID))
+                .where(SESSION_PIN
+                        .SESSION_ID
+                        .eq(id)
                         .and(SUBJECT.SUBJECT_TYPE.eq(subject.type()))
                         .and(SUBJECT.SUBJECT_ID.eq(subject.id())))));
     }
 
     @Override
-    public Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId,
-            ForkRequest fork, Instant now) {
+    public Optional<Session> forkSession(
+            UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId, ForkRequest fork, Instant now) {
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
             Optional<Session> found = sessions(tx)
@@ -1180,8 +1404,11 @@ public final class JooqSessionStore implements SessionStore {
                     .set(SESSION.CREATED_AT, at)
                     .set(SESSION.UPDATED_AT, at)
                     .set(SESSION.SHARING_MODE, p.sharing().mode().dbValue())
-                    .set(SESSION.SHARING_PERMISSIONS,
-                            p.sharing().permissions().isEmpty() ? null : jsonb(p.sharing().permissions()))
+                    .set(
+                            SESSION.SHARING_PERMISSIONS,
+                            p.sharing().permissions().isEmpty()
+                                    ? null
+                                    : jsonb(p.sharing().permissions()))
                     .set(SESSION.TAGS, tags == null ? null : jsonb(tags))
                     .set(SESSION.CAPABILITIES, p.capabilities() == null ? null : jsonb(p.capabilities()))
                     .set(SESSION.REPO_OWNER, p.repository().owner())
@@ -1199,5 +1426,4 @@ public final class JooqSessionStore implements SessionStore {
             return sessions(tx).where(SESSION.ID.eq(newId)).fetchOptional(JooqSessionStore::session);
         }));
     }
-
 }

@@ -29,9 +29,21 @@ import java.util.UUID;
  * @param limit rows returned at most
  * @param pinnedFor the subject whose pins fill each session's {@code pinned}; null for none
  */
-public record SessionSelection(UUID tenantId, UUID teamId, Set<UUID> agentIds, UUID accountId, SubjectRef owner,
-        Visibility visibility, Set<SessionStatus> statuses, String titleContains, Instant createdFrom,
-        Instant createdTo, SessionQuery.Order order, SessionQuery.Position after, int offset, int limit,
+public record SessionSelection(
+        UUID tenantId,
+        UUID teamId,
+        Set<UUID> agentIds,
+        UUID accountId,
+        SubjectRef owner,
+        Visibility visibility,
+        Set<SessionStatus> statuses,
+        String titleContains,
+        Instant createdFrom,
+        Instant createdTo,
+        SessionQuery.Order order,
+        SessionQuery.Position after,
+        int offset,
+        int limit,
         SubjectRef pinnedFor) {
 
     public SessionSelection {
@@ -45,8 +57,7 @@ public record SessionSelection(UUID tenantId, UUID teamId, Set<UUID> agentIds, U
     /** What a caller may see within the selected rows, as data (the rules themselves live in the service). */
     public sealed interface Visibility {
         /** Every selected row. */
-        record All() implements Visibility {
-        }
+        record All() implements Visibility {}
 
         /**
          * Rows owned by {@code owner} or of one of {@code agents}: run as a {@code UNION ALL} of two keyset range

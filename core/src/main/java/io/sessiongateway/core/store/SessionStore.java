@@ -90,8 +90,15 @@ public interface SessionStore {
      * @param publicId the TrueFoundry/Recoup id
      * @throws io.sessiongateway.core.error.GatewayException CONFLICT when an id is taken
      */
-    Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner, UUID accountId,
-            NewSession request, SessionStatus status, Instant now);
+    Session createSession(
+            UUID id,
+            String publicId,
+            Agent agent,
+            SubjectRef owner,
+            UUID accountId,
+            NewSession request,
+            SessionStatus status,
+            Instant now);
 
     /**
      * Applies a change in one statement: bumps updated_at and the lifecycle version; sets started_at the first
@@ -138,8 +145,7 @@ public interface SessionStore {
      *
      * @return the session after the patch; empty when there is none with that id, or it is deleted
      */
-    Optional<Session> patchSession(UUID id, SessionPatch patch,
-            Instant now);
+    Optional<Session> patchSession(UUID id, SessionPatch patch, Instant now);
 
     /**
      * Cancels the session if its status is one of {@code from}: status {@code cancelled}, {@code finished_at} set
@@ -147,8 +153,7 @@ public interface SessionStore {
      *
      * @return the session and whether it changed; empty when there is none with that id, or it is deleted
      */
-    Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from,
-            Instant now);
+    Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from, Instant now);
 
     /**
      * Deletes the session (a tombstone: {@code deleted_at} set), after which no read finds it.
@@ -175,6 +180,6 @@ public interface SessionStore {
      *
      * @return the fork; empty when the parent does not exist, or is deleted
      */
-    Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
-            UUID accountId, ForkRequest fork, Instant now);
+    Optional<Session> forkSession(
+            UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId, ForkRequest fork, Instant now);
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class IdsTest {
     @Test
@@ -32,10 +32,17 @@ class IdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "session_", "session_01933b5a00007000800000000000001",
-        "session_01933b5a0000700080000000000000011", "session_01933B5A000070008000000000000001",
-        "agent_01933b5a000070008000000000000001", "session-01933b5a000070008000000000000001",
-        "session_01933b5a00007000800000000000000g"})
+    @ValueSource(
+            strings = {
+                "",
+                "session_",
+                "session_01933b5a00007000800000000000001",
+                "session_01933b5a0000700080000000000000011",
+                "session_01933B5A000070008000000000000001",
+                "agent_01933b5a000070008000000000000001",
+                "session-01933b5a000070008000000000000001",
+                "session_01933b5a00007000800000000000000g"
+            })
     void malformedPrefixedIdsAreRejected(String value) {
         assertEquals(Optional.empty(), Ids.parsePrefixed("session", value));
     }

@@ -22,9 +22,21 @@ class AgentServiceTest {
         f.clock.advance(Duration.ofNanos(1_234_567));
         Agent agent = f.agents.create("acme", new NewAgent("helper", List.of("bob"), true));
         Tenant acme = f.store.findTenant("acme").orElseThrow();
-        assertEquals(new Agent(agent.id(), acme.id(), "acme", acme.defaultTeamId(), acme.defaultTeamObjectId(),
-                "helper", agent.objectId(), List.of("bob"), true, ServiceFixture.START.plusMillis(1),
-                ServiceFixture.START.plusMillis(1)), agent, "times kept to the millisecond");
+        assertEquals(
+                new Agent(
+                        agent.id(),
+                        acme.id(),
+                        "acme",
+                        acme.defaultTeamId(),
+                        acme.defaultTeamObjectId(),
+                        "helper",
+                        agent.objectId(),
+                        List.of("bob"),
+                        true,
+                        ServiceFixture.START.plusMillis(1),
+                        ServiceFixture.START.plusMillis(1)),
+                agent,
+                "times kept to the millisecond");
     }
 
     @Test
@@ -36,7 +48,9 @@ class AgentServiceTest {
 
     @Test
     void createInAnUnknownTeamIsNotFound() {
-        refused(ErrorKind.NOT_FOUND, "team_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "team_not_found",
                 () -> f.agents.create("acme", new NewAgent("helper", List.of(), false, "nowhere")));
     }
 
@@ -55,8 +69,9 @@ class AgentServiceTest {
         Agent first = f.agent("acme", "first");
         f.clock.advance(Duration.ofSeconds(1));
         Agent second = f.agent("acme", "second");
-        assertEquals(List.of("default", "research", "sales"), f.agents.listTeams("acme").stream().map(Team::name)
-                .toList());
+        assertEquals(
+                List.of("default", "research", "sales"),
+                f.agents.listTeams("acme").stream().map(Team::name).toList());
         assertEquals(List.of(research, sales), f.agents.listTeams("acme").subList(1, 3));
         assertEquals(List.of(first, second), f.agents.list("acme"));
     }

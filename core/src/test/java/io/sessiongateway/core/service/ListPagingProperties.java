@@ -68,8 +68,12 @@ class ListPagingProperties {
 
     private static synchronized SessionStore h2() throws Exception {
         if (h2 == null) {
-            h2 = Database.open(new DatabaseConfig(DatabaseConfig.h2FileUrl(Files.createTempDirectory("paging")),
-                    null, null, 4, Duration.ofSeconds(5)));
+            h2 = Database.open(new DatabaseConfig(
+                    DatabaseConfig.h2FileUrl(Files.createTempDirectory("paging")),
+                    null,
+                    null,
+                    4,
+                    Duration.ofSeconds(5)));
             h2.migrate();
         }
         return new JooqSessionStore(h2);
@@ -77,8 +81,11 @@ class ListPagingProperties {
 
     private static synchronized SessionStore postgres() {
         if (postgres == null) {
-            postgres = Database.open(new DatabaseConfig(System.getenv("GATEWAY_TEST_PG_URL"),
-                    System.getenv("GATEWAY_TEST_PG_USER"), System.getenv("GATEWAY_TEST_PG_PASSWORD"), 4,
+            postgres = Database.open(new DatabaseConfig(
+                    System.getenv("GATEWAY_TEST_PG_URL"),
+                    System.getenv("GATEWAY_TEST_PG_USER"),
+                    System.getenv("GATEWAY_TEST_PG_PASSWORD"),
+                    4,
                     Duration.ofSeconds(5)));
             postgres.migrate();
         }
@@ -104,29 +111,39 @@ class ListPagingProperties {
     }
 
     /** A session to create: owner (caller index), agent index, sharing mode. */
-    record Seed(int owner, int agent, SharingMode sharing) {
-    }
+    record Seed(int owner, int agent, SharingMode sharing) {}
 
     /** One step between page fetches: a create, a delete (of the n-th live session), or a fetch. */
-    record Step(char kind, Seed seed, int n) {
-    }
+    record Step(char kind, Seed seed, int n) {}
 
-    record Scenario(AccessRule rule, Order order, int caller, int limit, List<Seed> initial, List<Step> steps) {
-    }
+    record Scenario(AccessRule rule, Order order, int caller, int limit, List<Seed> initial, List<Step> steps) {}
 
     @Provide
     Arbitrary<Scenario> scenarios() {
-        Arbitrary<Seed> seeds = Combinators.combine(Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 2), Arbitraries.of(SharingMode.class)).as(Seed::new);
+        Arbitrary<Seed> seeds = Combinators.combine(
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.of(SharingMode.class))
+                .as(Seed::new);
         Arbitrary<Step> steps = Arbitraries.oneOf(
                 seeds.map(s -> new Step('c', s, 0)),
                 Arbitraries.integers().between(0, 50).map(n -> new Step('d', null, n)),
                 Arbitraries.just(new Step('f', null, 0)));
-        Arbitrary<AccessRule> rules = Arbitraries.of(AccessRule.TENANT_MEMBER, AccessRule.OWNER_MANAGER_OR_ADMIN,
-                AccessRule.OWNER, AccessRule.SHARED_IN_TEAM, AccessRule.ACCOUNT_OWNER, AccessRule.OPERATOR);
-        return Combinators.combine(rules, Arbitraries.of(Order.CREATED_DESC, Order.CREATED_ASC, Order.OBJECT_ID_DESC),
-                Arbitraries.integers().between(0, 3), Arbitraries.integers().between(1, 4),
-                seeds.list().ofMaxSize(12), steps.list().ofMaxSize(25)).as(Scenario::new);
+        Arbitrary<AccessRule> rules = Arbitraries.of(
+                AccessRule.TENANT_MEMBER,
+                AccessRule.OWNER_MANAGER_OR_ADMIN,
+                AccessRule.OWNER,
+                AccessRule.SHARED_IN_TEAM,
+                AccessRule.ACCOUNT_OWNER,
+                AccessRule.OPERATOR);
+        return Combinators.combine(
+                        rules,
+                        Arbitraries.of(Order.CREATED_DESC, Order.CREATED_ASC, Order.OBJECT_ID_DESC),
+                        Arbitraries.integers().between(0, 3),
+                        Arbitraries.integers().between(1, 4),
+                        seeds.list().ofMaxSize(12),
+                        steps.list().ofMaxSize(25))
+                .as(Scenario::new);
     }
 
     /** Each reading one millisecond on: distinct creation times, some sessions sharing none. */
@@ -157,12 +174,12 @@ class ListPagingProperties {
         Tenant tenant = store.ensureTenant(tenantName);
         String team = tenant.defaultTeamObjectId();
         List<Principal> callers = List.of(
-                new Principal(new SubjectRef("user", "alice", null), tenantName, Set.of(team), UUID.randomUUID(),
-                        false),
+                new Principal(
+                        new SubjectRef("user", "alice", null), tenantName, Set.of(team), UUID.randomUUID(), false),
                 new Principal(new SubjectRef("user", "bob", null), tenantName, Set.of(team), UUID.randomUUID(), false),
                 new Principal(new SubjectRef("user", "carol", null), tenantName, Set.of(team), null, true),
-                new Principal(new SubjectRef("user", "dave", null), tenantName, Set.of(team), UUID.randomUUID(),
-                        false));
+                new Principal(
+                        new SubjectRef("user", "dave", null), tenantName, Set.of(team), UUID.randomUUID(), false));
         List<Agent> agents = List.of(
                 store.createAgent(tenant, new NewAgent("a0", List.of("bob"), false), clock.instant()),
                 store.createAgent(tenant, new NewAgent("a1", List.of(), false), clock.instant()),
@@ -170,9 +187,15 @@ class ListPagingProperties {
         Map<UUID, Session> live = new LinkedHashMap<>();
         Consumer<Seed> create = seed -> {
             Principal owner = callers.get(seed.owner());
-            Session s = store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), agents.get(seed.agent()),
-                    owner.subject(), owner.account(), NewSession.builder().sharingMode(seed.sharing()).build(),
-                    SessionStatus.CREATED, clock.instant());
+            Session s = store.createSession(
+                    Ids.newId(),
+                    Ids.sessionPublicId(Ids.newId()),
+                    agents.get(seed.agent()),
+                    owner.subject(),
+                    owner.account(),
+                    NewSession.builder().sharingMode(seed.sharing()).build(),
+                    SessionStatus.CREATED,
+                    clock.instant());
             live.put(s.id(), s);
         };
         sc.initial().forEach(create);
@@ -181,9 +204,11 @@ class ListPagingProperties {
 
         // Operators hold the admin role; everyone else may be anyone (carol is an admin of the tenant too).
         Principal caller = callers.get(sc.rule() == AccessRule.OPERATOR ? 2 : sc.caller());
-        Order order = sc.rule() == AccessRule.SHARED_IN_TEAM ? Order.OBJECT_ID_DESC
+        Order order = sc.rule() == AccessRule.SHARED_IN_TEAM
+                ? Order.OBJECT_ID_DESC
                 : sc.order() == Order.OBJECT_ID_DESC ? Order.CREATED_DESC : sc.order();
-        SessionQuery.Builder query = SessionQuery.builder(sc.rule()).order(order).limit(sc.limit());
+        SessionQuery.Builder query =
+                SessionQuery.builder(sc.rule()).order(order).limit(sc.limit());
         if (sc.rule() == AccessRule.SHARED_IN_TEAM) {
             query.teamObjectId(team);
         } else {
@@ -214,14 +239,18 @@ class ListPagingProperties {
                 }
                 default -> {
                     if (page[0].next().isPresent()) {
-                        page[0] = life.list(caller, query.position(page[0].next().get(), Direction.NEXT).build());
+                        page[0] = life.list(
+                                caller,
+                                query.position(page[0].next().get(), Direction.NEXT)
+                                        .build());
                         take.accept(page[0]);
                     }
                 }
             }
         }
         while (page[0].next().isPresent()) {
-            page[0] = life.list(caller, query.position(page[0].next().get(), Direction.NEXT).build());
+            page[0] = life.list(
+                    caller, query.position(page[0].next().get(), Direction.NEXT).build());
             take.accept(page[0]);
         }
         assertEquals(seen.size(), new HashSet<>(seen).size(), "a session was shown twice: " + seen);

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.function.Executable;
 final class ServiceFixture {
     /** The subject types that may create sessions unless configured otherwise. */
     static final Set<String> CREATOR_TYPES = Set.of("user", "serviceaccount", "virtualaccount");
+
     static final Instant START = Instant.parse("2026-12-01T10:00:00Z");
 
     final InMemorySessionStore store = new InMemorySessionStore();
@@ -87,8 +88,12 @@ final class ServiceFixture {
 
     /** A user who belongs to these teams (Agentcloud team ObjectIds). */
     static Principal member(String tenant, String id, Team... teams) {
-        return new Principal(new SubjectRef("user", id, null), tenant,
-                Arrays.stream(teams).map(Team::objectId).collect(Collectors.toSet()), null, false);
+        return new Principal(
+                new SubjectRef("user", id, null),
+                tenant,
+                Arrays.stream(teams).map(Team::objectId).collect(Collectors.toSet()),
+                null,
+                false);
     }
 
     /** A user acting for a Recoup account. */
@@ -127,7 +132,8 @@ final class ServiceFixture {
 
     /** The tenant's default team (the tenant made on first use), as its members' tokens name it. */
     Team defaultTeam(String tenant) {
-        return store.findTeamByObjectId(store.ensureTenant(tenant).defaultTeamObjectId()).orElseThrow();
+        return store.findTeamByObjectId(store.ensureTenant(tenant).defaultTeamObjectId())
+                .orElseThrow();
     }
 
     // Requests and sessions.
@@ -141,8 +147,8 @@ final class ServiceFixture {
     }
 
     static NewSession withId(String requestedId) {
-        return new NewSession(requestedId, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+        return new NewSession(
+                requestedId, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A session of the agent owned by the principal, created the TrueFoundry way (by agent name). */
@@ -152,8 +158,11 @@ final class ServiceFixture {
 
     /** Sets the session's sharing as an operator would; grantees are user, team or org ids with read access. */
     Session share(Session session, SharingMode mode, String... grantees) {
-        Map<String, String> grants = Arrays.stream(grantees).collect(Collectors.toMap(Function.identity(), g -> "read"));
-        return sessions.update(null, session.publicId(),
+        Map<String, String> grants =
+                Arrays.stream(grantees).collect(Collectors.toMap(Function.identity(), g -> "read"));
+        return sessions.update(
+                null,
+                session.publicId(),
                 new SessionChange(null, null, null, null, null, null, new Session.Sharing(mode, grants)));
     }
 

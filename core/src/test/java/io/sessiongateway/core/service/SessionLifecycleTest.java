@@ -98,13 +98,26 @@ class SessionLifecycleTest {
     }
 
     private Session create(Agent agent, Principal owner, String title) {
-        return store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), agent, owner.subject(),
-                owner.account(), NewSession.builder().title(title).build(), SessionStatus.CREATED, clock.instant());
+        return store.createSession(
+                Ids.newId(),
+                Ids.sessionPublicId(Ids.newId()),
+                agent,
+                owner.subject(),
+                owner.account(),
+                NewSession.builder().title(title).build(),
+                SessionStatus.CREATED,
+                clock.instant());
     }
 
     private Session create(Agent agent, Principal owner, SharingMode mode) {
-        return store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), agent, owner.subject(),
-                owner.account(), NewSession.builder().sharingMode(mode).build(), SessionStatus.CREATED,
+        return store.createSession(
+                Ids.newId(),
+                Ids.sessionPublicId(Ids.newId()),
+                agent,
+                owner.subject(),
+                owner.account(),
+                NewSession.builder().sharingMode(mode).build(),
+                SessionStatus.CREATED,
                 clock.instant());
     }
 
@@ -141,18 +154,32 @@ class SessionLifecycleTest {
         assertEquals(s.id(), life.read(alice(), rule, key).id());
         assertEquals(s.id(), life.read(user(T, "manager"), rule, key).id());
         assertEquals(s.id(), life.read(admin(T), rule, key).id());
-        assertTrue(life.cancel(user(T, "manager"), rule, key, Cancellable.UNFINISHED).changed());
+        assertTrue(life.cancel(user(T, "manager"), rule, key, Cancellable.UNFINISHED)
+                .changed());
         refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.read(user(T, "mallory"), rule, key));
-        refused(ErrorKind.FORBIDDEN, "session_forbidden",
+        refused(
+                ErrorKind.FORBIDDEN,
+                "session_forbidden",
                 () -> life.cancel(user(T, "mallory"), rule, key, Cancellable.RUNNING));
-        refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.read(
-                new Principal(new SubjectRef("serviceaccount", "alice", null), T, Set.of(), null, false), rule, key));
+        refused(
+                ErrorKind.FORBIDDEN,
+                "session_forbidden",
+                () -> life.read(
+                        new Principal(new SubjectRef("serviceaccount", "alice", null), T, Set.of(), null, false),
+                        rule,
+                        key));
         refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch", () -> life.read(user("globex", "alice"), rule, key));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.read(alice(), rule, SessionKey.publicId(T, "nope")));
-        Session elsewhere = create(store.createAgent(otherTenant, new NewAgent("coder", List.of(), false), START),
-                user("globex", "alice"), "x");
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        Session elsewhere = create(
+                store.createAgent(otherTenant, new NewAgent("coder", List.of(), false), START),
+                user("globex", "alice"),
+                "x");
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.read(alice(), rule, SessionKey.publicId(T, elsewhere.publicId())));
     }
 
@@ -162,20 +189,45 @@ class SessionLifecycleTest {
         Session bobs = create(coder, user(T, "bob"), "b");
         create(secret, user(T, "manager"), "c");
         AccessRule rule = AccessRule.OWNER_MANAGER_OR_ADMIN;
-        assertEquals(ids(mine, bobs), ids(life.list(user(T, "manager"), query(rule).agentName("coder").build())));
-        assertEquals(ids(mine, bobs), ids(life.list(admin(T), query(rule).agentName("coder").build())));
-        assertEquals(ids(mine), ids(life.list(alice(), query(rule).agentName("coder").build())));
-        assertEquals(List.of(), ids(life.list(user(T, "carol"), query(rule).agentName("coder").build())));
-        refused(ErrorKind.FORBIDDEN, "agent_forbidden",
+        assertEquals(
+                ids(mine, bobs),
+                ids(life.list(user(T, "manager"), query(rule).agentName("coder").build())));
+        assertEquals(
+                ids(mine, bobs),
+                ids(life.list(admin(T), query(rule).agentName("coder").build())));
+        assertEquals(
+                ids(mine), ids(life.list(alice(), query(rule).agentName("coder").build())));
+        assertEquals(
+                List.of(),
+                ids(life.list(user(T, "carol"), query(rule).agentName("coder").build())));
+        refused(
+                ErrorKind.FORBIDDEN,
+                "agent_forbidden",
                 () -> life.list(alice(), query(rule).agentName("secret").build()));
-        refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.list(alice(), query(rule).agentName("nope").build()));
-        refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
-                () -> life.list(user("globex", "x"), query(rule).agentName("coder").build()));
+        refused(
+                ErrorKind.NOT_FOUND,
+                "agent_not_found",
+                () -> life.list(alice(), query(rule).agentName("nope").build()));
+        refused(
+                ErrorKind.UNAUTHENTICATED,
+                "tenant_mismatch",
+                () -> life.list(
+                        user("globex", "x"), query(rule).agentName("coder").build()));
         // a tenant nothing was created in yet has no agent of that name either (create answers the same)
-        refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.list(user("globex", "x"),
-                SessionQuery.builder(rule).tenantName("globex").agentName("coder").build()));
-        assertEquals(List.of(), ids(life.list(user("globex", "x"), SessionQuery.builder(rule).tenantName("globex")
-                .build())));
+        refused(
+                ErrorKind.NOT_FOUND,
+                "agent_not_found",
+                () -> life.list(
+                        user("globex", "x"),
+                        SessionQuery.builder(rule)
+                                .tenantName("globex")
+                                .agentName("coder")
+                                .build()));
+        assertEquals(
+                List.of(),
+                ids(life.list(
+                        user("globex", "x"),
+                        SessionQuery.builder(rule).tenantName("globex").build())));
     }
 
     @Test
@@ -189,15 +241,21 @@ class SessionLifecycleTest {
         assertEquals(ids(a, b, c, d), ids(life.list(admin(T), query(rule).build())));
         assertEquals(ids(a, b, d), ids(life.list(user(T, "manager"), query(rule).build())));
         assertEquals(ids(a, c), ids(life.list(alice(), query(rule).build())));
-        assertEquals(ids(d), ids(life.list(user(T, "manager"), query(rule).owner(new SubjectRef(null, "bob", null))
-                .build())), "another owner: only on the agents the caller manages");
+        assertEquals(
+                ids(d),
+                ids(life.list(
+                        user(T, "manager"),
+                        query(rule).owner(new SubjectRef(null, "bob", null)).build())),
+                "another owner: only on the agents the caller manages");
         // Pages of a manager's union walk every session once.
         List<UUID> walked = new ArrayList<>();
         SessionQuery.Builder q = query(rule).limit(1).order(Order.CREATED_DESC);
         SessionPage page = life.list(user(T, "manager"), q.build());
         walked.addAll(ids(page));
         while (page.next().isPresent()) {
-            page = life.list(user(T, "manager"), q.position(page.next().get(), Direction.NEXT).build());
+            page = life.list(
+                    user(T, "manager"),
+                    q.position(page.next().get(), Direction.NEXT).build());
             walked.addAll(ids(page));
         }
         assertEquals(ids(d, b, a), walked);
@@ -208,11 +266,20 @@ class SessionLifecycleTest {
         Session mine = create(coder, alice(), "a");
         create(coder, user(T, "bob"), "b");
         assertEquals(ids(mine), ids(life.list(alice(), query(AccessRule.OWNER).build())));
-        assertEquals(List.of(), ids(life.list(user(T, "manager"), query(AccessRule.OWNER).build())));
-        assertEquals(List.of(), ids(life.list(alice(), query(AccessRule.OWNER).owner(new SubjectRef(null, "bob", null))
-                .build())));
-        refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.read(user(T, "manager"), AccessRule.OWNER,
-                SessionKey.publicId(T, mine.publicId())));
+        assertEquals(
+                List.of(),
+                ids(life.list(user(T, "manager"), query(AccessRule.OWNER).build())));
+        assertEquals(
+                List.of(),
+                ids(life.list(
+                        alice(),
+                        query(AccessRule.OWNER)
+                                .owner(new SubjectRef(null, "bob", null))
+                                .build())));
+        refused(
+                ErrorKind.FORBIDDEN,
+                "session_forbidden",
+                () -> life.read(user(T, "manager"), AccessRule.OWNER, SessionKey.publicId(T, mine.publicId())));
     }
 
     // ---- tenant member (Everruns)
@@ -223,22 +290,37 @@ class SessionLifecycleTest {
         Session t = create(coder, user(T, "bob"), "Review");
         AccessRule rule = AccessRule.TENANT_MEMBER;
         SessionKey key = SessionKey.id(T, s.id());
-        Session renamed = life.update(user(T, "bob"), rule, key, SessionPatch.builder().title("Renamed").build());
+        Session renamed = life.update(
+                user(T, "bob"),
+                rule,
+                key,
+                SessionPatch.builder().title("Renamed").build());
         assertEquals("Renamed", renamed.title());
         assertEquals(renamed, life.read(alice(), rule, key));
         refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch", () -> life.read(user("globex", "x"), rule, key));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.read(user("globex", "x"), rule, SessionKey.id("globex", s.id())));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.read(alice(), rule, SessionKey.id(T, UUID.randomUUID())));
-        SessionPage page = life.list(user(T, "carol"), query(rule).withTotal(true).build());
+        SessionPage page =
+                life.list(user(T, "carol"), query(rule).withTotal(true).build());
         assertEquals(ids(s, t), ids(page));
         assertEquals(2, page.total().getAsLong());
-        SessionPage search = life.list(user(T, "carol"), query(rule).titleContains("REN").withTotal(true).build());
+        SessionPage search = life.list(
+                user(T, "carol"),
+                query(rule).titleContains("REN").withTotal(true).build());
         assertEquals(ids(s), ids(search));
         assertEquals(1, search.total().getAsLong());
-        assertEquals(ids(t), ids(life.list(alice(), query(rule).agentId(coder.id()).offset(1).build())));
-        assertEquals(List.of(), ids(life.list(alice(), query(rule).agentId(UUID.randomUUID()).build())),
+        assertEquals(
+                ids(t),
+                ids(life.list(alice(), query(rule).agentId(coder.id()).offset(1).build())));
+        assertEquals(
+                List.of(),
+                ids(life.list(alice(), query(rule).agentId(UUID.randomUUID()).build())),
                 "an unknown agent id lists nothing");
         assertEquals(2, life.stats(alice(), query(rule).build()).of(SessionStatus.CREATED));
     }
@@ -256,7 +338,9 @@ class SessionLifecycleTest {
         assertFalse(life.list(alice(), query(rule).build()).items().get(0).pinned());
         assertFalse(life.unpin(user(T, "bob"), rule, key).pinned());
         assertFalse(life.unpin(user(T, "bob"), rule, key).pinned());
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.pin(user("globex", "x"), rule, SessionKey.id("globex", s.id())));
     }
 
@@ -273,8 +357,10 @@ class SessionLifecycleTest {
         assertFalse(life.cancel(alice(), rule, key, Cancellable.RUNNING).changed());
         Session waiting = create(coder, alice(), "b");
         status(waiting, SessionStatus.WAITING);
-        assertFalse(life.cancel(alice(), rule, SessionKey.id(T, waiting.id()), Cancellable.RUNNING).changed());
-        assertTrue(life.cancel(alice(), rule, SessionKey.id(T, waiting.id()), Cancellable.UNFINISHED).changed());
+        assertFalse(life.cancel(alice(), rule, SessionKey.id(T, waiting.id()), Cancellable.RUNNING)
+                .changed());
+        assertTrue(life.cancel(alice(), rule, SessionKey.id(T, waiting.id()), Cancellable.UNFINISHED)
+                .changed());
     }
 
     @Test
@@ -287,20 +373,51 @@ class SessionLifecycleTest {
         assertEquals(new SubjectRef("user", "bob", null), fork.owner());
         assertEquals(titled.id(), fork.forkedFromId());
         assertNotEquals(titled.id(), fork.id());
-        assertEquals("Fork", life.fork(alice(), rule, SessionKey.id(T, untitled.id()), ForkRequest.INHERIT).title());
-        assertEquals("Mine", life.fork(alice(), rule, SessionKey.id(T, titled.id()),
-                new ForkRequest("Mine", null, null, null, null)).title());
-        refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.fork(alice(), rule, SessionKey.id(T, titled.id()),
-                new ForkRequest(null, null, null, UUID.randomUUID(), null)));
-        refused(ErrorKind.NOT_FOUND, "agent_not_found", () -> life.fork(alice(), rule, SessionKey.id(T, titled.id()),
-                new ForkRequest(null, null, null, secret.id(), null)));
-        assertEquals(secret.id(), life.fork(user(T, "manager"), rule, SessionKey.id(T, titled.id()),
-                new ForkRequest(null, null, null, secret.id(), null)).agent().id());
-        refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type", () -> life.fork(
-                new Principal(new SubjectRef("robot", "r", null), T, Set.of(), null, false), rule,
-                SessionKey.id(T, titled.id()), ForkRequest.INHERIT));
+        assertEquals(
+                "Fork",
+                life.fork(alice(), rule, SessionKey.id(T, untitled.id()), ForkRequest.INHERIT)
+                        .title());
+        assertEquals(
+                "Mine",
+                life.fork(alice(), rule, SessionKey.id(T, titled.id()), new ForkRequest("Mine", null, null, null, null))
+                        .title());
+        refused(
+                ErrorKind.NOT_FOUND,
+                "agent_not_found",
+                () -> life.fork(
+                        alice(),
+                        rule,
+                        SessionKey.id(T, titled.id()),
+                        new ForkRequest(null, null, null, UUID.randomUUID(), null)));
+        refused(
+                ErrorKind.NOT_FOUND,
+                "agent_not_found",
+                () -> life.fork(
+                        alice(),
+                        rule,
+                        SessionKey.id(T, titled.id()),
+                        new ForkRequest(null, null, null, secret.id(), null)));
+        assertEquals(
+                secret.id(),
+                life.fork(
+                                user(T, "manager"),
+                                rule,
+                                SessionKey.id(T, titled.id()),
+                                new ForkRequest(null, null, null, secret.id(), null))
+                        .agent()
+                        .id());
+        refused(
+                ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                "unsupported_subject_type",
+                () -> life.fork(
+                        new Principal(new SubjectRef("robot", "r", null), T, Set.of(), null, false),
+                        rule,
+                        SessionKey.id(T, titled.id()),
+                        ForkRequest.INHERIT));
         status(titled, SessionStatus.RUNNING);
-        refused(ErrorKind.CONFLICT, "session_running",
+        refused(
+                ErrorKind.CONFLICT,
+                "session_running",
                 () -> life.fork(alice(), rule, SessionKey.id(T, titled.id()), ForkRequest.INHERIT));
     }
 
@@ -312,15 +429,20 @@ class SessionLifecycleTest {
         life.delete(alice(), rule, key);
         refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.delete(alice(), rule, key));
         refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.read(alice(), rule, key));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
-                () -> life.update(alice(), rule, key, SessionPatch.builder().title("x").build()));
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
+                () -> life.update(
+                        alice(), rule, key, SessionPatch.builder().title("x").build()));
         refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.cancel(alice(), rule, key, Cancellable.RUNNING));
         refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.pin(alice(), rule, key));
         refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.fork(alice(), rule, key, ForkRequest.INHERIT));
         assertEquals(List.of(), ids(life.list(alice(), query(rule).build())));
         assertEquals(0, life.stats(alice(), query(rule).build()).total());
-        refused(ErrorKind.NOT_FOUND, "session_not_found", () -> life.read(admin(T), AccessRule.OPERATOR,
-                SessionKey.anyId(T, s.publicId())));
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
+                () -> life.read(admin(T), AccessRule.OPERATOR, SessionKey.anyId(T, s.publicId())));
     }
 
     // ---- shared in team (Agentcloud)
@@ -333,43 +455,95 @@ class SessionLifecycleTest {
         Session teamOnly = create(coder, member("owner", slug), SharingMode.TEAM);
         Session restricted = create(coder, member("owner", slug), SharingMode.RESTRICTED);
         AccessRule rule = AccessRule.SHARED_IN_TEAM;
-        assertEquals(open.id(), life.read(user(T, "outsider"), rule, SessionKey.objectId(slug, open.objectId())).id());
-        refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.cancel(user(T, "outsider"), rule,
-                SessionKey.objectId(slug, open.objectId()), Cancellable.UNFINISHED));
-        assertTrue(life.cancel(member("m", slug), rule, SessionKey.objectId(slug, teamOnly.objectId()),
-                Cancellable.UNFINISHED).changed());
-        refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.update(member("m", slug), rule,
-                SessionKey.objectId(slug, restricted.objectId()), SessionPatch.builder().variables(null).build()));
-        assertEquals(restricted.id(), life.update(member("owner", slug), rule,
-                SessionKey.objectId(slug, restricted.objectId()), SessionPatch.builder().variables(null).build()).id());
-        store.updateSession(restricted.id(), new SessionChange(null, null, null, null, null, null,
-                new Session.Sharing(SharingMode.RESTRICTED, Map.of("granted", "read"))), clock.instant());
-        assertEquals(restricted.id(), life.read(member("granted", slug), rule,
-                SessionKey.objectId(slug, restricted.objectId())).id());
+        assertEquals(
+                open.id(),
+                life.read(user(T, "outsider"), rule, SessionKey.objectId(slug, open.objectId()))
+                        .id());
+        refused(
+                ErrorKind.FORBIDDEN,
+                "session_forbidden",
+                () -> life.cancel(
+                        user(T, "outsider"), rule, SessionKey.objectId(slug, open.objectId()), Cancellable.UNFINISHED));
+        assertTrue(life.cancel(
+                        member("m", slug), rule, SessionKey.objectId(slug, teamOnly.objectId()), Cancellable.UNFINISHED)
+                .changed());
+        refused(
+                ErrorKind.FORBIDDEN,
+                "session_forbidden",
+                () -> life.update(
+                        member("m", slug),
+                        rule,
+                        SessionKey.objectId(slug, restricted.objectId()),
+                        SessionPatch.builder().variables(null).build()));
+        assertEquals(
+                restricted.id(),
+                life.update(
+                                member("owner", slug),
+                                rule,
+                                SessionKey.objectId(slug, restricted.objectId()),
+                                SessionPatch.builder().variables(null).build())
+                        .id());
+        store.updateSession(
+                restricted.id(),
+                new SessionChange(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Session.Sharing(SharingMode.RESTRICTED, Map.of("granted", "read"))),
+                clock.instant());
+        assertEquals(
+                restricted.id(),
+                life.read(member("granted", slug), rule, SessionKey.objectId(slug, restricted.objectId()))
+                        .id());
         // Absent from the team: members learn it, others do not.
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.delete(member("m", slug), rule, SessionKey.objectId(slug, Ids.newObjectId())));
-        refused(ErrorKind.FORBIDDEN, "team_forbidden",
+        refused(
+                ErrorKind.FORBIDDEN,
+                "team_forbidden",
                 () -> life.delete(user(T, "outsider"), rule, SessionKey.objectId(slug, Ids.newObjectId())));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.delete(member("m", slug), rule, SessionKey.objectId(slug, "not-an-object-id")));
         // Lists: members only; restricted sessions to their owner and grantees.
-        SessionQuery.Builder q = SessionQuery.builder(rule).teamObjectId(slug).order(Order.OBJECT_ID_DESC).limit(10);
+        SessionQuery.Builder q = SessionQuery.builder(rule)
+                .teamObjectId(slug)
+                .order(Order.OBJECT_ID_DESC)
+                .limit(10);
         refused(ErrorKind.FORBIDDEN, "team_forbidden", () -> life.list(user(T, "outsider"), q.build()));
-        refused(ErrorKind.FORBIDDEN, "team_forbidden", () -> life.list(member("m", slug),
-                SessionQuery.builder(rule).teamObjectId(Ids.newObjectId()).order(Order.OBJECT_ID_DESC).build()));
+        refused(
+                ErrorKind.FORBIDDEN,
+                "team_forbidden",
+                () -> life.list(
+                        member("m", slug),
+                        SessionQuery.builder(rule)
+                                .teamObjectId(Ids.newObjectId())
+                                .order(Order.OBJECT_ID_DESC)
+                                .build()));
         assertEquals(Set.of(open.id(), teamOnly.id()), Set.copyOf(ids(life.list(member("m", slug), q.build()))));
-        assertEquals(Set.of(open.id(), teamOnly.id(), restricted.id()),
+        assertEquals(
+                Set.of(open.id(), teamOnly.id(), restricted.id()),
                 Set.copyOf(ids(life.list(member("granted", slug), q.build()))));
-        assertEquals(Set.of(open.id(), teamOnly.id(), restricted.id()),
+        assertEquals(
+                Set.of(open.id(), teamOnly.id(), restricted.id()),
                 Set.copyOf(ids(life.list(member("owner", slug), q.build()))));
         life.requireTeamMember(member("m", slug), slug);
         refused(ErrorKind.FORBIDDEN, "team_forbidden", () -> life.requireTeamMember(user(T, "outsider"), slug));
-        refused(ErrorKind.FORBIDDEN, "team_forbidden",
+        refused(
+                ErrorKind.FORBIDDEN,
+                "team_forbidden",
                 () -> life.requireTeamMember(member("m", slug), Ids.newObjectId()));
         SessionPage first = life.list(member("owner", slug), q.limit(2).build());
-        SessionPage second = life.list(member("owner", slug),
-                q.position(SessionQuery.Position.ofObjectId(first.items().get(1).objectId()), Direction.NEXT).build());
+        SessionPage second = life.list(
+                member("owner", slug),
+                q.position(SessionQuery.Position.ofObjectId(first.items().get(1).objectId()), Direction.NEXT)
+                        .build());
         assertEquals(1, second.items().size());
         assertTrue(second.next().isEmpty());
     }
@@ -379,14 +553,20 @@ class SessionLifecycleTest {
     @Test
     void accountOwnersReachTheirAccountsSessionsOnly() {
         Session s = create(coder, alice(), "a");
-        Principal sameAccount = new Principal(new SubjectRef("user", "alice-2", null), T, Set.of(), aliceAccount,
-                false);
-        Principal otherAccount = new Principal(new SubjectRef("user", "eve", null), T, Set.of(), UUID.randomUUID(),
-                false);
+        Principal sameAccount =
+                new Principal(new SubjectRef("user", "alice-2", null), T, Set.of(), aliceAccount, false);
+        Principal otherAccount =
+                new Principal(new SubjectRef("user", "eve", null), T, Set.of(), UUID.randomUUID(), false);
         AccessRule rule = AccessRule.ACCOUNT_OWNER;
         SessionKey key = SessionKey.publicId(T, s.publicId());
-        Session archived = life.update(sameAccount, rule, key,
-                SessionPatch.builder().status(SessionPatch.StatusWrite.ARCHIVE).linesAdded(5).build());
+        Session archived = life.update(
+                sameAccount,
+                rule,
+                key,
+                SessionPatch.builder()
+                        .status(SessionPatch.StatusWrite.ARCHIVE)
+                        .linesAdded(5)
+                        .build());
         assertEquals(SessionStatus.ARCHIVED, archived.status());
         assertEquals(5, archived.diff().linesAdded());
         refused(ErrorKind.FORBIDDEN, "session_forbidden", () -> life.delete(otherAccount, rule, key));
@@ -394,8 +574,13 @@ class SessionLifecycleTest {
         assertEquals(ids(s), ids(life.list(sameAccount, query(rule).build())));
         assertEquals(List.of(), ids(life.list(otherAccount, query(rule).build())));
         assertEquals(List.of(), ids(life.list(user(T, "no-account"), query(rule).build())));
-        assertEquals(List.of(), ids(life.list(sameAccount, query(rule).statuses(Set.of(SessionStatus.CREATED,
-                SessionStatus.RUNNING)).build())));
+        assertEquals(
+                List.of(),
+                ids(life.list(
+                        sameAccount,
+                        query(rule)
+                                .statuses(Set.of(SessionStatus.CREATED, SessionStatus.RUNNING))
+                                .build())));
         assertEquals(1, life.stats(sameAccount, query(rule).build()).of(SessionStatus.ARCHIVED));
         assertEquals(0, life.stats(otherAccount, query(rule).build()).total());
         life.delete(sameAccount, rule, key);
@@ -411,29 +596,59 @@ class SessionLifecycleTest {
         Session c = create(coder, user(T, "bob"), "c");
         status(c, SessionStatus.RUNNING);
         AccessRule rule = AccessRule.OPERATOR;
-        refused(ErrorKind.FORBIDDEN, "operator_only", () -> life.list(alice(), query(rule).build()));
-        refused(ErrorKind.FORBIDDEN, "operator_only",
+        refused(
+                ErrorKind.FORBIDDEN,
+                "operator_only",
+                () -> life.list(alice(), query(rule).build()));
+        refused(
+                ErrorKind.FORBIDDEN,
+                "operator_only",
                 () -> life.delete(alice(), rule, SessionKey.anyId(T, a.publicId())));
         assertEquals(ids(a, b, c), ids(life.list(admin(T), query(rule).build())));
-        assertEquals(ids(a, c), ids(life.list(admin(T), query(rule).agentName("coder").build())));
-        assertEquals(ids(c), ids(life.list(admin(T), query(rule).statuses(Set.of(SessionStatus.RUNNING)).build())));
-        assertEquals(ids(b, c), ids(life.list(admin(T), query(rule).owner(new SubjectRef(null, "bob", null)).build())));
-        assertEquals(ids(a, b, c), ids(life.list(admin(Principal.OPERATOR_TENANT), query(rule).build())));
-        refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch", () -> life.list(admin("globex"), query(rule).build()));
+        assertEquals(
+                ids(a, c),
+                ids(life.list(admin(T), query(rule).agentName("coder").build())));
+        assertEquals(
+                ids(c),
+                ids(life.list(
+                        admin(T),
+                        query(rule).statuses(Set.of(SessionStatus.RUNNING)).build())));
+        assertEquals(
+                ids(b, c),
+                ids(life.list(
+                        admin(T),
+                        query(rule).owner(new SubjectRef(null, "bob", null)).build())));
+        assertEquals(
+                ids(a, b, c),
+                ids(life.list(admin(Principal.OPERATOR_TENANT), query(rule).build())));
+        refused(
+                ErrorKind.UNAUTHENTICATED,
+                "tenant_mismatch",
+                () -> life.list(admin("globex"), query(rule).build()));
         SessionPage one = life.list(admin(T), query(rule).limit(2).build());
         assertEquals(ids(a, b), ids(one));
-        SessionPage two = life.list(admin(T), query(rule).limit(2).position(one.next().orElseThrow(), Direction.NEXT)
-                .build());
+        SessionPage two = life.list(
+                admin(T),
+                query(rule)
+                        .limit(2)
+                        .position(one.next().orElseThrow(), Direction.NEXT)
+                        .build());
         assertEquals(ids(c), ids(two));
         assertTrue(two.next().isEmpty());
-        SessionPage back = life.list(admin(T), query(rule).limit(2).position(two.previous().orElseThrow(),
-                Direction.PREVIOUS).build());
+        SessionPage back = life.list(
+                admin(T),
+                query(rule)
+                        .limit(2)
+                        .position(two.previous().orElseThrow(), Direction.PREVIOUS)
+                        .build());
         assertEquals(ids(a, b), ids(back));
         assertTrue(back.previous().isEmpty());
 
         life.delete(admin(T), rule, SessionKey.anyId(T, a.publicId()));
         life.delete(admin(T), rule, SessionKey.anyId(T, Ids.sessionPublicId(b.id())));
-        refused(ErrorKind.NOT_FOUND, "session_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "session_not_found",
                 () -> life.delete(admin("globex"), rule, SessionKey.anyId("globex", c.objectId())));
         life.delete(admin(Principal.OPERATOR_TENANT), rule, SessionKey.anyId(null, c.objectId()));
         assertEquals(List.of(), ids(life.list(admin(T), query(rule).build())));
@@ -453,22 +668,28 @@ class SessionLifecycleTest {
                 expected = new ArrayList<>(expected);
                 Collections.reverse(expected);
             }
-            SessionQuery.Builder q = query(AccessRule.TENANT_MEMBER).order(order).limit(3);
+            SessionQuery.Builder q =
+                    query(AccessRule.TENANT_MEMBER).order(order).limit(3);
             List<SessionPage> pages = new ArrayList<>();
             SessionPage page = life.list(alice(), q.build());
             assertTrue(page.previous().isEmpty());
             pages.add(page);
             while (page.next().isPresent()) {
-                page = life.list(alice(), q.position(page.next().get(), Direction.NEXT).build());
+                page = life.list(
+                        alice(), q.position(page.next().get(), Direction.NEXT).build());
                 pages.add(page);
             }
             assertEquals(expected, pages.stream().flatMap(p -> ids(p).stream()).toList());
             assertEquals(3, pages.size());
-            SessionPage before = life.list(alice(), q.position(pages.get(2).previous().orElseThrow(),
-                    Direction.PREVIOUS).build());
+            SessionPage before = life.list(
+                    alice(),
+                    q.position(pages.get(2).previous().orElseThrow(), Direction.PREVIOUS)
+                            .build());
             assertEquals(ids(pages.get(1)), ids(before));
-            SessionPage first = life.list(alice(), q.position(before.previous().orElseThrow(), Direction.PREVIOUS)
-                    .build());
+            SessionPage first = life.list(
+                    alice(),
+                    q.position(before.previous().orElseThrow(), Direction.PREVIOUS)
+                            .build());
             assertEquals(ids(pages.get(0)), ids(first));
             assertTrue(first.previous().isEmpty());
         }
@@ -477,16 +698,45 @@ class SessionLifecycleTest {
     @Test
     void malformedListArgumentsAreInvalidArguments() {
         AccessRule rule = AccessRule.TENANT_MEMBER;
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument", () -> life.list(alice(), query(rule).limit(0).build()));
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument",
-                () -> life.list(alice(), query(rule).limit(SessionQuery.MAX_LIMIT + 1).build()));
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument", () -> life.list(alice(), query(rule).offset(-1).build()));
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument", () -> life.list(alice(), query(rule)
-                .createdFrom(START.plusSeconds(1)).createdTo(START).build()));
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument", () -> life.list(alice(), query(rule).offset(1)
-                .position(new SessionQuery.Position(START, UUID.randomUUID(), null), Direction.NEXT).build()));
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_argument", () -> life.list(alice(), query(rule)
-                .position(SessionQuery.Position.ofObjectId(Ids.newObjectId()), Direction.NEXT).build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(alice(), query(rule).limit(0).build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(
+                        alice(), query(rule).limit(SessionQuery.MAX_LIMIT + 1).build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(alice(), query(rule).offset(-1).build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(
+                        alice(),
+                        query(rule)
+                                .createdFrom(START.plusSeconds(1))
+                                .createdTo(START)
+                                .build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(
+                        alice(),
+                        query(rule)
+                                .offset(1)
+                                .position(new SessionQuery.Position(START, UUID.randomUUID(), null), Direction.NEXT)
+                                .build()));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_argument",
+                () -> life.list(
+                        alice(),
+                        query(rule)
+                                .position(SessionQuery.Position.ofObjectId(Ids.newObjectId()), Direction.NEXT)
+                                .build()));
     }
 
     @Test
@@ -497,16 +747,23 @@ class SessionLifecycleTest {
         String token = tokens.encode(at, Direction.PREVIOUS, q);
         assertEquals(new PageTokens.Cursor(at, Direction.PREVIOUS), tokens.decode(token, q, "page_token"));
         SessionQuery.Position full = new SessionQuery.Position(START, Ids.newId(), Ids.newObjectId());
-        assertEquals(new PageTokens.Cursor(full, Direction.NEXT),
+        assertEquals(
+                new PageTokens.Cursor(full, Direction.NEXT),
                 tokens.decode(tokens.encode(full, Direction.NEXT, q), q, "page_token"));
         SessionQuery.Position objectId = SessionQuery.Position.ofObjectId(Ids.newObjectId());
-        assertEquals(new PageTokens.Cursor(objectId, Direction.NEXT),
+        assertEquals(
+                new PageTokens.Cursor(objectId, Direction.NEXT),
                 tokens.decode(tokens.encode(objectId, Direction.NEXT, q), q, "page_token"));
-        GatewayException other = refused(ErrorKind.INVALID_ARGUMENT, "invalid_page_token",
+        GatewayException other = refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_page_token",
                 () -> tokens.decode(token, PageTokens.fingerprint("coder", "asc", 10, null), "page_token"));
         assertEquals("page_token", other.param());
-        refused(ErrorKind.INVALID_ARGUMENT, "invalid_page_token", () -> new PageTokens(
-                "another secret....".getBytes(StandardCharsets.UTF_8)).decode(token, q, "page_token"));
+        refused(
+                ErrorKind.INVALID_ARGUMENT,
+                "invalid_page_token",
+                () -> new PageTokens("another secret....".getBytes(StandardCharsets.UTF_8))
+                        .decode(token, q, "page_token"));
         String edited = "x" + token.substring(1);
         refused(ErrorKind.INVALID_ARGUMENT, "invalid_page_token", () -> tokens.decode(edited, q, "page_token"));
         for (String junk : List.of("", ".", "abc", "!!!.???", token + "x")) {

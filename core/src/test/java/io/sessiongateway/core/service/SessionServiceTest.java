@@ -69,14 +69,18 @@ class SessionServiceTest {
         @Test
         void createWithATokenForAnotherTenantIsUnauthenticated() {
             f.agent(ACME, "helper");
-            refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
+            refused(
+                    ErrorKind.UNAUTHENTICATED,
+                    "tenant_mismatch",
                     () -> f.sessions.createForAgentName(user(OTHER, "alice"), ACME, "helper", request()));
         }
 
         @Test
         void createWithAnOperatorTokenIsUnauthenticated() {
             f.agent(ACME, "helper");
-            refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
+            refused(
+                    ErrorKind.UNAUTHENTICATED,
+                    "tenant_mismatch",
                     () -> f.sessions.createForAgentName(operator(), ACME, "helper", request()));
         }
 
@@ -92,9 +96,12 @@ class SessionServiceTest {
         @Test
         void createByASubjectTypeNotAllowedToCreateIsUnsupported() {
             f.agent(ACME, "helper");
-            GatewayException e = refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            GatewayException e = refused(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     () -> f.sessions.createForAgentName(subject(ACME, "team", "t1"), ACME, "helper", request()));
-            assertEquals("subject type 'team' may not create sessions; allowed: serviceaccount, user, virtualaccount",
+            assertEquals(
+                    "subject type 'team' may not create sessions; allowed: serviceaccount, user, virtualaccount",
                     e.getMessage());
         }
 
@@ -102,15 +109,23 @@ class SessionServiceTest {
         void createByAConfiguredCreatorTypeSucceedsAndByAnotherIsUnsupported() {
             ServiceFixture robots = new ServiceFixture(Set.of("robot"));
             robots.agent(ACME, "helper");
-            assertEquals("robot", robots.sessions.createForAgentName(subject(ACME, "robot", "r2"), ACME, "helper",
-                    request()).owner().type());
-            refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            assertEquals(
+                    "robot",
+                    robots.sessions
+                            .createForAgentName(subject(ACME, "robot", "r2"), ACME, "helper", request())
+                            .owner()
+                            .type());
+            refused(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     () -> robots.sessions.createForAgentName(alice, ACME, "helper", request()));
         }
 
         @Test
         void createWithAnUnknownAgentIsNotFound() {
-            GatewayException e = refused(ErrorKind.NOT_FOUND, "agent_not_found",
+            GatewayException e = refused(
+                    ErrorKind.NOT_FOUND,
+                    "agent_not_found",
                     () -> f.sessions.createForAgentName(alice, ACME, "nobody", request()));
             assertEquals("agent_name", e.param());
         }
@@ -118,14 +133,18 @@ class SessionServiceTest {
         @Test
         void createWithAnAgentOfAnotherTenantIsNotFound() {
             f.agent(OTHER, "helper");
-            refused(ErrorKind.NOT_FOUND, "agent_not_found",
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "agent_not_found",
                     () -> f.sessions.createForAgentName(alice, ACME, "helper", request()));
         }
 
         @Test
         void createWithARestrictedAgentByNonManagerIsForbidden() {
             f.restrictedAgent(ACME, "vault", "bob");
-            GatewayException e = refused(ErrorKind.FORBIDDEN, "agent_forbidden",
+            GatewayException e = refused(
+                    ErrorKind.FORBIDDEN,
+                    "agent_forbidden",
                     () -> f.sessions.createForAgentName(alice, ACME, "vault", request()));
             assertEquals("agent_name", e.param());
         }
@@ -133,7 +152,12 @@ class SessionServiceTest {
         @Test
         void createWithARestrictedAgentByItsManagerSucceeds() {
             f.restrictedAgent(ACME, "vault", "bob");
-            assertEquals("bob", f.sessions.createForAgentName(bob, ACME, "vault", request()).owner().id());
+            assertEquals(
+                    "bob",
+                    f.sessions
+                            .createForAgentName(bob, ACME, "vault", request())
+                            .owner()
+                            .id());
         }
 
         @Test
@@ -152,7 +176,9 @@ class SessionServiceTest {
         void createWithATakenRequestedIdIsAConflict() {
             f.agent(ACME, "helper");
             f.sessions.createForAgentName(alice, ACME, "helper", withId("taken"));
-            refused(ErrorKind.CONFLICT, "session_exists",
+            refused(
+                    ErrorKind.CONFLICT,
+                    "session_exists",
                     () -> f.sessions.createForAgentName(bob, ACME, "helper", withId("taken")));
         }
     }
@@ -175,7 +201,9 @@ class SessionServiceTest {
         @Test
         void getByNonOwnerNonManagerIsForbidden() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper", "carol"));
-            GatewayException e = refused(ErrorKind.FORBIDDEN, "session_forbidden",
+            GatewayException e = refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
                     () -> f.sessions.getForOwnerOrManager(bob, ACME, s.publicId()));
             assertEquals("not authorized to access session '" + s.publicId() + "'", e.getMessage());
         }
@@ -183,15 +211,19 @@ class SessionServiceTest {
         @Test
         void getByTheOwnersIdUnderAnotherSubjectTypeIsForbidden() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
-            refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getForOwnerOrManager(subject(ACME, "serviceaccount", "alice"), ACME,
-                            s.publicId()));
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
+                    () -> f.sessions.getForOwnerOrManager(
+                            subject(ACME, "serviceaccount", "alice"), ACME, s.publicId()));
         }
 
         @Test
         void getWithATokenForAnotherTenantIsUnauthenticated() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
-            refused(ErrorKind.UNAUTHENTICATED, "tenant_mismatch",
+            refused(
+                    ErrorKind.UNAUTHENTICATED,
+                    "tenant_mismatch",
                     () -> f.sessions.getForOwnerOrManager(user(OTHER, "alice"), ACME, s.publicId()));
         }
 
@@ -199,13 +231,17 @@ class SessionServiceTest {
         void getOfASessionOfAnotherTenantIsNotFound() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
             Principal sameNameElsewhere = user(OTHER, "alice");
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
                     () -> f.sessions.getForOwnerOrManager(sameNameElsewhere, OTHER, s.publicId()));
         }
 
         @Test
         void getOfAnUnknownIdIsNotFound() {
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
                     () -> f.sessions.getForOwnerOrManager(alice, ACME, "session_" + "0".repeat(32)));
         }
     }
@@ -224,7 +260,9 @@ class SessionServiceTest {
         @Test
         void createForAnAgentOfAnotherOrganisationIsNotFound() {
             Agent agent = f.agent(OTHER, "helper");
-            GatewayException e = refused(ErrorKind.NOT_FOUND, "agent_not_found",
+            GatewayException e = refused(
+                    ErrorKind.NOT_FOUND,
+                    "agent_not_found",
                     () -> f.sessions.createForAgentId(alice, agent.id(), request()));
             assertEquals("agent_id", e.param());
         }
@@ -232,16 +270,25 @@ class SessionServiceTest {
         @Test
         void createForARestrictedAgentByNonManagerIsNotFoundWordedAsMissing() {
             Agent agent = f.restrictedAgent(ACME, "vault", "bob");
-            GatewayException restricted = refused(ErrorKind.NOT_FOUND, "agent_not_found",
+            GatewayException restricted = refused(
+                    ErrorKind.NOT_FOUND,
+                    "agent_not_found",
                     () -> f.sessions.createForAgentId(alice, agent.id(), request()));
             assertEquals("agent '" + Ids.prefixed("agent", agent.id()) + "' not found", restricted.getMessage());
-            assertEquals(agent.id(), f.sessions.createForAgentId(bob, agent.id(), request()).agent().id());
+            assertEquals(
+                    agent.id(),
+                    f.sessions
+                            .createForAgentId(bob, agent.id(), request())
+                            .agent()
+                            .id());
         }
 
         @Test
         void createBySubjectTypeNotAllowedIsUnsupported() {
             Agent agent = f.agent(ACME, "helper");
-            refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            refused(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     () -> f.sessions.createForAgentId(subject(ACME, "group", "g"), agent.id(), request()));
         }
 
@@ -254,7 +301,9 @@ class SessionServiceTest {
         @Test
         void getFromAnotherOrganisationIsNotFound() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
-            GatewayException e = refused(ErrorKind.NOT_FOUND, "session_not_found",
+            GatewayException e = refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
                     () -> f.sessions.getForTenantMember(user(OTHER, "alice"), s.id()));
             assertEquals("session '" + s.publicId() + "' not found", e.getMessage());
         }
@@ -267,7 +316,12 @@ class SessionServiceTest {
         private Agent app;
 
         private Session sessionOfAlice() {
-            return f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT);
+            return f.sessions.createForTeamMember(
+                    member(ACME, "alice", team),
+                    team.objectId(),
+                    app.objectId(),
+                    request(),
+                    ServiceFixture.NAMED_AFTER_AGENT);
         }
 
         @BeforeEach
@@ -286,58 +340,101 @@ class SessionServiceTest {
 
         @Test
         void createWithATitleKeepsIt() {
-            Session s = f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), app.objectId(),
-                    titled("Mine"), ServiceFixture.NAMED_AFTER_AGENT);
+            Session s = f.sessions.createForTeamMember(
+                    member(ACME, "alice", team),
+                    team.objectId(),
+                    app.objectId(),
+                    titled("Mine"),
+                    ServiceFixture.NAMED_AFTER_AGENT);
             assertEquals("Mine", s.title());
         }
 
         @Test
         void createByNonMemberOfTheTeamIsForbidden() {
             Team otherTeam = f.team(ACME, "sales");
-            GatewayException e = refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createForTeamMember(member(ACME, "alice", otherTeam), team.objectId(), app.objectId(),
-                            request(), ServiceFixture.NAMED_AFTER_AGENT));
+            GatewayException e = refused(
+                    ErrorKind.FORBIDDEN,
+                    "team_forbidden",
+                    () -> f.sessions.createForTeamMember(
+                            member(ACME, "alice", otherTeam),
+                            team.objectId(),
+                            app.objectId(),
+                            request(),
+                            ServiceFixture.NAMED_AFTER_AGENT));
             assertEquals("invalid permissions on the resourceSlug", e.getMessage());
         }
 
         @Test
         void createWithTheTeamsIdInATokenForAnotherTenantIsForbidden() {
-            refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createForTeamMember(member(OTHER, "alice", team), team.objectId(), app.objectId(),
-                            request(), ServiceFixture.NAMED_AFTER_AGENT));
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "team_forbidden",
+                    () -> f.sessions.createForTeamMember(
+                            member(OTHER, "alice", team),
+                            team.objectId(),
+                            app.objectId(),
+                            request(),
+                            ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
         void createInAnUnknownTeamIsForbidden() {
-            refused(ErrorKind.FORBIDDEN, "team_forbidden",
-                    () -> f.sessions.createForTeamMember(alice, Ids.newObjectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "team_forbidden",
+                    () -> f.sessions.createForTeamMember(
+                            alice, Ids.newObjectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
         void createWithAnAppOfAnotherTeamIsNotFound() {
             Agent elsewhere = f.app(ACME, f.team(ACME, "sales"), "Seller", false);
-            GatewayException e = refused(ErrorKind.NOT_FOUND, "app_not_found",
-                    () -> f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), elsewhere.objectId(),
-                            request(), ServiceFixture.NAMED_AFTER_AGENT));
+            GatewayException e = refused(
+                    ErrorKind.NOT_FOUND,
+                    "app_not_found",
+                    () -> f.sessions.createForTeamMember(
+                            member(ACME, "alice", team),
+                            team.objectId(),
+                            elsewhere.objectId(),
+                            request(),
+                            ServiceFixture.NAMED_AFTER_AGENT));
             assertEquals("id", e.param());
         }
 
         @Test
         void createWithARestrictedAppByNonManagerIsForbidden() {
             Agent vault = f.app(ACME, team, "Vault", true, "bob");
-            refused(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    () -> f.sessions.createForTeamMember(member(ACME, "alice", team), team.objectId(), vault.objectId(),
-                            request(), ServiceFixture.NAMED_AFTER_AGENT));
-            assertEquals("bob", f.sessions.createForTeamMember(member(ACME, "bob", team), team.objectId(), vault.objectId(),
-                    request(), ServiceFixture.NAMED_AFTER_AGENT).owner().id());
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "agent_forbidden",
+                    () -> f.sessions.createForTeamMember(
+                            member(ACME, "alice", team),
+                            team.objectId(),
+                            vault.objectId(),
+                            request(),
+                            ServiceFixture.NAMED_AFTER_AGENT));
+            assertEquals(
+                    "bob",
+                    f.sessions
+                            .createForTeamMember(
+                                    member(ACME, "bob", team),
+                                    team.objectId(),
+                                    vault.objectId(),
+                                    request(),
+                                    ServiceFixture.NAMED_AFTER_AGENT)
+                            .owner()
+                            .id());
         }
 
         @Test
         void createByTeamMemberOfASubjectTypeNotAllowedIsUnsupported() {
-            Principal group = new Principal(new SubjectRef("group", "g", null), ACME, Set.of(team.objectId()), null,
-                    false);
-            refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
-                    () -> f.sessions.createForTeamMember(group, team.objectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
+            Principal group =
+                    new Principal(new SubjectRef("group", "g", null), ACME, Set.of(team.objectId()), null, false);
+            refused(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
+                    () -> f.sessions.createForTeamMember(
+                            group, team.objectId(), app.objectId(), request(), ServiceFixture.NAMED_AFTER_AGENT));
         }
 
         @Test
@@ -349,21 +446,26 @@ class SessionServiceTest {
         @Test
         void getOfATeamSessionWithoutCredentialsIsForbidden() {
             Session s = sessionOfAlice();
-            refused(ErrorKind.FORBIDDEN, "session_forbidden",
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
                     () -> f.sessions.getSharedInTeam(Optional.empty(), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfATeamSessionByATeamMemberSucceeds() {
             Session s = sessionOfAlice();
-            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
-                    s.objectId()));
+            assertEquals(
+                    s,
+                    f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfATeamSessionByNonMemberIsForbidden() {
             Session s = sessionOfAlice();
-            refused(ErrorKind.FORBIDDEN, "session_forbidden",
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
                     () -> f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), s.objectId()));
         }
 
@@ -376,9 +478,11 @@ class SessionServiceTest {
         @Test
         void getOfARestrictedSessionByATeamMemberIsForbidden() {
             Session s = f.share(sessionOfAlice(), SharingMode.RESTRICTED);
-            refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
-                            s.objectId()));
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
+                    () -> f.sessions.getSharedInTeam(
+                            Optional.of(member(ACME, "bob", team)), team.objectId(), s.objectId()));
         }
 
         @Test
@@ -391,8 +495,9 @@ class SessionServiceTest {
         void getOfATeamSessionByAMemberOfAGrantedTeamSucceeds() {
             Team sales = f.team(ACME, "sales");
             Session s = f.share(sessionOfAlice(), SharingMode.TEAM, sales.objectId());
-            assertEquals(s, f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", sales)), team.objectId(),
-                    s.objectId()));
+            assertEquals(
+                    s,
+                    f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", sales)), team.objectId(), s.objectId()));
         }
 
         @Test
@@ -405,23 +510,31 @@ class SessionServiceTest {
         @Test
         void getWithAGrantedIdInATokenForAnotherTenantIsForbidden() {
             Session s = f.share(sessionOfAlice(), SharingMode.TEAM, "bob", team.objectId());
-            refused(ErrorKind.FORBIDDEN, "session_forbidden",
-                    () -> f.sessions.getSharedInTeam(Optional.of(member(OTHER, "bob", team)), team.objectId(),
-                            s.objectId()));
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
+                    () -> f.sessions.getSharedInTeam(
+                            Optional.of(member(OTHER, "bob", team)), team.objectId(), s.objectId()));
         }
 
         @Test
         void getOfAnUnknownSessionByATeamMemberIsNotFound() {
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", team)), team.objectId(),
-                            Ids.newObjectId()));
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
+                    () -> f.sessions.getSharedInTeam(
+                            Optional.of(member(ACME, "bob", team)), team.objectId(), Ids.newObjectId()));
         }
 
         @Test
         void getOfAnUnknownSessionByNonMemberIsForbidden() {
-            refused(ErrorKind.FORBIDDEN, "team_forbidden",
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "team_forbidden",
                     () -> f.sessions.getSharedInTeam(Optional.of(bob), team.objectId(), Ids.newObjectId()));
-            refused(ErrorKind.FORBIDDEN, "team_forbidden",
+            refused(
+                    ErrorKind.FORBIDDEN,
+                    "team_forbidden",
                     () -> f.sessions.getSharedInTeam(Optional.empty(), team.objectId(), Ids.newObjectId()));
         }
 
@@ -429,9 +542,11 @@ class SessionServiceTest {
         void getOfASessionUnderAnotherTeamIsNotFoundForMembersOfTheAskedTeam() {
             Session s = f.share(sessionOfAlice(), SharingMode.PUBLIC);
             Team sales = f.team(ACME, "sales");
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
-                    () -> f.sessions.getSharedInTeam(Optional.of(member(ACME, "bob", sales)), sales.objectId(),
-                            s.objectId()));
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
+                    () -> f.sessions.getSharedInTeam(
+                            Optional.of(member(ACME, "bob", sales)), sales.objectId(), s.objectId()));
         }
     }
 
@@ -441,13 +556,14 @@ class SessionServiceTest {
         private final UUID account = UUID.randomUUID();
         private final Principal owner = ofAccount(ACME, "alice", account);
 
-
         @Test
         void createMakesTheTenantAndItsAgentOnFirstUse() {
             Session s = f.createForAccount(owner, request());
             assertEquals(account, s.accountId());
             assertEquals("recoup", s.agent().name());
-            assertEquals(List.of("recoup"), f.agents.list(ACME).stream().map(Agent::name).toList());
+            assertEquals(
+                    List.of("recoup"),
+                    f.agents.list(ACME).stream().map(Agent::name).toList());
             f.createForAccount(owner, request());
             assertEquals(1, f.agents.list(ACME).size(), "the agent is made once");
         }
@@ -465,17 +581,21 @@ class SessionServiceTest {
         @Test
         void createBySubjectTypeNotAllowedIsUnsupported() {
             Principal group = new Principal(new SubjectRef("group", "g", null), ACME, Set.of(), account, false);
-            refused(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "unsupported_subject_type",
+            refused(
+                    ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                    "unsupported_subject_type",
                     () -> f.createForAccount(group, request()));
         }
 
         @Test
         void createWithARestrictedAgentByNonManagerIsForbidden() {
             f.restrictedAgent(ACME, "recoup", "bob");
-            refused(ErrorKind.FORBIDDEN, "agent_forbidden",
-                    () -> f.createForAccount(owner, request()));
-            assertEquals("bob", f.createForAccount(ofAccount(ACME, "bob", account), request())
-                    .owner().id());
+            refused(ErrorKind.FORBIDDEN, "agent_forbidden", () -> f.createForAccount(owner, request()));
+            assertEquals(
+                    "bob",
+                    f.createForAccount(ofAccount(ACME, "bob", account), request())
+                            .owner()
+                            .id());
         }
 
         @Test
@@ -487,7 +607,9 @@ class SessionServiceTest {
         @Test
         void getByAnotherAccountIsForbidden() {
             Session s = f.createForAccount(owner, request());
-            GatewayException e = refused(ErrorKind.FORBIDDEN, "session_forbidden",
+            GatewayException e = refused(
+                    ErrorKind.FORBIDDEN,
+                    "session_forbidden",
                     () -> f.sessions.getForAccountOwner(ofAccount(ACME, "alice", UUID.randomUUID()), s.publicId()));
             assertEquals("the authenticated account does not own this session", e.getMessage());
         }
@@ -501,7 +623,9 @@ class SessionServiceTest {
         @Test
         void getFromAnotherTenantIsNotFound() {
             Session s = f.createForAccount(owner, request());
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
                     () -> f.sessions.getForAccountOwner(ofAccount(OTHER, "alice", account), s.publicId()));
         }
     }
@@ -526,7 +650,9 @@ class SessionServiceTest {
         void findByAnyIdForATenantAdminHidesOtherTenantsSessions() {
             Session s = f.sessionOf(alice, f.agent(ACME, "helper"));
             assertEquals(Optional.empty(), f.sessions.findByAnyId(admin(OTHER).tenant(), s.publicId()));
-            refused(ErrorKind.NOT_FOUND, "session_not_found",
+            refused(
+                    ErrorKind.NOT_FOUND,
+                    "session_not_found",
                     () -> f.sessions.update(admin(OTHER).tenant(), s.publicId(), retitle("x")));
             assertEquals(List.of(), f.sessions.listInTenant(OTHER, 10));
         }
@@ -537,7 +663,9 @@ class SessionServiceTest {
             assertTrue(operator().everyTenant());
             String everyTenant = null; // what the admin adapter passes for an operator token
             assertEquals(Optional.of(s), f.sessions.findByAnyId(everyTenant, s.objectId()));
-            assertEquals("x", f.sessions.update(everyTenant, s.objectId(), retitle("x")).title());
+            assertEquals(
+                    "x",
+                    f.sessions.update(everyTenant, s.objectId(), retitle("x")).title());
         }
 
         @Test
@@ -562,8 +690,8 @@ class SessionServiceTest {
         Team team = f.defaultTeam(ACME);
         Agent agent = f.agent(ACME, "helper");
         UUID account = UUID.randomUUID();
-        Principal owner = new Principal(new SubjectRef("user", "alice", null), ACME, Set.of(team.objectId()), account,
-                false);
+        Principal owner =
+                new Principal(new SubjectRef("user", "alice", null), ACME, Set.of(team.objectId()), account, false);
         Session s = f.sessions.createForAgentName(owner, ACME, agent.name(), request());
         assertEquals(s, f.sessions.getForOwnerOrManager(owner, ACME, s.publicId()));
         assertEquals(s, f.sessions.getForTenantMember(owner, s.id()));

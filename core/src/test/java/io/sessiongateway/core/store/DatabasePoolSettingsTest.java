@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class DatabasePoolSettingsTest {
 
     private static HikariDataSource pool(String url, Duration connectTimeout) {
-        return (HikariDataSource) Database.open(new DatabaseConfig(url, "u", "p", 3, connectTimeout)).dataSource();
+        return (HikariDataSource) Database.open(new DatabaseConfig(url, "u", "p", 3, connectTimeout))
+                .dataSource();
     }
 
     @Test
@@ -41,8 +42,8 @@ class DatabasePoolSettingsTest {
 
     @Test
     void h2GetsNoPostgresDriverProperties() {
-        try (HikariDataSource ds = pool(DatabaseConfig.h2FileUrl(Path.of("target", "pool-settings-test")),
-                Duration.ofSeconds(2))) {
+        try (HikariDataSource ds =
+                pool(DatabaseConfig.h2FileUrl(Path.of("target", "pool-settings-test")), Duration.ofSeconds(2))) {
             assertFalse(ds.getDataSourceProperties().containsKey("connectTimeout"));
             assertEquals(2_000, ds.getValidationTimeout());
         }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 class H2SessionStoreTest extends SessionStoreContract {
     @TempDir
     static Path dir;
+
     private static Database db;
     private static SessionStore store;
 

@@ -53,8 +53,8 @@ import org.jooq.exception.IntegrityConstraintViolationException;
 public final class InMemorySessionStore implements SessionStore {
     private static final String DEFAULT_TEAM = "default";
     /** How both databases order UUIDs: as 16 unsigned bytes. */
-    private static final Comparator<UUID> UUID_ORDER = Comparator
-            .comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
+    private static final Comparator<UUID> UUID_ORDER = Comparator.comparing(
+                    UUID::getMostSignificantBits, Long::compareUnsigned)
             .thenComparing(UUID::getLeastSignificantBits, Long::compareUnsigned);
 
     /**
@@ -108,19 +108,29 @@ public final class InMemorySessionStore implements SessionStore {
     private final Map<UUID, ApiKeyRow> apiKeys = new HashMap<>();
     private final Map<UUID, SessionRow> sessions = new HashMap<>();
 
-    private record TenantRow(UUID id, String name, String objectId, Instant createdAt) {
-    }
+    private record TenantRow(UUID id, String name, String objectId, Instant createdAt) {}
 
-    private record AgentRow(UUID id, UUID tenantId, UUID teamId, String name, String objectId, List<String> managers,
-            boolean restricted, Instant createdAt) {
-    }
+    private record AgentRow(
+            UUID id,
+            UUID tenantId,
+            UUID teamId,
+            String name,
+            String objectId,
+            List<String> managers,
+            boolean restricted,
+            Instant createdAt) {}
 
-    private record SubjectRow(UUID id, UUID tenantId, String type, String subjectId, String slug) {
-    }
+    private record SubjectRow(UUID id, UUID tenantId, String type, String subjectId, String slug) {}
 
-    private record ApiKeyRow(UUID id, UUID tenantId, NewApiKey key, String display, String secretHash,
-            Instant createdAt, Instant revokedAt, Instant lastUsedAt) {
-    }
+    private record ApiKeyRow(
+            UUID id,
+            UUID tenantId,
+            NewApiKey key,
+            String display,
+            String secretHash,
+            Instant createdAt,
+            Instant revokedAt,
+            Instant lastUsedAt) {}
 
     /** A session row: what the session table holds, the joined names aside. */
     private static final class SessionRow {
@@ -183,7 +193,10 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.TENANT_NAME, name)) {
             return Optional.empty();
         }
-        return tenants.values().stream().filter(t -> t.name().equals(name)).findFirst().map(this::tenant);
+        return tenants.values().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .map(this::tenant);
     }
 
     @Override
@@ -192,7 +205,9 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private Tenant tenant(TenantRow t) {
-        Team team = teams.values().stream().filter(x -> x.tenantId().equals(t.id()) && x.isDefault()).findFirst()
+        Team team = teams.values().stream()
+                .filter(x -> x.tenantId().equals(t.id()) && x.isDefault())
+                .findFirst()
                 .orElseThrow();
         return new Tenant(t.id(), t.name(), t.objectId(), team.id(), team.objectId(), t.createdAt());
     }
@@ -204,15 +219,21 @@ public final class InMemorySessionStore implements SessionStore {
         if (named != null) {
             List<Team> matches = teams.values().stream()
                     .filter(t -> t.tenantId().equals(tenant.id()))
-                    .filter(t -> (!unstorable(Column.TEAM_OBJECT_ID, named) && t.objectId().equals(named))
+                    .filter(t -> (!unstorable(Column.TEAM_OBJECT_ID, named)
+                                    && t.objectId().equals(named))
                             || (!unstorable(Column.TEAM_NAME, named) && t.name().equals(named)))
                     .toList();
             if (matches.size() > 1) {
                 throw new IllegalStateException("team '" + named + "' names more than one team"); // as fetchOptional
             }
-            teamId = matches.stream().findFirst().map(Team::id).orElseThrow(() -> new GatewayException(
-                    ErrorKind.NOT_FOUND, "team_not_found",
-                    "team '" + named + "' not found in tenant '" + tenant.name() + "'", "team"));
+            teamId = matches.stream()
+                    .findFirst()
+                    .map(Team::id)
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "team_not_found",
+                            "team '" + named + "' not found in tenant '" + tenant.name() + "'",
+                            "team"));
         }
         storable(Column.AGENT_NAME, Objects.requireNonNull(agent.name(), "name"));
         agent.managers().forEach(Objects::requireNonNull);
@@ -220,20 +241,32 @@ public final class InMemorySessionStore implements SessionStore {
                 .anyMatch(a -> a.tenantId().equals(tenant.id()) && a.name().equals(agent.name()));
         if (taken || !tenants.containsKey(tenant.id()) || !teams.containsKey(teamId)) {
             // The jOOQ store reports any integrity violation of this insert (a missing tenant too) as the name's.
-            throw new GatewayException(ErrorKind.CONFLICT, "agent_exists",
-                    "an agent named '" + agent.name() + "' already exists in tenant '" + tenant.name() + "'", "name");
+            throw new GatewayException(
+                    ErrorKind.CONFLICT,
+                    "agent_exists",
+                    "an agent named '" + agent.name() + "' already exists in tenant '" + tenant.name() + "'",
+                    "name");
         }
-        AgentRow row = new AgentRow(Ids.newId(), tenant.id(), teamId, agent.name(), Ids.newObjectId(),
-                List.copyOf(agent.managers()), agent.restricted(), micros(now));
+        AgentRow row = new AgentRow(
+                Ids.newId(),
+                tenant.id(),
+                teamId,
+                agent.name(),
+                Ids.newObjectId(),
+                List.copyOf(agent.managers()),
+                agent.restricted(),
+                micros(now));
         agents.put(row.id(), row);
         return agent(row);
     }
 
     @Override
     public synchronized List<Agent> listAgents(UUID tenantId) {
-        return agents.values().stream().filter(a -> a.tenantId().equals(tenantId))
+        return agents.values().stream()
+                .filter(a -> a.tenantId().equals(tenantId))
                 .sorted(Comparator.comparing(AgentRow::createdAt).thenComparing(AgentRow::id, UUID_ORDER))
-                .map(this::agent).toList();
+                .map(this::agent)
+                .toList();
     }
 
     @Override
@@ -241,8 +274,10 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.AGENT_NAME, name)) {
             return Optional.empty();
         }
-        return agents.values().stream().filter(a -> a.tenantId().equals(tenantId) && a.name().equals(name))
-                .findFirst().map(this::agent);
+        return agents.values().stream()
+                .filter(a -> a.tenantId().equals(tenantId) && a.name().equals(name))
+                .findFirst()
+                .map(this::agent);
     }
 
     @Override
@@ -255,22 +290,38 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.AGENT_OBJECT_ID, objectId)) {
             return Optional.empty();
         }
-        return agents.values().stream().filter(a -> a.objectId().equals(objectId)).findFirst().map(this::agent);
+        return agents.values().stream()
+                .filter(a -> a.objectId().equals(objectId))
+                .findFirst()
+                .map(this::agent);
     }
 
     private Agent agent(AgentRow a) {
-        return new Agent(a.id(), a.tenantId(), tenants.get(a.tenantId()).name(), a.teamId(),
-                teams.get(a.teamId()).objectId(), a.name(), a.objectId(), a.managers(), a.restricted(), a.createdAt(),
+        return new Agent(
+                a.id(),
+                a.tenantId(),
+                tenants.get(a.tenantId()).name(),
+                a.teamId(),
+                teams.get(a.teamId()).objectId(),
+                a.name(),
+                a.objectId(),
+                a.managers(),
+                a.restricted(),
+                a.createdAt(),
                 a.createdAt());
     }
 
     @Override
     public synchronized Team createTeam(Tenant tenant, String name, Instant now) {
         storable(Column.TEAM_NAME, Objects.requireNonNull(name, "name"));
-        boolean taken = teams.values().stream().anyMatch(t -> t.tenantId().equals(tenant.id()) && t.name().equals(name));
+        boolean taken = teams.values().stream()
+                .anyMatch(t -> t.tenantId().equals(tenant.id()) && t.name().equals(name));
         if (taken || !tenants.containsKey(tenant.id())) {
-            throw new GatewayException(ErrorKind.CONFLICT, "team_exists",
-                    "a team named '" + name + "' already exists in tenant '" + tenant.name() + "'", "name");
+            throw new GatewayException(
+                    ErrorKind.CONFLICT,
+                    "team_exists",
+                    "a team named '" + name + "' already exists in tenant '" + tenant.name() + "'",
+                    "name");
         }
         Team team = new Team(Ids.newId(), tenant.id(), Ids.newObjectId(), name, false, micros(now));
         teams.put(team.id(), team);
@@ -279,8 +330,11 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public synchronized List<Team> listTeams(UUID tenantId) {
-        return teams.values().stream().filter(t -> t.tenantId().equals(tenantId))
-                .sorted(Comparator.comparing(Team::isDefault).reversed().thenComparing(Team::createdAt)
+        return teams.values().stream()
+                .filter(t -> t.tenantId().equals(tenantId))
+                .sorted(Comparator.comparing(Team::isDefault)
+                        .reversed()
+                        .thenComparing(Team::createdAt)
                         .thenComparing(Team::id, UUID_ORDER))
                 .toList();
     }
@@ -290,17 +344,21 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.TEAM_OBJECT_ID, objectId)) {
             return Optional.empty();
         }
-        return teams.values().stream().filter(t -> t.objectId().equals(objectId)).findFirst();
+        return teams.values().stream()
+                .filter(t -> t.objectId().equals(objectId))
+                .findFirst();
     }
 
     @Override
-    public synchronized ApiKey createApiKey(Tenant tenant, NewApiKey key, String display, String secretHash,
-            Instant now) {
+    public synchronized ApiKey createApiKey(
+            Tenant tenant, NewApiKey key, String display, String secretHash, Instant now) {
         storable(Column.API_KEY_DIALECT, Objects.requireNonNull(key.dialect(), "dialect"));
         storable(Column.API_KEY_NAME, Objects.requireNonNull(key.name(), "name"));
         storable(Column.API_KEY_DISPLAY, Objects.requireNonNull(display, "display"));
         storable(Column.API_KEY_SECRET_HASH, Objects.requireNonNull(secretHash, "secretHash"));
-        storable(Column.API_KEY_SUBJECT_TYPE, Objects.requireNonNull(key.subject().type(), "subject type"));
+        storable(
+                Column.API_KEY_SUBJECT_TYPE,
+                Objects.requireNonNull(key.subject().type(), "subject type"));
         storable(Column.API_KEY_SUBJECT_ID, Objects.requireNonNull(key.subject().id(), "subject id"));
         // Like the database, these are no client's doing: they stay unchecked exceptions (500), not GatewayExceptions.
         if (apiKeys.values().stream().anyMatch(k -> k.secretHash().equals(secretHash))) {
@@ -319,14 +377,19 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.API_KEY_SECRET_HASH, secretHash)) {
             return Optional.empty();
         }
-        return apiKeys.values().stream().filter(k -> k.secretHash().equals(secretHash)).findFirst().map(this::apiKey);
+        return apiKeys.values().stream()
+                .filter(k -> k.secretHash().equals(secretHash))
+                .findFirst()
+                .map(this::apiKey);
     }
 
     @Override
     public synchronized List<ApiKey> listApiKeys(UUID tenantId) {
-        return apiKeys.values().stream().filter(k -> k.tenantId().equals(tenantId))
+        return apiKeys.values().stream()
+                .filter(k -> k.tenantId().equals(tenantId))
                 .sorted(Comparator.comparing(ApiKeyRow::createdAt).thenComparing(ApiKeyRow::id, UUID_ORDER))
-                .map(this::apiKey).toList();
+                .map(this::apiKey)
+                .toList();
     }
 
     @Override
@@ -336,8 +399,17 @@ public final class InMemorySessionStore implements SessionStore {
             return false;
         }
         if (k.revokedAt() == null) {
-            apiKeys.put(keyId, new ApiKeyRow(k.id(), k.tenantId(), k.key(), k.display(), k.secretHash(),
-                    k.createdAt(), micros(now), k.lastUsedAt()));
+            apiKeys.put(
+                    keyId,
+                    new ApiKeyRow(
+                            k.id(),
+                            k.tenantId(),
+                            k.key(),
+                            k.display(),
+                            k.secretHash(),
+                            k.createdAt(),
+                            micros(now),
+                            k.lastUsedAt()));
         }
         return true;
     }
@@ -346,22 +418,48 @@ public final class InMemorySessionStore implements SessionStore {
     public synchronized void touchApiKey(UUID keyId, Instant now) {
         ApiKeyRow k = apiKeys.get(keyId);
         if (k != null && (k.lastUsedAt() == null || k.lastUsedAt().isBefore(micros(now.minusSeconds(1))))) {
-            apiKeys.put(keyId, new ApiKeyRow(k.id(), k.tenantId(), k.key(), k.display(), k.secretHash(),
-                    k.createdAt(), k.revokedAt(), micros(now)));
+            apiKeys.put(
+                    keyId,
+                    new ApiKeyRow(
+                            k.id(),
+                            k.tenantId(),
+                            k.key(),
+                            k.display(),
+                            k.secretHash(),
+                            k.createdAt(),
+                            k.revokedAt(),
+                            micros(now)));
         }
     }
 
     private ApiKey apiKey(ApiKeyRow k) {
         NewApiKey key = k.key();
         // The subject's slug is not stored with a key.
-        return new ApiKey(k.id(), tenants.get(k.tenantId()).name(), key.dialect(), key.name(), k.display(),
-                new SubjectRef(key.subject().type(), key.subject().id(), null), key.accountId(), key.teams(),
-                k.createdAt(), micros(key.expiresAt()), k.revokedAt(), k.lastUsedAt());
+        return new ApiKey(
+                k.id(),
+                tenants.get(k.tenantId()).name(),
+                key.dialect(),
+                key.name(),
+                k.display(),
+                new SubjectRef(key.subject().type(), key.subject().id(), null),
+                key.accountId(),
+                key.teams(),
+                k.createdAt(),
+                micros(key.expiresAt()),
+                k.revokedAt(),
+                k.lastUsedAt());
     }
 
     @Override
-    public synchronized Session createSession(UUID id, String publicId, Agent agent, SubjectRef owner,
-            UUID accountId, NewSession request, SessionStatus status, Instant now) {
+    public synchronized Session createSession(
+            UUID id,
+            String publicId,
+            Agent agent,
+            SubjectRef owner,
+            UUID accountId,
+            NewSession request,
+            SessionStatus status,
+            Instant now) {
         Session.Repository repo = request.repository() == null ? Session.Repository.NONE : request.repository();
         storable(Column.SUBJECT_SUBJECT_TYPE, Objects.requireNonNull(owner.type(), "subject type"));
         storable(Column.SUBJECT_SUBJECT_ID, Objects.requireNonNull(owner.id(), "subject id"));
@@ -380,8 +478,8 @@ public final class InMemorySessionStore implements SessionStore {
                 || sessions.values().stream().anyMatch(s -> s.publicId.equals(publicId));
         if (taken || !agents.containsKey(agent.id())) {
             // The jOOQ store reports any integrity violation of this insert (a missing agent too) as the id's.
-            throw new GatewayException(ErrorKind.CONFLICT, "session_exists",
-                    "a session with id '" + publicId + "' already exists", "id");
+            throw new GatewayException(
+                    ErrorKind.CONFLICT, "session_exists", "a session with id '" + publicId + "' already exists", "id");
         }
         Instant at = micros(now);
         SessionRow s = new SessionRow();
@@ -400,7 +498,8 @@ public final class InMemorySessionStore implements SessionStore {
         s.lifecycleState = request.lifecycleState();
         s.createdAt = at;
         s.updatedAt = at;
-        s.sharing = request.sharingMode() == null ? Session.Sharing.TEAM
+        s.sharing = request.sharingMode() == null
+                ? Session.Sharing.TEAM
                 : new Session.Sharing(request.sharingMode(), Map.of());
         s.tags = request.tags() == null ? null : Collections.unmodifiableList(new ArrayList<>(request.tags()));
         s.capabilities = copy(request.capabilities());
@@ -417,11 +516,12 @@ public final class InMemorySessionStore implements SessionStore {
     /** The subject's row, created on first use; the slug is the latest token's word on it. */
     private UUID upsertSubject(UUID tenantId, SubjectRef subject) {
         for (SubjectRow row : subjects.values()) {
-            if (row.tenantId().equals(tenantId) && row.type().equals(subject.type())
+            if (row.tenantId().equals(tenantId)
+                    && row.type().equals(subject.type())
                     && row.subjectId().equals(subject.id())) {
                 if (!Objects.equals(row.slug(), subject.slug())) {
-                    subjects.put(row.id(), new SubjectRow(row.id(), tenantId, row.type(), row.subjectId(),
-                            subject.slug()));
+                    subjects.put(
+                            row.id(), new SubjectRow(row.id(), tenantId, row.type(), row.subjectId(), subject.slug()));
                 }
                 return row.id();
             }
@@ -438,9 +538,15 @@ public final class InMemorySessionStore implements SessionStore {
             return Optional.empty();
         }
         // Checked before anything changes: an update lands whole or not at all.
-        storable(Column.SESSION_TITLE, change.title() == null ? null : change.title().value());
-        storable(Column.SESSION_PREVIEW, change.preview() == null ? null : change.preview().value());
-        storable(Column.SESSION_OUTPUT_PREVIEW, change.outputPreview() == null ? null : change.outputPreview().value());
+        storable(
+                Column.SESSION_TITLE,
+                change.title() == null ? null : change.title().value());
+        storable(
+                Column.SESSION_PREVIEW,
+                change.preview() == null ? null : change.preview().value());
+        storable(
+                Column.SESSION_OUTPUT_PREVIEW,
+                change.outputPreview() == null ? null : change.outputPreview().value());
         Instant at = bump(s, now);
         s.updatedAt = at;
         s.lifecycleVersion++;
@@ -453,7 +559,8 @@ public final class InMemorySessionStore implements SessionStore {
             if (status == SessionStatus.RUNNING && s.startedAt == null) {
                 s.startedAt = at;
             }
-            boolean ended = status == SessionStatus.COMPLETED || status == SessionStatus.FAILED
+            boolean ended = status == SessionStatus.COMPLETED
+                    || status == SessionStatus.FAILED
                     || status == SessionStatus.CANCELLED;
             if (ended && s.finishedAt == null) {
                 s.finishedAt = at;
@@ -485,8 +592,11 @@ public final class InMemorySessionStore implements SessionStore {
         if (unstorable(Column.SESSION_TITLE, title)) {
             return false;
         }
-        return sessions.values().stream().anyMatch(s -> s.deletedAt == null && s.tenantId.equals(tenantId)
-                && Objects.equals(s.accountId, accountId) && title.equals(s.title));
+        return sessions.values().stream()
+                .anyMatch(s -> s.deletedAt == null
+                        && s.tenantId.equals(tenantId)
+                        && Objects.equals(s.accountId, accountId)
+                        && title.equals(s.title));
     }
 
     @Override
@@ -511,7 +621,9 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private Optional<Session> findSession(Predicate<SessionRow> match) {
-        return sessions.values().stream().filter(s -> s.deletedAt == null && match.test(s)).findFirst()
+        return sessions.values().stream()
+                .filter(s -> s.deletedAt == null && match.test(s))
+                .findFirst()
                 .map(this::session);
     }
 
@@ -530,19 +642,37 @@ public final class InMemorySessionStore implements SessionStore {
         Team team = teams.get(s.teamId);
         AgentRow agent = agents.get(s.agentId);
         SubjectRow owner = subjects.get(s.ownerId);
-        return new Session(s.id, s.publicId, s.objectId,
+        return new Session(
+                s.id,
+                s.publicId,
+                s.objectId,
                 new Session.Scope(tenant.id(), tenant.name(), tenant.objectId(), team.id(), team.objectId()),
                 new Session.AgentRef(agent.id(), agent.name(), agent.objectId(), agent.managers()),
                 new SubjectRef(owner.type(), owner.subjectId(), owner.slug()),
-                s.accountId, s.artistId, s.modelId, s.title, s.status, s.warning,
+                s.accountId,
+                s.artistId,
+                s.modelId,
+                s.title,
+                s.status,
+                s.warning,
                 new Session.Lifecycle(s.lifecycleState, s.lifecycleVersion, null, null),
                 new Session.Timestamps(s.createdAt, s.updatedAt, s.startedAt, s.finishedAt, s.lastActivityAt),
-                s.preview, s.outputPreview, s.usage,
+                s.preview,
+                s.outputPreview,
+                s.usage,
                 new Session.Sharing(s.sharing.mode(), s.sharing.permissions()),
-                s.tags, copy(s.capabilities), s.repository, copy(s.globalSkillRefs),
+                s.tags,
+                copy(s.capabilities),
+                s.repository,
+                copy(s.globalSkillRefs),
                 new Session.Sandbox(copy(s.sandboxState), null, null, null, null, null),
                 new Session.DiffStats(s.linesAdded, s.linesRemoved, null, null),
-                copy(s.extra), s.locale, copy(s.variables), s.forkedFromId, s.deletedAt, false);
+                copy(s.extra),
+                s.locale,
+                copy(s.variables),
+                s.forkedFromId,
+                s.deletedAt,
+                false);
     }
 
     /**
@@ -597,14 +727,17 @@ public final class InMemorySessionStore implements SessionStore {
 
     private Optional<UUID> subjectRow(UUID tenantId, SubjectRef subject) {
         return subjects.values().stream()
-                .filter(r -> r.tenantId().equals(tenantId) && r.subjectId().equals(subject.id())
+                .filter(r -> r.tenantId().equals(tenantId)
+                        && r.subjectId().equals(subject.id())
                         && (subject.type() == null || r.type().equals(subject.type())))
-                .map(SubjectRow::id).findFirst();
+                .map(SubjectRow::id)
+                .findFirst();
     }
 
     private boolean ownedBy(SessionRow s, SubjectRef owner) {
         SubjectRow row = subjects.get(s.ownerId);
-        return row.subjectId().equals(owner.id()) && (owner.type() == null || row.type().equals(owner.type()));
+        return row.subjectId().equals(owner.id())
+                && (owner.type() == null || row.type().equals(owner.type()));
     }
 
     private boolean pinnedBy(SessionRow s, SubjectRef subject) {
@@ -617,14 +750,18 @@ public final class InMemorySessionStore implements SessionStore {
 
     /** The rows a selection matches, its keyset, offset and limit aside. */
     private Stream<SessionRow> matching(SessionSelection q) {
-        return sessions.values().stream().filter(s -> s.deletedAt == null && s.tenantId.equals(q.tenantId()))
+        return sessions.values().stream()
+                .filter(s -> s.deletedAt == null && s.tenantId.equals(q.tenantId()))
                 .filter(s -> q.teamId() == null || s.teamId.equals(q.teamId()))
                 .filter(s -> q.agentIds() == null || q.agentIds().contains(s.agentId))
                 .filter(s -> q.accountId() == null || q.accountId().equals(s.accountId))
                 .filter(s -> q.owner() == null || ownedBy(s, q.owner()))
                 .filter(s -> q.statuses().isEmpty() || q.statuses().contains(s.status))
-                .filter(s -> q.titleContains() == null || (s.title != null && s.title.toLowerCase(Locale.ROOT)
-                        .contains(q.titleContains().toLowerCase(Locale.ROOT))))
+                .filter(s -> q.titleContains() == null
+                        || (s.title != null
+                                && s.title
+                                        .toLowerCase(Locale.ROOT)
+                                        .contains(q.titleContains().toLowerCase(Locale.ROOT))))
                 .filter(s -> q.createdFrom() == null || !s.createdAt.isBefore(q.createdFrom()))
                 .filter(s -> q.createdTo() == null || !s.createdAt.isAfter(q.createdTo()))
                 .filter(s -> visible(s, q.tenantId(), q.visibility()));
@@ -643,8 +780,8 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     private static Comparator<SessionRow> order(Order order) {
-        Comparator<SessionRow> created = Comparator.<SessionRow, Instant>comparing(s -> s.createdAt)
-                .thenComparing(s -> s.id, UUID_ORDER);
+        Comparator<SessionRow> created =
+                Comparator.<SessionRow, Instant>comparing(s -> s.createdAt).thenComparing(s -> s.id, UUID_ORDER);
         Comparator<SessionRow> object = Comparator.comparing(s -> s.objectId);
         return switch (order) {
             case CREATED_ASC -> created;
@@ -654,8 +791,7 @@ public final class InMemorySessionStore implements SessionStore {
         };
     }
 
-    private static boolean after(SessionRow s, Order order,
-            Position p) {
+    private static boolean after(SessionRow s, Order order, Position p) {
         if (p == null) {
             return true;
         }
@@ -666,8 +802,7 @@ public final class InMemorySessionStore implements SessionStore {
             }
             case OBJECT_ID_ASC, OBJECT_ID_DESC -> s.objectId.compareTo(p.objectId());
         };
-        boolean ascending = order == Order.CREATED_ASC
-                || order == Order.OBJECT_ID_ASC;
+        boolean ascending = order == Order.CREATED_ASC || order == Order.OBJECT_ID_ASC;
         return ascending ? c > 0 : c < 0;
     }
 
@@ -678,7 +813,9 @@ public final class InMemorySessionStore implements SessionStore {
                 .sorted(order(selection.order()))
                 .skip(selection.offset())
                 .limit(selection.limit())
-                .map(s -> session(s).toBuilder().pinned(pinnedBy(s, selection.pinnedFor())).build())
+                .map(s -> session(s).toBuilder()
+                        .pinned(pinnedBy(s, selection.pinnedFor()))
+                        .build())
                 .toList();
     }
 
@@ -698,14 +835,17 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized Optional<Session> patchSession(UUID id, SessionPatch patch,
-            Instant now) {
+    public synchronized Optional<Session> patchSession(UUID id, SessionPatch patch, Instant now) {
         SessionRow s = live(id);
         if (s == null) {
             return Optional.empty();
         }
-        storable(Column.SESSION_TITLE, patch.title() == null ? null : patch.title().value());
-        storable(Column.SESSION_LOCALE, patch.locale() == null ? null : patch.locale().value());
+        storable(
+                Column.SESSION_TITLE,
+                patch.title() == null ? null : patch.title().value());
+        storable(
+                Column.SESSION_LOCALE,
+                patch.locale() == null ? null : patch.locale().value());
         if (patch.tags() != null && patch.tags().value() != null) {
             patch.tags().value().forEach(tag -> storable(Column.SESSION_TAGS, tag));
         }
@@ -755,8 +895,7 @@ public final class InMemorySessionStore implements SessionStore {
                     }
                 }
                 case COMPLETE, FAIL -> {
-                    s.status = patch.status() == StatusWrite.COMPLETE
-                            ? SessionStatus.COMPLETED : SessionStatus.FAILED;
+                    s.status = patch.status() == StatusWrite.COMPLETE ? SessionStatus.COMPLETED : SessionStatus.FAILED;
                     if (s.finishedAt == null) {
                         s.finishedAt = at;
                     }
@@ -771,8 +910,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized Optional<CancelResult> cancelSession(UUID id,
-            Set<SessionStatus> from, Instant now) {
+    public synchronized Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from, Instant now) {
         SessionRow s = live(id);
         if (s == null) {
             return Optional.empty();
@@ -813,8 +951,8 @@ public final class InMemorySessionStore implements SessionStore {
             storable(Column.SUBJECT_SUBJECT_SLUG, subject.slug());
             pins.computeIfAbsent(id, k -> new HashSet<>()).add(upsertSubject(s.tenantId, subject));
         } else {
-            subjectRow(s.tenantId, subject).ifPresent(row -> pins.getOrDefault(id, new HashSet<>())
-                    .remove(row));
+            subjectRow(s.tenantId, subject)
+                    .ifPresent(row -> pins.getOrDefault(id, new HashSet<>()).remove(row));
         }
         return Optional.of(session(s).toBuilder().pinned(pinned).build());
     }
@@ -826,8 +964,8 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public synchronized Optional<Session> forkSession(UUID parentId, UUID newId, Agent agent, SubjectRef owner,
-            UUID accountId, ForkRequest fork, Instant now) {
+    public synchronized Optional<Session> forkSession(
+            UUID parentId, UUID newId, Agent agent, SubjectRef owner, UUID accountId, ForkRequest fork, Instant now) {
         SessionRow p = live(parentId);
         if (p == null) {
             return Optional.empty();

@@ -46,18 +46,35 @@ class PostgresListPlanTest {
 
     @BeforeAll
     static void open() {
-        db = Database.open(new DatabaseConfig(System.getenv("GATEWAY_TEST_PG_URL"),
-                System.getenv("GATEWAY_TEST_PG_USER"), System.getenv("GATEWAY_TEST_PG_PASSWORD"), 2,
+        db = Database.open(new DatabaseConfig(
+                System.getenv("GATEWAY_TEST_PG_URL"),
+                System.getenv("GATEWAY_TEST_PG_USER"),
+                System.getenv("GATEWAY_TEST_PG_PASSWORD"),
+                2,
                 Duration.ofSeconds(60)));
         db.migrate();
         store = new JooqSessionStore(db);
         tenant = store.ensureTenant("plan-" + UUID.randomUUID().toString().substring(0, 8));
         coder = store.createAgent(tenant, new NewAgent("coder", List.of("mgr"), false), T0);
         reviewer = store.createAgent(tenant, new NewAgent("reviewer", List.of(), false), T0);
-        sample = store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), coder, ALICE, ACCOUNT,
-                NewSession.defaults(), SessionStatus.CREATED, T0);
-        store.createSession(Ids.newId(), Ids.sessionPublicId(Ids.newId()), reviewer,
-                new SubjectRef("user", "bob", null), null, NewSession.defaults(), SessionStatus.CREATED, T0);
+        sample = store.createSession(
+                Ids.newId(),
+                Ids.sessionPublicId(Ids.newId()),
+                coder,
+                ALICE,
+                ACCOUNT,
+                NewSession.defaults(),
+                SessionStatus.CREATED,
+                T0);
+        store.createSession(
+                Ids.newId(),
+                Ids.sessionPublicId(Ids.newId()),
+                reviewer,
+                new SubjectRef("user", "bob", null),
+                null,
+                NewSession.defaults(),
+                SessionStatus.CREATED,
+                T0);
         // The rest in one statement: copies of those two spread over agents, owners, accounts, statuses and time.
         db.dsl().execute("""
                 INSERT INTO session (id, public_id, object_id, tenant_id, team_id, agent_id, owner_id, account_id,
@@ -82,11 +99,34 @@ class PostgresListPlanTest {
         }
     }
 
-    private static SessionSelection select(UUID team, Set<UUID> agents, UUID account, SubjectRef owner,
-            Visibility visibility, Set<SessionStatus> statuses, String title, Instant from, Instant to, Order order,
+    private static SessionSelection select(
+            UUID team,
+            Set<UUID> agents,
+            UUID account,
+            SubjectRef owner,
+            Visibility visibility,
+            Set<SessionStatus> statuses,
+            String title,
+            Instant from,
+            Instant to,
+            Order order,
             Position after) {
-        return new SessionSelection(tenant.id(), team, agents, account, owner, visibility, statuses, title, from, to,
-                order, after, 0, 21, ALICE);
+        return new SessionSelection(
+                tenant.id(),
+                team,
+                agents,
+                account,
+                owner,
+                visibility,
+                statuses,
+                title,
+                from,
+                to,
+                order,
+                after,
+                0,
+                21,
+                ALICE);
     }
 
     @Test
@@ -94,34 +134,130 @@ class PostgresListPlanTest {
         Position mid = new Position(T0.plus(Duration.ofMinutes(SESSIONS / 4)), UUID.randomUUID(), null);
         Instant end = T0.plus(Duration.ofMinutes(SESSIONS / 2));
         Map<String, SessionSelection> lists = new LinkedHashMap<>();
-        lists.put("TrueFoundry list, manager of the agent", select(null, Set.of(coder.id()), null, null,
-                Visibility.ALL, null, null, end.minus(Duration.ofMinutes(30)), end, Order.CREATED_DESC, null));
-        lists.put("TrueFoundry list, next page", select(null, Set.of(coder.id()), null, null, Visibility.ALL, null,
-                null, T0, end, Order.CREATED_DESC, mid));
-        lists.put("TrueFoundry list, owner", select(null, Set.of(coder.id()), null, ALICE, Visibility.ALL, null, null,
-                end.minus(Duration.ofMinutes(30)), end, Order.CREATED_ASC, mid));
-        lists.put("TrueFoundry owned-sessions", select(null, null, null, ALICE, Visibility.ALL, null, null, null,
-                null, Order.CREATED_DESC, mid));
-        lists.put("TrueFoundry search, admin", select(null, null, null, null, Visibility.ALL, null, null, null, null,
-                Order.CREATED_DESC, mid));
-        lists.put("TrueFoundry search, manager", select(null, null, null, null,
-                new Visibility.OwnerOrAgents(ALICE, Set.of(coder.id(), reviewer.id())), null, null, null, null,
-                Order.CREATED_DESC, mid));
-        lists.put("Everruns list", select(null, null, null, null, Visibility.ALL, null, null, null, null,
-                Order.CREATED_DESC, null));
-        lists.put("Everruns list by agent", select(null, Set.of(reviewer.id()), null, null, Visibility.ALL, null,
-                null, null, null, Order.CREATED_DESC, mid));
-        lists.put("Everruns search", select(null, null, null, null, Visibility.ALL, null, "session 1", null, null,
-                Order.CREATED_DESC, mid));
-        lists.put("Agentcloud sessions.json", select(tenant.defaultTeamId(), null, null, null,
-                new Visibility.SharedWith(ALICE, Set.of("alice", tenant.objectId())), null, null, null, null,
-                Order.OBJECT_ID_DESC, Position.ofObjectId(sample.objectId())));
-        lists.put("Recoup list", select(null, null, ACCOUNT, null, Visibility.ALL,
-                Set.of(SessionStatus.CREATED, SessionStatus.RUNNING, SessionStatus.WAITING), null, null, null,
-                Order.CREATED_DESC, null));
-        lists.put("admin list by status and owner", select(null, Set.of(coder.id()), null,
-                new SubjectRef(null, "alice", null), Visibility.ALL, Set.of(SessionStatus.RUNNING), null, null, null,
-                Order.CREATED_ASC, mid));
+        lists.put(
+                "TrueFoundry list, manager of the agent",
+                select(
+                        null,
+                        Set.of(coder.id()),
+                        null,
+                        null,
+                        Visibility.ALL,
+                        null,
+                        null,
+                        end.minus(Duration.ofMinutes(30)),
+                        end,
+                        Order.CREATED_DESC,
+                        null));
+        lists.put(
+                "TrueFoundry list, next page",
+                select(
+                        null,
+                        Set.of(coder.id()),
+                        null,
+                        null,
+                        Visibility.ALL,
+                        null,
+                        null,
+                        T0,
+                        end,
+                        Order.CREATED_DESC,
+                        mid));
+        lists.put(
+                "TrueFoundry list, owner",
+                select(
+                        null,
+                        Set.of(coder.id()),
+                        null,
+                        ALICE,
+                        Visibility.ALL,
+                        null,
+                        null,
+                        end.minus(Duration.ofMinutes(30)),
+                        end,
+                        Order.CREATED_ASC,
+                        mid));
+        lists.put(
+                "TrueFoundry owned-sessions",
+                select(null, null, null, ALICE, Visibility.ALL, null, null, null, null, Order.CREATED_DESC, mid));
+        lists.put(
+                "TrueFoundry search, admin",
+                select(null, null, null, null, Visibility.ALL, null, null, null, null, Order.CREATED_DESC, mid));
+        lists.put(
+                "TrueFoundry search, manager",
+                select(
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Visibility.OwnerOrAgents(ALICE, Set.of(coder.id(), reviewer.id())),
+                        null,
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_DESC,
+                        mid));
+        lists.put(
+                "Everruns list",
+                select(null, null, null, null, Visibility.ALL, null, null, null, null, Order.CREATED_DESC, null));
+        lists.put(
+                "Everruns list by agent",
+                select(
+                        null,
+                        Set.of(reviewer.id()),
+                        null,
+                        null,
+                        Visibility.ALL,
+                        null,
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_DESC,
+                        mid));
+        lists.put(
+                "Everruns search",
+                select(null, null, null, null, Visibility.ALL, null, "session 1", null, null, Order.CREATED_DESC, mid));
+        lists.put(
+                "Agentcloud sessions.json",
+                select(
+                        tenant.defaultTeamId(),
+                        null,
+                        null,
+                        null,
+                        new Visibility.SharedWith(ALICE, Set.of("alice", tenant.objectId())),
+                        null,
+                        null,
+                        null,
+                        null,
+                        Order.OBJECT_ID_DESC,
+                        Position.ofObjectId(sample.objectId())));
+        lists.put(
+                "Recoup list",
+                select(
+                        null,
+                        null,
+                        ACCOUNT,
+                        null,
+                        Visibility.ALL,
+                        Set.of(SessionStatus.CREATED, SessionStatus.RUNNING, SessionStatus.WAITING),
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_DESC,
+                        null));
+        lists.put(
+                "admin list by status and owner",
+                select(
+                        null,
+                        Set.of(coder.id()),
+                        null,
+                        new SubjectRef(null, "alice", null),
+                        Visibility.ALL,
+                        Set.of(SessionStatus.RUNNING),
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_ASC,
+                        mid));
         StringBuilder failures = new StringBuilder();
         for (Map.Entry<String, SessionSelection> list : lists.entrySet()) {
             String plan = plan(store.selectSessions(list.getValue()));

@@ -17,8 +17,11 @@ class PostgresSessionStoreTest extends SessionStoreContract {
 
     @BeforeAll
     static void open() {
-        db = Database.open(new DatabaseConfig(System.getenv("GATEWAY_TEST_PG_URL"),
-                System.getenv("GATEWAY_TEST_PG_USER"), System.getenv("GATEWAY_TEST_PG_PASSWORD"), 4,
+        db = Database.open(new DatabaseConfig(
+                System.getenv("GATEWAY_TEST_PG_URL"),
+                System.getenv("GATEWAY_TEST_PG_USER"),
+                System.getenv("GATEWAY_TEST_PG_PASSWORD"),
+                4,
                 Duration.ofSeconds(5)));
         db.migrate();
         store = new JooqSessionStore(db);

@@ -79,8 +79,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertEquals(List.of("alice", "bob"), agent.managers());
         assertTrue(agent.restricted());
         assertEquals(a.defaultTeamObjectId(), agent.teamObjectId());
-        GatewayException dup = assertThrows(GatewayException.class,
-                () -> store().createAgent(a, new NewAgent("helper", List.of(), false), NOW));
+        GatewayException dup = assertThrows(
+                GatewayException.class, () -> store().createAgent(a, new NewAgent("helper", List.of(), false), NOW));
         assertEquals(ErrorKind.CONFLICT, dup.kind());
         store().createAgent(b, new NewAgent("helper", List.of(), false), NOW);
         assertEquals(List.of(agent), store().listAgents(a.id()));
@@ -101,8 +101,15 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
                 .repository(new Session.Repository("octo", "repo", "main", "https://github.com/octo/repo.git", true))
                 .sharingMode(SharingMode.PUBLIC)
                 .build();
-        Session created = store().createSession(id, publicId, agent, new SubjectRef("user", "alice", "Alice"),
-                account, req, SessionStatus.CREATED, NOW);
+        Session created = store().createSession(
+                        id,
+                        publicId,
+                        agent,
+                        new SubjectRef("user", "alice", "Alice"),
+                        account,
+                        req,
+                        SessionStatus.CREATED,
+                        NOW);
 
         assertEquals(id, created.id());
         assertEquals(publicId, created.publicId());
@@ -137,11 +144,20 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         SubjectRef alice = new SubjectRef("user", "alice", null);
         String chosen = unique("chosen-id");
-        store().createSession(Ids.newId(), chosen, agent, alice, null, NewSession.defaults(),
-                SessionStatus.CREATED, NOW);
+        store().createSession(
+                        Ids.newId(), chosen, agent, alice, null, NewSession.defaults(), SessionStatus.CREATED, NOW);
         UUID second = Ids.newId();
-        GatewayException e = assertThrows(GatewayException.class, () -> store().createSession(second, chosen,
-                agent, new SubjectRef("user", "bob", null), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        GatewayException e = assertThrows(
+                GatewayException.class,
+                () -> store().createSession(
+                                second,
+                                chosen,
+                                agent,
+                                new SubjectRef("user", "bob", null),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         assertEquals(ErrorKind.CONFLICT, e.kind());
         assertFalse(store().findById(second).isPresent());
     }
@@ -150,10 +166,24 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     void subjectSlugFollowsTheLatestToken() {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
-        Session one = store().createSession(Ids.newId(), unique("s"), agent, new SubjectRef("user", "u1", "old"),
-                null, NewSession.defaults(), SessionStatus.CREATED, NOW);
-        store().createSession(Ids.newId(), unique("s"), agent, new SubjectRef("user", "u1", "new"),
-                null, NewSession.defaults(), SessionStatus.CREATED, NOW.plus(1, ChronoUnit.SECONDS));
+        Session one = store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        new SubjectRef("user", "u1", "old"),
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW);
+        store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        new SubjectRef("user", "u1", "new"),
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW.plus(1, ChronoUnit.SECONDS));
         assertEquals("new", store().findById(one.id()).orElseThrow().owner().slug());
     }
 
@@ -164,12 +194,33 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         Agent elsewhere = store().createAgent(other, new NewAgent("coder", List.of(), false), NOW);
         SubjectRef alice = new SubjectRef("user", "alice", null);
-        Session second = store().createSession(Ids.newId(), unique("s"), agent, alice, null, NewSession.defaults(),
-                SessionStatus.CREATED, NOW.plus(1, ChronoUnit.SECONDS));
-        Session first = store().createSession(Ids.newId(), unique("s"), agent, alice, null, NewSession.defaults(),
-                SessionStatus.CREATED, NOW);
-        store().createSession(Ids.newId(), unique("s"), elsewhere, alice, null, NewSession.defaults(),
-                SessionStatus.CREATED, NOW);
+        Session second = store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        alice,
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW.plus(1, ChronoUnit.SECONDS));
+        Session first = store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        alice,
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW);
+        store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        elsewhere,
+                        alice,
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW);
         assertEquals(List.of(first, second), store().listSessions(t.id(), 10));
         assertEquals(List.of(first), store().listSessions(t.id(), 1));
         assertEquals(List.of(), store().listSessions(UUID.randomUUID(), 10));
@@ -215,9 +266,17 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     void concurrentFirstSessionsOfOneSubjectAllSucceedWithOneOwner() throws Exception {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
-        List<Object> sessions = atOnce(6, i -> store().createSession(Ids.newId(), unique("s"), agent,
-                new SubjectRef("user", "first-timer", null), null, NewSession.defaults(), SessionStatus.CREATED,
-                NOW));
+        List<Object> sessions = atOnce(
+                6,
+                i -> store().createSession(
+                                Ids.newId(),
+                                unique("s"),
+                                agent,
+                                new SubjectRef("user", "first-timer", null),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         for (Object s : sessions) {
             assertTrue(s instanceof Session, String.valueOf(s));
             assertEquals(new SubjectRef("user", "first-timer", null), ((Session) s).owner());
@@ -229,11 +288,24 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         String chosen = unique("chosen");
-        List<Object> outcomes = atOnce(6, i -> store().createSession(Ids.newId(), chosen, agent,
-                new SubjectRef("user", "u" + i, null), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        List<Object> outcomes = atOnce(
+                6,
+                i -> store().createSession(
+                                Ids.newId(),
+                                chosen,
+                                agent,
+                                new SubjectRef("user", "u" + i, null),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         assertEquals(1, outcomes.stream().filter(o -> o instanceof Session).count(), outcomes.toString());
-        assertEquals(5, outcomes.stream().filter(o -> o instanceof GatewayException g
-                && g.kind() == ErrorKind.CONFLICT).count(), outcomes.toString());
+        assertEquals(
+                5,
+                outcomes.stream()
+                        .filter(o -> o instanceof GatewayException g && g.kind() == ErrorKind.CONFLICT)
+                        .count(),
+                outcomes.toString());
     }
 
     // The rules below were read off JooqSessionStore and the migrations; each holds on every backend.
@@ -242,8 +314,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     private static final SubjectRef ALICE = new SubjectRef("user", "alice", null);
 
     private Session newSession(Agent agent, SubjectRef owner, Instant at) {
-        return store().createSession(Ids.newId(), unique("s"), agent, owner, null, NewSession.defaults(),
-                SessionStatus.CREATED, at);
+        return store().createSession(
+                        Ids.newId(), unique("s"), agent, owner, null, NewSession.defaults(), SessionStatus.CREATED, at);
     }
 
     private static GatewayException refused(ErrorKind kind, String code, Executable op) {
@@ -274,8 +346,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertTrue(store().findTenant(unique("nobody")).isEmpty());
         assertTrue(store().findTenantById(UUID.randomUUID()).isEmpty());
         Team team = store().findTeamByObjectId(t.defaultTeamObjectId()).orElseThrow();
-        assertEquals(new Team(t.defaultTeamId(), t.id(), t.defaultTeamObjectId(), "default", true,
-                team.createdAt()), team);
+        assertEquals(
+                new Team(t.defaultTeamId(), t.id(), t.defaultTeamObjectId(), "default", true, team.createdAt()), team);
     }
 
     @Test
@@ -284,15 +356,17 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant other = store().ensureTenant(unique("t"));
         Team later = store().createTeam(t, "ops", NOW.plus(1, ChronoUnit.SECONDS));
         Team earlier = store().createTeam(t, "dev", NOW);
-        assertEquals(new Team(later.id(), t.id(), later.objectId(), "ops", false, NOW.plus(1, ChronoUnit.SECONDS)),
-                later);
+        assertEquals(
+                new Team(later.id(), t.id(), later.objectId(), "ops", false, NOW.plus(1, ChronoUnit.SECONDS)), later);
         assertTrue(Ids.isObjectId(later.objectId()));
         GatewayException dup = refused(ErrorKind.CONFLICT, "team_exists", () -> store().createTeam(t, "ops", NOW));
         assertEquals("name", dup.param());
         refused(ErrorKind.CONFLICT, "team_exists", () -> store().createTeam(t, "default", NOW));
         store().createTeam(other, "ops", NOW);
         List<Team> teams = store().listTeams(t.id());
-        assertEquals(List.of(t.defaultTeamId(), earlier.id(), later.id()), teams.stream().map(Team::id).toList(),
+        assertEquals(
+                List.of(t.defaultTeamId(), earlier.id(), later.id()),
+                teams.stream().map(Team::id).toList(),
                 "default first, then oldest first");
         assertEquals(Optional.of(later), store().findTeamByObjectId(later.objectId()));
         assertTrue(store().findTeamByObjectId(Ids.newObjectId()).isEmpty());
@@ -310,7 +384,9 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertEquals(ops.id(), byObjectId.teamId());
         assertEquals(ops.objectId(), byObjectId.teamObjectId());
         assertEquals(ops.id(), byName.teamId());
-        GatewayException missing = refused(ErrorKind.NOT_FOUND, "team_not_found",
+        GatewayException missing = refused(
+                ErrorKind.NOT_FOUND,
+                "team_not_found",
                 () -> store().createAgent(t, new NewAgent("a3", List.of(), false, "elsewhere"), NOW));
         assertEquals("team", missing.param());
         assertTrue(store().findAgentByName(t.id(), "a3").isEmpty(), "nothing written");
@@ -321,8 +397,20 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent later = store().createAgent(t, new NewAgent("later", List.of("m"), false), NOW.plusSeconds(1));
         Agent earlier = store().createAgent(t, new NewAgent("earlier", List.of(), false), NOW);
-        assertEquals(new Agent(later.id(), t.id(), t.name(), t.defaultTeamId(), t.defaultTeamObjectId(), "later",
-                later.objectId(), List.of("m"), false, NOW.plusSeconds(1), NOW.plusSeconds(1)), later);
+        assertEquals(
+                new Agent(
+                        later.id(),
+                        t.id(),
+                        t.name(),
+                        t.defaultTeamId(),
+                        t.defaultTeamObjectId(),
+                        "later",
+                        later.objectId(),
+                        List.of("m"),
+                        false,
+                        NOW.plusSeconds(1),
+                        NOW.plusSeconds(1)),
+                later);
         assertTrue(Ids.isObjectId(later.objectId()));
         assertNotEquals(later.objectId(), earlier.objectId());
         assertEquals(List.of(earlier, later), store().listAgents(t.id()));
@@ -331,7 +419,9 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertTrue(store().findAgentById(UUID.randomUUID()).isEmpty());
         assertTrue(store().findAgentByObjectId(Ids.newObjectId()).isEmpty());
         assertTrue(store().findAgentByName(UUID.randomUUID(), "later").isEmpty());
-        GatewayException dup = refused(ErrorKind.CONFLICT, "agent_exists",
+        GatewayException dup = refused(
+                ErrorKind.CONFLICT,
+                "agent_exists",
                 () -> store().createAgent(t, new NewAgent("later", List.of(), false), NOW));
         assertEquals("name", dup.param());
     }
@@ -341,14 +431,43 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         UUID id = Ids.newId();
-        Session s = store().createSession(id, Ids.sessionPublicId(id), agent, ALICE, null, NewSession.defaults(),
-                SessionStatus.CREATED, NOW);
-        assertEquals(new Session(id, Ids.sessionPublicId(id), s.objectId(),
-                new Session.Scope(t.id(), t.name(), t.objectId(), t.defaultTeamId(), t.defaultTeamObjectId()),
-                new Session.AgentRef(agent.id(), "coder", agent.objectId(), List.of()), ALICE, null, null, null, null,
-                SessionStatus.CREATED, false, Session.Lifecycle.INITIAL,
-                new Session.Timestamps(NOW, NOW, null, null, null), null, null, null, Session.Sharing.TEAM, null,
-                null, Session.Repository.NONE, null, Session.Sandbox.NONE, Session.DiffStats.NONE, null), s);
+        Session s = store().createSession(
+                        id,
+                        Ids.sessionPublicId(id),
+                        agent,
+                        ALICE,
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW);
+        assertEquals(
+                new Session(
+                        id,
+                        Ids.sessionPublicId(id),
+                        s.objectId(),
+                        new Session.Scope(t.id(), t.name(), t.objectId(), t.defaultTeamId(), t.defaultTeamObjectId()),
+                        new Session.AgentRef(agent.id(), "coder", agent.objectId(), List.of()),
+                        ALICE,
+                        null,
+                        null,
+                        null,
+                        null,
+                        SessionStatus.CREATED,
+                        false,
+                        Session.Lifecycle.INITIAL,
+                        new Session.Timestamps(NOW, NOW, null, null, null),
+                        null,
+                        null,
+                        null,
+                        Session.Sharing.TEAM,
+                        null,
+                        null,
+                        Session.Repository.NONE,
+                        null,
+                        Session.Sandbox.NONE,
+                        Session.DiffStats.NONE,
+                        null),
+                s);
     }
 
     @Test
@@ -362,20 +481,58 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         UUID model = UUID.randomUUID();
         Session.Repository repo = new Session.Repository("octo", "repo", "dev", "https://example.com/r.git", false);
         String chosen = unique("chosen");
-        NewSession request = new NewSession(chosen, "T", model, artist, List.of(), json("{\"a\":[1,2]}"), repo,
-                SharingMode.RESTRICTED, "provisioning", json("{\"s\":true}"), json("[{\"ref\":\"x\"}]"), 3, 4,
+        NewSession request = new NewSession(
+                chosen,
+                "T",
+                model,
+                artist,
+                List.of(),
+                json("{\"a\":[1,2]}"),
+                repo,
+                SharingMode.RESTRICTED,
+                "provisioning",
+                json("{\"s\":true}"),
+                json("[{\"ref\":\"x\"}]"),
+                3,
+                4,
                 json("{\"chat\":{\"n\":1}}"));
-        Session s = store().createSession(id, chosen, agent, new SubjectRef("serviceaccount", "bot", "Bot"),
-                account, request, SessionStatus.RUNNING, NOW);
-        assertEquals(new Session(id, chosen, s.objectId(),
-                new Session.Scope(t.id(), t.name(), t.objectId(), ops.id(), ops.objectId()),
-                new Session.AgentRef(agent.id(), "coder", agent.objectId(), List.of("m1", "m2")),
-                new SubjectRef("serviceaccount", "bot", "Bot"), account, artist, model, "T", SessionStatus.RUNNING,
-                false, new Session.Lifecycle("provisioning", 0, null, null),
-                new Session.Timestamps(NOW, NOW, null, null, null), null, null, null,
-                new Session.Sharing(SharingMode.RESTRICTED, Map.of()), List.of(), json("{\"a\":[1,2]}"), repo,
-                json("[{\"ref\":\"x\"}]"), new Session.Sandbox(json("{\"s\":true}"), null, null, null, null, null),
-                new Session.DiffStats(3, 4, null, null), json("{\"chat\":{\"n\":1}}")), s);
+        Session s = store().createSession(
+                        id,
+                        chosen,
+                        agent,
+                        new SubjectRef("serviceaccount", "bot", "Bot"),
+                        account,
+                        request,
+                        SessionStatus.RUNNING,
+                        NOW);
+        assertEquals(
+                new Session(
+                        id,
+                        chosen,
+                        s.objectId(),
+                        new Session.Scope(t.id(), t.name(), t.objectId(), ops.id(), ops.objectId()),
+                        new Session.AgentRef(agent.id(), "coder", agent.objectId(), List.of("m1", "m2")),
+                        new SubjectRef("serviceaccount", "bot", "Bot"),
+                        account,
+                        artist,
+                        model,
+                        "T",
+                        SessionStatus.RUNNING,
+                        false,
+                        new Session.Lifecycle("provisioning", 0, null, null),
+                        new Session.Timestamps(NOW, NOW, null, null, null),
+                        null,
+                        null,
+                        null,
+                        new Session.Sharing(SharingMode.RESTRICTED, Map.of()),
+                        List.of(),
+                        json("{\"a\":[1,2]}"),
+                        repo,
+                        json("[{\"ref\":\"x\"}]"),
+                        new Session.Sandbox(json("{\"s\":true}"), null, null, null, null, null),
+                        new Session.DiffStats(3, 4, null, null),
+                        json("{\"chat\":{\"n\":1}}")),
+                s);
         assertEquals(s, store().findByPublicId(chosen).orElseThrow());
     }
 
@@ -384,10 +541,10 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         ObjectNode extra = (ObjectNode) json("{\"k\":1}");
-        NewSession request = new NewSession(null, null, null, null, null, null, null, null, null, null, null, null,
-                null, extra);
-        Session s = store().createSession(Ids.newId(), unique("s"), agent, ALICE, null, request,
-                SessionStatus.CREATED, NOW);
+        NewSession request =
+                new NewSession(null, null, null, null, null, null, null, null, null, null, null, null, null, extra);
+        Session s = store().createSession(
+                        Ids.newId(), unique("s"), agent, ALICE, null, request, SessionStatus.CREATED, NOW);
         extra.put("k", 2);
         ((ObjectNode) s.extra()).put("k", 3);
         assertEquals(json("{\"k\":1}"), store().findById(s.id()).orElseThrow().extra());
@@ -399,8 +556,18 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         Session first = newSession(agent, ALICE, NOW);
         String otherPublicId = unique("other");
-        GatewayException e = refused(ErrorKind.CONFLICT, "session_exists", () -> store().createSession(first.id(),
-                otherPublicId, agent, ALICE, null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        GatewayException e = refused(
+                ErrorKind.CONFLICT,
+                "session_exists",
+                () -> store().createSession(
+                                first.id(),
+                                otherPublicId,
+                                agent,
+                                ALICE,
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         assertEquals("id", e.param());
         assertTrue(store().findByPublicId(otherPublicId).isEmpty());
         assertEquals(first, store().findById(first.id()).orElseThrow());
@@ -410,10 +577,27 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     void aRefusedCreateLeavesTheOwnersSlugAsItWas() {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
-        Session first = store().createSession(Ids.newId(), unique("s"), agent, new SubjectRef("user", "u", "old"),
-                null, NewSession.defaults(), SessionStatus.CREATED, NOW);
-        refused(ErrorKind.CONFLICT, "session_exists", () -> store().createSession(Ids.newId(), first.publicId(),
-                agent, new SubjectRef("user", "u", "new"), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        Session first = store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        new SubjectRef("user", "u", "old"),
+                        null,
+                        NewSession.defaults(),
+                        SessionStatus.CREATED,
+                        NOW);
+        refused(
+                ErrorKind.CONFLICT,
+                "session_exists",
+                () -> store().createSession(
+                                Ids.newId(),
+                                first.publicId(),
+                                agent,
+                                new SubjectRef("user", "u", "new"),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         assertEquals("old", store().findById(first.id()).orElseThrow().owner().slug());
     }
 
@@ -427,7 +611,9 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Session bot = newSession(agent, new SubjectRef("serviceaccount", "x", "bot-x"), NOW);
         Session away = newSession(elsewhere, new SubjectRef("user", "x", "away-x"), NOW);
         newSession(agent, new SubjectRef("user", "x", null), NOW.plusSeconds(1));
-        assertEquals(new SubjectRef("user", "x", null), store().findById(user.id()).orElseThrow().owner());
+        assertEquals(
+                new SubjectRef("user", "x", null),
+                store().findById(user.id()).orElseThrow().owner());
         assertEquals("bot-x", store().findById(bot.id()).orElseThrow().owner().slug());
         assertEquals("away-x", store().findById(away.id()).orElseThrow().owner().slug());
     }
@@ -445,10 +631,12 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         UUID low = new UUID(msb, lsb | Long.MIN_VALUE);
         UUID lowest = new UUID(msb, lsb);
         for (UUID id : List.of(high, low, lowest)) {
-            store().createSession(id, unique("s"), agent, ALICE, null, NewSession.defaults(), SessionStatus.CREATED,
-                    NOW);
+            store().createSession(
+                            id, unique("s"), agent, ALICE, null, NewSession.defaults(), SessionStatus.CREATED, NOW);
         }
-        assertEquals(List.of(lowest, low, high), store().listSessions(t.id(), 10).stream().map(Session::id).toList());
+        assertEquals(
+                List.of(lowest, low, high),
+                store().listSessions(t.id(), 10).stream().map(Session::id).toList());
     }
 
     @Test
@@ -458,25 +646,67 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Session s = newSession(agent, ALICE, NOW);
         Instant later = NOW.plusSeconds(5);
         Session.Sharing sharing = new Session.Sharing(SharingMode.PUBLIC, Map.of("bob", "read"));
-        Session changed = store().updateSession(s.id(), new SessionChange(value("New"), null,
-                true, value("pre"), value("out"),
-                value(new Usage(10, 20, null, 5L)), sharing), later).orElseThrow();
-        assertEquals(new Session(s.id(), s.publicId(), s.objectId(), s.scope(), s.agent(), s.owner(), null, null, null,
-                "New", SessionStatus.CREATED, true, new Session.Lifecycle(null, 1, null, null),
-                new Session.Timestamps(NOW, later, null, null, null), "pre", "out", new Usage(10, 20, null, 5L),
-                sharing, null, null, Session.Repository.NONE, null, Session.Sandbox.NONE, Session.DiffStats.NONE,
-                null), changed);
+        Session changed = store().updateSession(
+                        s.id(),
+                        new SessionChange(
+                                value("New"),
+                                null,
+                                true,
+                                value("pre"),
+                                value("out"),
+                                value(new Usage(10, 20, null, 5L)),
+                                sharing),
+                        later)
+                .orElseThrow();
+        assertEquals(
+                new Session(
+                        s.id(),
+                        s.publicId(),
+                        s.objectId(),
+                        s.scope(),
+                        s.agent(),
+                        s.owner(),
+                        null,
+                        null,
+                        null,
+                        "New",
+                        SessionStatus.CREATED,
+                        true,
+                        new Session.Lifecycle(null, 1, null, null),
+                        new Session.Timestamps(NOW, later, null, null, null),
+                        "pre",
+                        "out",
+                        new Usage(10, 20, null, 5L),
+                        sharing,
+                        null,
+                        null,
+                        Session.Repository.NONE,
+                        null,
+                        Session.Sandbox.NONE,
+                        Session.DiffStats.NONE,
+                        null),
+                changed);
         assertEquals(changed, store().findById(s.id()).orElseThrow());
 
-        Session untouched = store().updateSession(s.id(), new SessionChange(null, null, null, null, null, null, null),
-                later.plusSeconds(1)).orElseThrow();
+        Session untouched = store().updateSession(
+                        s.id(), new SessionChange(null, null, null, null, null, null, null), later.plusSeconds(1))
+                .orElseThrow();
         assertEquals(2, untouched.lifecycle().version(), "even an empty change bumps the version");
         assertEquals(later.plusSeconds(1), untouched.times().updatedAt());
         assertEquals("New", untouched.title());
 
-        Session cleared = store().updateSession(s.id(), new SessionChange(value(null), null, false,
-                value(null), value(null), value(null),
-                new Session.Sharing(SharingMode.RESTRICTED, Map.of())), later).orElseThrow();
+        Session cleared = store().updateSession(
+                        s.id(),
+                        new SessionChange(
+                                value(null),
+                                null,
+                                false,
+                                value(null),
+                                value(null),
+                                value(null),
+                                new Session.Sharing(SharingMode.RESTRICTED, Map.of())),
+                        later)
+                .orElseThrow();
         assertNull(cleared.title());
         assertFalse(cleared.warning());
         assertNull(cleared.preview());
@@ -491,10 +721,13 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         Agent agent = store().createAgent(t, new NewAgent("coder", List.of(), false), NOW);
         UUID id = newSession(agent, ALICE, NOW).id();
-        Supplier<Session.Timestamps> times = () -> store().findById(id).orElseThrow().times();
-        BiConsumer<SessionStatus, Instant> set = (status, at) -> assertEquals(status,
+        Supplier<Session.Timestamps> times =
+                () -> store().findById(id).orElseThrow().times();
+        BiConsumer<SessionStatus, Instant> set = (status, at) -> assertEquals(
+                status,
                 store().updateSession(id, new SessionChange(null, status, null, null, null, null, null), at)
-                        .orElseThrow().status());
+                        .orElseThrow()
+                        .status());
         Instant t1 = NOW.plusSeconds(1);
         Instant t2 = NOW.plusSeconds(2);
         Instant t3 = NOW.plusSeconds(3);
@@ -518,19 +751,25 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertEquals(new Session.Timestamps(NOW, t7, t2, t5, t7), times.get());
 
         UUID archivedFirst = newSession(agent, ALICE, NOW).id();
-        Session archived = store().updateSession(archivedFirst, new SessionChange(null, SessionStatus.ARCHIVED, null,
-                null, null, null, null), t1).orElseThrow();
-        assertEquals(new Session.Timestamps(NOW, t1, null, null, t1), archived.times(),
-                "archiving is no finish");
-        Session cancelled = store().updateSession(archivedFirst, new SessionChange(null, SessionStatus.CANCELLED,
-                null, null, null, null, null), t2).orElseThrow();
+        Session archived = store().updateSession(
+                        archivedFirst,
+                        new SessionChange(null, SessionStatus.ARCHIVED, null, null, null, null, null),
+                        t1)
+                .orElseThrow();
+        assertEquals(new Session.Timestamps(NOW, t1, null, null, t1), archived.times(), "archiving is no finish");
+        Session cancelled = store().updateSession(
+                        archivedFirst,
+                        new SessionChange(null, SessionStatus.CANCELLED, null, null, null, null, null),
+                        t2)
+                .orElseThrow();
         assertEquals(new Session.Timestamps(NOW, t2, null, t2, t2), cancelled.times());
     }
 
     @Test
     void anUpdateOfNoSessionIsEmpty() {
-        assertTrue(store().updateSession(UUID.randomUUID(), new SessionChange(value("x"), null,
-                null, null, null, null, null), NOW).isEmpty());
+        assertTrue(store().updateSession(
+                        UUID.randomUUID(), new SessionChange(value("x"), null, null, null, null, null, null), NOW)
+                .isEmpty());
     }
 
     @Test
@@ -541,8 +780,15 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         UUID account = UUID.randomUUID();
         NewSession tokyo = NewSession.defaults().withTitle("Tokyo");
         store().createSession(Ids.newId(), unique("s"), agent, ALICE, account, tokyo, SessionStatus.CREATED, NOW);
-        store().createSession(Ids.newId(), unique("s"), agent, ALICE, null, NewSession.defaults().withTitle("Lima"),
-                SessionStatus.CREATED, NOW);
+        store().createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        ALICE,
+                        null,
+                        NewSession.defaults().withTitle("Lima"),
+                        SessionStatus.CREATED,
+                        NOW);
         assertTrue(store().titleInUse(t.id(), account, "Tokyo"));
         assertFalse(store().titleInUse(t.id(), account, "tokyo"));
         assertFalse(store().titleInUse(t.id(), account, "Tokyo 2"));
@@ -552,8 +798,13 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     }
 
     private ApiKey newKey(Tenant t, String hash, Instant at) {
-        return store().createApiKey(t, new NewApiKey("everruns", "ci", new SubjectRef("user", "alice", "Alice"),
-                null, List.of(), null), "evr_abcdefgh", hash, at);
+        return store().createApiKey(
+                        t,
+                        new NewApiKey(
+                                "everruns", "ci", new SubjectRef("user", "alice", "Alice"), null, List.of(), null),
+                        "evr_abcdefgh",
+                        hash,
+                        at);
     }
 
     private static String hash() {
@@ -566,10 +817,33 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         UUID account = UUID.randomUUID();
         String hash = hash();
         Instant expires = NOW.plus(1, ChronoUnit.DAYS);
-        ApiKey key = store().createApiKey(t, new NewApiKey("recoup", "ci key", new SubjectRef("user", "u", "U"),
-                account, List.of("t1", "t2"), expires), "rcp_abcdefgh", hash, NOW);
-        assertEquals(new ApiKey(key.id(), t.name(), "recoup", "ci key", "rcp_abcdefgh",
-                new SubjectRef("user", "u", null), account, List.of("t1", "t2"), NOW, expires, null, null), key);
+        ApiKey key = store().createApiKey(
+                        t,
+                        new NewApiKey(
+                                "recoup",
+                                "ci key",
+                                new SubjectRef("user", "u", "U"),
+                                account,
+                                List.of("t1", "t2"),
+                                expires),
+                        "rcp_abcdefgh",
+                        hash,
+                        NOW);
+        assertEquals(
+                new ApiKey(
+                        key.id(),
+                        t.name(),
+                        "recoup",
+                        "ci key",
+                        "rcp_abcdefgh",
+                        new SubjectRef("user", "u", null),
+                        account,
+                        List.of("t1", "t2"),
+                        NOW,
+                        expires,
+                        null,
+                        null),
+                key);
         assertEquals(Optional.of(key), store().findApiKeyByHash(hash));
         assertTrue(store().findApiKeyByHash(hash()).isEmpty());
     }
@@ -605,7 +879,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertNull(store().findApiKeyByHash(hash).orElseThrow().revokedAt());
         assertTrue(store().revokeApiKey(t.id(), key.id(), NOW.plusSeconds(1)));
         assertTrue(store().revokeApiKey(t.id(), key.id(), NOW.plusSeconds(2)), "still there, already revoked");
-        assertEquals(NOW.plusSeconds(1), store().findApiKeyByHash(hash).orElseThrow().revokedAt());
+        assertEquals(
+                NOW.plusSeconds(1), store().findApiKeyByHash(hash).orElseThrow().revokedAt());
     }
 
     @Test
@@ -613,7 +888,8 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Tenant t = store().ensureTenant(unique("t"));
         String hash = hash();
         ApiKey key = newKey(t, hash, NOW);
-        Supplier<Instant> lastUsed = () -> store().findApiKeyByHash(hash).orElseThrow().lastUsedAt();
+        Supplier<Instant> lastUsed =
+                () -> store().findApiKeyByHash(hash).orElseThrow().lastUsedAt();
         store().touchApiKey(key.id(), NOW.plusSeconds(10));
         assertEquals(NOW.plusSeconds(10), lastUsed.get());
         store().touchApiKey(key.id(), NOW.plusSeconds(11));
@@ -643,7 +919,9 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertEquals(tenant64, t.name());
 
         String long256 = "é".repeat(256);
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body",
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
                 () -> store().createAgent(t, new NewAgent(long256, List.of(), false), NOW));
         assertEquals(List.of(), store().listAgents(t.id()));
         Agent agent = store().createAgent(t, new NewAgent(long256.substring(1), List.of(), false), NOW);
@@ -652,28 +930,95 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
 
         UUID id = Ids.newId();
         String public64 = uniqueOfLength("p", 64);
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, public64 + "x", agent,
-                ALICE, null, NewSession.defaults(), SessionStatus.CREATED, NOW));
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
-                ALICE, null, NewSession.defaults().withTitle("ü".repeat(1025)), SessionStatus.CREATED, NOW));
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
-                new SubjectRef("user", long256, null), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
-                new SubjectRef("u".repeat(65), "alice", null), null, NewSession.defaults(), SessionStatus.CREATED,
-                NOW));
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createSession(id, unique("s"), agent,
-                new SubjectRef("user", "alice", long256), null, NewSession.defaults(), SessionStatus.CREATED, NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createSession(
+                                id,
+                                public64 + "x",
+                                agent,
+                                ALICE,
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createSession(
+                                id,
+                                unique("s"),
+                                agent,
+                                ALICE,
+                                null,
+                                NewSession.defaults().withTitle("ü".repeat(1025)),
+                                SessionStatus.CREATED,
+                                NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createSession(
+                                id,
+                                unique("s"),
+                                agent,
+                                new SubjectRef("user", long256, null),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createSession(
+                                id,
+                                unique("s"),
+                                agent,
+                                new SubjectRef("u".repeat(65), "alice", null),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createSession(
+                                id,
+                                unique("s"),
+                                agent,
+                                new SubjectRef("user", "alice", long256),
+                                null,
+                                NewSession.defaults(),
+                                SessionStatus.CREATED,
+                                NOW));
         assertTrue(store().findById(id).isEmpty());
-        Session s = store().createSession(id, public64, agent, new SubjectRef("u".repeat(64),
-                long256.substring(1), long256.substring(1)), null, NewSession.defaults().withTitle("ü".repeat(1024)),
-                SessionStatus.CREATED, NOW);
+        Session s = store().createSession(
+                        id,
+                        public64,
+                        agent,
+                        new SubjectRef("u".repeat(64), long256.substring(1), long256.substring(1)),
+                        null,
+                        NewSession.defaults().withTitle("ü".repeat(1024)),
+                        SessionStatus.CREATED,
+                        NOW);
 
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().updateSession(s.id(), new SessionChange(
-                null, null, null, value("p".repeat(4097)), null, null, null), NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().updateSession(
+                                s.id(),
+                                new SessionChange(null, null, null, value("p".repeat(4097)), null, null, null),
+                                NOW));
         assertEquals(0, store().findById(id).orElseThrow().lifecycle().version());
 
-        refused(ErrorKind.INVALID_BODY, "invalid_request_body", () -> store().createApiKey(t, new NewApiKey(
-                "everruns", long256, ALICE, null, List.of(), null), "evr_abcdefgh", hash(), NOW));
+        refused(
+                ErrorKind.INVALID_BODY,
+                "invalid_request_body",
+                () -> store().createApiKey(
+                                t,
+                                new NewApiKey("everruns", long256, ALICE, null, List.of(), null),
+                                "evr_abcdefgh",
+                                hash(),
+                                NOW));
         assertEquals(List.of(), store().listApiKeys(t.id()));
     }
 
@@ -689,8 +1034,15 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         Team team = store().createTeam(t, "n".repeat(255), NOW);
         Agent agent = store().createAgent(t, new NewAgent("a".repeat(255), List.of(), false), NOW);
         UUID account = UUID.randomUUID();
-        Session s = store().createSession(Ids.newId(), uniqueOfLength("s", 64), agent, ALICE, account,
-                NewSession.defaults().withTitle("T".repeat(1024)), SessionStatus.CREATED, NOW);
+        Session s = store().createSession(
+                        Ids.newId(),
+                        uniqueOfLength("s", 64),
+                        agent,
+                        ALICE,
+                        account,
+                        NewSession.defaults().withTitle("T".repeat(1024)),
+                        SessionStatus.CREATED,
+                        NOW);
         assertEquals(Optional.of(t), store().findTenant(t.name()));
         assertTrue(store().findTenant(t.name() + "x").isEmpty());
         assertTrue(store().findAgentByName(t.id(), agent.name() + "a").isEmpty());
@@ -700,9 +1052,13 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
         assertTrue(store().findByObjectId(s.objectId() + "0").isEmpty());
         assertTrue(store().titleInUse(t.id(), account, s.title()));
         assertFalse(store().titleInUse(t.id(), account, s.title() + "T"));
-        refused(ErrorKind.NOT_FOUND, "team_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "team_not_found",
                 () -> store().createAgent(t, new NewAgent("b", List.of(), false, team.objectId() + "0"), NOW));
-        refused(ErrorKind.NOT_FOUND, "team_not_found",
+        refused(
+                ErrorKind.NOT_FOUND,
+                "team_not_found",
                 () -> store().createAgent(t, new NewAgent("b", List.of(), false, team.name() + "n"), NOW));
         String hash = hash();
         newKey(t, hash, NOW);
@@ -713,9 +1069,14 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
     void timesAreKeptToTheMicrosecondRounded() {
         Tenant t = store().ensureTenant(unique("t"));
         Instant base = Instant.parse("2026-11-22T08:00:00Z");
-        assertEquals(base.plusNanos(123_457_000), store().createTeam(t, "up", base.plusNanos(123_456_789)).createdAt());
-        assertEquals(base.plusNanos(123_456_000), store().createTeam(t, "down", base.plusNanos(123_456_123))
-                .createdAt());
-        assertEquals(base.plusSeconds(1), store().createTeam(t, "carry", base.plusNanos(999_999_900)).createdAt());
+        assertEquals(
+                base.plusNanos(123_457_000),
+                store().createTeam(t, "up", base.plusNanos(123_456_789)).createdAt());
+        assertEquals(
+                base.plusNanos(123_456_000),
+                store().createTeam(t, "down", base.plusNanos(123_456_123)).createdAt());
+        assertEquals(
+                base.plusSeconds(1),
+                store().createTeam(t, "carry", base.plusNanos(999_999_900)).createdAt());
     }
 }

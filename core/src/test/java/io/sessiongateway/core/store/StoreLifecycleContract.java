@@ -68,14 +68,24 @@ interface StoreLifecycleContract {
     }
 
     private Session create(Agent agent, SubjectRef owner, UUID account, Instant at) {
-        return lifecycleStore().createSession(Ids.newId(), unique("s"), agent, owner, account,
-                NewSession.builder().title("Title " + at.toEpochMilli() % 100000).tags(List.of("a")).build(),
-                SessionStatus.CREATED, at);
+        return lifecycleStore()
+                .createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        agent,
+                        owner,
+                        account,
+                        NewSession.builder()
+                                .title("Title " + at.toEpochMilli() % 100000)
+                                .tags(List.of("a"))
+                                .build(),
+                        SessionStatus.CREATED,
+                        at);
     }
 
     private SessionSelection all(Tenant t, Order order, Position after, int limit) {
-        return new SessionSelection(t.id(), null, null, null, null, Visibility.ALL, null, null, null, null, order,
-                after, 0, limit, null);
+        return new SessionSelection(
+                t.id(), null, null, null, null, Visibility.ALL, null, null, null, null, order, after, 0, limit, null);
     }
 
     private List<UUID> ids(List<Session> sessions) {
@@ -103,33 +113,52 @@ interface StoreLifecycleContract {
         assertFalse(lifecycleStore().titleInUse(t.id(), account, s.title()));
 
         assertFalse(lifecycleStore().deleteSession(s.id(), T0.plusSeconds(6)), "a second delete finds nothing");
-        assertTrue(lifecycleStore().patchSession(s.id(), SessionPatch.builder().title("x").build(), T0).isEmpty());
-        assertTrue(lifecycleStore().cancelSession(s.id(), Set.of(SessionStatus.CREATED), T0).isEmpty());
+        assertTrue(lifecycleStore()
+                .patchSession(s.id(), SessionPatch.builder().title("x").build(), T0)
+                .isEmpty());
+        assertTrue(lifecycleStore()
+                .cancelSession(s.id(), Set.of(SessionStatus.CREATED), T0)
+                .isEmpty());
         assertTrue(lifecycleStore().setPinned(s.id(), ALICE, true, T0).isEmpty());
-        assertTrue(lifecycleStore().forkSession(s.id(), Ids.newId(), null, ALICE, null,
-                new ForkRequest("f", null, null, null, null), T0).isEmpty());
-        assertTrue(lifecycleStore().updateSession(s.id(),
-                new SessionChange(new SessionChange.Value<>("y"), null, null, null, null, null, null), T0).isEmpty());
+        assertTrue(lifecycleStore()
+                .forkSession(s.id(), Ids.newId(), null, ALICE, null, new ForkRequest("f", null, null, null, null), T0)
+                .isEmpty());
+        assertTrue(lifecycleStore()
+                .updateSession(
+                        s.id(),
+                        new SessionChange(new SessionChange.Value<>("y"), null, null, null, null, null, null),
+                        T0)
+                .isEmpty());
         // The position of a deleted session still pages: the keyset compares keys, not rows.
-        assertEquals(List.of(kept.id()),
-                ids(lifecycleStore().findSessions(all(t, Order.CREATED_ASC, Position.of(s), 10))));
+        assertEquals(
+                List.of(kept.id()), ids(lifecycleStore().findSessions(all(t, Order.CREATED_ASC, Position.of(s), 10))));
     }
 
     @Test
     default void aPatchWritesOnlyItsFieldsAndMovesUpdatedAtNeverBack() throws Exception {
         Tenant t = tenant();
         Session s = create(agent(t, "coder"), ALICE, null, T0);
-        Session renamed = lifecycleStore().patchSession(s.id(), SessionPatch.builder().title("Renamed").build(),
-                T0.plusSeconds(10)).orElseThrow();
+        Session renamed = lifecycleStore()
+                .patchSession(s.id(), SessionPatch.builder().title("Renamed").build(), T0.plusSeconds(10))
+                .orElseThrow();
         assertEquals("Renamed", renamed.title());
         assertEquals(List.of("a"), renamed.tags());
         assertEquals(T0.plusSeconds(10), renamed.times().updatedAt());
         assertEquals(s.times().createdAt(), renamed.times().createdAt());
 
         // Another instance with a clock behind: updated_at still moves forward, by a millisecond.
-        Session tagged = lifecycleStore().patchSession(s.id(), SessionPatch.builder().tags(List.of("x", "y"))
-                .locale("de-CH").variables(JSON.readTree("{\"k\":1}")).linesAdded(3).linesRemoved(4).build(),
-                T0.plusSeconds(1)).orElseThrow();
+        Session tagged = lifecycleStore()
+                .patchSession(
+                        s.id(),
+                        SessionPatch.builder()
+                                .tags(List.of("x", "y"))
+                                .locale("de-CH")
+                                .variables(JSON.readTree("{\"k\":1}"))
+                                .linesAdded(3)
+                                .linesRemoved(4)
+                                .build(),
+                        T0.plusSeconds(1))
+                .orElseThrow();
         assertEquals("Renamed", tagged.title());
         assertEquals(List.of("x", "y"), tagged.tags());
         assertEquals("de-CH", tagged.locale());
@@ -140,11 +169,14 @@ interface StoreLifecycleContract {
         assertEquals(SessionStatus.CREATED, tagged.status());
         assertEquals(tagged, lifecycleStore().findById(s.id()).orElseThrow());
 
-        Session same = lifecycleStore().patchSession(s.id(), SessionPatch.builder().build(), T0.plusSeconds(99))
+        Session same = lifecycleStore()
+                .patchSession(s.id(), SessionPatch.builder().build(), T0.plusSeconds(99))
                 .orElseThrow();
         assertEquals(tagged, same, "an empty patch changes nothing, updated_at included");
-        Session cleared = lifecycleStore().patchSession(s.id(), SessionPatch.builder().tags(null).locale(null)
-                .build(), T0.plusSeconds(20)).orElseThrow();
+        Session cleared = lifecycleStore()
+                .patchSession(
+                        s.id(), SessionPatch.builder().tags(null).locale(null).build(), T0.plusSeconds(20))
+                .orElseThrow();
         assertNull(cleared.tags());
         assertNull(cleared.locale());
     }
@@ -166,8 +198,11 @@ interface StoreLifecycleContract {
         Session unchanged = patch(s, StatusWrite.REOPEN, 3);
         assertEquals(reopened, unchanged, "reopening an open session changes nothing");
 
-        lifecycleStore().updateSession(s.id(), new SessionChange(null, SessionStatus.RUNNING, null, null, null, null,
-                null), T0.plusSeconds(4));
+        lifecycleStore()
+                .updateSession(
+                        s.id(),
+                        new SessionChange(null, SessionStatus.RUNNING, null, null, null, null, null),
+                        T0.plusSeconds(4));
         Session completed = patch(s, StatusWrite.COMPLETE, 5);
         assertEquals(SessionStatus.COMPLETED, completed.status());
         assertEquals(T0.plusSeconds(5), completed.times().finishedAt());
@@ -181,8 +216,9 @@ interface StoreLifecycleContract {
     }
 
     private Session patch(Session s, StatusWrite write, int second) {
-        return lifecycleStore().patchSession(s.id(), SessionPatch.builder().status(write).build(),
-                T0.plusSeconds(second)).orElseThrow();
+        return lifecycleStore()
+                .patchSession(s.id(), SessionPatch.builder().status(write).build(), T0.plusSeconds(second))
+                .orElseThrow();
     }
 
     private void assertCounts(Tenant t, Agent a, Map<SessionStatus, Long> expected) {
@@ -191,8 +227,25 @@ interface StoreLifecycleContract {
         assertEquals(want, lifecycleStore().countByStatus(t.id(), a.id()));
         Map<SessionStatus, Long> counted = new EnumMap<>(SessionStatus.class);
         for (SessionStatus status : SessionStatus.values()) {
-            counted.put(status, lifecycleStore().countSessions(new SessionSelection(t.id(), null, null, null, null,
-                    Visibility.ALL, Set.of(status), null, null, null, Order.CREATED_ASC, null, 0, 1, null)));
+            counted.put(
+                    status,
+                    lifecycleStore()
+                            .countSessions(new SessionSelection(
+                                    t.id(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    Visibility.ALL,
+                                    Set.of(status),
+                                    null,
+                                    null,
+                                    null,
+                                    Order.CREATED_ASC,
+                                    null,
+                                    0,
+                                    1,
+                                    null)));
         }
         assertEquals(want, new StatusCounts(counted));
     }
@@ -202,18 +255,25 @@ interface StoreLifecycleContract {
         Tenant t = tenant();
         Agent a = agent(t, "coder");
         Session s = create(a, ALICE, null, T0);
-        CancelResult noop = lifecycleStore().cancelSession(s.id(), Set.of(SessionStatus.RUNNING), T0.plusSeconds(1))
+        CancelResult noop = lifecycleStore()
+                .cancelSession(s.id(), Set.of(SessionStatus.RUNNING), T0.plusSeconds(1))
                 .orElseThrow();
         assertFalse(noop.changed());
         assertEquals(s, noop.session(), "a no-op changes nothing, updated_at included");
-        CancelResult done = lifecycleStore().cancelSession(s.id(), Set.of(SessionStatus.CREATED, SessionStatus.RUNNING,
-                SessionStatus.WAITING), T0.plusSeconds(2)).orElseThrow();
+        CancelResult done = lifecycleStore()
+                .cancelSession(
+                        s.id(),
+                        Set.of(SessionStatus.CREATED, SessionStatus.RUNNING, SessionStatus.WAITING),
+                        T0.plusSeconds(2))
+                .orElseThrow();
         assertTrue(done.changed());
         assertEquals(SessionStatus.CANCELLED, done.session().status());
         assertEquals(T0.plusSeconds(2), done.session().times().finishedAt());
         assertEquals(T0.plusSeconds(2), done.session().times().updatedAt());
-        assertFalse(lifecycleStore().cancelSession(s.id(), Set.of(SessionStatus.CREATED), T0.plusSeconds(3))
-                .orElseThrow().changed());
+        assertFalse(lifecycleStore()
+                .cancelSession(s.id(), Set.of(SessionStatus.CREATED), T0.plusSeconds(3))
+                .orElseThrow()
+                .changed());
         assertCounts(t, a, Map.of(SessionStatus.CANCELLED, 1L));
     }
 
@@ -222,23 +282,66 @@ interface StoreLifecycleContract {
         Tenant t = tenant();
         Session s = create(agent(t, "coder"), ALICE, null, T0);
         SubjectRef newcomer = new SubjectRef("user", unique("new"), null);
-        assertTrue(lifecycleStore().setPinned(s.id(), newcomer, true, T0.plusSeconds(1)).orElseThrow().pinned());
-        assertTrue(lifecycleStore().setPinned(s.id(), newcomer, true, T0.plusSeconds(2)).orElseThrow().pinned());
+        assertTrue(lifecycleStore()
+                .setPinned(s.id(), newcomer, true, T0.plusSeconds(1))
+                .orElseThrow()
+                .pinned());
+        assertTrue(lifecycleStore()
+                .setPinned(s.id(), newcomer, true, T0.plusSeconds(2))
+                .orElseThrow()
+                .pinned());
         assertTrue(lifecycleStore().isPinned(s.id(), newcomer));
         assertFalse(lifecycleStore().isPinned(s.id(), ALICE));
         assertFalse(lifecycleStore().isPinned(s.id(), new SubjectRef("serviceaccount", newcomer.id(), null)));
-        assertEquals(s.times().updatedAt(), lifecycleStore().findById(s.id()).orElseThrow().times().updatedAt(),
+        assertEquals(
+                s.times().updatedAt(),
+                lifecycleStore().findById(s.id()).orElseThrow().times().updatedAt(),
                 "a pin is the subject's, not the session's");
-        SessionSelection forNewcomer = new SessionSelection(t.id(), null, null, null, null, Visibility.ALL, null,
-                null, null, null, Order.CREATED_ASC, null, 0, 10, newcomer);
+        SessionSelection forNewcomer = new SessionSelection(
+                t.id(),
+                null,
+                null,
+                null,
+                null,
+                Visibility.ALL,
+                null,
+                null,
+                null,
+                null,
+                Order.CREATED_ASC,
+                null,
+                0,
+                10,
+                newcomer);
         assertTrue(lifecycleStore().findSessions(forNewcomer).get(0).pinned());
-        SessionSelection forAlice = new SessionSelection(t.id(), null, null, null, null, Visibility.ALL, null,
-                null, null, null, Order.CREATED_ASC, null, 0, 10, ALICE);
+        SessionSelection forAlice = new SessionSelection(
+                t.id(),
+                null,
+                null,
+                null,
+                null,
+                Visibility.ALL,
+                null,
+                null,
+                null,
+                null,
+                Order.CREATED_ASC,
+                null,
+                0,
+                10,
+                ALICE);
         assertFalse(lifecycleStore().findSessions(forAlice).get(0).pinned());
-        assertFalse(lifecycleStore().setPinned(s.id(), newcomer, false, T0.plusSeconds(3)).orElseThrow().pinned());
-        assertFalse(lifecycleStore().setPinned(s.id(), newcomer, false, T0.plusSeconds(4)).orElseThrow().pinned());
+        assertFalse(lifecycleStore()
+                .setPinned(s.id(), newcomer, false, T0.plusSeconds(3))
+                .orElseThrow()
+                .pinned());
+        assertFalse(lifecycleStore()
+                .setPinned(s.id(), newcomer, false, T0.plusSeconds(4))
+                .orElseThrow()
+                .pinned());
         assertFalse(lifecycleStore().isPinned(s.id(), newcomer));
-        assertFalse(lifecycleStore().setPinned(s.id(), BOB, false, T0).orElseThrow().pinned(), "never pinned");
+        assertFalse(
+                lifecycleStore().setPinned(s.id(), BOB, false, T0).orElseThrow().pinned(), "never pinned");
     }
 
     @Test
@@ -247,14 +350,38 @@ interface StoreLifecycleContract {
         Agent a = agent(t, "coder");
         Agent other = agent(t, "reviewer");
         Session parent = create(a, ALICE, null, T0);
-        lifecycleStore().patchSession(parent.id(), SessionPatch.builder().locale("fr").variables(JSON.readTree("[1]"))
-                .build(), T0.plusSeconds(1));
-        lifecycleStore().updateSession(parent.id(), new SessionChange(null, SessionStatus.RUNNING, null,
-                new SessionChange.Value<>("preview"), null, null, null), T0.plusSeconds(2));
+        lifecycleStore()
+                .patchSession(
+                        parent.id(),
+                        SessionPatch.builder()
+                                .locale("fr")
+                                .variables(JSON.readTree("[1]"))
+                                .build(),
+                        T0.plusSeconds(1));
+        lifecycleStore()
+                .updateSession(
+                        parent.id(),
+                        new SessionChange(
+                                null,
+                                SessionStatus.RUNNING,
+                                null,
+                                new SessionChange.Value<>("preview"),
+                                null,
+                                null,
+                                null),
+                        T0.plusSeconds(2));
         UUID id = Ids.newId();
         UUID account = UUID.randomUUID();
-        Session fork = lifecycleStore().forkSession(parent.id(), id, null, BOB, account,
-                new ForkRequest("Title (fork)", null, null, null, null), T0.plusSeconds(3)).orElseThrow();
+        Session fork = lifecycleStore()
+                .forkSession(
+                        parent.id(),
+                        id,
+                        null,
+                        BOB,
+                        account,
+                        new ForkRequest("Title (fork)", null, null, null, null),
+                        T0.plusSeconds(3))
+                .orElseThrow();
         assertEquals(id, fork.id());
         assertEquals(Ids.sessionPublicId(id), fork.publicId());
         assertTrue(Ids.isObjectId(fork.objectId()));
@@ -274,8 +401,16 @@ interface StoreLifecycleContract {
         assertEquals(fork, lifecycleStore().findById(id).orElseThrow());
 
         UUID model = UUID.randomUUID();
-        Session moved = lifecycleStore().forkSession(parent.id(), Ids.newId(), other, ALICE, null,
-                new ForkRequest("F", List.of("z"), "it", other.id(), model), T0.plusSeconds(4)).orElseThrow();
+        Session moved = lifecycleStore()
+                .forkSession(
+                        parent.id(),
+                        Ids.newId(),
+                        other,
+                        ALICE,
+                        null,
+                        new ForkRequest("F", List.of("z"), "it", other.id(), model),
+                        T0.plusSeconds(4))
+                .orElseThrow();
         assertEquals(other.id(), moved.agent().id());
         assertEquals(List.of("z"), moved.tags());
         assertEquals("it", moved.locale());
@@ -295,8 +430,9 @@ interface StoreLifecycleContract {
         }
         for (Order order : Order.values()) {
             Comparator<Session> cmp = switch (order) {
-                case CREATED_ASC, CREATED_DESC -> Comparator.<Session, Instant>comparing(s -> s.times().createdAt())
-                        .thenComparing(s -> s.id().toString().replace("-", ""));
+                case CREATED_ASC, CREATED_DESC ->
+                    Comparator.<Session, Instant>comparing(s -> s.times().createdAt())
+                            .thenComparing(s -> s.id().toString().replace("-", ""));
                 case OBJECT_ID_ASC, OBJECT_ID_DESC -> Comparator.comparing(Session::objectId);
             };
             if (order == Order.CREATED_DESC || order == Order.OBJECT_ID_DESC) {
@@ -314,9 +450,26 @@ interface StoreLifecycleContract {
                 at = Position.of(page.get(page.size() - 1));
             }
             assertEquals(expected, walked, order.toString());
-            assertEquals(expected.subList(2, 5), ids(lifecycleStore().findSessions(new SessionSelection(t.id(), null,
-                    null, null, null, Visibility.ALL, null, null, null, null, order, null, 2, 3, null))), order
-                    + " with an offset");
+            assertEquals(
+                    expected.subList(2, 5),
+                    ids(lifecycleStore()
+                            .findSessions(new SessionSelection(
+                                    t.id(),
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    Visibility.ALL,
+                                    null,
+                                    null,
+                                    null,
+                                    null,
+                                    order,
+                                    null,
+                                    2,
+                                    3,
+                                    null))),
+                    order + " with an offset");
         }
     }
 
@@ -326,18 +479,59 @@ interface StoreLifecycleContract {
         Agent coder = agent(t, "coder");
         Agent reviewer = agent(t, "reviewer");
         UUID account = UUID.randomUUID();
-        Session s1 = lifecycleStore().createSession(Ids.newId(), unique("s"), coder, ALICE, account,
-                NewSession.builder().title("Fix 100% of the_BUILD").build(), SessionStatus.CREATED, T0);
-        Session s2 = lifecycleStore().createSession(Ids.newId(), unique("s"), reviewer, BOB, null,
-                NewSession.builder().title("review").sharingMode(SharingMode.RESTRICTED).build(),
-                SessionStatus.CREATED, T0.plusSeconds(1));
-        Session s3 = lifecycleStore().createSession(Ids.newId(), unique("s"), coder, BOB, null,
-                NewSession.builder().title("other build").sharingMode(SharingMode.RESTRICTED).build(),
-                SessionStatus.CREATED, T0.plusSeconds(2));
-        lifecycleStore().updateSession(s3.id(), new SessionChange(null, null, null, null, null, null,
-                new Session.Sharing(SharingMode.RESTRICTED, Map.of("team-x", "read"))), T0.plusSeconds(3));
-        lifecycleStore().patchSession(s2.id(), SessionPatch.builder().status(StatusWrite.ARCHIVE).build(),
-                T0.plusSeconds(3));
+        Session s1 = lifecycleStore()
+                .createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        coder,
+                        ALICE,
+                        account,
+                        NewSession.builder().title("Fix 100% of the_BUILD").build(),
+                        SessionStatus.CREATED,
+                        T0);
+        Session s2 = lifecycleStore()
+                .createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        reviewer,
+                        BOB,
+                        null,
+                        NewSession.builder()
+                                .title("review")
+                                .sharingMode(SharingMode.RESTRICTED)
+                                .build(),
+                        SessionStatus.CREATED,
+                        T0.plusSeconds(1));
+        Session s3 = lifecycleStore()
+                .createSession(
+                        Ids.newId(),
+                        unique("s"),
+                        coder,
+                        BOB,
+                        null,
+                        NewSession.builder()
+                                .title("other build")
+                                .sharingMode(SharingMode.RESTRICTED)
+                                .build(),
+                        SessionStatus.CREATED,
+                        T0.plusSeconds(2));
+        lifecycleStore()
+                .updateSession(
+                        s3.id(),
+                        new SessionChange(
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                new Session.Sharing(SharingMode.RESTRICTED, Map.of("team-x", "read"))),
+                        T0.plusSeconds(3));
+        lifecycleStore()
+                .patchSession(
+                        s2.id(),
+                        SessionPatch.builder().status(StatusWrite.ARCHIVE).build(),
+                        T0.plusSeconds(3));
         Tenant other = tenant();
         create(agent(other, "coder"), ALICE, account, T0);
 
@@ -355,17 +549,22 @@ interface StoreLifecycleContract {
         assertEquals(List.of(s2.id(), s3.id()), select(t, b -> b.from = T0.plusSeconds(1)));
         assertEquals(List.of(s1.id(), s2.id()), select(t, b -> b.to = T0.plusSeconds(1)));
         assertEquals(List.of(s1.id(), s2.id(), s3.id()), select(t, b -> b.team = t.defaultTeamId()));
-        assertEquals(List.of(s1.id(), s3.id()),
+        assertEquals(
+                List.of(s1.id(), s3.id()),
                 select(t, b -> b.visibility = new Visibility.OwnerOrAgents(ALICE, Set.of(coder.id()))));
         assertEquals(List.of(s1.id()), select(t, b -> b.visibility = new Visibility.OwnerOrAgents(ALICE, Set.of())));
-        assertEquals(List.of(s2.id(), s3.id()),
+        assertEquals(
+                List.of(s2.id(), s3.id()),
                 select(t, b -> b.visibility = new Visibility.OwnerOrAgents(BOB, Set.of(reviewer.id()))));
         // Restricted sessions: shown to their owner and to those their permissions name, never by a value's text.
-        assertEquals(List.of(s1.id()),
+        assertEquals(
+                List.of(s1.id()),
                 select(t, b -> b.visibility = new Visibility.SharedWith(ALICE, Set.of("alice", "read"))));
-        assertEquals(List.of(s1.id(), s3.id()),
+        assertEquals(
+                List.of(s1.id(), s3.id()),
                 select(t, b -> b.visibility = new Visibility.SharedWith(ALICE, Set.of("team-x"))));
-        assertEquals(List.of(s1.id(), s2.id(), s3.id()),
+        assertEquals(
+                List.of(s1.id(), s2.id(), s3.id()),
                 select(t, b -> b.visibility = new Visibility.SharedWith(BOB, Set.of())));
     }
 
@@ -385,8 +584,22 @@ interface StoreLifecycleContract {
     private List<UUID> select(Tenant t, Consumer<Sel> conditions) {
         Sel b = new Sel();
         conditions.accept(b);
-        SessionSelection s = new SessionSelection(t.id(), b.team, b.agents, b.account, b.owner, b.visibility,
-                b.statuses, b.title, b.from, b.to, Order.CREATED_ASC, null, 0, 100, null);
+        SessionSelection s = new SessionSelection(
+                t.id(),
+                b.team,
+                b.agents,
+                b.account,
+                b.owner,
+                b.visibility,
+                b.statuses,
+                b.title,
+                b.from,
+                b.to,
+                Order.CREATED_ASC,
+                null,
+                0,
+                100,
+                null);
         List<UUID> found = ids(lifecycleStore().findSessions(s));
         assertEquals(found.size(), lifecycleStore().countSessions(s), "count agrees with the list");
         return found;
@@ -420,10 +633,19 @@ interface StoreLifecycleContract {
         for (int round = 0; round < 10; round++) {
             Session s = create(a, ALICE, null, T0);
             String title = "title " + round;
-            atOnce(2, () -> lifecycleStore().patchSession(s.id(), SessionPatch.builder().title(title).build(),
-                    T0.plusSeconds(1)), () -> lifecycleStore().patchSession(s.id(),
-                    SessionPatch.builder().tags(List.of("t" + title)).status(StatusWrite.ARCHIVE).build(),
-                    T0.plusSeconds(1)));
+            atOnce(
+                    2,
+                    () -> lifecycleStore()
+                            .patchSession(
+                                    s.id(), SessionPatch.builder().title(title).build(), T0.plusSeconds(1)),
+                    () -> lifecycleStore()
+                            .patchSession(
+                                    s.id(),
+                                    SessionPatch.builder()
+                                            .tags(List.of("t" + title))
+                                            .status(StatusWrite.ARCHIVE)
+                                            .build(),
+                                    T0.plusSeconds(1)));
             Session after = lifecycleStore().findById(s.id()).orElseThrow();
             assertEquals(title, after.title());
             assertEquals(List.of("t" + title), after.tags());
@@ -439,8 +661,16 @@ interface StoreLifecycleContract {
         Agent a = agent(t, "coder");
         for (int round = 0; round < 10; round++) {
             Session s = create(a, ALICE, null, T0);
-            List<Object> outcomes = atOnce(2, () -> lifecycleStore().patchSession(s.id(),
-                    SessionPatch.builder().status(StatusWrite.COMPLETE).title("late").build(), T0.plusSeconds(1)),
+            List<Object> outcomes = atOnce(
+                    2,
+                    () -> lifecycleStore()
+                            .patchSession(
+                                    s.id(),
+                                    SessionPatch.builder()
+                                            .status(StatusWrite.COMPLETE)
+                                            .title("late")
+                                            .build(),
+                                    T0.plusSeconds(1)),
                     () -> lifecycleStore().deleteSession(s.id(), T0.plusSeconds(1)));
             assertEquals(true, outcomes.get(1), "the delete always lands");
             assertTrue(lifecycleStore().findById(s.id()).isEmpty());
@@ -454,11 +684,19 @@ interface StoreLifecycleContract {
         Agent a = agent(t, "coder");
         Session s = create(a, ALICE, null, T0);
         Set<SessionStatus> open = Set.of(SessionStatus.CREATED, SessionStatus.RUNNING, SessionStatus.WAITING);
-        List<Object> outcomes = atOnce(3, () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)),
+        List<Object> outcomes = atOnce(
+                3,
+                () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)),
                 () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)),
                 () -> lifecycleStore().cancelSession(s.id(), open, T0.plusSeconds(1)));
-        assertEquals(1, outcomes.stream().filter(o -> ((Optional<?>) o).map(r -> ((CancelResult) r)
-                .changed()).orElse(false)).count(), outcomes.toString());
+        assertEquals(
+                1,
+                outcomes.stream()
+                        .filter(o -> ((Optional<?>) o)
+                                .map(r -> ((CancelResult) r).changed())
+                                .orElse(false))
+                        .count(),
+                outcomes.toString());
         assertCounts(t, a, Map.of(SessionStatus.CANCELLED, 1L));
     }
 }

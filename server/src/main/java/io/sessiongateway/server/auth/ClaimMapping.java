@@ -22,9 +22,17 @@ import java.util.UUID;
  * @param org consulted for the tenant when none of the tenant claims is present; when both are present they must
  *     agree (a tenant is Everruns' organisation and Agentcloud's org, so the two name one scope)
  */
-public record ClaimMapping(List<String> subject, List<String> subjectType, List<String> subjectSlug,
-        List<String> tenant, List<String> org, List<String> teams, List<String> account, List<String> roles,
-        String adminRole, String defaultSubjectType) {
+public record ClaimMapping(
+        List<String> subject,
+        List<String> subjectType,
+        List<String> subjectSlug,
+        List<String> tenant,
+        List<String> org,
+        List<String> teams,
+        List<String> account,
+        List<String> roles,
+        String adminRole,
+        String defaultSubjectType) {
 
     public ClaimMapping {
         subject = List.copyOf(subject);
@@ -51,9 +59,17 @@ public record ClaimMapping(List<String> subject, List<String> subjectType, List<
 
     /** The gateway's own claim names: what {@code ./gateway token} mints. */
     public static ClaimMapping defaults() {
-        return new ClaimMapping(List.of(Claims.SUBJECT), List.of(Claims.SUBJECT_TYPE), List.of(Claims.SUBJECT_SLUG),
-                List.of(Claims.TENANT), List.of(), List.of(Claims.TEAMS), List.of(Claims.ACCOUNT),
-                List.of(Claims.ROLES), Claims.ADMIN_ROLE, Claims.DEFAULT_SUBJECT_TYPE);
+        return new ClaimMapping(
+                List.of(Claims.SUBJECT),
+                List.of(Claims.SUBJECT_TYPE),
+                List.of(Claims.SUBJECT_SLUG),
+                List.of(Claims.TENANT),
+                List.of(),
+                List.of(Claims.TEAMS),
+                List.of(Claims.ACCOUNT),
+                List.of(Claims.ROLES),
+                Claims.ADMIN_ROLE,
+                Claims.DEFAULT_SUBJECT_TYPE);
     }
 
     /** The principal a verified claims set describes. */
@@ -64,13 +80,13 @@ public record ClaimMapping(List<String> subject, List<String> subjectType, List<
         String tenantName = optionalString(claims, tenant);
         String orgName = optionalString(claims, org);
         if (tenantName != null && orgName != null && !tenantName.equals(orgName)) {
-            throw new JwtAuthenticator.AuthenticationException("token claims " + tenant.get(0) + " and "
-                    + org.get(0) + " name different tenants");
+            throw new JwtAuthenticator.AuthenticationException(
+                    "token claims " + tenant.get(0) + " and " + org.get(0) + " name different tenants");
         }
         String scope = tenantName != null ? tenantName : orgName;
         if (scope == null) {
-            throw new JwtAuthenticator.AuthenticationException("token claim '"
-                    + (tenant.isEmpty() ? org.get(0) : tenant.get(0)) + "' is missing");
+            throw new JwtAuthenticator.AuthenticationException(
+                    "token claim '" + (tenant.isEmpty() ? org.get(0) : tenant.get(0)) + "' is missing");
         }
         Set<String> teamIds = strings(claims, teams);
         Set<String> roleNames = strings(claims, roles);
@@ -80,12 +96,16 @@ public record ClaimMapping(List<String> subject, List<String> subjectType, List<
             try {
                 accountId = UUID.fromString(accountText);
             } catch (IllegalArgumentException e) {
-                throw new JwtAuthenticator.AuthenticationException("token claim '" + account.get(0)
-                        + "' is not a UUID");
+                throw new JwtAuthenticator.AuthenticationException(
+                        "token claim '" + account.get(0) + "' is not a UUID");
             }
         }
-        return new Principal(new SubjectRef(type == null ? defaultSubjectType : type, subjectId, slug), scope,
-                teamIds, accountId, roleNames.contains(adminRole));
+        return new Principal(
+                new SubjectRef(type == null ? defaultSubjectType : type, subjectId, slug),
+                scope,
+                teamIds,
+                accountId,
+                roleNames.contains(adminRole));
     }
 
     /** The first of the named claims that is present, or null. */
@@ -161,14 +181,14 @@ public record ClaimMapping(List<String> subject, List<String> subjectType, List<
         } else if (value instanceof List<?> list) {
             for (Object item : list) {
                 if (!(item instanceof String s)) {
-                    throw new JwtAuthenticator.AuthenticationException("token claim '" + names.get(0)
-                            + "' is not a list of strings");
+                    throw new JwtAuthenticator.AuthenticationException(
+                            "token claim '" + names.get(0) + "' is not a list of strings");
                 }
                 values.add(s);
             }
         } else {
-            throw new JwtAuthenticator.AuthenticationException("token claim '" + names.get(0)
-                    + "' is not a list of strings");
+            throw new JwtAuthenticator.AuthenticationException(
+                    "token claim '" + names.get(0) + "' is not a list of strings");
         }
         return new LinkedHashSet<>(values);
     }

@@ -12,6 +12,5 @@ public final class Claims {
     public static final String ADMIN_ROLE = "admin";
     public static final String DEFAULT_SUBJECT_TYPE = "user";
 
-    private Claims() {
-    }
+    private Claims() {}
 }

@@ -19,8 +19,7 @@ public final class DevSecret {
     static final String FILE = "jwt-secret";
     private static final int MIN_BYTES = 32;
 
-    private DevSecret() {
-    }
+    private DevSecret() {}
 
     public static byte[] resolve(String configured, Path dataDir) {
         if (configured != null) {

@@ -30,8 +30,7 @@ import java.util.Set;
 final class EdDsaSupport {
     static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
 
-    private EdDsaSupport() {
-    }
+    private EdDsaSupport() {}
 
     /** The public Ed25519 keys of the source that match the header (kid, use, curve). */
     static List<Key> select(JWKSource<SecurityContext> source, JWSHeader header, SecurityContext context)

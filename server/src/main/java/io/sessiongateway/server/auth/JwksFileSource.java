@@ -38,11 +38,9 @@ final class JwksFileSource implements JWKSetSource<SecurityContext> {
     private Stamp lastFailed;
     private boolean failing;
 
-    private record Stamp(FileTime modified, long size, Object key) {
-    }
+    private record Stamp(FileTime modified, long size, Object key) {}
 
-    private record Loaded(JWKSet keys, Stamp stamp, long readAtMillis) {
-    }
+    private record Loaded(JWKSet keys, Stamp stamp, long readAtMillis) {}
 
     /** Reads the file once; IllegalArgumentException when it is missing, unreadable or holds no public key. */
     JwksFileSource(Path file, Duration maxAge, Duration refreshInterval, long nowMillis) {
@@ -116,7 +114,8 @@ final class JwksFileSource implements JWKSetSource<SecurityContext> {
         if (Files.size(file) > MAX_BYTES) {
             throw new ParseException("larger than " + MAX_BYTES + " bytes", 0);
         }
-        JWKSet keys = JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8)).toPublicJWKSet();
+        JWKSet keys =
+                JWKSet.parse(Files.readString(file, StandardCharsets.UTF_8)).toPublicJWKSet();
         if (keys.isEmpty()) {
             throw new ParseException("no public key", 0);
         }

@@ -61,8 +61,8 @@ public final class JwtAuthenticator {
     private static final int MAX_TOKEN_LENGTH = 8192;
     private static final int MAX_JWKS_BYTES = 1 << 20;
     /** RFC 7519's JWT and RFC 9068's access-token type; most providers send one or no {@code typ}. */
-    private static final Set<JOSEObjectType> TYPES = new HashSet<>(Arrays.asList(JOSEObjectType.JWT,
-            new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
+    private static final Set<JOSEObjectType> TYPES = new HashSet<>(Arrays.asList(
+            JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
 
     /** Bound of {@link #verifiedHmac}; when full it is emptied and refills with the tokens in use. */
     static final int VERIFIED_CACHE_SIZE = 1024;
@@ -82,7 +82,7 @@ public final class JwtAuthenticator {
      */
     private final ConcurrentHashMap<String, Verified> verifiedHmac = new ConcurrentHashMap<>();
 
-    private record Verified(Principal principal, Date exp, Date nbf) { }
+    private record Verified(Principal principal, Date exp, Date nbf) {}
 
     /** HS256 with the secret, the gateway's claim names, no audience: the defaults. */
     public JwtAuthenticator(byte[] secret, String issuer, Duration clockSkew) {
@@ -103,10 +103,13 @@ public final class JwtAuthenticator {
         processor.setJWSKeySelector(keySelector(secret, settings, clock));
         rules = new ClaimsRules(issuer, settings.audience(), clockSkew, clock);
         processor.setJWTClaimsSetVerifier(rules);
-        LOG.info("bearer tokens: algorithms {}, issuer {}, audience {}, keys {}",
-                algorithms.stream().map(JWSAlgorithm::getName).sorted().toList(), issuer,
+        LOG.info(
+                "bearer tokens: algorithms {}, issuer {}, audience {}, keys {}",
+                algorithms.stream().map(JWSAlgorithm::getName).sorted().toList(),
+                issuer,
                 settings.audience().isEmpty() ? "not checked" : settings.audience(),
-                settings.jwksUrl() != null ? "from " + JwtSettings.redacted(settings.jwksUrl())
+                settings.jwksUrl() != null
+                        ? "from " + JwtSettings.redacted(settings.jwksUrl())
                         : settings.jwksFile() != null ? "from file " + settings.jwksFile() : "none (shared secret)");
     }
 
@@ -118,15 +121,15 @@ public final class JwtAuthenticator {
         for (JWSAlgorithm alg : hmac) {
             int minBytes = alg.equals(JWSAlgorithm.HS512) ? 64 : alg.equals(JWSAlgorithm.HS384) ? 48 : 32;
             if (secret.length < minBytes) {
-                throw new IllegalArgumentException("auth.algorithms: " + alg.getName() + " needs a secret of at least "
-                        + minBytes + " bytes");
+                throw new IllegalArgumentException(
+                        "auth.algorithms: " + alg.getName() + " needs a secret of at least " + minBytes + " bytes");
             }
         }
         Set<JWSAlgorithm> jca = new HashSet<>(asymmetric);
         jca.removeAll(EdDsaSupport.ALGORITHMS);
         JWKSource<SecurityContext> source = asymmetric.isEmpty() ? null : jwkSource(settings, clock);
-        JWSVerificationKeySelector<SecurityContext> jwks = jca.isEmpty() ? null
-                : new JWSVerificationKeySelector<>(jca, source);
+        JWSVerificationKeySelector<SecurityContext> jwks =
+                jca.isEmpty() ? null : new JWSVerificationKeySelector<>(jca, source);
         SecretKeySpec hmacKey = hmac.isEmpty() ? null : new SecretKeySpec(secret.clone(), "HMAC");
         return (header, context) -> {
             JWSAlgorithm alg = header.getAlgorithm();
@@ -145,8 +148,8 @@ public final class JwtAuthenticator {
 
     private static JWKSource<SecurityContext> jwkSource(JwtSettings s, Clock clock) {
         if (s.jwksFile() != null) {
-            return new JWKSetBasedJWKSource<>(new JwksFileSource(s.jwksFile(), s.jwksCacheTtl(),
-                    s.jwksRefreshInterval(), clock.millis()));
+            return new JWKSetBasedJWKSource<>(
+                    new JwksFileSource(s.jwksFile(), s.jwksCacheTtl(), s.jwksRefreshInterval(), clock.millis()));
         }
         if (s.jwksUrl() == null) {
             throw new IllegalArgumentException("asymmetric algorithms need auth.jwks-url or auth.jwks-file");
@@ -154,8 +157,8 @@ public final class JwtAuthenticator {
         int timeout = (int) Math.min(Integer.MAX_VALUE, s.jwksTimeout().toMillis());
         // Cached for the TTL; a token naming an unknown kid forces a refetch, rate-limited to two per interval;
         // one retry on a transient failure. No refresh-ahead thread: nothing to stop at shutdown.
-        return JWKSourceBuilder.<SecurityContext>create(s.jwksUrl(),
-                        new DefaultResourceRetriever(timeout, timeout, MAX_JWKS_BYTES))
+        return JWKSourceBuilder.<SecurityContext>create(
+                        s.jwksUrl(), new DefaultResourceRetriever(timeout, timeout, MAX_JWKS_BYTES))
                 .cache(s.jwksCacheTtl().toMillis(), s.jwksTimeout().toMillis() * 2)
                 .refreshAheadCache(false)
                 .rateLimited(s.jwksRefreshInterval().toMillis())
@@ -219,8 +222,7 @@ public final class JwtAuthenticator {
             throw new AuthenticationException("token could not be verified");
         }
         Principal principal = claims.principal(verified);
-        if (principal.everyTenant() && !jwksOperatorTokens
-                && !JwtSettings.HMAC.contains(header.getAlgorithm())) {
+        if (principal.everyTenant() && !jwksOperatorTokens && !JwtSettings.HMAC.contains(header.getAlgorithm())) {
             throw new AuthenticationException("operator tokens (tenant '*') are accepted from the identity provider "
                     + "only when gateway.auth.jwks-operator-tokens is on");
         }

@@ -43,14 +43,23 @@ public final class TokenMinter {
 
     /** A minter matching a configuration: its secret, issuer, claim names and first audience. */
     public static TokenMinter forConfig(GatewayConfig cfg) {
-        return new TokenMinter(DevSecret.resolve(cfg.auth().jwtSecret(), cfg.dataDir()), cfg.auth().issuer(),
-                cfg.auth().jwt().claims(), cfg.auth().jwt().audience().stream().sorted().findFirst().orElse(null));
+        return new TokenMinter(
+                DevSecret.resolve(cfg.auth().jwtSecret(), cfg.dataDir()),
+                cfg.auth().issuer(),
+                cfg.auth().jwt().claims(),
+                cfg.auth().jwt().audience().stream().sorted().findFirst().orElse(null));
     }
 
     /** What a token says about its bearer. */
-    public record Grant(String tenant, String subject, String subjectType, String subjectSlug, List<String> teams,
-            UUID account, boolean admin, Duration ttl) {
-    }
+    public record Grant(
+            String tenant,
+            String subject,
+            String subjectType,
+            String subjectSlug,
+            List<String> teams,
+            UUID account,
+            boolean admin,
+            Duration ttl) {}
 
     public String mint(Grant g, Instant now) {
         Map<String, Object> custom = new LinkedHashMap<>();
@@ -79,7 +88,10 @@ public final class TokenMinter {
             claims.audience(audience);
         }
         custom.forEach(claims::claim);
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
                 claims.build());
         try {
             jwt.sign(new MACSigner(secret));

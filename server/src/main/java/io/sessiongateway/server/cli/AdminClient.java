@@ -29,12 +29,13 @@ final class AdminClient {
 
     /** The {@code --url} option shared by commands that call the admin API. */
     static final class UrlOption {
-        @Option(names = "--url", description = "Gateway base URL; default $GATEWAY_URL, else http://127.0.0.1:$GATEWAY_PORT.")
+        @Option(
+                names = "--url",
+                description = "Gateway base URL; default $GATEWAY_URL, else http://127.0.0.1:$GATEWAY_PORT.")
         String url;
     }
 
-    private AdminClient() {
-    }
+    private AdminClient() {}
 
     /**
      * Sends one request and prints the answer.
@@ -42,37 +43,64 @@ final class AdminClient {
      * @param tenant the tenant the minted admin token is for ({@code *} for operator calls)
      * @return the exit code: 0 when the status is the expected one, else 1
      */
-    static int call(CommandSpec spec, GatewayConfig cfg, String url, String tenant, String method, String path,
-            Object body, int expected) throws IOException, InterruptedException {
+    static int call(
+            CommandSpec spec,
+            GatewayConfig cfg,
+            String url,
+            String tenant,
+            String method,
+            String path,
+            Object body,
+            int expected)
+            throws IOException, InterruptedException {
         Map<String, String> env = System.getenv();
-        String base = url != null ? url : env.getOrDefault("GATEWAY_URL", "http://127.0.0.1:" + cfg.http().port());
+        String base = url != null
+                ? url
+                : env.getOrDefault(
+                        "GATEWAY_URL", "http://127.0.0.1:" + cfg.http().port());
         String token = env.get("GATEWAY_TOKEN");
         if (token == null || token.isBlank()) {
             token = TokenMinter.forConfig(cfg)
-                    .mint(new TokenMinter.Grant(tenant, "gateway-cli", "serviceaccount", null, List.of(), null,
-                            true, Duration.ofMinutes(5)), Instant.now());
+                    .mint(
+                            new TokenMinter.Grant(
+                                    tenant,
+                                    "gateway-cli",
+                                    "serviceaccount",
+                                    null,
+                                    List.of(),
+                                    null,
+                                    true,
+                                    Duration.ofMinutes(5)),
+                            Instant.now());
         }
         URI uri = URI.create(base.replaceAll("/+$", "") + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
-        request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
+        request = body == null
+                ? request.method(method, HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build()
+            response = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException e) {
-            spec.commandLine().getErr().println("error: cannot reach the gateway at " + base
-                    + " (is `./gateway serve` running? set GATEWAY_URL)");
+            spec.commandLine()
+                    .getErr()
+                    .println("error: cannot reach the gateway at " + base
+                            + " (is `./gateway serve` running? set GATEWAY_URL)");
             return 1;
         }
         if (response.statusCode() != expected) {
-            spec.commandLine().getErr().println("error: " + method + " " + uri.getPath() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            spec.commandLine()
+                    .getErr()
+                    .println("error: " + method + " " + uri.getPath() + " answered " + response.statusCode() + ": "
+                            + response.body());
             return 1;
         }
         if (!response.body().isEmpty()) {

@@ -9,7 +9,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code agent create|list} over the admin API; agents are printed as JSON with their id in every dialect. */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "Create and list agents via the admin API.",
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description = "Create and list agents via the admin API.",
         subcommands = {AgentCommand.Create.class, AgentCommand.ListAgents.class})
 final class AgentCommand implements TenantAdminCommand.Configured {
     @Mixin
@@ -24,10 +27,13 @@ final class AgentCommand implements TenantAdminCommand.Configured {
     static final class Create extends TenantAdminCommand {
         @Option(names = "--name", required = true, description = "Agent name (agent_name in creates).")
         String name;
+
         @Option(names = "--manager", paramLabel = "SUBJECT", description = "Managing subject id (repeatable).")
         List<String> managers = new ArrayList<>();
+
         @Option(names = "--restricted", description = "Only managers may create sessions with this agent.")
         boolean restricted;
+
         @Option(names = "--team", description = "Team (ObjectId or name); default: the tenant's default team.")
         String team;
 

@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code --config} option every subcommand shares. */
 final class ConfigOption {
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Configuration file (HOCON/JSON); default: $GATEWAY_CONFIG, else built-in defaults.")
     Path file;
 

@@ -16,7 +16,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code key create|list|revoke}: API keys, in the form of one of the dialects that take them. */
-@Command(name = "key", mixinStandardHelpOptions = true, description = "Create, list and revoke API keys.",
+@Command(
+        name = "key",
+        mixinStandardHelpOptions = true,
+        description = "Create, list and revoke API keys.",
         subcommands = {KeyCommand.Create.class, KeyCommand.ListKeys.class, KeyCommand.Revoke.class})
 final class KeyCommand implements TenantAdminCommand.Configured {
     @Mixin
@@ -35,30 +38,46 @@ final class KeyCommand implements TenantAdminCommand.Configured {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Create an API key; prints it with its secret, which is shown this once.")
     static final class Create extends TenantAdminCommand {
-        @Option(names = "--dialect", required = true, completionCandidates = KeyForms.class,
+        @Option(
+                names = "--dialect",
+                required = true,
+                completionCandidates = KeyForms.class,
                 description = "The key's dialect: ${COMPLETION-CANDIDATES}.")
         String dialect;
+
         @Option(names = "--name", required = true, description = "A name to recognise the key by.")
         String name;
+
         @Option(names = "--subject", required = true, description = "Subject id the key acts as.")
         String subject;
+
         @Option(names = "--subject-type", defaultValue = "serviceaccount", description = "Default: ${DEFAULT-VALUE}.")
         String subjectType;
+
         @Option(names = "--account", paramLabel = "UUID", description = "Owning account.")
         UUID account;
+
         @Option(names = "--team", paramLabel = "ID", description = "Team ObjectId the key acts for (repeatable).")
         List<String> teams = new ArrayList<>();
-        @Option(names = "--ttl", converter = Durations.class, description = "Expire after: 90s, 15m, 12h, 7d or ISO-8601.")
+
+        @Option(
+                names = "--ttl",
+                converter = Durations.class,
+                description = "Expire after: 90s, 15m, 12h, 7d or ISO-8601.")
         Duration ttl;
 
         @Override
         public Integer call() throws Exception {
             if (!Dialects.apiKeyForms().contains(dialect)) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--dialect': expected one "
-                        + "of " + Dialects.apiKeyForms() + " (case-sensitive) but was '" + dialect + "'");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "Invalid value for option '--dialect': expected one " + "of " + Dialects.apiKeyForms()
+                                + " (case-sensitive) but was '" + dialect + "'");
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("dialect", dialect);

@@ -4,10 +4,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code gateway}: serve, mint dev tokens, provision agents. */
-@Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "gateway",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Session Gateway: one session store served in the dialects of four agent platforms.",
-        subcommands = {ServeCommand.class, TokenCommand.class, AgentCommand.class, TeamCommand.class,
-            KeyCommand.class, SessionCommand.class, MigrateCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            TokenCommand.class,
+            AgentCommand.class,
+            TeamCommand.class,
+            KeyCommand.class,
+            SessionCommand.class,
+            MigrateCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {
@@ -19,7 +29,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            cmd.getErr()
+                    .println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         });
         return cli.execute(args);

@@ -5,15 +5,18 @@ import io.sessiongateway.server.GatewayServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Applies pending migrations to the configured database and exits. */
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
         description = "Apply pending database migrations and exit (serve also does this at start).")
 final class MigrateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
+
     @Spec
     CommandSpec spec;
 

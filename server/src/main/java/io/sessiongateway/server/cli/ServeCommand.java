@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Runs the gateway until SIGTERM/SIGINT, then shuts down gracefully. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Start the gateway: port $GATEWAY_PORT (8080), data in $GATEWAY_DATA_DIR (./data).")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -22,10 +24,13 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig cfg = config.load();
         GatewayServer server = GatewayServer.start(cfg);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "gateway-shutdown"));
         stopped.await();
         return 0;
     }

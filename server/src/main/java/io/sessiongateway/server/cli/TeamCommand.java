@@ -6,7 +6,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code team create|list}: teams and their ObjectIds (resourceSlug in paths; token claim teams). */
-@Command(name = "team", mixinStandardHelpOptions = true, description = "Create and list teams via the admin API.",
+@Command(
+        name = "team",
+        mixinStandardHelpOptions = true,
+        description = "Create and list teams via the admin API.",
         subcommands = {TeamCommand.Create.class, TeamCommand.ListTeams.class})
 final class TeamCommand implements TenantAdminCommand.Configured {
     @Mixin

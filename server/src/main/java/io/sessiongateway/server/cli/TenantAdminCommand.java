@@ -20,17 +20,27 @@ abstract class TenantAdminCommand implements Callable<Integer> {
 
     @ParentCommand
     Configured parent;
+
     @Spec
     CommandSpec spec;
+
     @Mixin
     AdminClient.UrlOption url;
+
     @Option(names = "--tenant", required = true, description = "The tenant.")
     String tenant;
 
     /** Calls {@code method /admin/v1/tenants/{tenant}/{suffix}} and prints the answer; returns the exit code. */
     final int admin(String method, String suffix, Object body, int expected) throws IOException, InterruptedException {
-        return AdminClient.call(spec, parent.config().load(), url.url, tenant, method,
-                "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/" + suffix, body, expected);
+        return AdminClient.call(
+                spec,
+                parent.config().load(),
+                url.url,
+                tenant,
+                method,
+                "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/" + suffix,
+                body,
+                expected);
     }
 
     /** A line on standard error, after a successful call. */

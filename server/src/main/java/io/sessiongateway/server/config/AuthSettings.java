@@ -15,8 +15,8 @@ import java.util.Set;
  * @param sessionCreatorTypes {@code gateway.auth.session-creator-types}, lower case
  * @param jwt the rest of {@code gateway.auth}: algorithms, JWKS, audience, claims
  */
-public record AuthSettings(String jwtSecret, String issuer, Duration clockSkew, Set<String> sessionCreatorTypes,
-        JwtSettings jwt) {
+public record AuthSettings(
+        String jwtSecret, String issuer, Duration clockSkew, Set<String> sessionCreatorTypes, JwtSettings jwt) {
 
     public AuthSettings {
         sessionCreatorTypes = Set.copyOf(sessionCreatorTypes);
@@ -24,9 +24,14 @@ public record AuthSettings(String jwtSecret, String issuer, Duration clockSkew, 
 
     /** Reads {@code gateway.auth}; IllegalArgumentException names the offending key. */
     static AuthSettings from(Config auth) {
-        return new AuthSettings(GatewayConfig.blankToNull(auth.getString("jwt-secret")), auth.getString("issuer"),
-                auth.getDuration("clock-skew"), Set.copyOf(auth.getStringList("session-creator-types").stream()
-                        .map(s -> s.toLowerCase(Locale.ROOT)).toList()), JwtSettings.from(auth));
+        return new AuthSettings(
+                GatewayConfig.blankToNull(auth.getString("jwt-secret")),
+                auth.getString("issuer"),
+                auth.getDuration("clock-skew"),
+                Set.copyOf(auth.getStringList("session-creator-types").stream()
+                        .map(s -> s.toLowerCase(Locale.ROOT))
+                        .toList()),
+                JwtSettings.from(auth));
     }
 
     @Override

@@ -34,14 +34,15 @@ final class ConfigLayers {
     /** What a substitution that can be an environment variable looks like (no dots: dotted ones are config paths). */
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private ConfigLayers() {
-    }
+    private ConfigLayers() {}
 
     /** The three layers merged and resolved; the raw {@code Config} that {@link GatewayConfig} reads by name. */
     static Config load(Path file, Map<String, String> env) {
         Config reference = reference();
-        Config fromFile = file == null ? ConfigFactory.empty()
-                : ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        Config fromFile = file == null
+                ? ConfigFactory.empty()
+                : ConfigFactory.parseFile(
+                        file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
         ConfigResolveOptions withEnv = options(env);
         Config defaults = reference.resolve(options(Map.of()));
         return fromEnvironment(reference.resolve(withEnv), defaults)
@@ -93,10 +94,13 @@ final class ConfigLayers {
             if (defaults.getValue(e.getKey()).valueType() == ConfigValueType.LIST
                     && value.valueType() == ConfigValueType.STRING) {
                 unwrapped = Arrays.stream(((String) unwrapped).split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).toList();
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
             }
-            layer = layer.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(unwrapped,
-                    value.origin().description()));
+            layer = layer.withValue(
+                    e.getKey(),
+                    ConfigValueFactory.fromAnyRef(unwrapped, value.origin().description()));
         }
         return layer;
     }

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param startupTimeout {@code gateway.db.startup-timeout}: how long start-up waits for an unreachable database
  *     before giving up (zero: not at all)
  */
-public record DbSettings(String url, String user, String password, int poolSize, Duration connectTimeout,
-        Duration startupTimeout) {
+public record DbSettings(
+        String url, String user, String password, int poolSize, Duration connectTimeout, Duration startupTimeout) {
 
     /** Reads {@code gateway.db.*}. */
     static DbSettings from(Config g) {
@@ -23,9 +23,13 @@ public record DbSettings(String url, String user, String password, int poolSize,
         if (startup.isNegative()) {
             throw new IllegalArgumentException("db.startup-timeout must not be negative: " + startup);
         }
-        return new DbSettings(g.getString("db.url"), GatewayConfig.blankToNull(g.getString("db.user")),
-                GatewayConfig.blankToNull(g.getString("db.password")), g.getInt("db.pool-size"),
-                g.getDuration("db.connect-timeout"), startup);
+        return new DbSettings(
+                g.getString("db.url"),
+                GatewayConfig.blankToNull(g.getString("db.user")),
+                GatewayConfig.blankToNull(g.getString("db.password")),
+                g.getInt("db.pool-size"),
+                g.getDuration("db.connect-timeout"),
+                startup);
     }
 
     /** Whether a database URL is configured (else the embedded H2 file in the data dir is used). */

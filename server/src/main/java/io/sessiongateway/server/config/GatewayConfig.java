@@ -19,7 +19,12 @@ import java.util.Map;
  * @param ops {@code gateway.health.*}, {@code gateway.metrics.*}
  * @param dialects {@code gateway.dialects.<name>.*}, by dialect name
  */
-public record GatewayConfig(Path dataDir, HttpSettings http, DbSettings db, AuthSettings auth, OpsSettings ops,
+public record GatewayConfig(
+        Path dataDir,
+        HttpSettings http,
+        DbSettings db,
+        AuthSettings auth,
+        OpsSettings ops,
         Map<String, DialectSettings> dialects) {
 
     public GatewayConfig {
@@ -34,9 +39,12 @@ public record GatewayConfig(Path dataDir, HttpSettings http, DbSettings db, Auth
      * @throws IllegalArgumentException naming the key when a value is missing, malformed or out of range
      */
     public static GatewayConfig load(Path file, Map<String, String> env) {
-        Path configFile = file != null ? file
-                : env.containsKey("GATEWAY_CONFIG") && !env.get("GATEWAY_CONFIG").isBlank()
-                        ? Path.of(env.get("GATEWAY_CONFIG")) : null;
+        Path configFile = file != null
+                ? file
+                : env.containsKey("GATEWAY_CONFIG")
+                                && !env.get("GATEWAY_CONFIG").isBlank()
+                        ? Path.of(env.get("GATEWAY_CONFIG"))
+                        : null;
         if (configFile != null && !Files.isRegularFile(configFile)) {
             throw new IllegalArgumentException("config file not found: " + configFile);
         }
@@ -61,8 +69,13 @@ public record GatewayConfig(Path dataDir, HttpSettings http, DbSettings db, Auth
         for (String name : d.root().keySet()) {
             dialects.put(name, DialectSettings.from(name, d.getConfig(name)));
         }
-        return new GatewayConfig(Path.of(g.getString("data-dir")), HttpSettings.from(g), DbSettings.from(g),
-                AuthSettings.from(g.getConfig("auth")), OpsSettings.from(g), dialects);
+        return new GatewayConfig(
+                Path.of(g.getString("data-dir")),
+                HttpSettings.from(g),
+                DbSettings.from(g),
+                AuthSettings.from(g.getConfig("auth")),
+                OpsSettings.from(g),
+                dialects);
     }
 
     /** Blank to null: an empty string in {@code reference.conf} means "not set". */

@@ -30,19 +30,35 @@ import java.util.stream.Collectors;
  *     with the admin role: admin of every tenant); off by default, so that a tenant attribute a user can edit at
  *     the identity provider cannot make that user operator
  */
-public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFile, Duration jwksCacheTtl,
-        Duration jwksRefreshInterval, Duration jwksTimeout, Set<String> audience, ClaimMapping claims,
+public record JwtSettings(
+        Set<JWSAlgorithm> algorithms,
+        URL jwksUrl,
+        Path jwksFile,
+        Duration jwksCacheTtl,
+        Duration jwksRefreshInterval,
+        Duration jwksTimeout,
+        Set<String> audience,
+        ClaimMapping claims,
         boolean jwksOperatorTokens) {
 
     /** Algorithms verified with the shared secret. */
     public static final Set<JWSAlgorithm> HMAC = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384, JWSAlgorithm.HS512);
     /** Algorithms verified with JWKS public keys. */
-    public static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
-            JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256,
-            JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+    public static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA,
+            JWSAlgorithm.Ed25519);
     /** The allow-list when none is configured and a JWKS is. */
-    public static final List<JWSAlgorithm> JWKS_DEFAULT = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256,
-            JWSAlgorithm.EdDSA);
+    public static final List<JWSAlgorithm> JWKS_DEFAULT =
+            List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
 
     public JwtSettings {
         algorithms = Set.copyOf(algorithms);
@@ -51,8 +67,16 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
 
     /** HS256 with the dev secret only, the gateway's own claim names, no audience: the defaults. */
     public static JwtSettings defaults() {
-        return new JwtSettings(Set.of(JWSAlgorithm.HS256), null, null, Duration.ofMinutes(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(2), Set.of(), ClaimMapping.defaults(), false);
+        return new JwtSettings(
+                Set.of(JWSAlgorithm.HS256),
+                null,
+                null,
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(2),
+                Set.of(),
+                ClaimMapping.defaults(),
+                false);
     }
 
     public boolean hasJwks() {
@@ -75,8 +99,8 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
         for (String name : names) {
             JWSAlgorithm alg = JWSAlgorithm.parse(name.strip());
             if (!HMAC.contains(alg) && !ASYMMETRIC.contains(alg)) {
-                throw new IllegalArgumentException("auth.algorithms: '" + name + "' is not accepted; choose from "
-                        + supported());
+                throw new IllegalArgumentException(
+                        "auth.algorithms: '" + name + "' is not accepted; choose from " + supported());
             }
             algorithms.add(alg);
         }
@@ -84,8 +108,11 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
             algorithms.addAll(jwks ? JWKS_DEFAULT : List.of(JWSAlgorithm.HS256));
         }
         if (!jwks && algorithms.stream().anyMatch(ASYMMETRIC::contains)) {
-            throw new IllegalArgumentException("auth.algorithms " + algorithms.stream().filter(ASYMMETRIC::contains)
-                    .map(JWSAlgorithm::getName).toList() + " need keys: set auth.jwks-url or auth.jwks-file");
+            throw new IllegalArgumentException("auth.algorithms "
+                    + algorithms.stream()
+                            .filter(ASYMMETRIC::contains)
+                            .map(JWSAlgorithm::getName)
+                            .toList() + " need keys: set auth.jwks-url or auth.jwks-file");
         }
 
         Duration ttl = positive(auth, "jwks-cache-ttl");
@@ -98,15 +125,30 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
         Config c = auth.getConfig("claims");
         ClaimMapping claims;
         try {
-            claims = new ClaimMapping(strings(c, "subject"), strings(c, "subject-type"), strings(c, "subject-slug"),
-                    strings(c, "tenant"), strings(c, "org"), strings(c, "teams"), strings(c, "account"),
-                    strings(c, "roles"), c.getString("admin-role").strip(),
+            claims = new ClaimMapping(
+                    strings(c, "subject"),
+                    strings(c, "subject-type"),
+                    strings(c, "subject-slug"),
+                    strings(c, "tenant"),
+                    strings(c, "org"),
+                    strings(c, "teams"),
+                    strings(c, "account"),
+                    strings(c, "roles"),
+                    c.getString("admin-role").strip(),
                     c.getString("default-subject-type").strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("auth." + e.getMessage(), e);
         }
-        return new JwtSettings(algorithms, jwksUrl, jwksFile, ttl, refresh, timeout,
-                new LinkedHashSet<>(strings(auth, "audience")), claims, auth.getBoolean("jwks-operator-tokens"));
+        return new JwtSettings(
+                algorithms,
+                jwksUrl,
+                jwksFile,
+                ttl,
+                refresh,
+                timeout,
+                new LinkedHashSet<>(strings(auth, "audience")),
+                claims,
+                auth.getBoolean("jwks-operator-tokens"));
     }
 
     private static String supported() {
@@ -139,9 +181,13 @@ public record JwtSettings(Set<JWSAlgorithm> algorithms, URL jwksUrl, Path jwksFi
 
     /** A list of strings, or one string (a config file may give a single claim name). Blank entries are dropped. */
     private static List<String> strings(Config c, String key) {
-        List<String> values = c.getValue(key).valueType() == ConfigValueType.LIST ? c.getStringList(key)
-                : List.of(c.getString(key));
-        return values.stream().map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        List<String> values =
+                c.getValue(key).valueType() == ConfigValueType.LIST ? c.getStringList(key) : List.of(c.getString(key));
+        return values.stream()
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
     }
 
     /** A URL fit for a log line: no credentials, query or fragment. */

@@ -13,7 +13,8 @@ public final class DialectRouter {
 
     public DialectRouter(List<Mounted> mounted) {
         this.mounted = mounted.stream()
-                .sorted((a, b) -> Integer.compare(b.prefix().length(), a.prefix().length()))
+                .sorted((a, b) ->
+                        Integer.compare(b.prefix().length(), a.prefix().length()))
                 .toList();
     }
 

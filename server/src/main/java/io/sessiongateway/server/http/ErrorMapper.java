@@ -15,8 +15,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.Optional;
-import org.glassfish.jersey.server.ParamException;
 import java.util.UUID;
+import org.glassfish.jersey.server.ParamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,9 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String reference = null;
         if (e.kind() == ErrorKind.INTERNAL) {
             // The request id: the client sees it in X-Request-Id too, and every log line of the request carries it.
-            reference = RequestIds.current() != null ? RequestIds.current() : UUID.randomUUID().toString();
+            reference = RequestIds.current() != null
+                    ? RequestIds.current()
+                    : UUID.randomUUID().toString();
             LOG.error("internal error, reference {}", reference, error);
         } else if (e.kind() == ErrorKind.UNAVAILABLE) {
             LOG.warn("dependency unavailable: {}", rootMessage(error));
@@ -58,12 +60,15 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String ref = reference;
         Response response = dialect.map(d -> d.render(e, ref, path)).orElseGet(() -> GatewayEnvelope.render(e, ref));
         if (e.kind() == ErrorKind.UNAVAILABLE) {
-            response = Response.fromResponse(response).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS).build();
+            response = Response.fromResponse(response)
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                    .build();
         }
         if (error instanceof NotAllowedException na && na.getResponse() != null) {
             String allow = na.getResponse().getHeaderString("Allow");
             if (allow != null) {
-                response = Response.fromResponse(response).header("Allow", allow).build();
+                response =
+                        Response.fromResponse(response).header("Allow", allow).build();
             }
         }
         return response;
@@ -84,25 +89,29 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
             return new GatewayException(ErrorKind.NO_ROUTE, "route_not_found", "no such route");
         }
         if (error instanceof NotAllowedException) {
-            return new GatewayException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    "method not allowed on this route");
+            return new GatewayException(
+                    ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed", "method not allowed on this route");
         }
         if (error instanceof NotSupportedException) {
-            return new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+            return new GatewayException(
+                    ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
                     "request body must be application/json");
         }
         if (error instanceof NotAcceptableException) {
-            return new GatewayException(ErrorKind.NOT_ACCEPTABLE, "not_acceptable",
-                    "this operation produces application/json only");
+            return new GatewayException(
+                    ErrorKind.NOT_ACCEPTABLE, "not_acceptable", "this operation produces application/json only");
         }
         if (error instanceof WebApplicationException w && w.getCause() instanceof GatewayException g) {
             return g;
         }
-        if (error instanceof WebApplicationException w && w.getResponse() != null
+        if (error instanceof WebApplicationException w
+                && w.getResponse() != null
                 && w.getResponse().getStatus() == 413) {
             return new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "payload_too_large", "request body too large");
         }
-        if (error instanceof WebApplicationException w && w.getResponse() != null
+        if (error instanceof WebApplicationException w
+                && w.getResponse() != null
                 && w.getResponse().getStatus() == 400) {
             return GatewayException.invalidBody("request body could not be read", null);
         }

@@ -27,7 +27,8 @@ public final class HttpApplication {
                 rc.registerResources(Mounts.resources(m.prefix(), binding).toArray(new Resource[0]));
             }
         }
-        ObjectMappers mappers = new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
+        ObjectMappers mappers =
+                new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));

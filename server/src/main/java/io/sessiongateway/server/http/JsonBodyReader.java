@@ -52,8 +52,10 @@ final class JsonBodyReader implements ReaderInterceptor {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException, WebApplicationException {
-        if (context.getMediaType() == null || !"json".equals(context.getMediaType().getSubtype())
-                || context.getType() == String.class || context.getType() == InputStream.class) {
+        if (context.getMediaType() == null
+                || !"json".equals(context.getMediaType().getSubtype())
+                || context.getType() == String.class
+                || context.getType() == InputStream.class) {
             return context.proceed();
         }
         byte[] bytes = readLimited(context.getInputStream());
@@ -61,7 +63,8 @@ final class JsonBodyReader implements ReaderInterceptor {
             return null;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder()
+            StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));
@@ -72,7 +75,8 @@ final class JsonBodyReader implements ReaderInterceptor {
         try {
             tree = mapper.readTree(bytes);
         } catch (StreamConstraintsException e) {
-            throw GatewayException.invalidBody("request body is nested too deeply (limit " + Json.MAX_DEPTH + ")", null);
+            throw GatewayException.invalidBody(
+                    "request body is nested too deeply (limit " + Json.MAX_DEPTH + ")", null);
         } catch (JsonProcessingException e) {
             throw GatewayException.invalidBody("request body is not valid JSON" + location(e), null);
         }
@@ -101,19 +105,23 @@ final class JsonBodyReader implements ReaderInterceptor {
             // The connection closed before the whole body came: the client went away, or the gateway cut the
             // request off at the end of its shutdown grace (Grizzly's CancelledKeyException). Nobody reads the
             // answer, and it is no bug of ours: no 500, no stack trace in the log.
-            LOG.info("request body not received: connection closed ({})", e.getClass().getSimpleName());
+            LOG.info(
+                    "request body not received: connection closed ({})",
+                    e.getClass().getSimpleName());
             throw GatewayException.invalidBody("request body could not be read: the connection was closed", null);
         }
         if (bytes.length > maxBytes) {
-            throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "payload_too_large",
-                    "request body exceeds " + maxBytes + " bytes");
+            throw new GatewayException(
+                    ErrorKind.PAYLOAD_TOO_LARGE, "payload_too_large", "request body exceeds " + maxBytes + " bytes");
         }
         return bytes;
     }
 
     private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? ""
-                : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        return e.getLocation() == null
+                ? ""
+                : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
     }
 
     private static String field(JsonMappingException e) {
@@ -126,16 +134,19 @@ final class JsonBodyReader implements ReaderInterceptor {
 
     private static String describe(JsonMappingException e, String field) {
         String name = field == null ? "request body" : field;
-        if (e instanceof MismatchedInputException m && m.getMessage() != null
+        if (e instanceof MismatchedInputException m
+                && m.getMessage() != null
                 && m.getMessage().startsWith("Missing required creator property")) {
             String missing = m.getMessage().replaceAll("^Missing required creator property '([^']*)'.*(?s).*", "$1");
             return missing + " is required";
         }
         // InvalidFormatException (a string that is no UUID, date-time or enum value) is a MismatchedInputException
         // too; a generated enum's creator refusing a value is a ValueInstantiationException.
-        Class<?> expected = e instanceof MismatchedInputException m ? m.getTargetType()
-                : e instanceof ValueInstantiationException v && v.getType() != null ? v.getType().getRawClass()
-                : null;
+        Class<?> expected = e instanceof MismatchedInputException m
+                ? m.getTargetType()
+                : e instanceof ValueInstantiationException v && v.getType() != null
+                        ? v.getType().getRawClass()
+                        : null;
         return expected == null ? name + " is invalid" : name + " must be " + expected(expected);
     }
 
@@ -147,8 +158,14 @@ final class JsonBodyReader implements ReaderInterceptor {
         if (type == Boolean.class || type == boolean.class) {
             return "a boolean";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class || type == Byte.class || type == byte.class
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
+                || type == short.class
+                || type == Byte.class
+                || type == byte.class
                 || type == BigInteger.class) {
             return "an integer";
         }
@@ -158,7 +175,9 @@ final class JsonBodyReader implements ReaderInterceptor {
         if (type == UUID.class) {
             return "a UUID";
         }
-        if (type == OffsetDateTime.class || type == Instant.class || type == ZonedDateTime.class
+        if (type == OffsetDateTime.class
+                || type == Instant.class
+                || type == ZonedDateTime.class
                 || type == LocalDateTime.class) {
             return "an RFC 3339 date-time";
         }
@@ -170,8 +189,10 @@ final class JsonBodyReader implements ReaderInterceptor {
         }
         if (type.isEnum()) {
             // Generated enums render their document value with toString (the @JsonValue).
-            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
-                    .collect(Collectors.joining(", "));
+            return "one of "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(", "));
         }
         if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "an array";

@@ -19,8 +19,7 @@ import org.glassfish.jersey.server.model.Resource;
  * document's paths and HTTP methods; the prefix is the operator's. Methods are handled by the adapter instance.
  */
 final class Mounts {
-    private Mounts() {
-    }
+    private Mounts() {}
 
     static List<Resource> resources(String prefix, Binding binding) {
         Class<?> api = binding.api();

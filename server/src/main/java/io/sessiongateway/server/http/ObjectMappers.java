@@ -19,8 +19,8 @@ final class ObjectMappers implements ContextResolver<ObjectMapper> {
 
     ObjectMappers(List<Dialect> dialects) {
         List<Dialect> all = List.copyOf(dialects);
-        JsonInclude.Value leftOutWhenNull = JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                JsonInclude.Include.NON_NULL);
+        JsonInclude.Value leftOutWhenNull =
+                JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL);
         for (Dialect d : all) {
             for (Class<?> type : d.omitsNullsOfType()) {
                 always.configOverride(type).setIncludeAsProperty(leftOutWhenNull);

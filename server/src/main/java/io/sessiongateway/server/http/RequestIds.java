@@ -20,8 +20,7 @@ public final class RequestIds {
     /** Letters, digits and the punctuation of UUIDs, ULIDs, trace ids and base64; nothing that breaks a log line. */
     private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9._:=+/~-]{1," + MAX_LENGTH + "}");
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** The incoming id when it is well-formed, else a new one. */
     public static String acceptOrGenerate(String incoming) {

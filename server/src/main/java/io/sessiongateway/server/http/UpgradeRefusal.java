@@ -56,11 +56,15 @@ public final class UpgradeRefusal extends HttpProbe.Adapter {
         if (!(header instanceof HttpRequestPacket request)) {
             return;
         }
-        if (request.getMethod() == org.glassfish.grizzly.http.Method.TRACE && !request.isExpectContent()
+        if (request.getMethod() == org.glassfish.grizzly.http.Method.TRACE
+                && !request.isExpectContent()
                 && (request.isChunked() || request.getContentLength() > 0)) {
             request.setExpectContent(true);
-            frame(request, request.isChunked() ? new ChunkedTransferEncoding(MAX_CHUNK_HEADER)
-                    : new FixedLengthTransferEncoding());
+            frame(
+                    request,
+                    request.isChunked()
+                            ? new ChunkedTransferEncoding(MAX_CHUNK_HEADER)
+                            : new FixedLengthTransferEncoding());
             return;
         }
         if (!request.isUpgrade()) {

@@ -35,7 +35,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final Duration[] BUCKETS = {
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
         Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+    };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger active = new AtomicInteger();
@@ -86,7 +87,7 @@ public final class GatewayMetrics implements AutoCloseable {
      */
     private final ConcurrentHashMap<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
-    private record TimerKey(String dialect, String operation, String method, int status) { }
+    private record TimerKey(String dialect, String operation, String method, int status) {}
 
     private Timer timer(TimerKey k) {
         return Timer.builder(REQUESTS)

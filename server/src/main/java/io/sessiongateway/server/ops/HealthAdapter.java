@@ -24,7 +24,8 @@ final class HealthAdapter implements HealthApi {
     @Override
     public Response getLiveness() {
         return Response.ok(new Liveness().status(Liveness.StatusEnum.UP), MediaType.APPLICATION_JSON_TYPE)
-                .cacheControl(NO_STORE).build();
+                .cacheControl(NO_STORE)
+                .build();
     }
 
     @Override
@@ -32,9 +33,14 @@ final class HealthAdapter implements HealthApi {
         Result result = readiness.check();
         Readiness body = new Readiness()
                 .status(result.ready() ? Readiness.StatusEnum.UP : Readiness.StatusEnum.DOWN)
-                .checks(new ReadinessChecks().database(check(result.database())).migrations(check(result.migrations())));
-        return Response.status(result.ready() ? 200 : 503).type(MediaType.APPLICATION_JSON_TYPE).entity(body)
-                .cacheControl(NO_STORE).build();
+                .checks(new ReadinessChecks()
+                        .database(check(result.database()))
+                        .migrations(check(result.migrations())));
+        return Response.status(result.ready() ? 200 : 503)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(body)
+                .cacheControl(NO_STORE)
+                .build();
     }
 
     private static Check check(io.sessiongateway.server.ops.Readiness.Check c) {

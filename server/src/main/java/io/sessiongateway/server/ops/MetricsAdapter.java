@@ -17,6 +17,8 @@ final class MetricsAdapter implements MetricsApi {
 
     @Override
     public Response getMetrics() {
-        return Response.ok(metrics.scrape(), CONTENT_TYPE).cacheControl(CacheControl.valueOf("no-store")).build();
+        return Response.ok(metrics.scrape(), CONTENT_TYPE)
+                .cacheControl(CacheControl.valueOf("no-store"))
+                .build();
     }
 }

@@ -38,9 +38,10 @@ public final class Operations implements AutoCloseable {
      * @param dataSource the store's pool; its meters are registered when metrics are on
      */
     public static Operations create(OpsSettings settings, DataSource dataSource) {
-        Readiness readiness = new Readiness(dataSource, Readiness.currentSchemaVersion(dataSource),
-                settings.readyTimeout());
-        return new Operations(settings, readiness, settings.metricsEnabled() ? GatewayMetrics.create(dataSource) : null);
+        Readiness readiness =
+                new Readiness(dataSource, Readiness.currentSchemaVersion(dataSource), settings.readyTimeout());
+        return new Operations(
+                settings, readiness, settings.metricsEnabled() ? GatewayMetrics.create(dataSource) : null);
     }
 
     /** The paths the gateway keeps for itself. */
@@ -71,7 +72,8 @@ public final class Operations implements AutoCloseable {
         if (metrics != null) {
             try {
                 Resource.Builder resource = Resource.builder(settings.metricsPath());
-                resource.addMethod("GET").produces("text/plain")
+                resource.addMethod("GET")
+                        .produces("text/plain")
                         .handledBy(new MetricsAdapter(metrics), MetricsApi.class.getMethod("getMetrics"));
                 rc.registerResources(resource.build());
             } catch (NoSuchMethodException e) {

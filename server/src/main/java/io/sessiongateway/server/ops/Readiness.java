@@ -29,14 +29,18 @@ public final class Readiness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
     /** A probe still running after this many timeouts is abandoned and a new one started. */
     static final int ABANDON_AFTER = 3;
+
     private static final String HISTORY = "SELECT version, success FROM flyway_schema_history ORDER BY installed_rank";
 
     /** Outcome of one check. */
-    public enum Status { UP, DOWN, UNKNOWN }
+    public enum Status {
+        UP,
+        DOWN,
+        UNKNOWN
+    }
 
     /** One check: its status, why (or which version), and how long it took (null when it did not run). */
-    public record Check(Status status, String detail, Long durationMs) {
-    }
+    public record Check(Status status, String detail, Long durationMs) {}
 
     /** Both checks; ready when both are up. */
     public record Result(Check database, Check migrations) {
@@ -70,7 +74,8 @@ public final class Readiness implements AutoCloseable {
 
     /** The latest successfully applied Flyway version, or null when the history is empty. */
     public static String currentSchemaVersion(DataSource dataSource) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(HISTORY)) {
             String latest = null;
             while (rs.next()) {
@@ -89,8 +94,8 @@ public final class Readiness implements AutoCloseable {
         Future<Result> probe;
         synchronized (this) {
             long now = System.nanoTime();
-            boolean stuck = inFlight != null && !inFlight.isDone()
-                    && now - inFlightSince > ABANDON_AFTER * timeout.toNanos();
+            boolean stuck =
+                    inFlight != null && !inFlight.isDone() && now - inFlightSince > ABANDON_AFTER * timeout.toNanos();
             if (inFlight == null || inFlight.isDone() || stuck) {
                 if (stuck) {
                     inFlight.cancel(true);
@@ -105,11 +110,16 @@ public final class Readiness implements AutoCloseable {
         try {
             result = probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            result = new Result(new Check(Status.DOWN, "no answer within " + timeout.toMillis() + " ms", elapsed(t0)),
+            result = new Result(
+                    new Check(Status.DOWN, "no answer within " + timeout.toMillis() + " ms", elapsed(t0)),
                     notChecked());
         } catch (ExecutionException e) {
-            result = new Result(new Check(Status.DOWN, "check failed: " + e.getCause().getClass().getSimpleName(),
-                    elapsed(t0)), notChecked());
+            result = new Result(
+                    new Check(
+                            Status.DOWN,
+                            "check failed: " + e.getCause().getClass().getSimpleName(),
+                            elapsed(t0)),
+                    notChecked());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = new Result(new Check(Status.DOWN, "interrupted", elapsed(t0)), notChecked());
@@ -121,8 +131,12 @@ public final class Readiness implements AutoCloseable {
             if (lastReady) {
                 LOG.info("ready again");
             } else {
-                LOG.warn("not ready: database {} ({}), migrations {} ({})", result.database().status(),
-                        result.database().detail(), result.migrations().status(), result.migrations().detail());
+                LOG.warn(
+                        "not ready: database {} ({}), migrations {} ({})",
+                        result.database().status(),
+                        result.database().detail(),
+                        result.migrations().status(),
+                        result.migrations().detail());
             }
         }
         return result;
@@ -146,8 +160,12 @@ public final class Readiness implements AutoCloseable {
         } catch (SQLException e) {
             // The class and SQL state say enough; messages may carry host names or user names.
             String state = e.getSQLState() == null ? "" : ", SQL state " + e.getSQLState();
-            return new Result(new Check(Status.DOWN, "database unavailable (" + e.getClass().getSimpleName() + state
-                    + ")", elapsed(t0)), notChecked());
+            return new Result(
+                    new Check(
+                            Status.DOWN,
+                            "database unavailable (" + e.getClass().getSimpleName() + state + ")",
+                            elapsed(t0)),
+                    notChecked());
         }
     }
 
@@ -168,7 +186,8 @@ public final class Readiness implements AutoCloseable {
 
     private Check migrations(Connection c) {
         long t0 = System.nanoTime();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(HISTORY)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(HISTORY)) {
             String latest = null;
             boolean found = expectedVersion == null;
             while (rs.next()) {
@@ -180,8 +199,10 @@ public final class Readiness implements AutoCloseable {
             if (found && latest != null) {
                 return new Check(Status.UP, "schema version " + latest, elapsed(t0));
             }
-            return new Check(Status.DOWN, "schema version " + (latest == null ? "none" : latest) + ", expected "
-                    + expectedVersion, elapsed(t0));
+            return new Check(
+                    Status.DOWN,
+                    "schema version " + (latest == null ? "none" : latest) + ", expected " + expectedVersion,
+                    elapsed(t0));
         } catch (SQLException e) {
             return new Check(Status.DOWN, "no schema history (" + e.getClass().getSimpleName() + ")", elapsed(t0));
         }

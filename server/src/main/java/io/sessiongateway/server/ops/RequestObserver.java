@@ -34,6 +34,7 @@ import org.slf4j.spi.LoggingEventBuilder;
 final class RequestObserver implements ApplicationEventListener, ContainerResponseFilter {
     /** Logger of the access lines; route or silence it by this name. */
     static final String ACCESS_LOGGER = "io.sessiongateway.access";
+
     private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
     private static final String PROPERTY = RequestObserver.class.getName() + ".id";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -100,7 +101,8 @@ final class RequestObserver implements ApplicationEventListener, ContainerRespon
             path = "/";
         }
         String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
-        ResourceMethod matched = event.getUriInfo() == null ? null : event.getUriInfo().getMatchedResourceMethod();
+        ResourceMethod matched =
+                event.getUriInfo() == null ? null : event.getUriInfo().getMatchedResourceMethod();
         Method definition = matched == null ? null : matched.getInvocable().getDefinitionMethod();
         String dialect;
         String operation;

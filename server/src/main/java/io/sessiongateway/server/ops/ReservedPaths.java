@@ -29,6 +29,7 @@ public final class ReservedPaths implements ContainerRequestFilter {
     private final Set<String> healthOperations = new HashSet<>();
     /** The configured metrics path, served or not. */
     private final String metricsPath;
+
     private final boolean metricsServed;
 
     /**

@@ -57,41 +57,82 @@ class DockerFilesTest {
 
     @Test
     void composeEnvironmentIsAValidConfiguration() {
-        Map<String, String> env = interpolated(compose.path("services").path("gateway").path("environment"));
+        Map<String, String> env =
+                interpolated(compose.path("services").path("gateway").path("environment"));
         env.put("GATEWAY_JWT_SECRET", "0123456789abcdef0123456789abcdef"); // required by compose, no default
         GatewayConfig config = GatewayConfig.load(null, env);
         assertEquals("jdbc:postgresql://postgres:5432/gateway", config.db().url());
         assertEquals(env.get("GATEWAY_DB_USER"), config.db().user());
-        assertEquals(compose.path("services").path("postgres").path("environment").path("POSTGRES_USER").asText(),
+        assertEquals(
+                compose.path("services")
+                        .path("postgres")
+                        .path("environment")
+                        .path("POSTGRES_USER")
+                        .asText(),
                 config.db().user());
         assertEquals("gateway", config.db().url().substring(config.db().url().lastIndexOf('/') + 1));
-        assertEquals(compose.path("services").path("postgres").path("environment").path("POSTGRES_DB").asText(),
+        assertEquals(
+                compose.path("services")
+                        .path("postgres")
+                        .path("environment")
+                        .path("POSTGRES_DB")
+                        .asText(),
                 "gateway");
 
         // The gateway waits for the database to be healthy, which needs a health check on it.
-        assertEquals("service_healthy",
-                compose.path("services").path("gateway").path("depends_on").path("postgres").path("condition")
+        assertEquals(
+                "service_healthy",
+                compose.path("services")
+                        .path("gateway")
+                        .path("depends_on")
+                        .path("postgres")
+                        .path("condition")
                         .asText());
-        assertFalse(compose.path("services").path("postgres").path("healthcheck").path("test").isMissingNode());
-        assertEquals("postgres:15", interpolate(compose.path("services").path("postgres").path("image").asText()),
+        assertFalse(compose.path("services")
+                .path("postgres")
+                .path("healthcheck")
+                .path("test")
+                .isMissingNode());
+        assertEquals(
+                "postgres:15",
+                interpolate(
+                        compose.path("services").path("postgres").path("image").asText()),
                 "the official image unless POSTGRES_IMAGE names another (CI: docker/ci/postgres.Dockerfile)");
         assertTrue(compose.path("volumes").has("pgdata"), "named volume for the database");
 
         // Docker sends SIGKILL after stop_grace_period: it must leave the gateway its whole shutdown grace.
-        Duration stopGrace = duration(compose.path("services").path("gateway").path("stop_grace_period").asText());
-        assertTrue(stopGrace.compareTo(config.http().shutdownGrace().plusSeconds(5)) >= 0,
-                "stop_grace_period " + stopGrace + " must exceed the shutdown grace " + config.http().shutdownGrace());
+        Duration stopGrace = duration(compose.path("services")
+                .path("gateway")
+                .path("stop_grace_period")
+                .asText());
+        assertTrue(
+                stopGrace.compareTo(config.http().shutdownGrace().plusSeconds(5)) >= 0,
+                "stop_grace_period " + stopGrace + " must exceed the shutdown grace "
+                        + config.http().shutdownGrace());
 
         // The published port maps to the port the gateway listens on in the container.
         Map<String, String> imageEnv = dockerfileEnv();
-        String port = imageEnv.getOrDefault("GATEWAY_PORT",
+        String port = imageEnv.getOrDefault(
+                "GATEWAY_PORT",
                 String.valueOf(GatewayConfig.load(null, Map.of()).http().port()));
-        String mapping = compose.path("services").path("gateway").path("ports").get(0).asText();
+        String mapping =
+                compose.path("services").path("gateway").path("ports").get(0).asText();
         assertTrue(mapping.endsWith(":" + port), mapping + " must map to the container port " + port);
         assertTrue(mapping.startsWith("127.0.0.1:"), mapping + " must publish on the loopback interface only");
-        assertEquals("docker/Dockerfile", compose.path("services").path("gateway").path("build").path("dockerfile")
-                .asText());
-        assertEquals("..", compose.path("services").path("gateway").path("build").path("context").asText());
+        assertEquals(
+                "docker/Dockerfile",
+                compose.path("services")
+                        .path("gateway")
+                        .path("build")
+                        .path("dockerfile")
+                        .asText());
+        assertEquals(
+                "..",
+                compose.path("services")
+                        .path("gateway")
+                        .path("build")
+                        .path("context")
+                        .asText());
     }
 
     @Test
@@ -101,7 +142,8 @@ class DockerFilesTest {
         assertTrue(finalName.find(), "server/pom.xml names the shaded jar");
         String jar = finalName.group(1) + ".jar";
 
-        Matcher copy = Pattern.compile("COPY --from=build /src/server/target/(\\S+) (\\S+)").matcher(dockerfile);
+        Matcher copy = Pattern.compile("COPY --from=build /src/server/target/(\\S+) (\\S+)")
+                .matcher(dockerfile);
         assertTrue(copy.find(), "the runtime stage copies the jar from the build stage");
         assertEquals(jar, copy.group(1));
         String installed = copy.group(2);
@@ -122,10 +164,15 @@ class DockerFilesTest {
         assertEquals(defaultPort, Integer.parseInt(expose.group(1)));
 
         String live = HealthApi.class.getAnnotation(Path.class).value()
-                + HealthApi.class.getMethod("getLiveness").getAnnotation(Path.class).value();
-        Matcher healthcheck = Pattern.compile("(?s)HEALTHCHECK .*?CMD ([^\\n]+)").matcher(dockerfile);
+                + HealthApi.class
+                        .getMethod("getLiveness")
+                        .getAnnotation(Path.class)
+                        .value();
+        Matcher healthcheck =
+                Pattern.compile("(?s)HEALTHCHECK .*?CMD ([^\\n]+)").matcher(dockerfile);
         assertTrue(healthcheck.find());
-        assertTrue(healthcheck.group(1).contains("http://127.0.0.1:${GATEWAY_PORT}" + live + "\""),
+        assertTrue(
+                healthcheck.group(1).contains("http://127.0.0.1:${GATEWAY_PORT}" + live + "\""),
                 healthcheck.group(1) + " must ask " + live);
 
         Matcher user = Pattern.compile("(?m)^USER (\\d+)(:\\d+)?$").matcher(dockerfile);
@@ -144,11 +191,15 @@ class DockerFilesTest {
         }
         assertEquals("maven:3.9-eclipse-temurin-17", args.get("BUILD_IMAGE"));
         assertEquals("eclipse-temurin:17-jre", args.get("RUNTIME_IMAGE"), "a JRE at run time, not a JDK");
-        List<String> from = Pattern.compile("(?m)^FROM (.+)$").matcher(dockerfile).results()
-                .map(m -> m.group(1).strip()).toList();
+        List<String> from = Pattern.compile("(?m)^FROM (.+)$")
+                .matcher(dockerfile)
+                .results()
+                .map(m -> m.group(1).strip())
+                .toList();
         assertEquals(List.of("${BUILD_IMAGE} AS build", "${RUNTIME_IMAGE}"), from);
         // A plain Debian base gets the JDK and Maven, or the headless JRE, from its own packages.
-        assertTrue(dockerfile.contains("openjdk-17-jdk-headless maven"), "JDK and Maven when the build base lacks them");
+        assertTrue(
+                dockerfile.contains("openjdk-17-jdk-headless maven"), "JDK and Maven when the build base lacks them");
         assertTrue(dockerfile.contains("openjdk-17-jre-headless"), "a JRE when the runtime base has no java");
         String runtimeStage = dockerfile.substring(dockerfile.indexOf("FROM ${RUNTIME_IMAGE}"));
         assertFalse(runtimeStage.contains("-jdk"), "no JDK in the runtime stage");
@@ -175,8 +226,11 @@ class DockerFilesTest {
 
     @Test
     void dockerignoreKeepsBuildOutputAndGitOutButNotWhatTheBuildNeeds() {
-        List<String> ignored = read(".dockerignore").lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        List<String> ignored = read(".dockerignore")
+                .lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
         assertTrue(ignored.contains("**/target/"));
         assertTrue(ignored.contains(".git/"));
         Matcher copied = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(dockerfile);
@@ -195,7 +249,8 @@ class DockerFilesTest {
 
     /** Every environment variable the gateway reads. */
     private static Set<String> knownVariables() {
-        Set<String> known = new LinkedHashSet<>(GatewayConfig.environmentVariables().keySet());
+        Set<String> known =
+                new LinkedHashSet<>(GatewayConfig.environmentVariables().keySet());
         known.add("GATEWAY_CONFIG");
         try (InputStream in = DockerFilesTest.class.getClassLoader().getResourceAsStream("logback.xml")) {
             assertNotNull(in, "logback.xml");
@@ -212,8 +267,8 @@ class DockerFilesTest {
 
     private static Set<String> gatewayVariables(String text) {
         Set<String> vars = new TreeSet<>();
-        Matcher m = GATEWAY_VAR.matcher(text.lines().filter(l -> !l.strip().startsWith("#"))
-                .reduce("", (a, b) -> a + "\n" + b));
+        Matcher m = GATEWAY_VAR.matcher(
+                text.lines().filter(l -> !l.strip().startsWith("#")).reduce("", (a, b) -> a + "\n" + b));
         while (m.find()) {
             vars.add(m.group());
         }

@@ -29,13 +29,19 @@ class GatewayConfigTest {
         assertFalse(c.db().hasUrl());
         assertEquals(null, c.auth().jwtSecret());
         assertEquals(Duration.ofSeconds(60), c.auth().clockSkew());
-        assertEquals(Set.of("user", "serviceaccount", "virtualaccount"), c.auth().sessionCreatorTypes());
+        assertEquals(
+                Set.of("user", "serviceaccount", "virtualaccount"), c.auth().sessionCreatorTypes());
         assertEquals(1048576, c.http().maxBodyBytes());
         assertEquals(Duration.ofSeconds(10), c.http().shutdownGrace());
         assertEquals(Duration.ofSeconds(2), c.ops().readyTimeout());
-        assertEquals(Set.of("truefoundry", "everruns", "agentcloud", "recoup", "admin"), c.dialects().keySet());
-        assertEquals(new DialectSettings(true, "", Map.of("version", "seed")), c.dialects().get("truefoundry"));
-        assertEquals(new DialectSettings(true, "", Map.of("version", "seed", "agent", "recoup")),
+        assertEquals(
+                Set.of("truefoundry", "everruns", "agentcloud", "recoup", "admin"),
+                c.dialects().keySet());
+        assertEquals(
+                new DialectSettings(true, "", Map.of("version", "seed")),
+                c.dialects().get("truefoundry"));
+        assertEquals(
+                new DialectSettings(true, "", Map.of("version", "seed", "agent", "recoup")),
                 c.dialects().get("recoup"));
         assertEquals(new DialectSettings(true, "", Map.of()), c.dialects().get("admin"));
     }
@@ -86,7 +92,8 @@ class GatewayConfigTest {
         Files.writeString(file, """
                 gateway.db { url = "jdbc:postgresql://db:5432/gateway", user = gateway, password = ${?DB_PASSWORD} }
                 """);
-        DbSettings db = GatewayConfig.load(file, Map.of("DB_PASSWORD", "hunter2")).db();
+        DbSettings db =
+                GatewayConfig.load(file, Map.of("DB_PASSWORD", "hunter2")).db();
         assertEquals("hunter2", db.password());
         assertEquals(null, GatewayConfig.load(file, Map.of()).db().password());
         assertFalse(db.toString().contains("hunter2"), db.toString());
@@ -97,8 +104,10 @@ class GatewayConfigTest {
         assertEquals(Optional.of("recoup"), agent(null, Map.of()));
         assertEquals(Optional.of("a1"), agent(null, Map.of("GATEWAY_DIALECT_RECOUP_AGENT", "a1")));
         assertEquals(Optional.of("a2"), agent(null, Map.of("GATEWAY_RECOUP_AGENT", "a2")));
-        assertEquals(Optional.of("a1"), agent(null, Map.of("GATEWAY_DIALECT_RECOUP_AGENT", "a1",
-                "GATEWAY_RECOUP_AGENT", "a2")), "the newer variable wins");
+        assertEquals(
+                Optional.of("a1"),
+                agent(null, Map.of("GATEWAY_DIALECT_RECOUP_AGENT", "a1", "GATEWAY_RECOUP_AGENT", "a2")),
+                "the newer variable wins");
 
         Path old = dir.resolve("old.conf");
         Files.writeString(old, "gateway.recoup.agent = f1");
@@ -106,9 +115,13 @@ class GatewayConfigTest {
         Path both = dir.resolve("both.conf");
         Files.writeString(both, "gateway { recoup.agent = f1, dialects.recoup.agent = f2 }");
         assertEquals(Optional.of("f2"), agent(both, Map.of()), "the newer key wins");
-        assertEquals(Optional.of("a2"), agent(both, Map.of("GATEWAY_RECOUP_AGENT", "a2")),
+        assertEquals(
+                Optional.of("a2"),
+                agent(both, Map.of("GATEWAY_RECOUP_AGENT", "a2")),
                 "either variable wins over the file");
-        assertEquals(Optional.empty(), GatewayConfig.load(null, Map.of()).dialects().get("everruns").option("agent"));
+        assertEquals(
+                Optional.empty(),
+                GatewayConfig.load(null, Map.of()).dialects().get("everruns").option("agent"));
     }
 
     @Test
@@ -120,8 +133,10 @@ class GatewayConfigTest {
         assertEquals(Optional.of("3"), everruns.option("limit"));
         assertEquals(Optional.empty(), everruns.option("missing"));
         Files.writeString(file, "gateway.dialects.everruns.greeting = [a, b]");
-        assertEquals("dialects.everruns.greeting must be a single value", assertThrows(
-                IllegalArgumentException.class, () -> GatewayConfig.load(file, Map.of())).getMessage());
+        assertEquals(
+                "dialects.everruns.greeting must be a single value",
+                assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(file, Map.of()))
+                        .getMessage());
     }
 
     @Test
@@ -130,56 +145,79 @@ class GatewayConfigTest {
         for (String dialect : Set.of("truefoundry", "everruns", "agentcloud", "recoup")) {
             assertEquals(Optional.of("seed"), c.dialects().get(dialect).option("version"), dialect);
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "2025-01")));
-        assertEquals("dialects.everruns.version: '2025-01' is not served; this dialect serves [seed, 0.2]", e.getMessage());
+        assertEquals(
+                "dialects.everruns.version: '2025-01' is not served; this dialect serves [seed, 0.2]", e.getMessage());
     }
 
     @Test
     void invalidValuesAreClearErrors() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GatewayConfig.load(null, Map.of("GATEWAY_PORT", "eighty")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GatewayConfig.load(null, Map.of("GATEWAY_PORT", "eighty")));
         assertTrue(e.getMessage().contains("port"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> GatewayConfig.load(null, Map.of("GATEWAY_PORT", "70000")));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(null, Map.of("GATEWAY_PORT", "70000")));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_PREFIX", "tf/")));
-        assertThrows(IllegalArgumentException.class,
-                () -> GatewayConfig.load(dir.resolve("missing.conf"), Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(dir.resolve("missing.conf"), Map.of()));
         Path broken = dir.resolve("broken.conf");
         Files.writeString(broken, "gateway { port = ");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(broken, Map.of()))
-                .getMessage().startsWith("invalid configuration: "));
+                .getMessage()
+                .startsWith("invalid configuration: "));
         Path unresolved = dir.resolve("unresolved.conf");
         Files.writeString(unresolved, "gateway.db.password = ${DB_PASSWORD}");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GatewayConfig.load(unresolved, Map.of()))
-                .getMessage().contains("DB_PASSWORD"));
+                .getMessage()
+                .contains("DB_PASSWORD"));
     }
 
     @Test
     void dialectVersionDefaultsToTheSeedAndIsChecked() throws Exception {
-        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("everruns").version());
-        assertEquals("seed", GatewayConfig.load(null, Map.of()).dialects().get("truefoundry").version());
-        assertEquals("0.2", GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.2"))
-                .dialects().get("everruns").version());
+        assertEquals(
+                "seed",
+                GatewayConfig.load(null, Map.of()).dialects().get("everruns").version());
+        assertEquals(
+                "seed",
+                GatewayConfig.load(null, Map.of()).dialects().get("truefoundry").version());
+        assertEquals(
+                "0.2",
+                GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.2"))
+                        .dialects()
+                        .get("everruns")
+                        .version());
         Path file = dir.resolve("version.conf");
         Files.writeString(file, "gateway.dialects.everruns.version = \"0.2\"\n");
-        assertEquals("0.2", GatewayConfig.load(file, Map.of()).dialects().get("everruns").version());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                "0.2",
+                GatewayConfig.load(file, Map.of()).dialects().get("everruns").version());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.9")));
         assertTrue(e.getMessage().contains("[seed, 0.2]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_VERSION", "0.2")));
     }
 
     @Test
     void databaseStartupTimeoutDefaultsTo30sAndZeroMeansNoWait() {
-        assertEquals(Duration.ofSeconds(30), GatewayConfig.load(null, Map.of()).db().startupTimeout());
-        assertEquals(Duration.ZERO,
-                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "0")).db().startupTimeout());
-        assertEquals(Duration.ofMinutes(2),
-                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "2m")).db().startupTimeout());
-        assertThrows(IllegalArgumentException.class,
+        assertEquals(
+                Duration.ofSeconds(30), GatewayConfig.load(null, Map.of()).db().startupTimeout());
+        assertEquals(
+                Duration.ZERO,
+                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "0"))
+                        .db()
+                        .startupTimeout());
+        assertEquals(
+                Duration.ofMinutes(2),
+                GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "2m"))
+                        .db()
+                        .startupTimeout());
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> GatewayConfig.load(null, Map.of("GATEWAY_DB_STARTUP_TIMEOUT", "-1s")));
     }
 

@@ -70,16 +70,26 @@ class ReadmeConfigurationTest {
                 assertTrue(row.keys().contains(key), variable + " sets " + key + ", not " + row.keys());
                 if (key.endsWith(".version")) {
                     // Only one version exists yet: the variable is read, and refuses any other.
-                    assertEquals("seed", ConfigLayers.load(null, Map.of(variable, "seed")).getString(key));
-                    assertTrue(assertThrows(IllegalArgumentException.class,
-                            () -> GatewayConfig.load(null, Map.of(variable, "v0"))).getMessage()
-                            .contains(key.substring("gateway.".length())), variable);
+                    assertEquals(
+                            "seed",
+                            ConfigLayers.load(null, Map.of(variable, "seed")).getString(key));
+                    assertTrue(
+                            assertThrows(
+                                            IllegalArgumentException.class,
+                                            () -> GatewayConfig.load(null, Map.of(variable, "v0")))
+                                    .getMessage()
+                                    .contains(key.substring("gateway.".length())),
+                            variable);
                 } else {
                     String value = validValue(key, raw.getValue(key));
                     Map<String, String> env = Map.of(variable, value);
-                    assertNotEquals(raw.getValue(key).unwrapped(), ConfigLayers.load(null, env).getValue(key)
-                            .unwrapped(), variable + "=" + value + " leaves " + key + " unchanged");
-                    assertNotEquals(defaults, GatewayConfig.load(null, env),
+                    assertNotEquals(
+                            raw.getValue(key).unwrapped(),
+                            ConfigLayers.load(null, env).getValue(key).unwrapped(),
+                            variable + "=" + value + " leaves " + key + " unchanged");
+                    assertNotEquals(
+                            defaults,
+                            GatewayConfig.load(null, env),
                             variable + "=" + value + " changes no setting the gateway reads");
                 }
                 checked++;
@@ -108,8 +118,12 @@ class ReadmeConfigurationTest {
             }
             for (String variable : row.variables()) {
                 switch (variable) {
-                    case "GATEWAY_CONFIG" -> assertEquals(9123,
-                            GatewayConfig.load(null, Map.of(variable, file.toString())).http().port());
+                    case "GATEWAY_CONFIG" ->
+                        assertEquals(
+                                9123,
+                                GatewayConfig.load(null, Map.of(variable, file.toString()))
+                                        .http()
+                                        .port());
                     case "GATEWAY_LOG_LEVEL" -> {
                         assertEquals(Level.DEBUG, level(logback(variable, "DEBUG")));
                         assertEquals(Level.WARN, level(logback(variable, "WARN")));
@@ -131,20 +145,24 @@ class ReadmeConfigurationTest {
         Map<String, String> bound = GatewayConfig.environmentVariables();
         int checked = 0;
         try (Stream<Path> files = Files.list(Path.of("..", "docs"))) {
-            for (Path doc : files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+            for (Path doc :
+                    files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
                 for (String line : Files.readAllLines(doc)) {
                     String[] cells = line.split("\\|");
                     if (!line.startsWith("|") || cells.length < 3) {
                         continue;
                     }
-                    List<String> keys = codes(cells[1]).stream().filter(k -> KEY.matcher(k).matches()).toList();
+                    List<String> keys = codes(cells[1]).stream()
+                            .filter(k -> KEY.matcher(k).matches())
+                            .toList();
                     for (String variable : codes(cells[2])) {
                         if (!bound.containsKey(variable) || keys.isEmpty()) {
                             continue;
                         }
                         String key = bound.get(variable);
                         // A table of one group may name keys relative to it (claims: `subject`).
-                        assertTrue(keys.stream().anyMatch(k -> key.equals(k) || key.endsWith("." + k)),
+                        assertTrue(
+                                keys.stream().anyMatch(k -> key.equals(k) || key.endsWith("." + k)),
                                 doc.getFileName() + ": " + variable + " sets " + key + ", not " + keys);
                         checked++;
                     }
@@ -182,8 +200,7 @@ class ReadmeConfigurationTest {
     }
 
     /** One row of a configuration table: the keys it names and the variables beside them. */
-    private record Row(List<String> keys, List<String> variables) {
-    }
+    private record Row(List<String> keys, List<String> variables) {}
 
     /**
      * The rows of the two tables, {@code <name>} / {@code <NAME>} expanded to each dialect that has the key.
@@ -202,25 +219,36 @@ class ReadmeConfigurationTest {
             int start = readme.indexOf(section);
             assertTrue(start >= 0, "README section " + section.strip());
             int end = readme.indexOf("\n## ", start + 1);
-            List<String> lines = readme.substring(start, end < 0 ? readme.length() : end).lines()
-                    .filter(l -> l.startsWith("| ") && l.contains("GATEWAY_")).toList();
+            List<String> lines = readme.substring(start, end < 0 ? readme.length() : end)
+                    .lines()
+                    .filter(l -> l.startsWith("| ") && l.contains("GATEWAY_"))
+                    .toList();
             assertFalse(lines.isEmpty(), "no configuration table in " + section.strip());
             for (String line : lines) {
                 String[] cells = line.split("\\|");
                 String keyCell = cells[1];
                 String envCell = cells[2];
                 assertFalse(envCell.contains("…"), "write variables out in full: " + envCell);
-                List<String> keys = codes(keyCell).stream().filter(k -> k.startsWith("gateway.")).toList();
-                List<String> variables = codes(envCell).stream().filter(v -> VARIABLE.matcher(v).matches()).toList();
+                List<String> keys = codes(keyCell).stream()
+                        .filter(k -> k.startsWith("gateway."))
+                        .toList();
+                List<String> variables = codes(envCell).stream()
+                        .filter(v -> VARIABLE.matcher(v).matches())
+                        .toList();
                 assertFalse(variables.isEmpty(), "no variable in " + line);
                 if (keys.stream().anyMatch(k -> k.contains("<name>"))) {
                     boolean found = false;
                     for (String dialect : dialects) {
                         List<String> vs = variables.stream()
                                 .map(v -> v.replace("<NAME>", dialect.toUpperCase(Locale.ROOT)))
-                                .filter(bound::containsKey).toList();
+                                .filter(bound::containsKey)
+                                .toList();
                         if (!vs.isEmpty()) {
-                            rows.add(new Row(keys.stream().map(k -> k.replace("<name>", dialect)).toList(), vs));
+                            rows.add(new Row(
+                                    keys.stream()
+                                            .map(k -> k.replace("<name>", dialect))
+                                            .toList(),
+                                    vs));
                             found = true;
                         }
                     }
@@ -266,7 +294,8 @@ class ReadmeConfigurationTest {
 
     private static Object encoder(LoggerContext context) {
         try {
-            return ((ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE"))
+            return ((ConsoleAppender<?>)
+                            context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("CONSOLE"))
                     .getEncoder();
         } finally {
             context.stop();

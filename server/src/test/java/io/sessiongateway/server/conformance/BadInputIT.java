@@ -55,11 +55,13 @@ class BadInputIT {
     static final int MAX_BODY = 64 * 1024;
 
     @RegisterExtension
-    static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_MAX_BODY_BYTES",
-            Integer.toString(MAX_BODY)));
+    static final GatewayHarness GATEWAY =
+            new GatewayHarness(Map.of("GATEWAY_MAX_BODY_BYTES", Integer.toString(MAX_BODY)));
+
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();
-    static final Set<Integer> ANY_4XX = new TreeSet<>(IntStream.range(400, 500).boxed().toList());
+    static final Set<Integer> ANY_4XX =
+            new TreeSet<>(IntStream.range(400, 500).boxed().toList());
 
     @TestFactory
     List<DynamicContainer> garbageGetsAnEnvelopedClientError() {
@@ -71,12 +73,15 @@ class BadInputIT {
                 all.addAll(forOperation(table, fixture, op));
             }
             all.addAll(routes(table, fixture));
-            dialects.add(dynamicContainer(table.dialect(), all.stream().map(x -> dynamicTest(x.name(), () -> {
-                Response r = Generator.run(GATEWAY, table, fixture, x, COVERAGE);
-                if (r.statusCode() == 405) {
-                    assertNotNull(r.header("Allow"), "405 names the allowed methods");
-                }
-            }))));
+            dialects.add(dynamicContainer(
+                    table.dialect(),
+                    all.stream()
+                            .map(x -> dynamicTest(x.name(), () -> {
+                                Response r = Generator.run(GATEWAY, table, fixture, x, COVERAGE);
+                                if (r.statusCode() == 405) {
+                                    assertNotNull(r.header("Allow"), "405 names the allowed methods");
+                                }
+                            }))));
         }
         return dialects;
     }
@@ -88,27 +93,42 @@ class BadInputIT {
     @Test
     void javaHttpClientsUpgradeRequestsAreAnsweredOverHttp11() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        String agent = (String) ((Map<?, ?>) GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).json()
-                .get("ids"))
+        String agent = (String) ((Map<?, ?>) GATEWAY.provisioning()
+                        .agent(tenant, "helper", List.of(), false)
+                        .json()
+                        .get("ids"))
                 .get("everruns");
         String bearer = "Bearer " + GatewayHarness.token(tenant, "alice");
         String body = "{\"agent_id\":\"" + agent + "\"}";
-        List<HttpRequest.BodyPublisher> publishers = List.of(HttpRequest.BodyPublishers.ofString(body),
-                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
-                        body.getBytes(StandardCharsets.UTF_8))));
+        List<HttpRequest.BodyPublisher> publishers = List.of(
+                HttpRequest.BodyPublishers.ofString(body),
+                HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))));
         for (HttpRequest.BodyPublisher publisher : publishers) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(GATEWAY.baseUri()
-                    + "/v1/sessions")).timeout(Duration.ofSeconds(10)).header("Authorization", bearer)
-                    .header("Content-Type", "application/json").POST(publisher).build(),
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> created = client.send(
+                    HttpRequest.newBuilder(URI.create(GATEWAY.baseUri() + "/v1/sessions"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", bearer)
+                            .header("Content-Type", "application/json")
+                            .POST(publisher)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertValid("POST", "/v1/sessions", created, 201);
-            String path = "/v1/sessions/" + Fixture.read(created.body()).path("id").asText();
-            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> read = fresh.send(HttpRequest.newBuilder(URI.create(GATEWAY.baseUri() + path))
-                    .timeout(Duration.ofSeconds(10)).header("Authorization", bearer).build(),
+            String path =
+                    "/v1/sessions/" + Fixture.read(created.body()).path("id").asText();
+            HttpClient fresh = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> read = fresh.send(
+                    HttpRequest.newBuilder(URI.create(GATEWAY.baseUri() + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", bearer)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertValid("GET", path, read, 200);
         }
@@ -122,7 +142,8 @@ class BadInputIT {
     void traceWithABodyLeavesTheConnectionInStep() throws Exception {
         URI base = URI.create(GATEWAY.baseUri());
         String json = "{\"agent_name\": \"0\"}";
-        List<String> framings = List.of("Content-Length: " + json.length() + "\r\n\r\n" + json,
+        List<String> framings = List.of(
+                "Content-Length: " + json.length() + "\r\n\r\n" + json,
                 "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(json.length()) + "\r\n" + json
                         + "\r\n0\r\n\r\n");
         for (String framing : framings) {
@@ -135,7 +156,10 @@ class BadInputIT {
                 String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 // bodies end without a newline: the next status line starts right after one
                 List<String> statusLines = Pattern.compile("HTTP/1\\.1 \\d{3} [A-Za-z ]+")
-                        .matcher(answers).results().map(MatchResult::group).toList();
+                        .matcher(answers)
+                        .results()
+                        .map(MatchResult::group)
+                        .toList();
                 assertEquals(List.of("HTTP/1.1 405 Method Not Allowed", "HTTP/1.1 200 OK"), statusLines, answers);
                 assertTrue(answers.contains("\"code\":\"method_not_allowed\""), answers);
             }
@@ -145,13 +169,24 @@ class BadInputIT {
     private static void assertValid(String method, String path, HttpResponse<String> r, int status) {
         assertEquals(status, r.statusCode(), r.body());
         assertEquals(HttpClient.Version.HTTP_1_1, r.version());
-        assertEquals(List.of(), GatewayHarness.validator().validate(method, path, r.statusCode(),
-                r.headers().firstValue("Content-Type").orElse(null), r.body()));
+        assertEquals(
+                List.of(),
+                GatewayHarness.validator()
+                        .validate(
+                                method,
+                                path,
+                                r.statusCode(),
+                                r.headers().firstValue("Content-Type").orElse(null),
+                                r.body()));
     }
 
     @AfterAll
     static void noViolations() {
-        assertEquals(List.of(), COVERAGE.problems().stream().filter(p -> !p.endsWith("not covered")).toList());
+        assertEquals(
+                List.of(),
+                COVERAGE.problems().stream()
+                        .filter(p -> !p.endsWith("not covered"))
+                        .toList());
     }
 
     /** The status the table gives a malformed credential (401, or Agentcloud's 403). */
@@ -169,7 +204,8 @@ class BadInputIT {
 
     static Exchange base(String name, ScenarioTable table, Fixture fixture, SpecOperation op) {
         Exchange x = Generator.request(op + ": " + name, table, fixture, op, Variant.EXISTING, false);
-        String scheme = op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
+        String scheme =
+                op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
         x.headers.putAll(fixture.headers(Who.OWNER, scheme));
         x.strict = false;
         x.checkNoWrite = op.writes();
@@ -186,9 +222,11 @@ class BadInputIT {
             broken.put("duplicate keys", "{\"a\": 1, \"a\": 2}".getBytes(StandardCharsets.UTF_8));
             broken.put("invalid UTF-8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
             broken.put("a lone surrogate escape", "{\"a\": \"\\ud800\"}".getBytes(StandardCharsets.UTF_8));
-            broken.put("nested 200 deep", ("{\"a\": " + "[".repeat(200) + "]".repeat(200) + "}")
-                    .getBytes(StandardCharsets.UTF_8));
-            broken.put("a huge array instead of an object (just under the limit)",
+            broken.put(
+                    "nested 200 deep",
+                    ("{\"a\": " + "[".repeat(200) + "]".repeat(200) + "}").getBytes(StandardCharsets.UTF_8));
+            broken.put(
+                    "a huge array instead of an object (just under the limit)",
                     ("[" + "0,".repeat(MAX_BODY / 2 - 2) + "0]").getBytes(StandardCharsets.UTF_8));
             broken.put("a bare string", "\"text\"".getBytes(StandardCharsets.UTF_8));
             broken.put("NaN", "{\"a\": NaN}".getBytes(StandardCharsets.UTF_8));
@@ -200,7 +238,8 @@ class BadInputIT {
                 // "\ud800" is valid JSON text whose string is not valid Unicode: it must not get in, however
                 // refused; a BOM is tolerated by some parsers. Both must still be 4xx when refused.
                 x.expected = name.equals("a lone surrogate escape") || name.equals("a BOM before the object")
-                        ? union(invalid, success(op)) : invalid;
+                        ? union(invalid, success(op))
+                        : invalid;
                 out.add(x);
             });
             byte[] valid = base("", table, fixture, op).body;
@@ -213,8 +252,8 @@ class BadInputIT {
             chunked.streamBody = true;
             chunked.expected = Set.of(413);
             out.add(chunked);
-            for (String type : List.of("text/plain", "application/xml", "application/x-www-form-urlencoded",
-                    "application/jsonx")) {
+            for (String type : List.of(
+                    "text/plain", "application/xml", "application/x-www-form-urlencoded", "application/jsonx")) {
                 Exchange x = base("content type " + type, table, fixture, op);
                 x.contentType = type;
                 x.expected = Set.of(415);
@@ -310,7 +349,10 @@ class BadInputIT {
                 x.method = method;
                 // A literal segment may also fill another operation's variable (DELETE …/forms/session/add is the
                 // delete of a session whose id is "add"): then it is that operation's bad input.
-                x.expected = GatewayHarness.validator().findOperation(method, x.path()).isPresent() ? ANY_4XX
+                x.expected = GatewayHarness.validator()
+                                .findOperation(method, x.path())
+                                .isPresent()
+                        ? ANY_4XX
                         : Set.of(405);
                 x.checkNoWrite = true;
                 out.add(x);
@@ -320,8 +362,11 @@ class BadInputIT {
             deeper.method = "GET";
             deeper.body = null;
             // Below a collection may be another operation's item path: then it is that operation's bad input.
-            deeper.expected = GatewayHarness.validator().findOperation("GET", deeper.rawPath).isPresent()
-                    ? ANY_4XX : Set.of(404, 405);
+            deeper.expected = GatewayHarness.validator()
+                            .findOperation("GET", deeper.rawPath)
+                            .isPresent()
+                    ? ANY_4XX
+                    : Set.of(404, 405);
             out.add(deeper);
             Exchange sibling = base("unknown route beside " + e.getKey(), table, fixture, op);
             String path = sibling.path();

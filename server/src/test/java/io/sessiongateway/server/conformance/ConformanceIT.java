@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConformanceIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();
     static boolean generated;
@@ -39,8 +40,11 @@ class ConformanceIT {
             for (SpecOperation op : CATALOG.of(table.dialect())) {
                 COVERAGE.declare(op);
                 List<Exchange> exchanges = Generator.conformance(table, fixture, op, COVERAGE);
-                operations.add(dynamicContainer(op + " (" + op.documentName() + ")", exchanges.stream()
-                        .map(x -> dynamicTest(x.name(), () -> Generator.run(GATEWAY, table, fixture, x, COVERAGE)))));
+                operations.add(dynamicContainer(
+                        op + " (" + op.documentName() + ")",
+                        exchanges.stream()
+                                .map(x -> dynamicTest(
+                                        x.name(), () -> Generator.run(GATEWAY, table, fixture, x, COVERAGE)))));
             }
             dialects.add(dynamicContainer(table.dialect(), operations));
         }
@@ -51,8 +55,10 @@ class ConformanceIT {
     @Test
     void everyDocumentedDialectHasAScenarioTable() {
         Set<String> tables = Dialects.all().stream().map(ScenarioTable::dialect).collect(Collectors.toSet());
-        assertEquals(Set.of(), CATALOG.dialects().stream().filter(d -> !tables.contains(d))
-                .collect(Collectors.toSet()), "documents under specs/ whose dialect has no scenario table");
+        assertEquals(
+                Set.of(),
+                CATALOG.dialects().stream().filter(d -> !tables.contains(d)).collect(Collectors.toSet()),
+                "documents under specs/ whose dialect has no scenario table");
     }
 
     @AfterAll

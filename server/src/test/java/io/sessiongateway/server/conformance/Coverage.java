@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * those listed as not provokable (with the reason), and every violation.
  */
 public final class Coverage {
-    private record Key(String dialect, String operation, int status) {
-    }
+    private record Key(String dialect, String operation, int status) {}
 
     private final Map<String, List<SpecOperation>> operations = new LinkedHashMap<>();
     private final Map<Key, String> declared = new LinkedHashMap<>();
@@ -47,14 +46,23 @@ public final class Coverage {
         List<String> lines = new ArrayList<>();
         for (Map.Entry<String, List<SpecOperation>> e : operations.entrySet()) {
             String dialect = e.getKey();
-            long total = declared.keySet().stream().filter(k -> k.dialect().equals(dialect)).count();
-            long done = declared.keySet().stream().filter(k -> k.dialect().equals(dialect))
-                    .filter(covered::containsKey).count();
-            long np = notProvokable.keySet().stream().filter(k -> k.dialect().equals(dialect))
-                    .filter(k -> !covered.containsKey(k)).count();
-            long bad = violations.stream().filter(v -> v.startsWith(dialect + " ")).count();
-            lines.add(String.format("conformance %-11s operations %d, declared responses %d, covered %d,"
-                    + " not provokable %d, violations %d", dialect + ":", e.getValue().size(), total, done, np, bad));
+            long total = declared.keySet().stream()
+                    .filter(k -> k.dialect().equals(dialect))
+                    .count();
+            long done = declared.keySet().stream()
+                    .filter(k -> k.dialect().equals(dialect))
+                    .filter(covered::containsKey)
+                    .count();
+            long np = notProvokable.keySet().stream()
+                    .filter(k -> k.dialect().equals(dialect))
+                    .filter(k -> !covered.containsKey(k))
+                    .count();
+            long bad =
+                    violations.stream().filter(v -> v.startsWith(dialect + " ")).count();
+            lines.add(String.format(
+                    "conformance %-11s operations %d, declared responses %d, covered %d,"
+                            + " not provokable %d, violations %d",
+                    dialect + ":", e.getValue().size(), total, done, np, bad));
         }
         for (Map.Entry<Key, String> e : declared.entrySet()) {
             Key k = e.getKey();

@@ -40,38 +40,51 @@ public final class Dialects {
     private static final String SERVER_FAILURE = "a failure of the gateway itself (a bug, or the store failing "
             + "mid-request); no client request provokes it. An unreachable database is 503, tested elsewhere";
 
-    private Dialects() {
-    }
+    private Dialects() {}
 
     public static List<ScenarioTable> all() {
         return List.of(trueFoundry(), everruns(), agentcloud(), recoup(), admin());
     }
 
     static ScenarioTable trueFoundry() {
-        return new ScenarioTable("truefoundry", "truefoundry/get-session.yaml", "RequestErrorResponse",
-                Fixtures.TrueFoundry::new)
-                .role("tenantName", TENANT).role("sessionId", SESSION).role("agent_name", AGENT)
+        return new ScenarioTable(
+                        "truefoundry",
+                        "truefoundry/get-session.yaml",
+                        "RequestErrorResponse",
+                        Fixtures.TrueFoundry::new)
+                .role("tenantName", TENANT)
+                .role("sessionId", SESSION)
+                .role("agent_name", AGENT)
                 .role("page_token", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
                 // malformed parameters and bodies are 422, except on cancel, whose document has only 400
                 .on(422, violations())
-                .on(400, as(DISALLOWED_TYPE).onlyFor("POST /{tenantName}/v1/agents/sessions"),
-                        as(OWNER, UNKNOWN, PAGE_TOKEN), violations())
+                .on(
+                        400,
+                        as(DISALLOWED_TYPE).onlyFor("POST /{tenantName}/v1/agents/sessions"),
+                        as(OWNER, UNKNOWN, PAGE_TOKEN),
+                        violations())
                 .on(401, as(NONE), as(GARBAGE), as(OTHER_TENANT))
                 .on(403, as(OUTSIDER, PROTECTED))
                 .on(404, as(OWNER, UNKNOWN, SESSION, AGENT))
                 .on(405, as(OWNER), as(NONE))
                 .on(409, as(OWNER, DUPLICATE, "id", CLIENT_ID))
-                .on(412, notProvokable("the vendor's executor could not confirm a cancellation; the gateway runs "
-                        + "no turns on executors"))
-                .on(424, notProvokable("a service the vendor's cancellation depends on failed; the gateway has "
-                        + "no such dependency"));
+                .on(
+                        412,
+                        notProvokable("the vendor's executor could not confirm a cancellation; the gateway runs "
+                                + "no turns on executors"))
+                .on(
+                        424,
+                        notProvokable("a service the vendor's cancellation depends on failed; the gateway has "
+                                + "no such dependency"));
     }
 
     static ScenarioTable everruns() {
         return new ScenarioTable("everruns", "everruns/get-session.yaml", "ErrorResponse", Fixtures.Everruns::new)
-                .role("session_id", SESSION).role("agent_id", AGENT).role("locale", LOCALE)
+                .role("session_id", SESSION)
+                .role("agent_id", AGENT)
+                .role("locale", LOCALE)
                 .role("cursor", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
@@ -85,9 +98,11 @@ public final class Dialects {
     }
 
     static ScenarioTable agentcloud() {
-        return new ScenarioTable("agentcloud", "agentcloud/retrieve-session.yaml", "dynamicResponse",
-                Fixtures.Agentcloud::new)
-                .role("resourceSlug", TEAM).role("sessionId", SESSION).role("AddSessionRequest.id", APP)
+        return new ScenarioTable(
+                        "agentcloud", "agentcloud/retrieve-session.yaml", "dynamicResponse", Fixtures.Agentcloud::new)
+                .role("resourceSlug", TEAM)
+                .role("sessionId", SESSION)
+                .role("AddSessionRequest.id", APP)
                 .on(200, as(OWNER))
                 .on(400, violations(), as(OWNER, UNKNOWN))
                 .on(403, as(OUTSIDER), as(NONE), as(GARBAGE))
@@ -98,24 +113,33 @@ public final class Dialects {
 
     static ScenarioTable recoup() {
         return new ScenarioTable("recoup", "recoup/get-session.yaml", "Error", Fixtures.Recoup::new)
-                .role("sessionId", SESSION).role("organizationId", ORGANIZATION)
+                .role("sessionId", SESSION)
+                .role("organizationId", ORGANIZATION)
                 .on(200, as(OWNER))
                 .on(400, violations())
                 .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY), as(BOTH_HEADERS))
                 .on(403, as(OUTSIDER, PROTECTED))
                 .on(404, as(OWNER, UNKNOWN))
-                .on(409, notProvokable("unarchiving while the vendor's sandbox is still pausing without a snapshot; "
-                        + "the gateway runs no sandboxes, so no session is ever pausing"))
+                .on(
+                        409,
+                        notProvokable("unarchiving while the vendor's sandbox is still pausing without a snapshot; "
+                                + "the gateway runs no sandboxes, so no session is ever pausing"))
                 .on(500, notProvokable(SERVER_FAILURE))
-                .on(502, notProvokable("the vendor's workspace repository could not be provisioned; the gateway "
-                        + "provisions no repository, so nothing can fail there"));
+                .on(
+                        502,
+                        notProvokable("the vendor's workspace repository could not be provisioned; the gateway "
+                                + "provisions no repository, so nothing can fail there"));
     }
 
     static ScenarioTable admin() {
         return new ScenarioTable("admin", "admin/admin.yaml", "AdminError", Fixtures.Admin::new)
-                .role("tenant", TENANT).role("keyId", API_KEY).role("sessionId", SESSION)
-                .role("CreateAgentRequest.name", AGENT_NAME).role("CreateTeamRequest.name", TEAM_NAME)
-                .role("CreateAgentRequest.team", TEAM).role("CreateApiKeyRequest.teams[]", TEAM_CLAIM)
+                .role("tenant", TENANT)
+                .role("keyId", API_KEY)
+                .role("sessionId", SESSION)
+                .role("CreateAgentRequest.name", AGENT_NAME)
+                .role("CreateTeamRequest.name", TEAM_NAME)
+                .role("CreateAgentRequest.team", TEAM)
+                .role("CreateApiKeyRequest.teams[]", TEAM_CLAIM)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
                 .on(204, as(OWNER))
@@ -124,8 +148,10 @@ public final class Dialects {
                 .on(404, as(OWNER, UNKNOWN, API_KEY, SESSION))
                 .on(409, as(OWNER, DUPLICATE))
                 .on(422, violations(), as(OWNER, UNKNOWN, TEAM))
-                .on(503, notProvokable("readiness fails only while the database is unreachable; this suite shares a "
-                        + "running database (the health tests stop one of their own)"))
+                .on(
+                        503,
+                        notProvokable("readiness fails only while the database is unreachable; this suite shares a "
+                                + "running database (the health tests stop one of their own)"))
                 .nullMeansAbsent("the gateway's own API: null on an optional property means it was not given");
     }
 }

@@ -85,7 +85,9 @@ public final class Exchange {
     String uri() {
         StringBuilder sb = new StringBuilder(path());
         for (int i = 0; i < query.size(); i++) {
-            sb.append(i == 0 ? '?' : '&').append(encode(query.get(i).getKey())).append('=')
+            sb.append(i == 0 ? '?' : '&')
+                    .append(encode(query.get(i).getKey()))
+                    .append('=')
                     .append(encode(query.get(i).getValue()));
         }
         return sb.toString();
@@ -96,8 +98,13 @@ public final class Exchange {
         StringBuilder sb = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
-                    || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 sb.append((char) c);
             } else {
                 sb.append('%').append(String.format("%02X", c));
@@ -108,8 +115,8 @@ public final class Exchange {
 
     /** Sends the request; the harness's filter throws AssertionError if the response breaks the documents. */
     Response send(GatewayHarness gateway, ScenarioTable table) {
-        RequestSpecification spec = strict ? gateway.given()
-                : gateway.givenUndocumented(table.errorDocument(), table.errorSchema());
+        RequestSpecification spec =
+                strict ? gateway.given() : gateway.givenUndocumented(table.errorDocument(), table.errorSchema());
         spec.urlEncodingEnabled(false);
         headers.forEach(spec::header);
         if (contentType != null) {
@@ -130,15 +137,15 @@ public final class Exchange {
     /** The request, for failure messages (credentials shortened). */
     String describe() {
         StringBuilder sb = new StringBuilder(method).append(' ').append(uri());
-        headers.forEach((k, v) -> sb.append("\n  ").append(k).append(": ")
-                .append(v.length() > 40 ? v.substring(0, 40) + "..." : v));
+        headers.forEach((k, v) ->
+                sb.append("\n  ").append(k).append(": ").append(v.length() > 40 ? v.substring(0, 40) + "..." : v));
         if (contentType != null) {
             sb.append("\n  Content-Type: ").append(contentType);
         }
         if (body != null) {
             String text = new String(body, StandardCharsets.UTF_8);
-            sb.append("\n  body: ").append(text.length() > 300 ? text.substring(0, 300) + "... (" + body.length
-                    + " bytes)" : text);
+            sb.append("\n  body: ")
+                    .append(text.length() > 300 ? text.substring(0, 300) + "... (" + body.length + " bytes)" : text);
         }
         return sb.toString();
     }

@@ -83,8 +83,7 @@ public abstract class Fixture {
      * use up (a delete expected to succeed) gives that exchange a resource of its own here, so that the exchanges
      * after it still find the shared one. Default: the exchange is sent as generated.
      */
-    protected void beforeSend(Exchange x) {
-    }
+    protected void beforeSend(Exchange x) {}
 
     /** The tenant whose store the probes watch (and the TrueFoundry path's tenant). */
     public String tenant() {

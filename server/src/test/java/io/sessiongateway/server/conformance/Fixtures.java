@@ -23,13 +23,12 @@ import java.util.UUID;
 final class Fixtures {
     private static final String NOT_A_TOKEN = "Bearer not.a.jwt";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static Response expect(Response r, int status) {
         if (r.statusCode() != status) {
-            throw new AssertionError("fixture setup: expected " + status + " but got " + r.statusCode() + ": "
-                    + r.asString());
+            throw new AssertionError(
+                    "fixture setup: expected " + status + " but got " + r.statusCode() + ": " + r.asString());
         }
         return r;
     }
@@ -78,27 +77,31 @@ final class Fixtures {
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
                 case TENANT -> variant == Variant.EXISTING ? text(tenant) : null;
-                case SESSION -> switch (variant) {
-                    case EXISTING, PROTECTED -> text(session); // alice's; the outsider is neither owner nor manager
-                    case UNKNOWN -> text("session_" + hex(32));
-                    default -> null;
-                };
-                case AGENT -> switch (variant) {
-                    case EXISTING -> text("helper");
-                    case PROTECTED -> text("vault");
-                    case UNKNOWN -> text(fresh("nobody"));
-                    default -> null;
-                };
-                case CLIENT_ID -> switch (variant) {
-                    case EXISTING -> text(fresh("cid"));
-                    case DUPLICATE -> text(duplicate);
-                    default -> null;
-                };
-                case PAGE_TOKEN -> switch (variant) {
-                    case EXISTING -> SchemaData.OMIT; // the first page
-                    case UNKNOWN -> text("never-issued." + hex(16));
-                    default -> null;
-                };
+                case SESSION ->
+                    switch (variant) {
+                        case EXISTING, PROTECTED -> text(session); // alice's; the outsider is neither owner nor manager
+                        case UNKNOWN -> text("session_" + hex(32));
+                        default -> null;
+                    };
+                case AGENT ->
+                    switch (variant) {
+                        case EXISTING -> text("helper");
+                        case PROTECTED -> text("vault");
+                        case UNKNOWN -> text(fresh("nobody"));
+                        default -> null;
+                    };
+                case CLIENT_ID ->
+                    switch (variant) {
+                        case EXISTING -> text(fresh("cid"));
+                        case DUPLICATE -> text(duplicate);
+                        default -> null;
+                    };
+                case PAGE_TOKEN ->
+                    switch (variant) {
+                        case EXISTING -> SchemaData.OMIT; // the first page
+                        case UNKNOWN -> text("never-issued." + hex(16));
+                        default -> null;
+                    };
                 default -> null;
             };
         }
@@ -131,7 +134,8 @@ final class Fixtures {
 
         @Override
         protected List<String> prepare(Exchange x) {
-            if (x.op != null && x.op.method().equalsIgnoreCase("DELETE")
+            if (x.op != null
+                    && x.op.method().equalsIgnoreCase("DELETE")
                     && x.op.template().equals("/v1/sessions/{session_id}")
                     && session.equals(x.pathValues.get("session_id"))) {
                 String fresh = newSession();
@@ -145,8 +149,8 @@ final class Fixtures {
         @Override
         public Map<String, String> headers(Who who, String scheme) {
             return switch (who) {
-                case OWNER -> "apiKeyAuth".equals(scheme) ? headers("Authorization", key)
-                        : bearer(token(tenant, "alice"));
+                case OWNER ->
+                    "apiKeyAuth".equals(scheme) ? headers("Authorization", key) : bearer(token(tenant, "alice"));
                 case NONE -> Map.of();
                 case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
                 case UNKNOWN_KEY -> headers("Authorization", "evr_" + hex(43));
@@ -158,14 +162,17 @@ final class Fixtures {
         @Override
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
-                case SESSION -> switch (variant) {
-                    case EXISTING -> text(session);
-                    case UNKNOWN -> text("session_" + hex(32));
-                    case BUSY -> text(busy);
-                    default -> null;
-                };
-                case AGENT -> variant == Variant.EXISTING ? text(agent)
-                        : variant == Variant.UNKNOWN ? text("agent_" + hex(32)) : null;
+                case SESSION ->
+                    switch (variant) {
+                        case EXISTING -> text(session);
+                        case UNKNOWN -> text("session_" + hex(32));
+                        case BUSY -> text(busy);
+                        default -> null;
+                    };
+                case AGENT ->
+                    variant == Variant.EXISTING
+                            ? text(agent)
+                            : variant == Variant.UNKNOWN ? text("agent_" + hex(32)) : null;
                 case LOCALE -> variant == Variant.EXISTING ? text("uk-UA") : null;
                 case PAGE_TOKEN -> variant == Variant.EXISTING ? SchemaData.OMIT : null;
                 default -> null;
@@ -193,13 +200,15 @@ final class Fixtures {
         }
 
         private String createSession() {
-            return AgentcloudClient.createdId(expect(clients.agentcloud().withHeaders(headers(Who.OWNER, null))
-                    .create(team, Map.of("id", app)), 200));
+            return AgentcloudClient.createdId(expect(
+                    clients.agentcloud().withHeaders(headers(Who.OWNER, null)).create(team, Map.of("id", app)), 200));
         }
 
         @Override
         protected void beforeSend(Exchange x) {
-            boolean deletes = x.op != null && x.op.method().equals("DELETE") && !x.expected.isEmpty()
+            boolean deletes = x.op != null
+                    && x.op.method().equals("DELETE")
+                    && !x.expected.isEmpty()
                     && x.expected.stream().allMatch(s -> s < 300);
             if (!deletes) {
                 return;
@@ -207,7 +216,8 @@ final class Fixtures {
             String own = createSession();
             x.pathValues.replaceAll((name, value) -> value.equals(session) ? own : value);
             if (x.body != null) {
-                x.body = new String(x.body, StandardCharsets.UTF_8).replace(session, own)
+                x.body = new String(x.body, StandardCharsets.UTF_8)
+                        .replace(session, own)
                         .getBytes(StandardCharsets.UTF_8);
             }
         }
@@ -227,10 +237,11 @@ final class Fixtures {
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
                 case TEAM -> variant == Variant.EXISTING ? text(team) : null;
-                case SESSION -> variant == Variant.EXISTING ? text(session)
-                        : variant == Variant.UNKNOWN ? text(unknownSession) : null;
-                case APP -> variant == Variant.EXISTING ? text(app)
-                        : variant == Variant.UNKNOWN ? text(hex(24)) : null;
+                case SESSION ->
+                    variant == Variant.EXISTING
+                            ? text(session)
+                            : variant == Variant.UNKNOWN ? text(unknownSession) : null;
+                case APP -> variant == Variant.EXISTING ? text(app) : variant == Variant.UNKNOWN ? text(hex(24)) : null;
                 default -> null;
             };
         }
@@ -250,14 +261,19 @@ final class Fixtures {
         }
 
         private String newSession() {
-            return expect(clients.recoup().withHeaders(headers(Who.OWNER, "BearerAuth")).create(null), 200)
+            return expect(
+                            clients.recoup()
+                                    .withHeaders(headers(Who.OWNER, "BearerAuth"))
+                                    .create(null),
+                            200)
                     .path("session.id");
         }
 
         /** A delete of account A's session gets a fresh one, so that the other operations keep theirs. */
         @Override
         protected List<String> prepare(Exchange x) {
-            if (x.op != null && x.op.method().equalsIgnoreCase("DELETE")
+            if (x.op != null
+                    && x.op.method().equalsIgnoreCase("DELETE")
                     && x.op.template().equals("/api/sessions/{sessionId}")
                     && session.equals(x.pathValues.get("sessionId"))) {
                 String fresh = newSession();
@@ -285,13 +301,18 @@ final class Fixtures {
         @Override
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
-                case SESSION -> switch (variant) {
-                    case EXISTING, PROTECTED -> text(session); // account A's; the outsider is account B
-                    case UNKNOWN -> text(fresh("nope"));
-                    default -> null;
-                };
-                case ORGANIZATION -> variant == Variant.EXISTING ? SchemaData.OMIT // personal session
-                        : variant == Variant.PROTECTED ? text(UUID.randomUUID().toString()) : null;
+                case SESSION ->
+                    switch (variant) {
+                        case EXISTING, PROTECTED -> text(session); // account A's; the outsider is account B
+                        case UNKNOWN -> text(fresh("nope"));
+                        default -> null;
+                    };
+                case ORGANIZATION ->
+                    variant == Variant.EXISTING
+                            ? SchemaData.OMIT // personal session
+                            : variant == Variant.PROTECTED
+                                    ? text(UUID.randomUUID().toString())
+                                    : null;
                 default -> null;
             };
         }
@@ -308,8 +329,12 @@ final class Fixtures {
             provisioning.agent(tenant, "existing-agent", List.of(), false);
             team = provisioning.team(tenant, "existing-team");
             key = provisioning.key(tenant, "everruns", "svc", null, List.of()).id();
-            session = expect(clients.trueFoundry().bearer(token(tenant, "alice"))
-                    .create(tenant, Map.of("agent_name", "existing-agent")), 201).path("data.id");
+            session = expect(
+                            clients.trueFoundry()
+                                    .bearer(token(tenant, "alice"))
+                                    .create(tenant, Map.of("agent_name", "existing-agent")),
+                            201)
+                    .path("data.id");
         }
 
         @Override
@@ -332,16 +357,28 @@ final class Fixtures {
         protected JsonNode special(Role role, Variant variant) {
             return switch (role) {
                 case TENANT -> variant == Variant.EXISTING ? text(tenant) : null;
-                case API_KEY -> variant == Variant.EXISTING ? text(key)
-                        : variant == Variant.UNKNOWN ? text(UUID.randomUUID().toString()) : null;
-                case SESSION -> variant == Variant.EXISTING ? text(session)
-                        : variant == Variant.UNKNOWN ? text("session_" + hex(32)) : null;
-                case AGENT_NAME -> variant == Variant.EXISTING ? text(fresh("agent"))
-                        : variant == Variant.DUPLICATE ? text("existing-agent") : null;
-                case TEAM_NAME -> variant == Variant.EXISTING ? text(fresh("team"))
-                        : variant == Variant.DUPLICATE ? text("existing-team") : null;
-                case TEAM -> variant == Variant.EXISTING ? text(team)
-                        : variant == Variant.UNKNOWN ? text(fresh("no-such-team")) : null;
+                case API_KEY ->
+                    variant == Variant.EXISTING
+                            ? text(key)
+                            : variant == Variant.UNKNOWN
+                                    ? text(UUID.randomUUID().toString())
+                                    : null;
+                case SESSION ->
+                    variant == Variant.EXISTING
+                            ? text(session)
+                            : variant == Variant.UNKNOWN ? text("session_" + hex(32)) : null;
+                case AGENT_NAME ->
+                    variant == Variant.EXISTING
+                            ? text(fresh("agent"))
+                            : variant == Variant.DUPLICATE ? text("existing-agent") : null;
+                case TEAM_NAME ->
+                    variant == Variant.EXISTING
+                            ? text(fresh("team"))
+                            : variant == Variant.DUPLICATE ? text("existing-team") : null;
+                case TEAM ->
+                    variant == Variant.EXISTING
+                            ? text(team)
+                            : variant == Variant.UNKNOWN ? text(fresh("no-such-team")) : null;
                 case TEAM_CLAIM -> variant == Variant.EXISTING ? text(team) : null;
                 default -> null;
             };

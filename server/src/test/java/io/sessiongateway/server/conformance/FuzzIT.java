@@ -76,9 +76,11 @@ class FuzzIT {
     public static final class FromSystemProperties implements AroundPropertyHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            Optional.ofNullable(System.getProperty("fuzz.seed")).filter(s -> !s.isBlank())
+            Optional.ofNullable(System.getProperty("fuzz.seed"))
+                    .filter(s -> !s.isBlank())
                     .ifPresent(context.attributes()::setSeed);
-            Optional.ofNullable(System.getProperty("fuzz.tries")).filter(s -> !s.isBlank())
+            Optional.ofNullable(System.getProperty("fuzz.tries"))
+                    .filter(s -> !s.isBlank())
                     .ifPresent(t -> context.attributes().setTries(Integer.parseInt(t)));
             return property.execute();
         }
@@ -104,11 +106,16 @@ class FuzzIT {
         System.out.println("fuzz statuses: " + new TreeMap<>(STATUSES));
         for (ScenarioTable table : TABLES) {
             Fixture fixture = FIXTURES.get(table.dialect());
-            SpecOperation read = CATALOG.of(table.dialect()).stream().filter(o -> o.method().equals("GET")).findFirst()
+            SpecOperation read = CATALOG.of(table.dialect()).stream()
+                    .filter(o -> o.method().equals("GET"))
+                    .findFirst()
                     .orElseThrow();
             Exchange x = Generator.request("still answers", table, fixture, read, Variant.EXISTING, false);
-            x.headers.putAll(fixture.headers(Who.OWNER, read.securitySchemes().isEmpty() ? null
-                    : read.securitySchemes().get(0)));
+            x.headers.putAll(fixture.headers(
+                    Who.OWNER,
+                    read.securitySchemes().isEmpty()
+                            ? null
+                            : read.securitySchemes().get(0)));
             Response r = x.send(GATEWAY, table);
             if (r.statusCode() != 200) {
                 throw new AssertionError(table.dialect() + ": after the fuzzing " + x.describe() + " got "
@@ -116,7 +123,8 @@ class FuzzIT {
             }
             List<String> unacknowledged = new ArrayList<>();
             fixture.storedRows().forEach((row, ids) -> {
-                if (ids.stream().noneMatch(ACKNOWLEDGED::contains) && ids.stream().noneMatch(IMPLICIT::contains)) {
+                if (ids.stream().noneMatch(ACKNOWLEDGED::contains)
+                        && ids.stream().noneMatch(IMPLICIT::contains)) {
                     unacknowledged.add(row + " " + ids);
                 }
             });
@@ -164,13 +172,15 @@ class FuzzIT {
         Variant[] variants = Variant.values();
         Variant variant = random.nextInt(10) < 6 ? Variant.EXISTING : variants[random.nextInt(variants.length)];
         Function<String, Optional<JsonNode>> bound = Generator.binder(table, fixture, variant);
-        Function<String, Optional<JsonNode>> binder = key -> random.nextInt(10) < 8 ? bound.apply(key)
-                : Optional.empty();
+        Function<String, Optional<JsonNode>> binder =
+                key -> random.nextInt(10) < 8 ? bound.apply(key) : Optional.empty();
         SchemaData data = new SchemaData(op.document(), binder, random);
         Exchange x = new Exchange("fuzz", op);
         x.strict = false;
         for (Parameter p : op.parameters()) {
-            String value = binder.apply(p.name()).filter(v -> !v.isMissingNode()).map(JsonNode::asText)
+            String value = binder.apply(p.name())
+                    .filter(v -> !v.isMissingNode())
+                    .map(JsonNode::asText)
                     .orElseGet(() -> data.valid(p.schema(), null, false).asText());
             int roll = random.nextInt(10);
             if (roll == 0) {
@@ -178,7 +188,8 @@ class FuzzIT {
             } else if (roll == 1) {
                 List<SchemaData.Violation> violations = data.parameterViolations(p);
                 if (!violations.isEmpty()) {
-                    JsonNode v = violations.get(random.nextInt(violations.size())).value();
+                    JsonNode v =
+                            violations.get(random.nextInt(violations.size())).value();
                     value = v == null ? null : v.asText();
                 }
             }
@@ -197,32 +208,40 @@ class FuzzIT {
         int bodyRoll = random.nextInt(20);
         if (op.body() != null || bodyRoll == 0) {
             if (bodyRoll < 9 && op.body() != null) {
-                ObjectNode body = (ObjectNode) data.valid(op.body().schema(), op.body().schemaName(), false);
+                ObjectNode body =
+                        (ObjectNode) data.valid(op.body().schema(), op.body().schemaName(), false);
                 if (random.nextInt(4) == 0) {
                     body.put(randomText(random, 6), randomText(random, 10));
                 }
                 x.json(body);
             } else if (bodyRoll < 15 && op.body() != null) {
                 JsonNode valid = data.valid(op.body().schema(), op.body().schemaName(), true);
-                List<SchemaData.Violation> violations = data.bodyViolations(op.body().schema(), valid,
-                        random.nextBoolean());
-                JsonNode broken = violations.isEmpty() ? valid
+                List<SchemaData.Violation> violations =
+                        data.bodyViolations(op.body().schema(), valid, random.nextBoolean());
+                JsonNode broken = violations.isEmpty()
+                        ? valid
                         : violations.get(random.nextInt(violations.size())).applyTo(valid);
                 x.json(broken == null ? JsonNodeFactory.instance.objectNode() : broken);
             } else if (bodyRoll < 18) {
                 x.contentType = "application/json";
                 x.body = garbage(random);
             } else if (bodyRoll == 18) {
-                x.contentType = List.of("text/plain", "application/xml", "application/octet-stream",
-                        "application/json; charset=utf-16").get(random.nextInt(4));
+                x.contentType = List.of(
+                                "text/plain",
+                                "application/xml",
+                                "application/octet-stream",
+                                "application/json; charset=utf-16")
+                        .get(random.nextInt(4));
                 x.body = garbage(random);
             }
         }
         int who = random.nextInt(20);
-        String scheme = op.securitySchemes().isEmpty() ? null
+        String scheme = op.securitySchemes().isEmpty()
+                ? null
                 : op.securitySchemes().get(random.nextInt(op.securitySchemes().size()));
         Who[] all = Who.values();
-        Who chosen = who < 14 ? Who.OWNER : who < 16 ? Who.NONE : who < 17 ? Who.GARBAGE : all[random.nextInt(all.length)];
+        Who chosen =
+                who < 14 ? Who.OWNER : who < 16 ? Who.NONE : who < 17 ? Who.GARBAGE : all[random.nextInt(all.length)];
         try {
             x.headers.putAll(fixture.headers(chosen, scheme));
         } catch (UnsupportedOperationException e) {
@@ -250,10 +269,12 @@ class FuzzIT {
                 random.nextBytes(b);
                 yield b;
             }
-            case 2 -> ("{\"" + randomText(random, 8) + "\": " + "[".repeat(random.nextInt(100)))
-                    .getBytes(StandardCharsets.UTF_8);
+            case 2 ->
+                ("{\"" + randomText(random, 8) + "\": " + "[".repeat(random.nextInt(100)))
+                        .getBytes(StandardCharsets.UTF_8);
             case 3 -> ("[" + "1,".repeat(random.nextInt(5000)) + "1]").getBytes(StandardCharsets.UTF_8);
-            case 4 -> ("{\"a\":" + random.nextLong() + "e" + random.nextInt(400) + "}").getBytes(StandardCharsets.UTF_8);
+            case 4 ->
+                ("{\"a\":" + random.nextLong() + "e" + random.nextInt(400) + "}").getBytes(StandardCharsets.UTF_8);
             default -> randomText(random, random.nextInt(300)).getBytes(StandardCharsets.UTF_8);
         };
     }

@@ -23,8 +23,7 @@ import java.util.function.Function;
 
 /** Turns an operation, its dialect's scenario table and fixture into exchanges, and runs them. */
 public final class Generator {
-    private Generator() {
-    }
+    private Generator() {}
 
     /** The binder of a scenario: role-bound names take the fixture's value for the variant. */
     static Function<String, Optional<JsonNode>> binder(ScenarioTable table, Fixture fixture, Variant variant) {
@@ -32,10 +31,10 @@ public final class Generator {
     }
 
     /** Roles outside {@code only} (when not empty) keep their {@link Variant#EXISTING} value. */
-    static Function<String, Optional<JsonNode>> binder(ScenarioTable table, Fixture fixture, Variant variant,
-            Set<Role> only) {
-        return key -> Optional.ofNullable(table.roles().get(key)).map(role -> fixture.value(role,
-                only.isEmpty() || only.contains(role) ? variant : Variant.EXISTING));
+    static Function<String, Optional<JsonNode>> binder(
+            ScenarioTable table, Fixture fixture, Variant variant, Set<Role> only) {
+        return key -> Optional.ofNullable(table.roles().get(key))
+                .map(role -> fixture.value(role, only.isEmpty() || only.contains(role) ? variant : Variant.EXISTING));
     }
 
     /** Whether a scenario says anything about the operation (see {@link Scenario}). */
@@ -57,8 +56,8 @@ public final class Generator {
                 }
             }
         }
-        return inputs.stream().anyMatch(r -> (sc.only().isEmpty() || sc.only().contains(r))
-                && fixture.has(r, sc.variant()));
+        return inputs.stream()
+                .anyMatch(r -> (sc.only().isEmpty() || sc.only().contains(r)) && fixture.has(r, sc.variant()));
     }
 
     /** Whether a role key ({@code name}, {@code a.b}, {@code list[]}, {@code Schema.path}) names a body property. */
@@ -90,13 +89,19 @@ public final class Generator {
      * A well-formed request of the operation: role-bound values of the variant, generated valid values for the
      * rest, the body with every optional property when {@code full}.
      */
-    static Exchange request(String name, ScenarioTable table, Fixture fixture, SpecOperation op, Variant variant,
-            boolean full) {
+    static Exchange request(
+            String name, ScenarioTable table, Fixture fixture, SpecOperation op, Variant variant, boolean full) {
         return request(name, table, fixture, op, variant, Set.of(), full);
     }
 
-    static Exchange request(String name, ScenarioTable table, Fixture fixture, SpecOperation op, Variant variant,
-            Set<Role> only, boolean full) {
+    static Exchange request(
+            String name,
+            ScenarioTable table,
+            Fixture fixture,
+            SpecOperation op,
+            Variant variant,
+            Set<Role> only,
+            boolean full) {
         Function<String, Optional<JsonNode>> binder = binder(table, fixture, variant, only);
         SchemaData data = new SchemaData(op.document(), binder, null);
         Exchange x = new Exchange(name, op);
@@ -122,7 +127,8 @@ public final class Generator {
     }
 
     /** Every exchange that should produce one of the operation's declared statuses, per the table. */
-    public static List<Exchange> conformance(ScenarioTable table, Fixture fixture, SpecOperation op, Coverage coverage) {
+    public static List<Exchange> conformance(
+            ScenarioTable table, Fixture fixture, SpecOperation op, Coverage coverage) {
         List<Exchange> out = new ArrayList<>();
         for (int status : op.statuses()) {
             List<Scenario> scenarios = table.scenarios(status);
@@ -149,11 +155,12 @@ public final class Generator {
         return out;
     }
 
-    private static List<Exchange> requests(ScenarioTable table, Fixture fixture, SpecOperation op, int status,
-            Scenario sc) {
+    private static List<Exchange> requests(
+            ScenarioTable table, Fixture fixture, SpecOperation op, int status, Scenario sc) {
         List<Exchange> out = new ArrayList<>();
         List<String> schemes = sc.who() == Who.OWNER && !op.securitySchemes().isEmpty() && status < 300
-                ? op.securitySchemes() : Arrays.asList((String) null);
+                ? op.securitySchemes()
+                : Arrays.asList((String) null);
         if (sc.who() == Who.OWNER && !op.securitySchemes().isEmpty() && status >= 300) {
             schemes = List.of(op.securitySchemes().get(0));
         }
@@ -187,12 +194,14 @@ public final class Generator {
     static List<Exchange> violations(ScenarioTable table, Fixture fixture, SpecOperation op) {
         List<Exchange> out = new ArrayList<>();
         SchemaData data = new SchemaData(op.document(), binder(table, fixture, Variant.EXISTING), null);
-        String scheme = op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
+        String scheme =
+                op.securitySchemes().isEmpty() ? null : op.securitySchemes().get(0);
         for (Parameter p : op.parameters()) {
             for (SchemaData.Violation v : data.parameterViolations(p)) {
                 Exchange x = request(p.in() + " parameter " + v, table, fixture, op, Variant.EXISTING, false);
                 switch (p.in()) {
-                    case "path", "server" -> x.pathValues.put(p.name(), v.value().asText());
+                    case "path", "server" ->
+                        x.pathValues.put(p.name(), v.value().asText());
                     case "query" -> {
                         x.query.removeIf(e -> e.getKey().equals(p.name()));
                         if (v.value() != null) {
@@ -251,8 +260,8 @@ public final class Generator {
      * Sends the exchange and checks it: the harness validates the response against the documents; the status
      * must be an expected one; a refused write must leave the fixture's tenants as they were. Records the outcome.
      */
-    public static Response run(GatewayHarness gateway, ScenarioTable table, Fixture fixture, Exchange x,
-            Coverage coverage) {
+    public static Response run(
+            GatewayHarness gateway, ScenarioTable table, Fixture fixture, Exchange x, Coverage coverage) {
         fixture.prepare(x);
         fixture.beforeSend(x);
         String before = x.checkNoWrite ? fixture.snapshot() : null;
@@ -265,8 +274,11 @@ public final class Generator {
             throw new AssertionError(x.describe() + "\n" + e.getMessage(), e);
         }
         if (!x.expected.contains(r.statusCode())) {
-            String message = "expected " + (x.expected.isEmpty() ? "a status the document declares for this"
-                    + " invalid input (it declares none)" : "status " + x.expected) + " but got " + r.statusCode()
+            String message = "expected "
+                    + (x.expected.isEmpty()
+                            ? "a status the document declares for this" + " invalid input (it declares none)"
+                            : "status " + x.expected)
+                    + " but got " + r.statusCode()
                     + "\n" + x.describe() + "\nresponse: " + r.asString();
             coverage.violation(x, message);
             throw new AssertionError(message);

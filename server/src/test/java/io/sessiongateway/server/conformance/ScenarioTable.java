@@ -53,7 +53,16 @@ public final class ScenarioTable {
 
     /** The kinds of thing a parameter or property can name. */
     public enum Role {
-        TENANT, SESSION, AGENT, APP, TEAM, CLIENT_ID, ORGANIZATION, AGENT_NAME, TEAM_NAME, API_KEY,
+        TENANT,
+        SESSION,
+        AGENT,
+        APP,
+        TEAM,
+        CLIENT_ID,
+        ORGANIZATION,
+        AGENT_NAME,
+        TEAM_NAME,
+        API_KEY,
         /** Team ids a credential claims (a JWT's or an API key's {@code teams}): not checked against the store. */
         TEAM_CLAIM,
         /** A BCP 47 language tag, which a plain string schema cannot generate. */
@@ -71,12 +80,21 @@ public final class ScenarioTable {
      * operation only if one of its inputs has a value of that variant (restricted to the roles in {@code only}
      * when that is not empty): "an unknown session" says nothing about an operation without a session.
      */
-    public record Scenario(Kind kind, Who who, Variant variant, Map<String, Role> extras, Set<Role> only,
-            String reason, Set<String> operations) {
-        public enum Kind { REQUEST, VIOLATIONS, NOT_PROVOKABLE }
+    public record Scenario(
+            Kind kind,
+            Who who,
+            Variant variant,
+            Map<String, Role> extras,
+            Set<Role> only,
+            String reason,
+            Set<String> operations) {
+        public enum Kind {
+            REQUEST,
+            VIOLATIONS,
+            NOT_PROVOKABLE
+        }
 
-        public Scenario(Kind kind, Who who, Variant variant, Map<String, Role> extras, Set<Role> only,
-                String reason) {
+        public Scenario(Kind kind, Who who, Variant variant, Map<String, Role> extras, Set<Role> only, String reason) {
             this(kind, who, variant, extras, only, reason, Set.of());
         }
 
@@ -97,8 +115,9 @@ public final class ScenarioTable {
         @Override
         public String toString() {
             return switch (kind) {
-                case REQUEST -> who + " with " + variant + " " + (only.isEmpty() ? "values" : only)
-                        + (extras.isEmpty() ? "" : " + " + extras.keySet());
+                case REQUEST ->
+                    who + " with " + variant + " " + (only.isEmpty() ? "values" : only)
+                            + (extras.isEmpty() ? "" : " + " + extras.keySet());
                 case VIOLATIONS -> "schema violations";
                 case NOT_PROVOKABLE -> "not provokable: " + reason;
             };
@@ -137,6 +156,7 @@ public final class ScenarioTable {
     private final Function<GatewayHarness, Fixture> fixture;
     /** The statuses schema violations get, in order of preference: an operation gets the first it declares. */
     private final List<Integer> violationStatuses = new ArrayList<>();
+
     private boolean nullMeansAbsent;
     private final Map<String, String> notes = new LinkedHashMap<>();
 
@@ -144,8 +164,8 @@ public final class ScenarioTable {
      * @param errorDocument and {@code errorSchema}: the component that bodies of undeclared statuses (404 of an
      *     unknown route, 405, 413, 415) must match
      */
-    public ScenarioTable(String dialect, String errorDocument, String errorSchema,
-            Function<GatewayHarness, Fixture> fixture) {
+    public ScenarioTable(
+            String dialect, String errorDocument, String errorSchema, Function<GatewayHarness, Fixture> fixture) {
         this.dialect = dialect;
         this.errorDocument = errorDocument;
         this.errorSchema = errorSchema;

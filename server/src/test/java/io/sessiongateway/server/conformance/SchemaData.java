@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class SchemaData {
     /** A bound value meaning "leave this property out". */
     public static final JsonNode OMIT = MissingNode.getInstance();
+
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     /**
@@ -124,8 +125,12 @@ public final class SchemaData {
             types.add("object");
         } else if (s.has("enum")) {
             for (JsonNode v : s.get("enum")) {
-                types.add(v.isTextual() ? "string" : v.isIntegralNumber() ? "integer" : v.isNull() ? "null"
-                        : v.isBoolean() ? "boolean" : "number");
+                types.add(
+                        v.isTextual()
+                                ? "string"
+                                : v.isIntegralNumber()
+                                        ? "integer"
+                                        : v.isNull() ? "null" : v.isBoolean() ? "boolean" : "number");
             }
         }
         if (doc.openApi30() && s.path("nullable").asBoolean(false)) {
@@ -180,7 +185,8 @@ public final class SchemaData {
                 for (Iterator<String> it = s.path("properties").fieldNames(); it.hasNext(); ) {
                     String name = it.next();
                     String child = path.isEmpty() ? name : path + "." + name;
-                    boolean include = required.contains(name) || bound(rootName, child).isPresent()
+                    boolean include = required.contains(name)
+                            || bound(rootName, child).isPresent()
                             || (random == null ? full : random.nextInt(3) > 0);
                     if (include) {
                         JsonNode v = valid(s.get("properties").get(name), rootName, child, full);
@@ -195,7 +201,9 @@ public final class SchemaData {
                 ArrayNode a = F.arrayNode();
                 int min = s.path("minItems").asInt(0);
                 int max = s.path("maxItems").asInt(Integer.MAX_VALUE);
-                int n = random == null ? Math.min(Math.max(min, 1), max) : min + random.nextInt(Math.min(max, min + 3) - min + 1);
+                int n = random == null
+                        ? Math.min(Math.max(min, 1), max)
+                        : min + random.nextInt(Math.min(max, min + 3) - min + 1);
                 for (int i = 0; i < n; i++) {
                     JsonNode v = valid(s.path("items"), rootName, path + "[]", full);
                     a.add(v.isMissingNode() ? F.textNode("x") : v);
@@ -206,7 +214,9 @@ public final class SchemaData {
             case "number": {
                 long min = s.has("minimum") ? s.get("minimum").asLong() : 0;
                 long max = s.has("maximum") ? s.get("maximum").asLong() : Math.max(min, 1000);
-                long v = random == null ? Math.max(min, Math.min(1, max)) : min + (long) (random.nextDouble() * (max - min));
+                long v = random == null
+                        ? Math.max(min, Math.min(1, max))
+                        : min + (long) (random.nextDouble() * (max - min));
                 return F.numberNode(v);
             }
             case "boolean":
@@ -234,7 +244,10 @@ public final class SchemaData {
             return UUID.randomUUID().toString();
         }
         if (format.equals("date-time")) {
-            return Instant.now().plus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+            return Instant.now()
+                    .plus(1, ChronoUnit.DAYS)
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .toString();
         }
         int min = s.path("minLength").asInt(0);
         int max = s.path("maxLength").asInt(Integer.MAX_VALUE);
@@ -261,8 +274,8 @@ public final class SchemaData {
         StringBuilder sb = new StringBuilder();
         String alphabet = "abcXYZ019 _-.:~/?#%&+é漢😀\"\\'<>";
         while (sb.codePointCount(0, sb.length()) < len) {
-            sb.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0,
-                    random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
+            sb.appendCodePoint(alphabet.codePointAt(
+                    alphabet.offsetByCodePoints(0, random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
         }
         return sb.toString();
     }
@@ -294,7 +307,9 @@ public final class SchemaData {
         List<Violation> out = new ArrayList<>();
         List<Object> path = new ArrayList<>(List.of(parameter.name()));
         JsonNode schema = parameter.schema();
-        if (parameter.required() && !parameter.in().equals("path") && !parameter.in().equals("server")) {
+        if (parameter.required()
+                && !parameter.in().equals("path")
+                && !parameter.in().equals("server")) {
             out.add(new Violation(path, "missing", null));
         }
         collect(schema, path, null, false, true, true, out);
@@ -302,14 +317,21 @@ public final class SchemaData {
         if (segment) {
             // An empty path segment is another route, not this operation: BadInputIT covers those.
             out.removeIf(v -> v.kind().equals("empty"));
-        } else if (!types(schema).contains("string") && out.stream().noneMatch(v -> v.kind().equals("empty"))) {
+        } else if (!types(schema).contains("string")
+                && out.stream().noneMatch(v -> v.kind().equals("empty"))) {
             out.add(new Violation(path, "empty", F.textNode("")));
         }
         return out;
     }
 
-    private void collect(JsonNode raw, List<Object> path, JsonNode valid, boolean required, boolean nullMeansAbsent,
-            boolean inUrl, List<Violation> out) {
+    private void collect(
+            JsonNode raw,
+            List<Object> path,
+            JsonNode valid,
+            boolean required,
+            boolean nullMeansAbsent,
+            boolean inUrl,
+            List<Violation> out) {
         JsonNode s = doc.deref(raw);
         if (s == null || s.isMissingNode()) {
             return;
@@ -334,11 +356,15 @@ public final class SchemaData {
         }
         if (types.contains("integer") || types.contains("number")) {
             if (s.has("minimum")) {
-                out.add(new Violation(List.copyOf(path), "below minimum " + s.get("minimum"),
+                out.add(new Violation(
+                        List.copyOf(path),
+                        "below minimum " + s.get("minimum"),
                         num(s.get("minimum").asLong() - 1, inUrl)));
             }
             if (s.has("maximum")) {
-                out.add(new Violation(List.copyOf(path), "above maximum " + s.get("maximum"),
+                out.add(new Violation(
+                        List.copyOf(path),
+                        "above maximum " + s.get("maximum"),
                         num(s.get("maximum").asLong() + 1, inUrl)));
             }
         }
@@ -346,7 +372,8 @@ public final class SchemaData {
             out.add(new Violation(List.copyOf(path), "unknown enum value", F.numberNode(987654)));
         }
         if (types.contains("array") && !inUrl) {
-            JsonNode item = valid != null && valid.isArray() && valid.size() > 0 ? valid.get(0)
+            JsonNode item = valid != null && valid.isArray() && valid.size() > 0
+                    ? valid.get(0)
                     : valid(s.path("items"), null, true);
             if (s.has("maxItems")) {
                 ArrayNode tooMany = F.arrayNode();
@@ -368,8 +395,14 @@ public final class SchemaData {
                 String name = it.next();
                 List<Object> child = new ArrayList<>(path);
                 child.add(name);
-                collect(s.get("properties").get(name), child, valid == null ? null : valid.get(name),
-                        req.contains(name), nullMeansAbsent, false, out);
+                collect(
+                        s.get("properties").get(name),
+                        child,
+                        valid == null ? null : valid.get(name),
+                        req.contains(name),
+                        nullMeansAbsent,
+                        false,
+                        out);
             }
             JsonNode additional = s.get("additionalProperties");
             if (additional != null && additional.isObject() && !additional.isEmpty()) {
@@ -388,8 +421,11 @@ public final class SchemaData {
         int min = s.path("minLength").asInt(0);
         String format = s.path("format").asText("");
         Pattern pattern = s.has("pattern") ? Pattern.compile(s.get("pattern").asText()) : null;
-        boolean emptyInvalid = min > 0 || (pattern != null && !pattern.matcher("").find())
-                || format.equals("uuid") || format.equals("date-time") || s.has("enum");
+        boolean emptyInvalid = min > 0
+                || (pattern != null && !pattern.matcher("").find())
+                || format.equals("uuid")
+                || format.equals("date-time")
+                || s.has("enum");
         if (emptyInvalid) {
             out.add(new Violation(List.copyOf(path), "empty", F.textNode("")));
         }

@@ -32,31 +32,62 @@ class ErrorMapperTest {
     static Stream<Arguments> table() {
         return Stream.of(
                 Arguments.of(new NotFoundException(), ErrorKind.NO_ROUTE, List.of(404, 404, 404, 404, 404)),
-                Arguments.of(new NotAllowedException("GET"), ErrorKind.METHOD_NOT_ALLOWED, List.of(405, 405, 405, 405, 405)),
-                Arguments.of(new NotSupportedException(), ErrorKind.UNSUPPORTED_MEDIA_TYPE, List.of(415, 415, 415, 415, 415)),
+                Arguments.of(
+                        new NotAllowedException("GET"), ErrorKind.METHOD_NOT_ALLOWED, List.of(405, 405, 405, 405, 405)),
+                Arguments.of(
+                        new NotSupportedException(),
+                        ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+                        List.of(415, 415, 415, 415, 415)),
                 Arguments.of(new NotAcceptableException(), ErrorKind.NOT_ACCEPTABLE, List.of(406, 406, 406, 406, 406)),
                 Arguments.of(new BadRequestException(), ErrorKind.INVALID_BODY, List.of(422, 400, 400, 400, 422)),
-                Arguments.of(GatewayException.unauthenticated("x"), ErrorKind.UNAUTHENTICATED, List.of(401, 401, 403, 401, 401)),
-                Arguments.of(GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, List.of(403, 404, 403, 403, 403)),
-                Arguments.of(GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, List.of(404, 404, 400, 404, 404)),
-                Arguments.of(GatewayException.invalidBody("x", null), ErrorKind.INVALID_BODY, List.of(422, 400, 400, 400, 422)),
-                Arguments.of(GatewayException.invalidArgument("x", null), ErrorKind.INVALID_ARGUMENT, List.of(422, 400, 400, 400, 422)),
-                Arguments.of(new ParamException.PathParamException(new IllegalArgumentException(), "keyId", null),
-                        ErrorKind.INVALID_ARGUMENT, List.of(422, 400, 400, 400, 422)),
-                Arguments.of(new ParamException.QueryParamException(new NumberFormatException(), "limit", null),
-                        ErrorKind.INVALID_ARGUMENT, List.of(422, 400, 400, 400, 422)),
-                Arguments.of(new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "c", "x"),
-                        ErrorKind.UNSUPPORTED_SUBJECT_TYPE, List.of(400, 400, 403, 403, 400)),
-                Arguments.of(new GatewayException(ErrorKind.CONFLICT, "c", "x"), ErrorKind.CONFLICT, List.of(409, 409, 400, 409, 409)),
-                Arguments.of(new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "c", "x"),
-                        ErrorKind.PAYLOAD_TOO_LARGE, List.of(413, 413, 413, 413, 413)),
-                Arguments.of(new GatewayException(ErrorKind.UNAVAILABLE, "c", "x"), ErrorKind.UNAVAILABLE, List.of(503, 503, 503, 503, 503)),
+                Arguments.of(
+                        GatewayException.unauthenticated("x"),
+                        ErrorKind.UNAUTHENTICATED,
+                        List.of(401, 401, 403, 401, 401)),
+                Arguments.of(
+                        GatewayException.forbidden("c", "x"), ErrorKind.FORBIDDEN, List.of(403, 404, 403, 403, 403)),
+                Arguments.of(
+                        GatewayException.notFound("c", "x"), ErrorKind.NOT_FOUND, List.of(404, 404, 400, 404, 404)),
+                Arguments.of(
+                        GatewayException.invalidBody("x", null),
+                        ErrorKind.INVALID_BODY,
+                        List.of(422, 400, 400, 400, 422)),
+                Arguments.of(
+                        GatewayException.invalidArgument("x", null),
+                        ErrorKind.INVALID_ARGUMENT,
+                        List.of(422, 400, 400, 400, 422)),
+                Arguments.of(
+                        new ParamException.PathParamException(new IllegalArgumentException(), "keyId", null),
+                        ErrorKind.INVALID_ARGUMENT,
+                        List.of(422, 400, 400, 400, 422)),
+                Arguments.of(
+                        new ParamException.QueryParamException(new NumberFormatException(), "limit", null),
+                        ErrorKind.INVALID_ARGUMENT,
+                        List.of(422, 400, 400, 400, 422)),
+                Arguments.of(
+                        new GatewayException(ErrorKind.UNSUPPORTED_SUBJECT_TYPE, "c", "x"),
+                        ErrorKind.UNSUPPORTED_SUBJECT_TYPE,
+                        List.of(400, 400, 403, 403, 400)),
+                Arguments.of(
+                        new GatewayException(ErrorKind.CONFLICT, "c", "x"),
+                        ErrorKind.CONFLICT,
+                        List.of(409, 409, 400, 409, 409)),
+                Arguments.of(
+                        new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "c", "x"),
+                        ErrorKind.PAYLOAD_TOO_LARGE,
+                        List.of(413, 413, 413, 413, 413)),
+                Arguments.of(
+                        new GatewayException(ErrorKind.UNAVAILABLE, "c", "x"),
+                        ErrorKind.UNAVAILABLE,
+                        List.of(503, 503, 503, 503, 503)),
                 Arguments.of(new IllegalStateException("boom"), ErrorKind.INTERNAL, List.of(500, 500, 500, 500, 500)),
                 Arguments.of(new NullPointerException(), ErrorKind.INTERNAL, List.of(500, 500, 500, 500, 500)));
     }
 
-    static final List<Dialect> DIALECTS = List.of(new TrueFoundryDialect(null),
-            new EverrunsDialect(null), new AgentcloudDialect(null),
+    static final List<Dialect> DIALECTS = List.of(
+            new TrueFoundryDialect(null),
+            new EverrunsDialect(null),
+            new AgentcloudDialect(null),
             new RecoupDialect(null, null, "recoup"),
             new AdminDialect(null, null, null, Set.of(), List.of()));
 
@@ -66,8 +97,14 @@ class ErrorMapperTest {
         GatewayException e = ErrorMapper.translate(error);
         assertEquals(kind, e.kind());
         for (int i = 0; i < DIALECTS.size(); i++) {
-            assertEquals(statuses.get(i), DIALECTS.get(i).status(kind), DIALECTS.get(i).name());
-            assertEquals(statuses.get(i), DIALECTS.get(i).render(e, null).getStatus(), DIALECTS.get(i).name());
+            assertEquals(
+                    statuses.get(i),
+                    DIALECTS.get(i).status(kind),
+                    DIALECTS.get(i).name());
+            assertEquals(
+                    statuses.get(i),
+                    DIALECTS.get(i).render(e, null).getStatus(),
+                    DIALECTS.get(i).name());
         }
     }
 
@@ -101,17 +138,17 @@ class ErrorMapperTest {
         ErrorMapper mapper = new ErrorMapper(new DialectRouter(List.of()));
         MDC.put(RequestIds.MDC_KEY, "req-42");
         try {
-            var body = (AdminError) mapper
-                    .toResponse(new IllegalStateException("boom")).getEntity();
+            var body = (AdminError)
+                    mapper.toResponse(new IllegalStateException("boom")).getEntity();
             assertEquals("req-42", body.getError().getReference());
-            var clientError = (AdminError) mapper
-                    .toResponse(new NotFoundException()).getEntity();
+            var clientError =
+                    (AdminError) mapper.toResponse(new NotFoundException()).getEntity();
             assertEquals(null, clientError.getError().getReference(), "only a 500 carries a reference");
         } finally {
             MDC.remove(RequestIds.MDC_KEY);
         }
-        var outside = (AdminError) mapper
-                .toResponse(new IllegalStateException("boom")).getEntity();
+        var outside = (AdminError)
+                mapper.toResponse(new IllegalStateException("boom")).getEntity();
         assertEquals(36, outside.getError().getReference().length(), "outside a request: a fresh UUID");
     }
 

@@ -30,21 +30,24 @@ class JsonTest {
 
     @Test
     void emptyStringIsNotAUuid() {
-        assertThrows(JsonMappingException.class,
+        assertThrows(
+                JsonMappingException.class,
                 () -> mapper.readValue("{\"organizationId\":\"\"}", CreateSessionRequest.class));
     }
 
     @Test
     void emptyStringIsNotADateTime() {
-        assertThrows(JsonMappingException.class,
-                () -> mapper.readValue("{\"expires_at\":\"\"}", CreateApiKeyRequest.class));
+        assertThrows(
+                JsonMappingException.class, () -> mapper.readValue("{\"expires_at\":\"\"}", CreateApiKeyRequest.class));
     }
 
     @Test
     void aUuidStillReads() throws Exception {
         UUID id = UUID.randomUUID();
-        assertEquals(id, mapper.readValue("{\"organizationId\":\"" + id + "\"}", CreateSessionRequest.class)
-                .getOrganizationId());
+        assertEquals(
+                id,
+                mapper.readValue("{\"organizationId\":\"" + id + "\"}", CreateSessionRequest.class)
+                        .getOrganizationId());
     }
 
     /** Issue #17: one format for every date-time a response carries, whatever its precision. */
@@ -54,7 +57,8 @@ class JsonTest {
         assertEquals("\"2026-12-05T04:31:15.350Z\"", mapper.writeValueAsString(trailingZero));
         assertEquals("\"2026-12-05T04:31:15.000Z\"", mapper.writeValueAsString(trailingZero.withNano(0)));
         assertEquals("\"2026-12-05T04:31:15.123Z\"", mapper.writeValueAsString(trailingZero.withNano(123_456_789)));
-        assertEquals("\"2026-12-05T03:31:15.350Z\"",
+        assertEquals(
+                "\"2026-12-05T03:31:15.350Z\"",
                 mapper.writeValueAsString(trailingZero.withOffsetSameLocal(ZoneOffset.ofHours(1))));
         assertEquals("\"2026-12-05T04:31:15.350Z\"", mapper.writeValueAsString(trailingZero.toInstant()));
     }

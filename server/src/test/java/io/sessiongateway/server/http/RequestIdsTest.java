@@ -14,11 +14,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Which incoming request ids are kept, and what replaces the others. */
 class RequestIdsTest {
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "0190a5b4-7c1e-7000-8000-000000000001", "01JD5Z8Q2W3E4R5T6Y7U8I9O0P",
-        "Root=1-5759e988-bd862e3fe1be46a994272793", "abc.DEF_123:~+/=-"})
+    @ValueSource(
+            strings = {
+                "a",
+                "0190a5b4-7c1e-7000-8000-000000000001",
+                "01JD5Z8Q2W3E4R5T6Y7U8I9O0P",
+                "Root=1-5759e988-bd862e3fe1be46a994272793",
+                "abc.DEF_123:~+/=-"
+            })
     void wellFormedIdsAreKept(String id) {
         assertEquals(id, RequestIds.acceptOrGenerate(id));
     }
@@ -32,8 +39,8 @@ class RequestIdsTest {
 
     @ParameterizedTest
     @NullSource
-    @ValueSource(strings = {"", " ", "has space", "line\nbreak", "<script>", "quote\"", "ü", "semi;colon",
-        "tab\t", "a,b"})
+    @ValueSource(
+            strings = {"", " ", "has space", "line\nbreak", "<script>", "quote\"", "ü", "semi;colon", "tab\t", "a,b"})
     void othersAreReplacedByAUuid(String id) {
         assertTrue(UUID.matcher(RequestIds.acceptOrGenerate(id)).matches());
     }

@@ -43,9 +43,19 @@ class AccessRulesIT {
     }
 
     static String token(String subject, String type) {
-        return "Bearer " + new TokenMinter(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8),
-                GatewayHarness.ISSUER).mint(new TokenMinter.Grant(tenant, subject, type, null, List.of(team), account,
-                        false, Duration.ofHours(1)), Instant.now());
+        return "Bearer "
+                + new TokenMinter(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8), GatewayHarness.ISSUER)
+                        .mint(
+                                new TokenMinter.Grant(
+                                        tenant,
+                                        subject,
+                                        type,
+                                        null,
+                                        List.of(team),
+                                        account,
+                                        false,
+                                        Duration.ofHours(1)),
+                                Instant.now());
     }
 
     static Response create(String dialect, String bearer) {
@@ -59,8 +69,8 @@ class AccessRulesIT {
         };
     }
 
-    static final Map<String, Integer> CREATED = Map.of("truefoundry", 201, "everruns", 201, "agentcloud", 200,
-            "recoup", 200);
+    static final Map<String, Integer> CREATED =
+            Map.of("truefoundry", 201, "everruns", 201, "agentcloud", 200, "recoup", 200);
 
     @ParameterizedTest(name = "{0}: a restricted agent is refused to a non-manager, allowed to its manager")
     @ValueSource(strings = {"truefoundry", "everruns", "agentcloud", "recoup"})
@@ -68,11 +78,13 @@ class AccessRulesIT {
         List<String> before = GATEWAY.sessionSnapshot();
         Response refused = create(dialect, token("alice", "user"));
         String expected = switch (dialect) {
-            case "truefoundry" -> "{\"error\":{\"message\":\"not authorized to create sessions for agent 'locked'\","
-                    + "\"type\":\"permission_error\",\"code\":\"agent_forbidden\",\"param\":\"agent_name\"}}";
+            case "truefoundry" ->
+                "{\"error\":{\"message\":\"not authorized to create sessions for agent 'locked'\","
+                        + "\"type\":\"permission_error\",\"code\":\"agent_forbidden\",\"param\":\"agent_name\"}}";
             case "everruns" -> "{\"error\":\"agent '" + restricted.everrunsId() + "' not found\"}";
             case "agentcloud" -> "{\"message\":\"not authorized to create sessions for this app\",\"code\":403}";
-            case "recoup" -> "{\"status\":\"error\",\"error\":\"not authorized to create sessions for agent 'recoup'\"}";
+            case "recoup" ->
+                "{\"status\":\"error\",\"error\":\"not authorized to create sessions for agent 'recoup'\"}";
             default -> throw new IllegalArgumentException(dialect);
         };
         assertEquals(dialect.equals("everruns") ? 404 : 403, refused.statusCode(), refused.asString());
@@ -90,15 +102,19 @@ class AccessRulesIT {
         Response refused = create(dialect, token("manager", "robot"));
         String message = "subject type 'robot' may not create sessions; allowed: serviceaccount, user, virtualaccount";
         String expected = switch (dialect) {
-            case "truefoundry" -> "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-                    + "\"code\":\"unsupported_subject_type\",\"param\":null}}";
+            case "truefoundry" ->
+                "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
+                        + "\"code\":\"unsupported_subject_type\",\"param\":null}}";
             case "everruns" -> "{\"error\":\"" + message + "\"}";
             case "agentcloud" -> "{\"message\":\"" + message + "\",\"code\":403}";
             case "recoup" -> "{\"status\":\"error\",\"error\":\"" + message + "\"}";
             default -> throw new IllegalArgumentException(dialect);
         };
-        assertEquals(Map.of("truefoundry", 400, "everruns", 400, "agentcloud", 403, "recoup", 403).get(dialect),
-                refused.statusCode(), refused.asString());
+        assertEquals(
+                Map.of("truefoundry", 400, "everruns", 400, "agentcloud", 403, "recoup", 403)
+                        .get(dialect),
+                refused.statusCode(),
+                refused.asString());
         assertEquals(expected, refused.asString());
         assertEquals(before, GATEWAY.sessionSnapshot(), "nothing written");
     }

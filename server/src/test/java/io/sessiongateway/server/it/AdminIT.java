@@ -1,6 +1,5 @@
 package io.sessiongateway.server.it;
 
-import static io.sessiongateway.server.testing.GatewayHarness.adminToken;
 import static io.sessiongateway.server.testing.GatewayHarness.token;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,8 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AdminIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
-    static final Clients CLIENTS = GATEWAY.clients();
 
+    static final Clients CLIENTS = GATEWAY.clients();
 
     private static void assertError(Response r, int status, String code) {
         assertEquals(status, r.statusCode(), r.asString());
@@ -46,14 +45,31 @@ class AdminIT {
     void createShowsTheAgentsIdInEveryDialectAndListReturnsIt() {
         String tenant = GatewayHarness.uniqueTenant();
         Response r = CLIENTS.admin(tenant)
-                .createAgent(tenant, Map.of("name", "helper", "managers", List.of("bob", "bob", "carol"),
-                "restricted", true));
+                .createAgent(
+                        tenant,
+                        Map.of("name", "helper", "managers", List.of("bob", "bob", "carol"), "restricted", true));
         assertEquals(201, r.statusCode(), r.asString());
         Map<String, Object> agent = r.jsonPath().getMap("");
         String id = (String) agent.get("id");
         Map<String, Object> ids = r.jsonPath().getMap("ids");
-        assertEquals(Map.of("id", id, "tenant", tenant, "name", "helper", "managers", List.of("bob", "carol"),
-                "restricted", true, "ids", ids, "team", agent.get("team"), "created_at", agent.get("created_at")),
+        assertEquals(
+                Map.of(
+                        "id",
+                        id,
+                        "tenant",
+                        tenant,
+                        "name",
+                        "helper",
+                        "managers",
+                        List.of("bob", "carol"),
+                        "restricted",
+                        true,
+                        "ids",
+                        ids,
+                        "team",
+                        agent.get("team"),
+                        "created_at",
+                        agent.get("created_at")),
                 agent);
         Response teams = CLIENTS.admin(tenant).listTeams(tenant);
         assertEquals(agent.get("team"), teams.jsonPath().getString("data[0].id"), "the default team");
@@ -69,7 +85,8 @@ class AdminIT {
 
         Response list = CLIENTS.admin(tenant).listAgents(tenant);
         assertEquals(200, list.statusCode());
-        assertEquals(List.of(agent, second.jsonPath().getMap("")), list.jsonPath().getList("data"));
+        assertEquals(
+                List.of(agent, second.jsonPath().getMap("")), list.jsonPath().getList("data"));
     }
 
     @Test
@@ -78,8 +95,17 @@ class AdminIT {
         Response team = CLIENTS.admin(tenant).createTeam(tenant, Map.of("name", "research"));
         assertEquals(201, team.statusCode(), team.asString());
         String teamId = team.jsonPath().getString("id");
-        assertEquals(Map.of("id", teamId, "name", "research", "default", false, "created_at",
-                team.jsonPath().getString("created_at")), team.jsonPath().getMap(""));
+        assertEquals(
+                Map.of(
+                        "id",
+                        teamId,
+                        "name",
+                        "research",
+                        "default",
+                        false,
+                        "created_at",
+                        team.jsonPath().getString("created_at")),
+                team.jsonPath().getMap(""));
         assertError(CLIENTS.admin(tenant).createTeam(tenant, Map.of("name", "research")), 409, "team_exists");
 
         Response byId = CLIENTS.admin(tenant).createAgent(tenant, Map.of("name", "a1", "team", teamId));
@@ -94,7 +120,9 @@ class AdminIT {
     void apiKeysAreShownOnceListedWithoutSecretAndRevocable() {
         String tenant = GatewayHarness.uniqueTenant();
         UUID account = UUID.randomUUID();
-        Map<String, Object> created = GATEWAY.provisioning().key(tenant, "recoup", "bot", account, List.of()).json();
+        Map<String, Object> created = GATEWAY.provisioning()
+                .key(tenant, "recoup", "bot", account, List.of())
+                .json();
         String secret = (String) created.get("secret");
         assertTrue(secret.matches("rcp_[A-Za-z0-9_-]{43}"), secret);
         @SuppressWarnings("unchecked")
@@ -107,18 +135,22 @@ class AdminIT {
         assertEquals(List.of(key), list.jsonPath().getList("data"));
         assertTrue(!list.asString().contains(secret), "the secret is never listed");
 
-        CLIENTS.admin(tenant).revokeApiKey(tenant, (String) key.get("id")).then().statusCode(204);
+        CLIENTS.admin(tenant)
+                .revokeApiKey(tenant, (String) key.get("id"))
+                .then()
+                .statusCode(204);
         Response after = CLIENTS.admin(tenant).listApiKeys(tenant);
         assertTrue(after.jsonPath().getString("data[0].revoked_at") != null);
-        assertError(CLIENTS.admin(tenant).revokeApiKey(tenant, UUID.randomUUID().toString()), 404,
-                "api_key_not_found");
+        assertError(CLIENTS.admin(tenant).revokeApiKey(tenant, UUID.randomUUID().toString()), 404, "api_key_not_found");
         assertError(CLIENTS.admin("other").revokeApiKey(tenant, (String) key.get("id")), 403, "admin_required");
     }
 
     @Test
     void invalidKeyRequestsAre422() {
         String tenant = GatewayHarness.uniqueTenant();
-        for (String body : List.of("{}", "{\"dialect\":\"truefoundry\",\"name\":\"n\",\"subject_id\":\"s\"}",
+        for (String body : List.of(
+                "{}",
+                "{\"dialect\":\"truefoundry\",\"name\":\"n\",\"subject_id\":\"s\"}",
                 "{\"dialect\":\"recoup\",\"subject_id\":\"s\"}",
                 "{\"dialect\":\"recoup\",\"name\":\"n\",\"subject_id\":\"s\",\"account\":\"nope\"}",
                 "{\"dialect\":\"recoup\",\"name\":\"n\",\"subject_id\":\"s\",\"teams\":[\"x\"]}",
@@ -132,18 +164,28 @@ class AdminIT {
     void sessionShowFindsASessionByEveryIdItHas() {
         String tenant = GatewayHarness.uniqueTenant();
         GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
-        Response created = CLIENTS.trueFoundry().bearer(token(tenant, "alice"))
-                .create(tenant, Map.of("agent_name", "helper"));
+        Response created =
+                CLIENTS.trueFoundry().bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "helper"));
         String id = created.jsonPath().getString("data.id");
         Response shown = CLIENTS.admin(tenant).showSession(id);
         assertEquals(200, shown.statusCode(), shown.asString());
         Map<String, Object> view = shown.jsonPath().getMap("");
-        assertEquals(Map.of("truefoundry", id, "everruns", id, "recoup", id, "agentcloud",
-                shown.jsonPath().getString("ids.agentcloud")), view.get("ids"));
+        assertEquals(
+                Map.of(
+                        "truefoundry",
+                        id,
+                        "everruns",
+                        id,
+                        "recoup",
+                        id,
+                        "agentcloud",
+                        shown.jsonPath().getString("ids.agentcloud")),
+                view.get("ids"));
         assertEquals("created", view.get("status"));
         assertEquals(Map.of("everruns", "started", "agentcloud", "started", "recoup", "running"), view.get("statuses"));
         String objectId = shown.jsonPath().getString("ids.agentcloud");
-        assertEquals(view, CLIENTS.admin(tenant).showSession(objectId).jsonPath().getMap(""));
+        assertEquals(
+                view, CLIENTS.admin(tenant).showSession(objectId).jsonPath().getMap(""));
         assertEquals(view, CLIENTS.admin("*").showSession(id).jsonPath().getMap(""), "an operator finds it too");
         assertError(CLIENTS.admin("elsewhere").showSession(id), 404, "session_not_found");
         assertError(CLIENTS.admin().bearer(token(tenant, "alice")).showSession(id), 403, "admin_required");
@@ -161,7 +203,11 @@ class AdminIT {
     @Test
     void duplicateNameIs409() {
         String tenant = GatewayHarness.uniqueTenant();
-        assertEquals(201, CLIENTS.admin(tenant).createAgent(tenant, Map.of("name", "helper")).statusCode());
+        assertEquals(
+                201,
+                CLIENTS.admin(tenant)
+                        .createAgent(tenant, Map.of("name", "helper"))
+                        .statusCode());
         assertError(CLIENTS.admin(tenant).createAgent(tenant, Map.of("name", "helper")), 409, "agent_exists");
     }
 
@@ -173,10 +219,11 @@ class AdminIT {
 
     @Test
     void nonAdminTokenIs403() {
-        assertError(CLIENTS.admin().bearer(token("acme", "alice"))
-                .createAgent("acme", Map.of("name", "x")), 403, "admin_required");
-        assertError(CLIENTS.admin().bearer(token("acme", "alice")).listAgents("acme"),
-                403, "admin_required");
+        assertError(
+                CLIENTS.admin().bearer(token("acme", "alice")).createAgent("acme", Map.of("name", "x")),
+                403,
+                "admin_required");
+        assertError(CLIENTS.admin().bearer(token("acme", "alice")).listAgents("acme"), 403, "admin_required");
     }
 
     @Test
@@ -185,8 +232,17 @@ class AdminIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"name\":\"\"}", "{\"name\":5}", "{\"name\":\"x\",\"managers\":\"bob\"}",
-        "{\"name\":\"x\",\"managers\":[\"\"]}", "{\"name\":\"x\",\"restricted\":\"yes\"}", "not json", "[]"})
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"name\":\"\"}",
+                "{\"name\":5}",
+                "{\"name\":\"x\",\"managers\":\"bob\"}",
+                "{\"name\":\"x\",\"managers\":[\"\"]}",
+                "{\"name\":\"x\",\"restricted\":\"yes\"}",
+                "not json",
+                "[]"
+            })
     void invalidBodyIs422(String body) {
         String tenant = GatewayHarness.uniqueTenant();
         assertError(CLIENTS.admin(tenant).createAgent(tenant, body), 422, "invalid_request_body");
@@ -203,9 +259,10 @@ class AdminIT {
     @Test
     void expiredAdminTokenIs401() {
         String tenant = GatewayHarness.uniqueTenant();
-        String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8),
-                GatewayHarness.ISSUER).mint(new Grant(tenant, "root",
-                "user", null, List.of(), null, true, Duration.ofSeconds(1)), Instant.now().minusSeconds(600));
+        String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8), GatewayHarness.ISSUER)
+                .mint(
+                        new Grant(tenant, "root", "user", null, List.of(), null, true, Duration.ofSeconds(1)),
+                        Instant.now().minusSeconds(600));
         assertError(CLIENTS.admin().bearer(expired).createAgent(tenant, Map.of("name", "x")), 401, "unauthenticated");
     }
 
@@ -234,16 +291,22 @@ class AdminIT {
         body.put(field, value);
         Response r = CLIENTS.admin(tenant).createApiKey(tenant, body);
         assertEquals(422, r.statusCode(), r.asString());
-        assertEquals(Map.of("code", "invalid_request_body", "message", message), withoutNulls(r.jsonPath().getMap("error")));
-        assertEquals(Set.of("code", "message", "reference"), r.jsonPath().getMap("error").keySet());
+        assertEquals(
+                Map.of("code", "invalid_request_body", "message", message),
+                withoutNulls(r.jsonPath().getMap("error")));
+        assertEquals(
+                Set.of("code", "message", "reference"),
+                r.jsonPath().getMap("error").keySet());
     }
 
     static Stream<Arguments> typedPatchFields() {
         return Stream.of(
                 Arguments.of(Map.of("warning", "yes"), "warning must be a boolean"),
-                Arguments.of(Map.of("status", "paused"),
+                Arguments.of(
+                        Map.of("status", "paused"),
                         "status must be one of created, running, waiting, completed, failed, cancelled, archived"),
-                Arguments.of(Map.of("usage", Map.of("input_tokens", "many", "output_tokens", 1)),
+                Arguments.of(
+                        Map.of("usage", Map.of("input_tokens", "many", "output_tokens", 1)),
                         "usage.input_tokens must be an integer"),
                 Arguments.of(Map.of("sharing", 5), "sharing must be an object"));
     }
@@ -254,7 +317,9 @@ class AdminIT {
         String tenant = GatewayHarness.uniqueTenant();
         Response r = CLIENTS.admin(tenant).updateSession("session_" + "0".repeat(32), body);
         assertEquals(422, r.statusCode(), r.asString());
-        assertEquals(Map.of("code", "invalid_request_body", "message", message), withoutNulls(r.jsonPath().getMap("error")));
+        assertEquals(
+                Map.of("code", "invalid_request_body", "message", message),
+                withoutNulls(r.jsonPath().getMap("error")));
     }
 
     private static Map<String, Object> withoutNulls(Map<String, Object> m) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentcloudIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final AgentcloudClient AGENTCLOUD = GATEWAY.clients().agentcloud();
     private static final String ERROR_DOC = "agentcloud/retrieve-session.yaml";
@@ -39,7 +40,8 @@ class AgentcloudIT {
         team = agent.team();
         app = agent.agentcloudId();
         otherTeam = GATEWAY.provisioning().team(org, "other");
-        otherTeamApp = GATEWAY.provisioning().agentInTeam(org, "other-bot", otherTeam).agentcloudId();
+        otherTeamApp =
+                GATEWAY.provisioning().agentInTeam(org, "other-bot", otherTeam).agentcloudId();
     }
 
     static String member(String subject) {
@@ -68,28 +70,44 @@ class AgentcloudIT {
         String id = createAs("alice");
         Response r = AGENTCLOUD.as(member("bob")).get(team, id);
         assertEquals(200, r.statusCode(), r.asString());
-        assertEquals(List.of("csrf", "session"), r.jsonPath().getMap("").keySet().stream().sorted().toList());
+        assertEquals(
+                List.of("csrf", "session"),
+                r.jsonPath().getMap("").keySet().stream().sorted().toList());
         assertTrue(r.jsonPath().getString("csrf").matches("^[A-Za-z0-9]{8}-[A-Za-z0-9_-]{27}$"));
         Map<String, Object> session = r.jsonPath().getMap("session");
         Map<String, Object> start = r.jsonPath().getMap("session.startDate");
-        assertEquals(Map.of(
-                "_id", id,
-                "orgId", session.get("orgId"),
-                "teamId", team,
-                "name", "support-bot",
-                "startDate", start,
-                "lastUpdatedDate", start,
-                "tokensUsed", 0,
-                "status", "started",
-                "appId", app,
-                "sharingConfig", Map.of("permissions", Map.of(), "mode", "team")), session);
+        assertEquals(
+                Map.of(
+                        "_id",
+                        id,
+                        "orgId",
+                        session.get("orgId"),
+                        "teamId",
+                        team,
+                        "name",
+                        "support-bot",
+                        "startDate",
+                        start,
+                        "lastUpdatedDate",
+                        start,
+                        "tokensUsed",
+                        0,
+                        "status",
+                        "started",
+                        "appId",
+                        app,
+                        "sharingConfig",
+                        Map.of("permissions", Map.of(), "mode", "team")),
+                session);
         assertTrue(((String) session.get("orgId")).matches("[0-9a-f]{24}"));
         assertTrue(((String) start.get("$date")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
     }
 
     static void share(String id, String mode, Map<String, String> permissions) {
-        CLIENTS.admin(org).updateSession(id, Map.of("sharing", Map.of("mode", mode, "permissions", permissions)))
-                .then().statusCode(200);
+        CLIENTS.admin(org)
+                .updateSession(id, Map.of("sharing", Map.of("mode", mode, "permissions", permissions)))
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -99,8 +117,12 @@ class AgentcloudIT {
         Response anonymous = AGENTCLOUD.get(team, id);
         assertEquals(200, anonymous.statusCode(), anonymous.asString());
         assertEquals("public", anonymous.jsonPath().getString("session.sharingConfig.mode"));
-        assertEquals(200, AGENTCLOUD.as("Bearer " + fullToken("elsewhere", "x", null, List.of())).get(team, id)
-                .statusCode());
+        assertEquals(
+                200,
+                AGENTCLOUD
+                        .as("Bearer " + fullToken("elsewhere", "x", null, List.of()))
+                        .get(team, id)
+                        .statusCode());
         assertError(AGENTCLOUD.as("Bearer garbage").get(team, id), 403);
     }
 
@@ -111,30 +133,48 @@ class AgentcloudIT {
         assertEquals(200, AGENTCLOUD.as(member("alice")).get(team, id).statusCode());
         assertEquals(200, AGENTCLOUD.as(member("carol")).get(team, id).statusCode());
         assertError(AGENTCLOUD.as(member("bob")).get(team, id), 403);
-        Response granted = AGENTCLOUD.as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam))).get(team, id);
+        Response granted = AGENTCLOUD
+                .as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)))
+                .get(team, id);
         assertError(granted, 403);
         share(id, "restricted", Map.of(otherTeam, "read"));
-        assertEquals(200, AGENTCLOUD.as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam))).get(team, id)
-                .statusCode(),
+        assertEquals(
+                200,
+                AGENTCLOUD
+                        .as("Bearer " + fullToken(org, "dave", null, List.of(otherTeam)))
+                        .get(team, id)
+                        .statusCode(),
                 "a granted team's members read it");
-        assertEquals(Map.of(otherTeam, "read"),
+        assertEquals(
+                Map.of(otherTeam, "read"),
                 AGENTCLOUD.as(member("alice")).get(team, id).jsonPath().getMap("session.sharingConfig.permissions"));
     }
 
     @Test
     void nonMembersAndAnonymousCallersAre403ForTeamSessions() {
         String id = createAs("alice");
-        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam))).get(team, id), 403);
+        assertError(
+                AGENTCLOUD
+                        .as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)))
+                        .get(team, id),
+                403);
         assertError(AGENTCLOUD.get(team, id), 403);
         assertError(AGENTCLOUD.as("Bearer garbage").get(team, id), 403);
-        assertError(AGENTCLOUD.as("Bearer " + fullToken("elsewhere", "alice", null, List.of(team))).get(team, id), 403);
+        assertError(
+                AGENTCLOUD
+                        .as("Bearer " + fullToken("elsewhere", "alice", null, List.of(team)))
+                        .get(team, id),
+                403);
     }
 
     @Test
     void aSessionReadUnderAnotherTeamIsInvalid() {
         String id = createAs("alice");
-        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "alice", null, List.of(team, otherTeam)))
-                .get(otherTeam, id), 400);
+        assertError(
+                AGENTCLOUD
+                        .as("Bearer " + fullToken(org, "alice", null, List.of(team, otherTeam)))
+                        .get(otherTeam, id),
+                400);
     }
 
     @Test
@@ -165,19 +205,30 @@ class AgentcloudIT {
 
     @Test
     void addingWithoutMembershipIs403() {
-        assertError(AGENTCLOUD.as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)))
-                .create(team, Map.of("id", app)), 403);
+        assertError(
+                AGENTCLOUD
+                        .as("Bearer " + fullToken(org, "mallory", null, List.of(otherTeam)))
+                        .create(team, Map.of("id", app)),
+                403);
         assertError(AGENTCLOUD.create(team, Map.of("id", app)), 403);
     }
 
     @Test
     void errorsBeforeTheAdapterUseDynamicResponse() {
-        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
-                .delete("/{slug}/session/{id}.json", team, "0123456789abcdef01234567"), 405);
-        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
-                .get("/{slug}/session/{id}", team, "0123456789abcdef01234567"), 404);
-        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
-                .header("Authorization", member("alice")).contentType("text/plain").body("id=x")
-                .post("/{slug}/forms/session/add", team), 415);
+        assertError(
+                GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                        .delete("/{slug}/session/{id}.json", team, "0123456789abcdef01234567"),
+                405);
+        assertError(
+                GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                        .get("/{slug}/session/{id}", team, "0123456789abcdef01234567"),
+                404);
+        assertError(
+                GATEWAY.givenUndocumented(ERROR_DOC, "dynamicResponse")
+                        .header("Authorization", member("alice"))
+                        .contentType("text/plain")
+                        .body("id=x")
+                        .post("/{slug}/forms/session/add", team),
+                415);
     }
 }

@@ -43,6 +43,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AgentcloudLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final AgentcloudClient AGENTCLOUD = CLIENTS.agentcloud();
     static final String UNKNOWN = "0123456789abcdef01234567";
@@ -86,17 +87,18 @@ class AgentcloudLifecycleIT {
     }
 
     /** A team of its own with an app: lists in it see only what the test made. */
-    record Team(String slug, String app) {
-    }
+    record Team(String slug, String app) {}
 
     static Team freshTeam(String name) {
         String slug = GATEWAY.provisioning().team(org, name);
-        return new Team(slug, GATEWAY.provisioning().agentInTeam(org, name + "-bot", slug).agentcloudId());
+        return new Team(
+                slug,
+                GATEWAY.provisioning().agentInTeam(org, name + "-bot", slug).agentcloudId());
     }
 
     static void share(String id, String mode, Map<String, String> permissions) {
-        Response r = CLIENTS.admin(org).updateSession(id, Map.of("sharing", Map.of("mode", mode,
-                "permissions", permissions)));
+        Response r = CLIENTS.admin(org)
+                .updateSession(id, Map.of("sharing", Map.of("mode", mode, "permissions", permissions)));
         assertEquals(200, r.statusCode(), r.asString());
     }
 
@@ -137,7 +139,9 @@ class AgentcloudLifecycleIT {
 
     /** One page; asserts 200, the whole body's shape, at most ten sessions, newest first. */
     static List<Map<String, Object>> page(String bearer, String slug, String before) {
-        Response r = before == null ? AGENTCLOUD.as(bearer).list(slug) : AGENTCLOUD.as(bearer).list(slug, before);
+        Response r = before == null
+                ? AGENTCLOUD.as(bearer).list(slug)
+                : AGENTCLOUD.as(bearer).list(slug, before);
         assertEquals(200, r.statusCode(), r.asString());
         assertJson(r);
         assertEquals(Set.of("csrf", "sessions"), r.jsonPath().getMap("").keySet());
@@ -181,15 +185,23 @@ class AgentcloudLifecycleIT {
             assertEquals(get(alice, t.slug(), (String) s.get("_id")), s, "a listed session is the one get shows");
         }
         assertEquals(first, page(alice, t.slug(), "null"), "before=null is the first page");
-        List<String> all = walk(alice, t.slug(), () -> { });
+        List<String> all = walk(alice, t.slug(), () -> {});
         assertEquals(23, all.size());
         assertEquals(new HashSet<>(created), new HashSet<>(all), "no repeat, no skip");
         assertEquals(created.stream().sorted(Comparator.reverseOrder()).toList(), all);
         assertEquals(List.of(), page(alice, t.slug(), all.get(all.size() - 1)), "after the oldest: empty");
-        assertEquals(all.subList(11, 21), page(alice, t.slug(), all.get(10)).stream().map(s -> s.get("_id")).toList(),
+        assertEquals(
+                all.subList(11, 21),
+                page(alice, t.slug(), all.get(10)).stream()
+                        .map(s -> s.get("_id"))
+                        .toList(),
                 "before= is exclusive");
-        assertEquals(all.subList(0, 10), page(alice, t.slug(), "ffffffffffffffffffffffff").stream()
-                .map(s -> s.get("_id")).toList(), "before= need not name a session");
+        assertEquals(
+                all.subList(0, 10),
+                page(alice, t.slug(), "ffffffffffffffffffffffff").stream()
+                        .map(s -> s.get("_id"))
+                        .toList(),
+                "before= need not name a session");
     }
 
     @Test
@@ -216,7 +228,7 @@ class AgentcloudLifecycleIT {
         throughout.removeAll(deleted);
         assertTrue(new HashSet<>(seen).containsAll(throughout), "no skip");
         assertTrue(seen.stream().noneMatch(createdMeanwhile::contains), "pages go back in time only");
-        Set<String> now = new HashSet<>(walk(alice, t.slug(), () -> { }));
+        Set<String> now = new HashSet<>(walk(alice, t.slug(), () -> {}));
         Set<String> expected = new HashSet<>(throughout);
         expected.addAll(createdMeanwhile);
         assertEquals(expected, now, "a deleted session is never listed again");
@@ -252,7 +264,7 @@ class AgentcloudLifecycleIT {
                 "granted member", Set.of(open, teamOnly, granted),
                 "member of a granted team", Set.of(open, teamOnly, grantedToTeam));
         callers.forEach((who, bearer) -> {
-            Set<String> listed = new HashSet<>(walk(bearer, t.slug(), () -> { }));
+            Set<String> listed = new HashSet<>(walk(bearer, t.slug(), () -> {}));
             Set<String> readable = all.stream()
                     .filter(id -> AGENTCLOUD.as(bearer).get(t.slug(), id).statusCode() == 200)
                     .collect(Collectors.toSet());
@@ -262,24 +274,41 @@ class AgentcloudLifecycleIT {
         // Who may not list the team at all: 403, though some could read a public session one by one.
         assertEquals(200, AGENTCLOUD.get(t.slug(), open).statusCode());
         assertError(AGENTCLOUD.list(t.slug()), 403, "missing authentication token");
-        assertError(AGENTCLOUD.as(memberOf("erin", elsewhere.slug())).list(t.slug()), 403,
+        assertError(
+                AGENTCLOUD.as(memberOf("erin", elsewhere.slug())).list(t.slug()),
+                403,
                 "invalid permissions on the resourceSlug");
-        assertError(AGENTCLOUD.as("Bearer " + fullToken("another-org", "olga", account, List.of(t.slug())))
-                .list(t.slug()), 403, "invalid permissions on the resourceSlug");
+        assertError(
+                AGENTCLOUD
+                        .as("Bearer " + fullToken("another-org", "olga", account, List.of(t.slug())))
+                        .list(t.slug()),
+                403,
+                "invalid permissions on the resourceSlug");
         assertError(AGENTCLOUD.as("Bearer garbage").list(t.slug()), 403, "");
         assertError(AGENTCLOUD.as(owner).list(UNKNOWN), 403, "invalid permissions on the resourceSlug");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "NULL", "undefined", "0123456789ABCDEF01234567", "0123456789abcdef0123456",
-            "0123456789abcdef012345678", "' OR '1'='1"})
+    @ValueSource(
+            strings = {
+                "",
+                "NULL",
+                "undefined",
+                "0123456789ABCDEF01234567",
+                "0123456789abcdef0123456",
+                "0123456789abcdef012345678",
+                "' OR '1'='1"
+            })
     void aBeforeThatIsNoObjectIdIs400(String before) {
         assertError(AGENTCLOUD.as(member("alice")).list(team, before), 400, "before must be an ObjectId");
     }
 
     @Test
     void beforeTwiceAndMalformedTeamsAre400() {
-        Response twice = AGENTCLOUD.as(member("alice")).request().queryParam("before", UNKNOWN, UNKNOWN)
+        Response twice = AGENTCLOUD
+                .as(member("alice"))
+                .request()
+                .queryParam("before", UNKNOWN, UNKNOWN)
                 .get(AgentcloudClient.SESSIONS, team);
         assertError(twice, 400, "before must be given once");
         assertError(AGENTCLOUD.as(member("alice")).list("acme"), 400, "resourceSlug must be an ObjectId");
@@ -294,13 +323,20 @@ class AgentcloudLifecycleIT {
         for (String via : Clients.DIALECTS) {
             Sessions.Created c = Sessions.complete(CLIENTS, t, Sessions.create(CLIENTS, t, via));
             String slug = Sessions.show(CLIENTS, t, c.objectId()).getString("team");
-            assertTrue(new HashSet<>(walk(t.bearer(), slug, () -> { })).contains(c.objectId()), via);
+            assertTrue(new HashSet<>(walk(t.bearer(), slug, () -> {})).contains(c.objectId()), via);
             assertEmptyOk(AGENTCLOUD.as(t.bearer()).delete(slug, c.objectId()));
             assertError(AGENTCLOUD.as(t.bearer()).get(slug, c.objectId()), 400, "Invalid inputs");
-            assertEquals(404, CLIENTS.trueFoundry().as(t.bearer()).get(t.tenant(), c.publicId()).statusCode(), via);
-            assertEquals(404, CLIENTS.everruns().as(t.bearer()).get(c.publicId()).statusCode(), via);
+            assertEquals(
+                    404,
+                    CLIENTS.trueFoundry()
+                            .as(t.bearer())
+                            .get(t.tenant(), c.publicId())
+                            .statusCode(),
+                    via);
+            assertEquals(
+                    404, CLIENTS.everruns().as(t.bearer()).get(c.publicId()).statusCode(), via);
             assertEquals(404, CLIENTS.recoup().as(t.bearer()).get(c.publicId()).statusCode(), via);
-            assertFalse(walk(t.bearer(), slug, () -> { }).contains(c.objectId()), via);
+            assertFalse(walk(t.bearer(), slug, () -> {}).contains(c.objectId()), via);
             // Not idempotent, as the vendor's deletedCount < 1: the repeat is 400.
             assertError(AGENTCLOUD.as(t.bearer()).delete(slug, c.objectId()), 400, "Invalid inputs");
         }
@@ -321,10 +357,14 @@ class AgentcloudLifecycleIT {
         assertError(AGENTCLOUD.as(member("alice")).delete(team, id, null), 400, "request body is required");
         assertError(AGENTCLOUD.as(member("alice")).delete(team, id, Map.of()), 400, "sessionId is required");
         assertError(AGENTCLOUD.as(member("alice")).delete(team, id, Map.of("sessionId", 5)), 400, "sessionId");
-        assertError(AGENTCLOUD.as(member("alice")).delete(team, id, Map.of("sessionId", id.toUpperCase())), 400,
+        assertError(
+                AGENTCLOUD.as(member("alice")).delete(team, id, Map.of("sessionId", id.toUpperCase())),
+                400,
                 "Invalid inputs");
         assertError(AGENTCLOUD.as(member("alice")).delete(team, UNKNOWN), 400, "Invalid inputs");
-        assertError(AGENTCLOUD.as(member("alice")).delete(team, "nope", Map.of("sessionId", id)), 400,
+        assertError(
+                AGENTCLOUD.as(member("alice")).delete(team, "nope", Map.of("sessionId", id)),
+                400,
                 "sessionId must be an ObjectId");
         get(member("alice"), team, id);
     }
@@ -334,10 +374,10 @@ class AgentcloudLifecycleIT {
         String id = create("alice");
         for (Object body : new Object[] {null, Map.of(), Map.of("sessionId", 5), "not json"}) {
             assertError(AGENTCLOUD.delete(team, id, body), 403, "missing authentication token");
-            assertError(AGENTCLOUD.as(outsider()).delete(team, id, body), 403,
-                    "invalid permissions on the resourceSlug");
-            assertError(AGENTCLOUD.as(outsider()).cancel(team, id, body), 403,
-                    "invalid permissions on the resourceSlug");
+            assertError(
+                    AGENTCLOUD.as(outsider()).delete(team, id, body), 403, "invalid permissions on the resourceSlug");
+            assertError(
+                    AGENTCLOUD.as(outsider()).cancel(team, id, body), 403, "invalid permissions on the resourceSlug");
             assertError(AGENTCLOUD.as("Bearer garbage").edit(team, id, body), 403, "");
         }
         assertError(AGENTCLOUD.as(outsider()).create(team, Map.of()), 403, "invalid permissions on the resourceSlug");
@@ -371,7 +411,8 @@ class AgentcloudLifecycleIT {
     @Test
     void concurrentDeletesOfOneSessionDeleteItOnce() throws Exception {
         String id = create("alice");
-        List<Integer> statuses = concurrently(8, () -> AGENTCLOUD.as(member("alice")).delete(team, id).statusCode());
+        List<Integer> statuses = concurrently(
+                8, () -> AGENTCLOUD.as(member("alice")).delete(team, id).statusCode());
         assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
         assertEquals(7, statuses.stream().filter(s -> s == 400).count(), statuses.toString());
     }
@@ -397,8 +438,9 @@ class AgentcloudLifecycleIT {
         Response everruns = CLIENTS.everruns().as(t.bearer()).get(c.publicId());
         assertEquals("idle", everruns.jsonPath().getString("status"));
         assertEquals(lastUpdated(after), Instant.parse(everruns.jsonPath().getString("updated_at")));
-        assertEquals("completed", CLIENTS.recoup().as(t.bearer()).get(c.publicId()).jsonPath()
-                .getString("session.status"));
+        assertEquals(
+                "completed",
+                CLIENTS.recoup().as(t.bearer()).get(c.publicId()).jsonPath().getString("session.status"));
         Response tf = CLIENTS.trueFoundry().as(t.bearer()).get(t.tenant(), c.publicId());
         assertEquals(200, tf.statusCode(), tf.asString());
         assertEquals(lastUpdated(after), Instant.parse(tf.jsonPath().getString("data.updated_at")));
@@ -431,8 +473,7 @@ class AgentcloudLifecycleIT {
     void cancelErrors() {
         String id = create("alice");
         String other = create("alice");
-        assertError(AGENTCLOUD.as(member("alice")).cancel(team, id, Map.of("sessionId", other)), 400,
-                "Invalid inputs");
+        assertError(AGENTCLOUD.as(member("alice")).cancel(team, id, Map.of("sessionId", other)), 400, "Invalid inputs");
         assertError(AGENTCLOUD.as(member("alice")).cancel(team, id, null), 400, "request body is required");
         assertError(AGENTCLOUD.as(member("alice")).cancel(team, UNKNOWN), 400, "Invalid inputs");
         assertError(AGENTCLOUD.as(member("alice")).cancel(UNKNOWN, id), 403, "invalid permissions");
@@ -483,14 +524,30 @@ class AgentcloudLifecycleIT {
         assertEdited(AGENTCLOUD.as(t.bearer()).edit(slug, c.objectId(), withNull), 0);
         assertEquals(after, get(t.bearer(), slug, c.objectId()));
         // The date every dialect shows moved with the edit.
-        assertEquals(lastUpdated(after), Instant.parse(CLIENTS.everruns().as(t.bearer()).get(c.publicId())
-                .jsonPath().getString("updated_at")));
-        assertEquals(lastUpdated(after), Instant.parse(CLIENTS.trueFoundry().as(t.bearer())
-                .get(t.tenant(), c.publicId()).jsonPath().getString("data.updated_at")));
-        assertEquals(lastUpdated(after), Instant.parse(CLIENTS.recoup().as(t.bearer()).get(c.publicId())
-                .jsonPath().getString("session.updatedAt")));
-        assertEquals(lastUpdated(after), Instant.parse(Sessions.show(CLIENTS, t, c.objectId())
-                .getString("updated_at")));
+        assertEquals(
+                lastUpdated(after),
+                Instant.parse(CLIENTS.everruns()
+                        .as(t.bearer())
+                        .get(c.publicId())
+                        .jsonPath()
+                        .getString("updated_at")));
+        assertEquals(
+                lastUpdated(after),
+                Instant.parse(CLIENTS.trueFoundry()
+                        .as(t.bearer())
+                        .get(t.tenant(), c.publicId())
+                        .jsonPath()
+                        .getString("data.updated_at")));
+        assertEquals(
+                lastUpdated(after),
+                Instant.parse(CLIENTS.recoup()
+                        .as(t.bearer())
+                        .get(c.publicId())
+                        .jsonPath()
+                        .getString("session.updatedAt")));
+        assertEquals(
+                lastUpdated(after),
+                Instant.parse(Sessions.show(CLIENTS, t, c.objectId()).getString("updated_at")));
         // Replaced, not merged.
         assertEdited(AGENTCLOUD.as(t.bearer()).editVariables(slug, c.objectId(), Map.of("topic", "billing")), 1);
         assertEdited(AGENTCLOUD.as(t.bearer()).editVariables(slug, c.objectId(), Map.of("topic", "billing")), 0);
@@ -502,7 +559,9 @@ class AgentcloudLifecycleIT {
         share(id, "restricted", Map.of());
         assertError(AGENTCLOUD.as(member("bob")).editVariables(team, id, Map.of("a", 1)), 400, "No permission");
         assertEdited(AGENTCLOUD.as(member("alice")).editVariables(team, id, Map.of("a", 1)), 1);
-        assertError(AGENTCLOUD.as(outsider()).editVariables(team, id, Map.of("a", 1)), 403,
+        assertError(
+                AGENTCLOUD.as(outsider()).editVariables(team, id, Map.of("a", 1)),
+                403,
                 "invalid permissions on the resourceSlug");
     }
 
@@ -510,12 +569,18 @@ class AgentcloudLifecycleIT {
     void editErrors() {
         String id = create("alice");
         String other = create("alice");
-        assertError(AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", other, "variables", Map.of())),
-                400, "Invalid inputs");
-        assertError(AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", id, "variables", "x")), 400,
+        assertError(
+                AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", other, "variables", Map.of())),
+                400,
+                "Invalid inputs");
+        assertError(
+                AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", id, "variables", "x")),
+                400,
                 "variables");
-        assertError(AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", id, "variables", List.of())),
-                400, "variables");
+        assertError(
+                AGENTCLOUD.as(member("alice")).edit(team, id, Map.of("sessionId", id, "variables", List.of())),
+                400,
+                "variables");
         assertError(AGENTCLOUD.as(member("alice")).edit(team, id, null), 400, "request body is required");
         assertError(AGENTCLOUD.as(member("alice")).editVariables(team, UNKNOWN, Map.of()), 400, "Invalid inputs");
         assertEmptyOk(AGENTCLOUD.as(member("alice")).delete(team, id));
@@ -528,18 +593,37 @@ class AgentcloudLifecycleIT {
     void anEditAndACancelRacingBothSurviveAndADeleteRacingThemEndsDeleted() throws Exception {
         for (int round = 0; round < 5; round++) {
             String id = create("alice");
-            List<Integer> both = concurrently(2, List.of(
-                    () -> AGENTCLOUD.as(member("alice")).editVariables(team, id, Map.of("r", 1)).statusCode(),
-                    () -> AGENTCLOUD.as(member("alice")).cancel(team, id).statusCode()));
+            List<Integer> both = concurrently(
+                    2,
+                    List.of(
+                            () -> AGENTCLOUD
+                                    .as(member("alice"))
+                                    .editVariables(team, id, Map.of("r", 1))
+                                    .statusCode(),
+                            () -> AGENTCLOUD
+                                    .as(member("alice"))
+                                    .cancel(team, id)
+                                    .statusCode()));
             assertEquals(List.of(200, 200), both);
             assertEquals("terminated", get(member("alice"), team, id).get("status"));
             assertEdited(AGENTCLOUD.as(member("alice")).editVariables(team, id, Map.of("r", 1)), 0);
 
             String victim = create("alice");
-            List<Integer> raced = concurrently(3, List.of(
-                    () -> AGENTCLOUD.as(member("alice")).editVariables(team, victim, Map.of("r", 2)).statusCode(),
-                    () -> AGENTCLOUD.as(member("alice")).delete(team, victim).statusCode(),
-                    () -> AGENTCLOUD.as(member("alice")).cancel(team, victim).statusCode()));
+            List<Integer> raced = concurrently(
+                    3,
+                    List.of(
+                            () -> AGENTCLOUD
+                                    .as(member("alice"))
+                                    .editVariables(team, victim, Map.of("r", 2))
+                                    .statusCode(),
+                            () -> AGENTCLOUD
+                                    .as(member("alice"))
+                                    .delete(team, victim)
+                                    .statusCode(),
+                            () -> AGENTCLOUD
+                                    .as(member("alice"))
+                                    .cancel(team, victim)
+                                    .statusCode()));
             assertEquals(200, raced.get(1), raced.toString());
             assertTrue(raced.stream().allMatch(s -> s == 200 || s == 400), raced.toString());
             assertError(AGENTCLOUD.as(member("alice")).get(team, victim), 400, "Invalid inputs");
@@ -556,11 +640,15 @@ class AgentcloudLifecycleIT {
     @Test
     void theOverlappingFormPathsOfAddAndDeleteAreBothServed() {
         String id = create("alice");
-        assertError(AGENTCLOUD.as(member("alice")).delete(team, "add", Map.of("sessionId", id)), 400,
+        assertError(
+                AGENTCLOUD.as(member("alice")).delete(team, "add", Map.of("sessionId", id)),
+                400,
                 "sessionId must be an ObjectId");
         Response postForm = GATEWAY.givenUndocumented("agentcloud/retrieve-session.yaml", "dynamicResponse")
-                .header("Authorization", member("alice")).contentType("application/json")
-                .body(Map.of("id", app)).post("/{slug}/forms/session/{id}", team, id);
+                .header("Authorization", member("alice"))
+                .contentType("application/json")
+                .body(Map.of("id", app))
+                .post("/{slug}/forms/session/{id}", team, id);
         assertError(postForm, 405, "");
         assertTrue(sortedAllow(postForm).contains("DELETE"), postForm.header("Allow"));
         get(member("alice"), team, id);

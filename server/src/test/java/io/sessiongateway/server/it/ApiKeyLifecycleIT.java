@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ApiKeyLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     static String tenant;
@@ -117,7 +118,7 @@ class ApiKeyLifecycleIT {
     /** Every column of the key's row, as text. */
     static Map<String, String> row(String keyId) throws Exception {
         try (Connection c = GATEWAY.connectDatabase();
-             PreparedStatement s = c.prepareStatement("SELECT * FROM api_key WHERE id = ?")) {
+                PreparedStatement s = c.prepareStatement("SELECT * FROM api_key WHERE id = ?")) {
             s.setObject(1, UUID.fromString(keyId));
             try (ResultSet rs = s.executeQuery()) {
                 assertTrue(rs.next(), "the key's row");
@@ -132,7 +133,8 @@ class ApiKeyLifecycleIT {
     }
 
     static String sha256(String s) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -147,11 +149,16 @@ class ApiKeyLifecycleIT {
             String rest = secret.substring(12);
             List<String> leaking = new ArrayList<>();
             row.forEach((column, value) -> {
-                if (value != null && (value.contains(rest) || value.contains(rest.substring(0, 16))
-                        || value.toLowerCase(Locale.ROOT).contains(
-                                HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8)).substring(24, 56))
-                        || value.contains(Base64.getEncoder().encodeToString(
-                                secret.getBytes(StandardCharsets.UTF_8)).substring(16, 40)))) {
+                if (value != null
+                        && (value.contains(rest)
+                                || value.contains(rest.substring(0, 16))
+                                || value.toLowerCase(Locale.ROOT)
+                                        .contains(HexFormat.of()
+                                                .formatHex(secret.getBytes(StandardCharsets.UTF_8))
+                                                .substring(24, 56))
+                                || value.contains(Base64.getEncoder()
+                                        .encodeToString(secret.getBytes(StandardCharsets.UTF_8))
+                                        .substring(16, 40)))) {
                     leaking.add(column);
                 }
             });
@@ -172,7 +179,8 @@ class ApiKeyLifecycleIT {
         assertRecoup(recoupGet(recoupKey, inOtherTenant), 404, "session not found");
         // A Recoup key is not an Everruns key, nor a Bearer token.
         assertEverruns(everrunsGet(recoupKey, mine), 401, "Authorization header must be 'Bearer <token>'");
-        assertEverruns(everrunsGet("Bearer " + recoupKey, mine), 401, "API keys are not accepted here; use a Bearer JWT");
+        assertEverruns(
+                everrunsGet("Bearer " + recoupKey, mine), 401, "API keys are not accepted here; use a Bearer JWT");
 
         String everrunsKey = secret(createKey("everruns", null, null));
         Response ev = everrunsGet(everrunsKey, mine);
@@ -181,8 +189,7 @@ class ApiKeyLifecycleIT {
         assertEverruns(everrunsGet(everrunsKey, inOtherTenant), 404, "session '" + inOtherTenant + "' not found");
         assertRecoup(recoupGet(everrunsKey, mine), 401, "invalid API key");
         // The same key with one character changed is unknown.
-        String altered = everrunsKey.substring(0, everrunsKey.length() - 1)
-                + (everrunsKey.endsWith("A") ? "B" : "A");
+        String altered = everrunsKey.substring(0, everrunsKey.length() - 1) + (everrunsKey.endsWith("A") ? "B" : "A");
         assertEverruns(everrunsGet(altered, mine), 401, "invalid API key");
     }
 
@@ -204,7 +211,9 @@ class ApiKeyLifecycleIT {
     void anExpiryIsHonoured() throws Exception {
         Instant expires = Instant.now().plusSeconds(2);
         Map<String, Object> created = createKey("everruns", null, expires);
-        assertEquals(expires.toEpochMilli(), Instant.parse((String) listed(id(created)).get("expires_at")).toEpochMilli());
+        assertEquals(
+                expires.toEpochMilli(),
+                Instant.parse((String) listed(id(created)).get("expires_at")).toEpochMilli());
         Response before = everrunsGet(secret(created), mine);
         assertEquals(200, before.statusCode(), before.asString());
         long wait = expires.toEpochMilli() - System.currentTimeMillis() + 50;
@@ -213,8 +222,15 @@ class ApiKeyLifecycleIT {
         }
         assertEverruns(everrunsGet(secret(created), mine), 401, "API key has expired");
         // An expiry in the past is refused at creation.
-        Map<String, Object> body = Map.of("dialect", "recoup", "name", "late", "subject_id", "svc",
-                "expires_at", Instant.now().minusSeconds(5).toString());
+        Map<String, Object> body = Map.of(
+                "dialect",
+                "recoup",
+                "name",
+                "late",
+                "subject_id",
+                "svc",
+                "expires_at",
+                Instant.now().minusSeconds(5).toString());
         Response late = CLIENTS.admin(tenant).createApiKey(tenant, body);
         assertEquals(422, late.statusCode(), late.asString());
     }
@@ -230,7 +246,8 @@ class ApiKeyLifecycleIT {
         Object lastUsed = listed(id(created)).get("last_used_at");
         assertNotNull(lastUsed, "last_used_at after a use");
         Instant used = Instant.parse((String) lastUsed);
-        assertTrue(!used.isBefore(before.truncatedTo(ChronoUnit.MILLIS)) && !used.isAfter(after),
+        assertTrue(
+                !used.isBefore(before.truncatedTo(ChronoUnit.MILLIS)) && !used.isAfter(after),
                 used + " not within " + before + " .. " + after);
         assertNotNull(row(id(created)).get("last_used_at"));
         // A refused use (a revoked key) records nothing.

@@ -56,31 +56,45 @@ class AuthAttackDevIT extends AuthAttackSuite {
     List<Attack> configurationAttacks() {
         List<Attack> a = new ArrayList<>();
         JWTClaimsSet c = claims(tenant).build();
-        a.add(jwt("RS256 properly signed, not on the allow-list", TestKeys.sign(RSA, c),
+        a.add(jwt(
+                "RS256 properly signed, not on the allow-list", TestKeys.sign(RSA, c), "token algorithm not accepted"));
+        a.add(jwt(
+                "ES256 properly signed, not on the allow-list",
+                TestKeys.sign(TestKeys.ec("dev-ec"), c),
                 "token algorithm not accepted"));
-        a.add(jwt("ES256 properly signed, not on the allow-list", TestKeys.sign(TestKeys.ec("dev-ec"), c),
-                "token algorithm not accepted"));
-        a.add(jwt("EdDSA properly signed, not on the allow-list", TestKeys.sign(TestKeys.ed25519("dev-ed"), c),
+        a.add(jwt(
+                "EdDSA properly signed, not on the allow-list",
+                TestKeys.sign(TestKeys.ed25519("dev-ed"), c),
                 "token algorithm not accepted"));
         byte[] other = new byte[48];
         new SecureRandom().nextBytes(other);
-        a.add(jwt("HS384, not on the allow-list", TestKeys.hmac(other, JWSAlgorithm.HS384, null, c),
+        a.add(jwt(
+                "HS384, not on the allow-list",
+                TestKeys.hmac(other, JWSAlgorithm.HS384, null, c),
                 "token algorithm not accepted"));
-        a.add(jwt("HS256 with another secret", TestKeys.hmac(other, JWSAlgorithm.HS256, null, c),
+        a.add(jwt(
+                "HS256 with another secret",
+                TestKeys.hmac(other, JWSAlgorithm.HS256, null, c),
                 "token signature is not valid"));
         try {
             byte[] der = RSA.toRSAPublicKey().getEncoded();
-            String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
-            a.add(jwt("HS256 keyed with the RSA public key (DER)", TestKeys.hmac(der, JWSAlgorithm.HS256, null, c),
+            String pem = "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+            a.add(jwt(
+                    "HS256 keyed with the RSA public key (DER)",
+                    TestKeys.hmac(der, JWSAlgorithm.HS256, null, c),
                     "token signature is not valid"));
-            a.add(jwt("HS256 keyed with the RSA public key (PEM)",
+            a.add(jwt(
+                    "HS256 keyed with the RSA public key (PEM)",
                     TestKeys.hmac(pem.getBytes(StandardCharsets.US_ASCII), JWSAlgorithm.HS256, null, c),
                     "token signature is not valid"));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        a.add(jwt("HS256 keyed with the RSA public JWK", TestKeys.hs256WithPublicJwk(RSA, c),
+        a.add(jwt(
+                "HS256 keyed with the RSA public JWK",
+                TestKeys.hs256WithPublicJwk(RSA, c),
                 "token signature is not valid"));
         return a;
     }

@@ -43,9 +43,13 @@ class AuthAttackJwksIT extends AuthAttackSuite {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of(
-            "GATEWAY_JWT_JWKS_URL", IDP.url(),
-            "GATEWAY_JWT_ALGORITHMS", "RS256,ES256,EdDSA",
-            "GATEWAY_JWT_AUDIENCE", AUDIENCE));
+            "GATEWAY_JWT_JWKS_URL",
+            IDP.url(),
+            "GATEWAY_JWT_ALGORITHMS",
+            "RS256,ES256,EdDSA",
+            "GATEWAY_JWT_AUDIENCE",
+            AUDIENCE));
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
@@ -94,42 +98,60 @@ class AuthAttackJwksIT extends AuthAttackSuite {
         JWTClaimsSet c = claims(tenant).build();
         try {
             byte[] der = RSA.toRSAPublicKey().getEncoded();
-            String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                    .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
-            a.add(jwt("HS256 keyed with the RSA public key (DER)", TestKeys.hs256WithPublicKey(RSA, c),
+            String pem = "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+            a.add(jwt(
+                    "HS256 keyed with the RSA public key (DER)",
+                    TestKeys.hs256WithPublicKey(RSA, c),
                     "token algorithm not accepted"));
-            a.add(jwt("HS256 keyed with the RSA public key (PEM)",
+            a.add(jwt(
+                    "HS256 keyed with the RSA public key (PEM)",
                     TestKeys.hmac(pem.getBytes(StandardCharsets.US_ASCII), JWSAlgorithm.HS256, "rsa-1", c),
                     "token algorithm not accepted"));
-            a.add(jwt("HS256 keyed with the RSA public key (JWK)", TestKeys.hs256WithPublicJwk(RSA, c),
+            a.add(jwt(
+                    "HS256 keyed with the RSA public key (JWK)",
+                    TestKeys.hs256WithPublicJwk(RSA, c),
                     "token algorithm not accepted"));
             ECKey p521 = new ECKeyGenerator(Curve.P_521).keyID("ec-1").generate();
-            a.add(jwt("ES512 properly signed, not on the allow-list", TestKeys.sign(p521, JWSAlgorithm.ES512,
-                    "ec-1", c), "token algorithm not accepted"));
+            a.add(jwt(
+                    "ES512 properly signed, not on the allow-list",
+                    TestKeys.sign(p521, JWSAlgorithm.ES512, "ec-1", c),
+                    "token algorithm not accepted"));
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        a.add(jwt("RS384 with the registered key, not on the allow-list",
-                TestKeys.sign(RSA, JWSAlgorithm.RS384, "rsa-1", c), "token algorithm not accepted"));
+        a.add(jwt(
+                "RS384 with the registered key, not on the allow-list",
+                TestKeys.sign(RSA, JWSAlgorithm.RS384, "rsa-1", c),
+                "token algorithm not accepted"));
         byte[] hs = new byte[64];
         new SecureRandom().nextBytes(hs);
-        a.add(jwt("HS512 properly signed, not on the allow-list", TestKeys.hmac(hs, JWSAlgorithm.HS512, null, c),
+        a.add(jwt(
+                "HS512 properly signed, not on the allow-list",
+                TestKeys.hmac(hs, JWSAlgorithm.HS512, null, c),
                 "token algorithm not accepted"));
-        a.add(jwt("HS256 with the gateway's dev secret, not on the allow-list",
+        a.add(jwt(
+                "HS256 with the gateway's dev secret, not on the allow-list",
                 TestKeys.hmac(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8), JWSAlgorithm.HS256, null, c),
                 "token algorithm not accepted"));
-        a.add(jwt("unknown kid", TestKeys.sign(TestKeys.rsa("rsa-unknown"), c),
+        a.add(jwt("unknown kid", TestKeys.sign(TestKeys.rsa("rsa-unknown"), c), "no signing key accepts this token"));
+        a.add(jwt(
+                "known kid, attacker's key", TestKeys.sign(TestKeys.rsa("rsa-1"), c), "token signature is not valid"));
+        a.add(jwt(
+                "EC key's kid on an RS256 token",
+                TestKeys.sign(RSA, JWSAlgorithm.RS256, "ec-1", c),
                 "no signing key accepts this token"));
-        a.add(jwt("known kid, attacker's key", TestKeys.sign(TestKeys.rsa("rsa-1"), c),
-                "token signature is not valid"));
-        a.add(jwt("EC key's kid on an RS256 token", TestKeys.sign(RSA, JWSAlgorithm.RS256, "ec-1", c),
+        a.add(jwt(
+                "attacker's key embedded in the header",
+                TestKeys.embeddedJwk(TestKeys.rsa("attacker"), c),
                 "no signing key accepts this token"));
-        a.add(jwt("attacker's key embedded in the header", TestKeys.embeddedJwk(TestKeys.rsa("attacker"), c),
-                "no signing key accepts this token"));
-        a.add(jwt("wrong audience", honest(claims(tenant).audience("someone-else").build()),
+        a.add(jwt(
+                "wrong audience",
+                honest(claims(tenant).audience("someone-else").build()),
                 "token audience not accepted"));
-        a.add(jwt("no audience", honest(claims(tenant).audience((String) null).build()),
-                "token audience not accepted"));
+        a.add(jwt(
+                "no audience", honest(claims(tenant).audience((String) null).build()), "token audience not accepted"));
         return a;
     }
 }

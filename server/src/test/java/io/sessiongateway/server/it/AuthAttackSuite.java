@@ -88,12 +88,13 @@ abstract class AuthAttackSuite {
     abstract List<String> configurationSecrets();
 
     /** What was tried, where, and what each dialect must answer to each operation ("read", "create"). */
-    record Attack(String name, List<String> dialects, Function<String, Map<String, String>> headers,
-            BiFunction<String, String, Expected> expected) {
-    }
+    record Attack(
+            String name,
+            List<String> dialects,
+            Function<String, Map<String, String>> headers,
+            BiFunction<String, String, Expected> expected) {}
 
-    record Expected(int status, JsonNode body) {
-    }
+    record Expected(int status, JsonNode body) {}
 
     // ---------------------------------------------------------------------------------------------------------
     // Set-up: a tenant with an agent and a session (created by an honest token), API keys to revoke and expire.
@@ -110,16 +111,24 @@ abstract class AuthAttackSuite {
         team = agent.jsonPath().getString("team");
         agentEverruns = agent.jsonPath().getString("ids.everruns");
         agentObjectId = agent.jsonPath().getString("ids.agentcloud");
-        Response created = gateway().clients().trueFoundry().bearer(honest(claims(tenant).build()))
+        Response created = gateway()
+                .clients()
+                .trueFoundry()
+                .bearer(honest(claims(tenant).build()))
                 .create(tenant, Map.of("agent_name", agentName));
         assertEquals(201, created.statusCode(), created.asString());
         sessionId = created.jsonPath().getString("data.id");
         Response titled = admin(tenant).updateSession(sessionId, Map.of("title", marker));
         assertEquals(200, titled.statusCode(), titled.asString());
         sessionObjectId = titled.jsonPath().getString("ids.agentcloud");
-        Response ev = gateway().clients().everruns().bearer(honest(claims(tenant).build())).get(sessionId);
+        Response ev = gateway()
+                .clients()
+                .everruns()
+                .bearer(honest(claims(tenant).build()))
+                .get(sessionId);
         assertEquals(200, ev.statusCode(), ev.asString());
-        tenantUuid = Ids.parsePrefixed("org", ev.jsonPath().getString("organization_id")).orElseThrow();
+        tenantUuid = Ids.parsePrefixed("org", ev.jsonPath().getString("organization_id"))
+                .orElseThrow();
 
         Instant soon = Instant.now();
         for (String dialect : KEY_DIALECTS) {
@@ -162,7 +171,8 @@ abstract class AuthAttackSuite {
         }
         Response r = admin(tenant).createApiKey(tenant, body);
         assertEquals(201, r.statusCode(), r.asString());
-        return Map.of("secret", r.jsonPath().getString("secret"), "id", r.jsonPath().getString("key.id"));
+        return Map.of(
+                "secret", r.jsonPath().getString("secret"), "id", r.jsonPath().getString("key.id"));
     }
 
     private Response keyRead(String dialect, String key) {
@@ -191,19 +201,33 @@ abstract class AuthAttackSuite {
         Clients clients = gateway().clients();
         boolean read = operation.equals("read");
         return switch (dialect) {
-            case "truefoundry" -> read ? clients.trueFoundry().withHeaders(headers).get(tenant, sessionId)
-                    : clients.trueFoundry().withHeaders(headers).create(tenant, Map.of("agent_name", agentName));
-            case "everruns" -> read ? clients.everruns().withHeaders(headers).get(sessionId)
-                    : clients.everruns().withHeaders(headers)
-                            .create(Map.of("agent_id", agentEverruns, "title", "attack"));
-            case "agentcloud" -> read ? clients.agentcloud().withHeaders(headers).get(team, sessionObjectId)
-                    : clients.agentcloud().withHeaders(headers).create(team, Map.of("id", agentObjectId));
-            case "recoup" -> read ? clients.recoup().withHeaders(headers).get(sessionId)
-                    : clients.recoup().withHeaders(headers)
-                            .create(Map.of("title", "attack", "organizationId", tenantUuid.toString()));
-            case "admin" -> read ? clients.admin().withHeaders(headers).showSession(sessionId)
-                    : clients.admin().withHeaders(headers)
-                            .createAgent(tenant, Map.of("name", "attack-" + UUID.randomUUID(), "managers", List.of()));
+            case "truefoundry" ->
+                read
+                        ? clients.trueFoundry().withHeaders(headers).get(tenant, sessionId)
+                        : clients.trueFoundry().withHeaders(headers).create(tenant, Map.of("agent_name", agentName));
+            case "everruns" ->
+                read
+                        ? clients.everruns().withHeaders(headers).get(sessionId)
+                        : clients.everruns()
+                                .withHeaders(headers)
+                                .create(Map.of("agent_id", agentEverruns, "title", "attack"));
+            case "agentcloud" ->
+                read
+                        ? clients.agentcloud().withHeaders(headers).get(team, sessionObjectId)
+                        : clients.agentcloud().withHeaders(headers).create(team, Map.of("id", agentObjectId));
+            case "recoup" ->
+                read
+                        ? clients.recoup().withHeaders(headers).get(sessionId)
+                        : clients.recoup()
+                                .withHeaders(headers)
+                                .create(Map.of("title", "attack", "organizationId", tenantUuid.toString()));
+            case "admin" ->
+                read
+                        ? clients.admin().withHeaders(headers).showSession(sessionId)
+                        : clients.admin()
+                                .withHeaders(headers)
+                                .createAgent(
+                                        tenant, Map.of("name", "attack-" + UUID.randomUUID(), "managers", List.of()));
             default -> throw new IllegalArgumentException(dialect);
         };
     }
@@ -214,7 +238,9 @@ abstract class AuthAttackSuite {
         return switch (dialect) {
             case "truefoundry" -> {
                 ObjectNode e = body.putObject("error");
-                e.put("message", message).put("type", "authentication_error").put("code", "unauthenticated")
+                e.put("message", message)
+                        .put("type", "authentication_error")
+                        .put("code", "unauthenticated")
                         .putNull("param");
                 yield new Expected(401, body);
             }
@@ -241,8 +267,8 @@ abstract class AuthAttackSuite {
     /** A JWT attack: the same token everywhere, refused everywhere for the same reason. */
     Attack jwt(String name, String token, String reason) {
         secrets.addAll(TestKeys.secretParts(token));
-        return new Attack(name, DIALECTS, d -> Map.of("Authorization", "Bearer " + token),
-                (d, op) -> unauthenticated(d, reason));
+        return new Attack(
+                name, DIALECTS, d -> Map.of("Authorization", "Bearer " + token), (d, op) -> unauthenticated(d, reason));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -253,40 +279,66 @@ abstract class AuthAttackSuite {
         String honest = honest(claims(tenant).build());
         secrets.addAll(TestKeys.secretParts(honest));
         Instant now = Instant.now();
-        attacks.add(jwt("alg none", TestKeys.none(claims(tenant).build()),
-                "unsigned tokens (alg none) are not accepted"));
-        attacks.add(jwt("alg None with the signature left on", TestKeys.noneWithSignature(honest),
+        attacks.add(
+                jwt("alg none", TestKeys.none(claims(tenant).build()), "unsigned tokens (alg none) are not accepted"));
+        attacks.add(jwt(
+                "alg None with the signature left on",
+                TestKeys.noneWithSignature(honest),
                 "token algorithm not accepted"));
-        attacks.add(jwt("expired", honest(claims(tenant).issueTime(Date.from(now.minusSeconds(7200)))
-                .notBeforeTime(Date.from(now.minusSeconds(7200)))
-                .expirationTime(Date.from(now.minusSeconds(600))).build()), "token has expired"));
-        attacks.add(jwt("not yet valid (nbf beyond the skew)", honest(claims(tenant)
-                .notBeforeTime(Date.from(now.plusSeconds(600))).build()), "token is not yet valid"));
-        attacks.add(jwt("wrong issuer", honest(claims(tenant).issuer("https://evil.example/").build()),
+        attacks.add(jwt(
+                "expired",
+                honest(claims(tenant)
+                        .issueTime(Date.from(now.minusSeconds(7200)))
+                        .notBeforeTime(Date.from(now.minusSeconds(7200)))
+                        .expirationTime(Date.from(now.minusSeconds(600)))
+                        .build()),
+                "token has expired"));
+        attacks.add(jwt(
+                "not yet valid (nbf beyond the skew)",
+                honest(claims(tenant)
+                        .notBeforeTime(Date.from(now.plusSeconds(600)))
+                        .build()),
+                "token is not yet valid"));
+        attacks.add(jwt(
+                "wrong issuer",
+                honest(claims(tenant).issuer("https://evil.example/").build()),
                 "token issuer not accepted"));
-        attacks.add(jwt("no exp", honest(claims(tenant).expirationTime(null).build()),
-                "token has no expiry (exp)"));
-        JWTClaimsSet forged = claims(tenant).subject("mallory").claim("account", UUID.randomUUID().toString()).build();
-        attacks.add(jwt("tampered payload, original signature",
-                TestKeys.tamper(honest(claims(otherTenant).build()), claims(tenant).build()),
+        attacks.add(jwt("no exp", honest(claims(tenant).expirationTime(null).build()), "token has no expiry (exp)"));
+        JWTClaimsSet forged = claims(tenant)
+                .subject("mallory")
+                .claim("account", UUID.randomUUID().toString())
+                .build();
+        attacks.add(jwt(
+                "tampered payload, original signature",
+                TestKeys.tamper(
+                        honest(claims(otherTenant).build()), claims(tenant).build()),
                 "token signature is not valid"));
-        attacks.add(jwt("tampered claims of another subject, original signature", TestKeys.tamper(honest, forged),
+        attacks.add(jwt(
+                "tampered claims of another subject, original signature",
+                TestKeys.tamper(honest, forged),
                 "token signature is not valid"));
-        attacks.add(jwt("truncated signature", honest.substring(0, honest.length() - 8),
-                "token signature is not valid"));
-        attacks.add(jwt("truncated to header and payload", honest.substring(0, honest.lastIndexOf('.')),
+        attacks.add(
+                jwt("truncated signature", honest.substring(0, honest.length() - 8), "token signature is not valid"));
+        attacks.add(jwt(
+                "truncated to header and payload",
+                honest.substring(0, honest.lastIndexOf('.')),
                 "malformed bearer token"));
         attacks.add(jwt("garbage", "garbage-" + UUID.randomUUID(), "malformed bearer token"));
         attacks.add(jwt("three garbage segments", "Zm9v.YmFy.YmF6", "malformed bearer token"));
         attacks.add(crossTenant());
         for (String state : List.of("revoked", "expired")) {
-            attacks.add(new Attack(state + " API key", KEY_DIALECTS,
-                    d -> d.equals("everruns") ? Map.of("Authorization", keys.get(d + "-" + state))
+            attacks.add(new Attack(
+                    state + " API key",
+                    KEY_DIALECTS,
+                    d -> d.equals("everruns")
+                            ? Map.of("Authorization", keys.get(d + "-" + state))
                             : Map.of("x-api-key", keys.get(d + "-" + state)),
-                    (d, op) -> unauthenticated(d, "API key has " + (state.equals("revoked") ? "been revoked"
-                            : "expired"))));
+                    (d, op) -> unauthenticated(
+                            d, "API key has " + (state.equals("revoked") ? "been revoked" : "expired"))));
         }
-        attacks.add(new Attack("both x-api-key and Authorization", List.of("recoup"),
+        attacks.add(new Attack(
+                "both x-api-key and Authorization",
+                List.of("recoup"),
                 d -> Map.of("x-api-key", keys.get("recoup-valid"), "Authorization", "Bearer " + honest),
                 (d, op) -> unauthenticated(d, "send exactly one of x-api-key or Authorization, not both")));
         return attacks;
@@ -300,24 +352,39 @@ abstract class AuthAttackSuite {
     Attack crossTenant() {
         String token = honest(claims(otherTenant).build());
         secrets.addAll(TestKeys.secretParts(token));
-        return new Attack("token for another tenant", DIALECTS, d -> Map.of("Authorization", "Bearer " + token),
+        return new Attack(
+                "token for another tenant",
+                DIALECTS,
+                d -> Map.of("Authorization", "Bearer " + token),
                 (d, op) -> switch (d) {
-                    case "truefoundry" -> json(401, "{\"error\":{\"message\":\"token is not valid for tenant '"
-                            + tenant + "'\",\"type\":\"authentication_error\",\"code\":\"tenant_mismatch\","
-                            + "\"param\":null}}");
-                    case "everruns" -> op.equals("read")
-                            ? json(404, "{\"error\":\"session '" + sessionId + "' not found\"}")
-                            : json(404, "{\"error\":\"agent '" + agentEverruns + "' not found\"}");
-                    case "agentcloud" -> json(403,
-                            "{\"message\":\"invalid permissions on the resourceSlug\",\"code\":403}");
-                    case "recoup" -> op.equals("read")
-                            ? json(404, "{\"status\":\"error\",\"error\":\"session not found\"}")
-                            : json(403, "{\"status\":\"error\",\"error\":\"Access denied to specified organization_id\"}");
-                    case "admin" -> op.equals("read")
-                            ? json(404, "{\"error\":{\"code\":\"session_not_found\",\"message\":\"session '"
-                                    + sessionId + "' not found\",\"reference\":null}}")
-                            : json(403, "{\"error\":{\"code\":\"admin_required\",\"message\":\"an admin token for tenant '"
-                                    + tenant + "' is required\",\"reference\":null}}");
+                    case "truefoundry" ->
+                        json(
+                                401,
+                                "{\"error\":{\"message\":\"token is not valid for tenant '"
+                                        + tenant + "'\",\"type\":\"authentication_error\",\"code\":\"tenant_mismatch\","
+                                        + "\"param\":null}}");
+                    case "everruns" ->
+                        op.equals("read")
+                                ? json(404, "{\"error\":\"session '" + sessionId + "' not found\"}")
+                                : json(404, "{\"error\":\"agent '" + agentEverruns + "' not found\"}");
+                    case "agentcloud" ->
+                        json(403, "{\"message\":\"invalid permissions on the resourceSlug\",\"code\":403}");
+                    case "recoup" ->
+                        op.equals("read")
+                                ? json(404, "{\"status\":\"error\",\"error\":\"session not found\"}")
+                                : json(
+                                        403,
+                                        "{\"status\":\"error\",\"error\":\"Access denied to specified organization_id\"}");
+                    case "admin" ->
+                        op.equals("read")
+                                ? json(
+                                        404,
+                                        "{\"error\":{\"code\":\"session_not_found\",\"message\":\"session '" + sessionId
+                                                + "' not found\",\"reference\":null}}")
+                                : json(
+                                        403,
+                                        "{\"error\":{\"code\":\"admin_required\",\"message\":\"an admin token for tenant '"
+                                                + tenant + "' is required\",\"reference\":null}}");
                     default -> throw new IllegalArgumentException(d);
                 });
     }
@@ -328,9 +395,10 @@ abstract class AuthAttackSuite {
     @Test
     @Order(1)
     void honestCredentialsReadAndCreateInEveryDialect() {
-        Map<String, String> bearer = Map.of("Authorization", "Bearer " + honest(claims(tenant).build()));
-        Map<String, Integer> created = Map.of("truefoundry", 201, "everruns", 201, "agentcloud", 200, "recoup", 200,
-                "admin", 201);
+        Map<String, String> bearer =
+                Map.of("Authorization", "Bearer " + honest(claims(tenant).build()));
+        Map<String, Integer> created =
+                Map.of("truefoundry", 201, "everruns", 201, "agentcloud", 200, "recoup", 200, "admin", 201);
         for (String d : DIALECTS) {
             Response r = send(d, "read", bearer);
             assertEquals(200, r.statusCode(), d + ": " + r.asString());
@@ -349,9 +417,12 @@ abstract class AuthAttackSuite {
     Stream<DynamicNode> attacks() {
         List<Attack> all = new ArrayList<>(commonAttacks());
         all.addAll(configurationAttacks());
-        return all.stream().map(a -> DynamicContainer.dynamicContainer(a.name(), a.dialects().stream()
-                .flatMap(d -> Stream.of("read", "create").map(op -> DynamicTest.dynamicTest(d + " " + op,
-                        () -> attempt(a, d, op))))));
+        return all.stream()
+                .map(a -> DynamicContainer.dynamicContainer(
+                        a.name(),
+                        a.dialects().stream()
+                                .flatMap(d -> Stream.of("read", "create")
+                                        .map(op -> DynamicTest.dynamicTest(d + " " + op, () -> attempt(a, d, op))))));
     }
 
     private void attempt(Attack attack, String dialect, String operation) throws IOException {
@@ -384,7 +455,8 @@ abstract class AuthAttackSuite {
     void noCredentialSecretOrKeyInAnyLogLine() {
         String all = LogCapture.captured();
         assertTrue(all.contains("bearer token refused"), "the suite ran with our loggers at DEBUG: " + all);
-        List<String> leaks = LogCapture.linesContainingAny(secrets.stream().filter(s -> s.length() >= 12).toList());
+        List<String> leaks = LogCapture.linesContainingAny(
+                secrets.stream().filter(s -> s.length() >= 12).toList());
         assertEquals(List.of(), leaks, "log lines that quote a token, secret, key or API key");
     }
 

@@ -42,8 +42,7 @@ class CrashRecoveryIT {
     private static final List<GatewayProcess> PROCESSES = new ArrayList<>();
 
     /** One acknowledged create: through which dialect, the session's id there, and what the answer said. */
-    record Ack(String via, String id, Map<String, Object> answer) {
-    }
+    record Ack(String via, String id, Map<String, Object> answer) {}
 
     @BeforeAll
     static void prepare() throws Exception {
@@ -84,29 +83,33 @@ class CrashRecoveryIT {
         AtomicInteger sequence = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            Thread t = new Thread(() -> {
-                while (true) {
-                    int n = sequence.getAndIncrement();
-                    String via = DIALECTS.get(n % DIALECTS.size());
-                    Response r;
-                    try {
-                        r = send(toFirst, f, via, n);
-                    } catch (RuntimeException connectionGone) {
-                        return; // killed: this create was never acknowledged
-                    }
-                    if (r.statusCode() / 100 == 2) {
-                        acks.add(ack(via, r));
-                    } else {
-                        unexpected.add(via + " " + r.statusCode() + " " + r.asString());
-                    }
-                }
-            }, "crash-client-" + c);
+            Thread t = new Thread(
+                    () -> {
+                        while (true) {
+                            int n = sequence.getAndIncrement();
+                            String via = DIALECTS.get(n % DIALECTS.size());
+                            Response r;
+                            try {
+                                r = send(toFirst, f, via, n);
+                            } catch (RuntimeException connectionGone) {
+                                return; // killed: this create was never acknowledged
+                            }
+                            if (r.statusCode() / 100 == 2) {
+                                acks.add(ack(via, r));
+                            } else {
+                                unexpected.add(via + " " + r.statusCode() + " " + r.asString());
+                            }
+                        }
+                    },
+                    "crash-client-" + c);
             t.setDaemon(true);
             clients.add(t);
         }
         clients.forEach(Thread::start);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (acks.size() < KILL_AFTER && System.nanoTime() < deadline && clients.stream().anyMatch(Thread::isAlive)) {
+        while (acks.size() < KILL_AFTER
+                && System.nanoTime() < deadline
+                && clients.stream().anyMatch(Thread::isAlive)) {
             Thread.sleep(5);
         }
         first.kill();
@@ -116,7 +119,8 @@ class CrashRecoveryIT {
         }
         assertEquals(List.of(), List.copyOf(unexpected), "every create before the kill succeeds");
         assertTrue(acks.size() >= KILL_AFTER, "only " + acks.size() + " creates acknowledged before the kill");
-        System.out.printf("CrashRecoveryIT (%s): %d creates sent, %d acknowledged before SIGKILL%n",
+        System.out.printf(
+                "CrashRecoveryIT (%s): %d creates sent, %d acknowledged before SIGKILL%n",
                 TestDatabase.kind(), sequence.get(), acks.size());
 
         GatewayProcess second = start();
@@ -130,18 +134,25 @@ class CrashRecoveryIT {
         assertEquals(200, list.statusCode(), list.asString());
         List<String> stored = list.jsonPath().getList("data.ids.truefoundry");
         assertEquals(stored.size(), new HashSet<>(stored).size(), "no session twice");
-        assertTrue(stored.size() >= acks.size() && stored.size() <= acks.size() + CLIENTS,
+        assertTrue(
+                stored.size() >= acks.size() && stored.size() <= acks.size() + CLIENTS,
                 stored.size() + " stored for " + acks.size() + " acknowledged");
     }
 
     private static Response send(Clients clients, Tenant f, String via, int n) {
         return switch (via) {
-            case "truefoundry" -> clients.trueFoundry().as(f.bearer())
-                    .create(f.tenant(), Map.of("agent_name", f.agent().name(), "id", "crash-" + n));
-            case "everruns" -> clients.everruns().as(f.bearer())
-                    .create(Map.of("agent_id", f.agent().everrunsId(), "title", "crash " + n));
-            case "agentcloud" -> clients.agentcloud().as(f.bearer()).create(f.team(), Map.of("id", f.agent()
-                    .agentcloudId()));
+            case "truefoundry" ->
+                clients.trueFoundry()
+                        .as(f.bearer())
+                        .create(f.tenant(), Map.of("agent_name", f.agent().name(), "id", "crash-" + n));
+            case "everruns" ->
+                clients.everruns()
+                        .as(f.bearer())
+                        .create(Map.of("agent_id", f.agent().everrunsId(), "title", "crash " + n));
+            case "agentcloud" ->
+                clients.agentcloud()
+                        .as(f.bearer())
+                        .create(f.team(), Map.of("id", f.agent().agentcloudId()));
             case "recoup" -> clients.recoup().as(f.bearer()).create(Map.of("title", "crash " + n));
             default -> throw new IllegalArgumentException(via);
         };

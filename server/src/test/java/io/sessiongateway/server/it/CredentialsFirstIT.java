@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class CredentialsFirstIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     static Provisioning.Tenant tenant;
@@ -46,8 +47,19 @@ class CredentialsFirstIT {
     void trueFoundryAnonymousBadBodyIs401() {
         Response r = CLIENTS.trueFoundry().create(tenant.tenant(), Map.of("agent_name", 42));
         assertEquals(401, r.statusCode(), r.asString());
-        assertEquals(Map.of("error", withNull(Map.of("message", "missing authentication token",
-                "type", "authentication_error", "code", "unauthenticated"), "param")), body(r));
+        assertEquals(
+                Map.of(
+                        "error",
+                        withNull(
+                                Map.of(
+                                        "message",
+                                        "missing authentication token",
+                                        "type",
+                                        "authentication_error",
+                                        "code",
+                                        "unauthenticated"),
+                                "param")),
+                body(r));
     }
 
     @Test
@@ -61,8 +73,19 @@ class CredentialsFirstIT {
     void trueFoundrySignedInBadBodyIsStill422() {
         Response r = CLIENTS.trueFoundry().as(tenant.bearer()).create(tenant.tenant(), Map.of("agent_name", 42));
         assertEquals(422, r.statusCode(), r.asString());
-        assertEquals(Map.of("error", Map.of("message", "agent_name must be a string",
-                "type", "invalid_request_error", "code", "invalid_request_body", "param", "agent_name")), body(r));
+        assertEquals(
+                Map.of(
+                        "error",
+                        Map.of(
+                                "message",
+                                "agent_name must be a string",
+                                "type",
+                                "invalid_request_error",
+                                "code",
+                                "invalid_request_body",
+                                "param",
+                                "agent_name")),
+                body(r));
     }
 
     @Test
@@ -83,8 +106,13 @@ class CredentialsFirstIT {
     void adminAnonymousBadBodyIs401() {
         Response r = CLIENTS.admin().createAgent(tenant.tenant(), Map.of("name", 5));
         assertEquals(401, r.statusCode(), r.asString());
-        assertEquals(Map.of("error", withNull(Map.of("code", "unauthenticated",
-                "message", "missing authentication token"), "reference")), body(r));
+        assertEquals(
+                Map.of(
+                        "error",
+                        withNull(
+                                Map.of("code", "unauthenticated", "message", "missing authentication token"),
+                                "reference")),
+                body(r));
         Response patch = CLIENTS.admin().updateSession("session_" + "0".repeat(32), Map.of("status", 5));
         assertEquals(401, patch.statusCode(), patch.asString());
         assertEquals(body(r), body(patch));
@@ -92,21 +120,34 @@ class CredentialsFirstIT {
 
     @Test
     void adminNonAdminBadBodyIs403() {
-        Response r = CLIENTS.admin().bearer(token(tenant.tenant(), "alice")).createAgent(tenant.tenant(),
-                Map.of("name", 5));
+        Response r =
+                CLIENTS.admin().bearer(token(tenant.tenant(), "alice")).createAgent(tenant.tenant(), Map.of("name", 5));
         assertEquals(403, r.statusCode(), r.asString());
-        assertEquals(Map.of("error", withNull(Map.of("code", "admin_required",
-                "message", "an admin token for tenant '" + tenant.tenant() + "' is required"), "reference")),
+        assertEquals(
+                Map.of(
+                        "error",
+                        withNull(
+                                Map.of(
+                                        "code",
+                                        "admin_required",
+                                        "message",
+                                        "an admin token for tenant '" + tenant.tenant() + "' is required"),
+                                "reference")),
                 body(r));
     }
 
     @Test
     void adminSignedInBadBodyIs422() {
-        Response r = CLIENTS.admin().bearer(adminToken(tenant.tenant())).createAgent(tenant.tenant(),
-                Map.of("name", 5));
+        Response r =
+                CLIENTS.admin().bearer(adminToken(tenant.tenant())).createAgent(tenant.tenant(), Map.of("name", 5));
         assertEquals(422, r.statusCode(), r.asString());
-        assertEquals(Map.of("error", withNull(Map.of("code", "invalid_request_body", "message", "name must be a string"),
-                "reference")), body(r));
+        assertEquals(
+                Map.of(
+                        "error",
+                        withNull(
+                                Map.of("code", "invalid_request_body", "message", "name must be a string"),
+                                "reference")),
+                body(r));
     }
 
     /** The vendor's validateCreateSessionBody runs before its auth (specs/recoup/NOTES.md): 400 first. */

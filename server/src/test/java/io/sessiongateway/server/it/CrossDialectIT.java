@@ -12,7 +12,6 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CrossDialectIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     static final String RFC3339_MILLIS = "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$";
@@ -55,8 +55,7 @@ class CrossDialectIT {
     }
 
     /** What a creation through one dialect left, in canonical terms. */
-    record Created(String via, String publicId, String objectId, String agent, String agentObjectId, String title) {
-    }
+    record Created(String via, String publicId, String objectId, String agent, String agentObjectId, String title) {}
 
     static Created create(String via) {
         Response r;
@@ -92,8 +91,13 @@ class CrossDialectIT {
             default -> throw new IllegalArgumentException(via);
         }
         JsonPath view = show(publicId);
-        return new Created(via, publicId, view.getString("ids.agentcloud"), view.getString("agent.name"),
-                view.getString("agent.ids.agentcloud"), title);
+        return new Created(
+                via,
+                publicId,
+                view.getString("ids.agentcloud"),
+                view.getString("agent.name"),
+                view.getString("agent.ids.agentcloud"),
+                title);
     }
 
     static JsonPath show(String id) {
@@ -123,7 +127,8 @@ class CrossDialectIT {
                 assertEquals(c.agent(), r.jsonPath().getString("data.agent_name"));
                 assertEquals(c.title(), r.jsonPath().getString("data.title"));
                 // no sub_slug claim: the subject id stands in (TrueFoundry's SDK requires a string)
-                assertEquals(Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "alice"),
+                assertEquals(
+                        Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "alice"),
                         r.jsonPath().getMap("data.created_by_subject"));
                 assertEquals(created, Instant.parse(r.jsonPath().getString("data.created_at")));
             }
@@ -171,7 +176,8 @@ class CrossDialectIT {
 
     private static UUID tenantUuid(Response everrunsSession) {
         if (tenantId == null) {
-            tenantId = Ids.parsePrefixed("org", everrunsSession.jsonPath().getString("organization_id")).orElseThrow();
+            tenantId = Ids.parsePrefixed("org", everrunsSession.jsonPath().getString("organization_id"))
+                    .orElseThrow();
         }
         return tenantId;
     }
@@ -190,19 +196,30 @@ class CrossDialectIT {
 
     @ParameterizedTest(name = "{0} (warning {1}) -> {2} / {3} / {4}")
     @MethodSource("statusTable")
-    void stateUsageAndPreviewsTranslateIntoEveryDialect(String status, boolean warning, String everruns,
-            String agentcloud, String recoup) {
+    void stateUsageAndPreviewsTranslateIntoEveryDialect(
+            String status, boolean warning, String everruns, String agentcloud, String recoup) {
         Created c = create("truefoundry");
         Response patched = CLIENTS.admin(tenant)
-                .updateSession(c.publicId(), Map.of("status", status, "warning", warning, "preview", "first words",
-                "output_preview", "last words", "usage", Map.of("input_tokens", 1200, "output_tokens", 34,
-                "cache_read_tokens", 5)));
+                .updateSession(
+                        c.publicId(),
+                        Map.of(
+                                "status",
+                                status,
+                                "warning",
+                                warning,
+                                "preview",
+                                "first words",
+                                "output_preview",
+                                "last words",
+                                "usage",
+                                Map.of("input_tokens", 1200, "output_tokens", 34, "cache_read_tokens", 5)));
         assertEquals(200, patched.statusCode(), patched.asString());
         Instant updated = Instant.parse(patched.jsonPath().getString("updated_at"));
 
         Response ev = CLIENTS.everruns().as(token).get(c.publicId());
         assertEquals(everruns, ev.jsonPath().getString("status"));
-        assertEquals(Map.of("input_tokens", 1200, "output_tokens", 34, "cache_read_tokens", 5),
+        assertEquals(
+                Map.of("input_tokens", 1200, "output_tokens", 34, "cache_read_tokens", 5),
                 ev.jsonPath().getMap("usage"));
         assertEquals("first words", ev.jsonPath().getString("preview"));
         assertEquals("last words", ev.jsonPath().getString("output_preview"));
@@ -235,23 +252,48 @@ class CrossDialectIT {
     @Test
     void theSameInstantReadsIdenticallyInEveryDialectAndTheAdminApi() {
         Created c = create("truefoundry");
-        for (int i = 0; i < 200 && Instant.parse(show(c.publicId()).getString("created_at")).getNano()
-                / 1_000_000 % 10 != 0; i++) {
+        for (int i = 0;
+                i < 200
+                        && Instant.parse(show(c.publicId()).getString("created_at"))
+                                                .getNano()
+                                        / 1_000_000
+                                        % 10
+                                != 0;
+                i++) {
             c = create("truefoundry");
         }
         String admin = show(c.publicId()).getString("created_at");
         assertEquals(0, Instant.parse(admin).getNano() / 1_000_000 % 10, "an instant whose milliseconds end in 0");
         assertTrue(admin.matches(RFC3339_MILLIS), admin);
-        assertEquals(admin, CLIENTS.trueFoundry().as(token).get(tenant, c.publicId()).jsonPath()
-                .getString("data.created_at"), "truefoundry");
-        assertEquals(admin, CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("created_at"),
-                "everruns");
-        assertEquals(admin, CLIENTS.agentcloud().as(token).get(team, c.objectId()).jsonPath()
-                .getString("session.startDate.$date"), "agentcloud");
-        assertEquals(admin, CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.createdAt"),
+        assertEquals(
+                admin,
+                CLIENTS.trueFoundry()
+                        .as(token)
+                        .get(tenant, c.publicId())
+                        .jsonPath()
+                        .getString("data.created_at"),
+                "truefoundry");
+        assertEquals(
+                admin, CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("created_at"), "everruns");
+        assertEquals(
+                admin,
+                CLIENTS.agentcloud()
+                        .as(token)
+                        .get(team, c.objectId())
+                        .jsonPath()
+                        .getString("session.startDate.$date"),
+                "agentcloud");
+        assertEquals(
+                admin,
+                CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.createdAt"),
                 "recoup");
-        assertEquals(admin, CLIENTS.admin(tenant).listSessions(tenant).jsonPath()
-                .getString("data.find { it.ids.truefoundry == '" + c.publicId() + "' }.created_at"), "admin list");
+        assertEquals(
+                admin,
+                CLIENTS.admin(tenant)
+                        .listSessions(tenant)
+                        .jsonPath()
+                        .getString("data.find { it.ids.truefoundry == '" + c.publicId() + "' }.created_at"),
+                "admin list");
     }
 
     /** A team's creation time is stored with microseconds; the admin API shows milliseconds like every other. */
@@ -267,13 +309,30 @@ class CrossDialectIT {
     @Test
     void titleSetInOneDialectIsTheNameInAnother() {
         Created c = create("truefoundry");
-        CLIENTS.admin(tenant).updateSession(c.publicId(), Map.of("title", "Renamed")).then().statusCode(200);
-        assertEquals("Renamed", CLIENTS.trueFoundry().as(token).get(tenant, c.publicId()).jsonPath()
-                .getString("data.title"));
-        assertEquals("Renamed", CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("title"));
-        assertEquals("Renamed", CLIENTS.agentcloud().as(token).get(team, c.objectId()).jsonPath()
-                .getString("session.name"));
-        assertEquals("Renamed", CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.title"));
+        CLIENTS.admin(tenant)
+                .updateSession(c.publicId(), Map.of("title", "Renamed"))
+                .then()
+                .statusCode(200);
+        assertEquals(
+                "Renamed",
+                CLIENTS.trueFoundry()
+                        .as(token)
+                        .get(tenant, c.publicId())
+                        .jsonPath()
+                        .getString("data.title"));
+        assertEquals(
+                "Renamed",
+                CLIENTS.everruns().as(token).get(c.publicId()).jsonPath().getString("title"));
+        assertEquals(
+                "Renamed",
+                CLIENTS.agentcloud()
+                        .as(token)
+                        .get(team, c.objectId())
+                        .jsonPath()
+                        .getString("session.name"));
+        assertEquals(
+                "Renamed",
+                CLIENTS.recoup().as(token).get(c.publicId()).jsonPath().getString("session.title"));
     }
 
     @Test
@@ -281,11 +340,19 @@ class CrossDialectIT {
         Created c = create("recoup");
         String otherTenant = "Bearer " + fullToken("intruder-" + tenant, "alice", account, List.of(team));
         String otherAccount = "Bearer " + fullToken(tenant, "mallory", UUID.randomUUID(), List.of());
-        assertEquals(401, CLIENTS.trueFoundry().as(otherTenant).get(tenant, c.publicId()).statusCode());
-        assertEquals(403, CLIENTS.trueFoundry().as(otherAccount).get(tenant, c.publicId()).statusCode());
+        assertEquals(
+                401,
+                CLIENTS.trueFoundry().as(otherTenant).get(tenant, c.publicId()).statusCode());
+        assertEquals(
+                403,
+                CLIENTS.trueFoundry().as(otherAccount).get(tenant, c.publicId()).statusCode());
         assertEquals(404, CLIENTS.everruns().as(otherTenant).get(c.publicId()).statusCode());
-        assertEquals(403, CLIENTS.agentcloud().as(otherTenant).get(team, c.objectId()).statusCode());
-        assertEquals(403, CLIENTS.agentcloud().as(otherAccount).get(team, c.objectId()).statusCode());
+        assertEquals(
+                403,
+                CLIENTS.agentcloud().as(otherTenant).get(team, c.objectId()).statusCode());
+        assertEquals(
+                403,
+                CLIENTS.agentcloud().as(otherAccount).get(team, c.objectId()).statusCode());
         assertEquals(404, CLIENTS.recoup().as(otherTenant).get(c.publicId()).statusCode());
         assertEquals(403, CLIENTS.recoup().as(otherAccount).get(c.publicId()).statusCode());
     }

@@ -86,16 +86,19 @@ class DatabaseStartupIT {
         proxy.restore();
 
         try (GatewayServer server = starting.get(20, TimeUnit.SECONDS)) {
-            Response ready = GatewayHarness.client("http://127.0.0.1:" + server.port()).get("/health/ready");
+            Response ready =
+                    GatewayHarness.client("http://127.0.0.1:" + server.port()).get("/health/ready");
             assertEquals(200, ready.statusCode(), ready.asString());
         }
         List<String> waits = messages(Level.WARN);
         assertTrue(waits.size() >= 2, waits.toString());
         for (int i = 0; i < waits.size(); i++) {
             String line = waits.get(i);
-            assertTrue(line.startsWith("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/")
-                    && line.contains(" not reachable (attempt " + (i + 1) + ": ")
-                    && line.contains("trying again for up to "), line);
+            assertTrue(
+                    line.startsWith("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/")
+                            && line.contains(" not reachable (attempt " + (i + 1) + ": ")
+                            && line.contains("trying again for up to "),
+                    line);
             assertFalse(line.contains(database.env().get("GATEWAY_DB_PASSWORD")), "no password in the log");
         }
         List<String> infos = messages(Level.INFO);
@@ -106,8 +109,8 @@ class DatabaseStartupIT {
     @Test
     void startGivesUpWhenTheTimeoutPasses() {
         long t0 = System.nanoTime();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> GatewayServer.start(config(proxiedUrl(), "2s")));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> GatewayServer.start(config(proxiedUrl(), "2s")));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(tookMs >= 1_000 && tookMs < 6_000, "gave up after " + tookMs + " ms");
         assertTrue(e.getMessage().contains("not reachable after 2 s (gateway.db.startup-timeout)"), e.getMessage());
@@ -117,11 +120,12 @@ class DatabaseStartupIT {
     @Test
     void zeroMeansFailAtOnce() {
         long t0 = System.nanoTime();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> GatewayServer.start(config(proxiedUrl(), "0s")));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> GatewayServer.start(config(proxiedUrl(), "0s")));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(tookMs < 1_000, "failed after " + tookMs + " ms");
-        assertTrue(e.getMessage().startsWith("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"),
+        assertTrue(
+                e.getMessage().startsWith("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"),
                 e.getMessage());
         assertEquals(List.of(), messages(Level.WARN));
     }
@@ -132,8 +136,8 @@ class DatabaseStartupIT {
         Map<String, String> env = new HashMap<>(baseEnv(proxiedUrl(), "30s"));
         env.put("GATEWAY_DB_PASSWORD", "wrong-" + database.env().get("GATEWAY_DB_PASSWORD"));
         long t0 = System.nanoTime();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> GatewayServer.start(GatewayConfig.load(null, env)));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> GatewayServer.start(GatewayConfig.load(null, env)));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertTrue(tookMs < 5_000, "failed after " + tookMs + " ms");
         assertTrue(e.getMessage().startsWith("cannot connect to the database "), e.getMessage());
@@ -141,8 +145,10 @@ class DatabaseStartupIT {
     }
 
     private List<String> messages(Level level) {
-        return log.list.stream().filter(event -> event.getLevel() == level)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return log.list.stream()
+                .filter(event -> event.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     private static String proxiedUrl() {

@@ -11,8 +11,8 @@ import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
-import io.sessiongateway.server.testing.clients.Sessions.Created;
 import io.sessiongateway.server.testing.clients.Sessions;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -67,10 +67,18 @@ class DialectPrefixIT {
             assertTrue(r.contentType().startsWith("application/json"), r.contentType());
             assertFalse(r.asString().contains("Exception"), r.asString());
             switch (dialect) {
-                case "truefoundry" -> assertEquals(List.of("code", "message", "param", "type"),
-                        r.jsonPath().getMap("error").keySet().stream().sorted().toList(), r.asString());
-                case "everruns" -> assertEquals(List.of("error"),
-                        r.jsonPath().getMap("").keySet().stream().toList(), r.asString());
+                case "truefoundry" ->
+                    assertEquals(
+                            List.of("code", "message", "param", "type"),
+                            r.jsonPath().getMap("error").keySet().stream()
+                                    .sorted()
+                                    .toList(),
+                            r.asString());
+                case "everruns" ->
+                    assertEquals(
+                            List.of("error"),
+                            r.jsonPath().getMap("").keySet().stream().toList(),
+                            r.asString());
                 case "agentcloud" -> assertEquals(status, r.jsonPath().getInt("code"), r.asString());
                 case "recoup" -> assertEquals("error", r.jsonPath().getString("status"), r.asString());
                 case "admin" -> assertNotNull(r.jsonPath().getString("error.code"), r.asString());
@@ -89,21 +97,35 @@ class DialectPrefixIT {
     /** Per dialect: an unknown route under its mount, a route with a method it lacks, and where it creates. */
     record Routing(String dialect, String unknown, String wrongMethod, String create, int unauthenticated) {
         String expand(String path) {
-            return path.replace("{tenant}", fixture.tenant()).replace("{team}", fixture.team())
-                    .replace("{session}", session.publicId()).replace("{objectId}", session.objectId());
+            return path.replace("{tenant}", fixture.tenant())
+                    .replace("{team}", fixture.team())
+                    .replace("{session}", session.publicId())
+                    .replace("{objectId}", session.objectId());
         }
     }
 
     static Stream<Routing> routings() {
         return Stream.of(
-                new Routing("truefoundry", "/{tenant}/v1/agents/nothing", "/{tenant}/v1/agents/sessions/{session}",
-                        "/{tenant}/v1/agents/sessions", 401),
+                new Routing(
+                        "truefoundry",
+                        "/{tenant}/v1/agents/nothing",
+                        "/{tenant}/v1/agents/sessions/{session}",
+                        "/{tenant}/v1/agents/sessions",
+                        401),
                 new Routing("everruns", "/v1/nothing", "/v1/sessions/{session}", "/v1/sessions", 401),
-                new Routing("agentcloud", "/{team}/session/{objectId}", "/{team}/session/{objectId}.json",
-                        "/{team}/forms/session/add", 403),
+                new Routing(
+                        "agentcloud",
+                        "/{team}/session/{objectId}",
+                        "/{team}/session/{objectId}.json",
+                        "/{team}/forms/session/add",
+                        403),
                 new Routing("recoup", "/api/nothing", "/api/sessions/{session}", "/api/sessions", 401),
-                new Routing("admin", "/admin/v1/nothing", "/admin/v1/tenants/{tenant}/agents",
-                        "/admin/v1/tenants/{tenant}/agents", 401));
+                new Routing(
+                        "admin",
+                        "/admin/v1/nothing",
+                        "/admin/v1/tenants/{tenant}/agents",
+                        "/admin/v1/tenants/{tenant}/agents",
+                        401));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -117,7 +139,8 @@ class DialectPrefixIT {
     @MethodSource("routings")
     void wrongMethodUnderThePrefixIs405InTheDialectsEnvelope(Routing r) {
         Envelope e = ENVELOPES.get(r.dialect());
-        Response response = e.request().header("Authorization", fixture.bearer()).put(r.expand(r.wrongMethod()));
+        Response response =
+                e.request().header("Authorization", fixture.bearer()).put(r.expand(r.wrongMethod()));
         e.check(response, 405);
         assertNotNull(response.header("Allow"), "405 names the allowed methods");
     }
@@ -126,19 +149,34 @@ class DialectPrefixIT {
     @MethodSource("routings")
     void wrongMediaTypeUnderThePrefixIs415InTheDialectsEnvelope(Routing r) {
         Envelope e = ENVELOPES.get(r.dialect());
-        String auth = r.dialect().equals("admin") ? "Bearer " + GatewayHarness.adminToken(fixture.tenant())
+        String auth = r.dialect().equals("admin")
+                ? "Bearer " + GatewayHarness.adminToken(fixture.tenant())
                 : fixture.bearer();
-        e.check(e.request().header("Authorization", auth).contentType("text/plain").body("x")
-                .post(r.expand(r.create())), 415);
+        e.check(
+                e.request()
+                        .header("Authorization", auth)
+                        .contentType("text/plain")
+                        .body("x")
+                        .post(r.expand(r.create())),
+                415);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("routings")
     void missingCredentialsUnderThePrefixAreRefusedInTheDialectsEnvelope(Routing r) {
         Envelope e = ENVELOPES.get(r.dialect());
-        Response response = GATEWAY.under(PREFIXES.get(r.dialect())).contentType("application/json")
-                .body(r.dialect().equals("agentcloud") ? Map.of("id", fixture.agent().agentcloudId())
-                        : Map.of("agent_name", "helper", "agent_id", fixture.agent().everrunsId(), "name", "x"))
+        Response response = GATEWAY.under(PREFIXES.get(r.dialect()))
+                .contentType("application/json")
+                .body(
+                        r.dialect().equals("agentcloud")
+                                ? Map.of("id", fixture.agent().agentcloudId())
+                                : Map.of(
+                                        "agent_name",
+                                        "helper",
+                                        "agent_id",
+                                        fixture.agent().everrunsId(),
+                                        "name",
+                                        "x"))
                 .post(r.expand(r.create()));
         e.check(response, r.unauthenticated());
     }
@@ -147,7 +185,9 @@ class DialectPrefixIT {
     @MethodSource("routings")
     void theVendorPathWithoutThePrefixIsTheGateways404(Routing r) {
         Response response = GATEWAY.givenOnly("admin/admin.yaml", "AdminError")
-                .header("Authorization", fixture.bearer()).contentType("application/json").body(Map.of())
+                .header("Authorization", fixture.bearer())
+                .contentType("application/json")
+                .body(Map.of())
                 .post(r.expand(r.create()));
         assertEquals(404, response.statusCode(), response.asString());
         assertEquals("route_not_found", response.jsonPath().getString("error.code"));
@@ -165,11 +205,13 @@ class DialectPrefixIT {
 
     @Test
     void absentSessionsAreEachDialectsOwnNotFoundUnderThePrefix() {
-        ENVELOPES.get("truefoundry").check(CLIENTS.trueFoundry().as(fixture.bearer())
-                .get(fixture.tenant(), ABSENT_SESSION), 404);
+        ENVELOPES
+                .get("truefoundry")
+                .check(CLIENTS.trueFoundry().as(fixture.bearer()).get(fixture.tenant(), ABSENT_SESSION), 404);
         ENVELOPES.get("everruns").check(CLIENTS.everruns().as(fixture.bearer()).get(ABSENT_SESSION), 404);
-        ENVELOPES.get("agentcloud").check(CLIENTS.agentcloud().as(fixture.bearer())
-                .get(fixture.team(), ABSENT_OBJECT_ID), 400);
+        ENVELOPES
+                .get("agentcloud")
+                .check(CLIENTS.agentcloud().as(fixture.bearer()).get(fixture.team(), ABSENT_OBJECT_ID), 400);
         ENVELOPES.get("recoup").check(CLIENTS.recoup().as(fixture.bearer()).get(ABSENT_SESSION), 404);
         ENVELOPES.get("admin").check(CLIENTS.admin(fixture.tenant()).showSession(ABSENT_SESSION), 404);
     }

@@ -8,8 +8,8 @@ import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
-import io.sessiongateway.server.testing.clients.Sessions.Created;
 import io.sessiongateway.server.testing.clients.Sessions;
+import io.sessiongateway.server.testing.clients.Sessions.Created;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,8 +54,16 @@ class DialectSwapIT {
 
         // 2. Environment: TrueFoundry off, the others and admin under prefixes (one of two segments).
         Map<String, String> second = Map.of(
-                "truefoundry", "", "everruns", "/everruns", "agentcloud", "/agentcloud/webapp", "recoup", "/recoup",
-                "admin", "/ops");
+                "truefoundry",
+                "",
+                "everruns",
+                "/everruns",
+                "agentcloud",
+                "/agentcloud/webapp",
+                "recoup",
+                "/recoup",
+                "admin",
+                "/ops");
         GATEWAY.reconfigure(Map.of(
                 "GATEWAY_DIALECT_TRUEFOUNDRY_ENABLED", "false",
                 "GATEWAY_DIALECT_EVERRUNS_PREFIX", "/everruns",
@@ -73,14 +81,20 @@ class DialectSwapIT {
         }
         Created first = sessions.get(0);
         assertNotServed(gatewayEnvelope(f), "GET", "/{t}/v1/agents/sessions/{id}", f.tenant(), first.publicId());
-        assertNotServed(gatewayEnvelope(f).contentType("application/json").body(Map.of("agent_name", "helper")),
-                "POST", "/{t}/v1/agents/sessions", f.tenant());
+        assertNotServed(
+                gatewayEnvelope(f).contentType("application/json").body(Map.of("agent_name", "helper")),
+                "POST",
+                "/{t}/v1/agents/sessions",
+                f.tenant());
         assertNotServed(gatewayEnvelope(f), "GET", "/v1/sessions/{id}", first.publicId());
         assertNotServed(gatewayEnvelope(f), "GET", "/api/sessions/{id}", first.publicId());
         assertNotServed(gatewayEnvelope(f), "GET", "/{slug}/session/{id}.json", f.team(), first.objectId());
-        assertNotServed(GATEWAY.givenOnly("admin/admin.yaml", "AdminError")
-                .header("Authorization", "Bearer " + GatewayHarness.adminToken(f.tenant())),
-                "GET", "/admin/v1/sessions/{id}", first.publicId());
+        assertNotServed(
+                GATEWAY.givenOnly("admin/admin.yaml", "AdminError")
+                        .header("Authorization", "Bearer " + GatewayHarness.adminToken(f.tenant())),
+                "GET",
+                "/admin/v1/sessions/{id}",
+                first.publicId());
 
         // 3. A config file: TrueFoundry back under a prefix, Agentcloud back at the vendor's paths, Everruns and
         //    Recoup off, admin where it was by default.

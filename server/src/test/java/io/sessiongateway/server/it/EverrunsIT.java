@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EverrunsIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final EverrunsClient EVERRUNS = GATEWAY.clients().everruns();
     private static final String ERROR_DOC = "everruns/get-session.yaml";
@@ -37,9 +38,14 @@ class EverrunsIT {
     static void provision() {
         org = GatewayHarness.uniqueTenant();
         otherOrg = GatewayHarness.uniqueTenant();
-        agentId = GATEWAY.provisioning().agent(org, "coder", List.of("bob"), false).everrunsId();
-        restrictedAgentId = GATEWAY.provisioning().agent(org, "vault", List.of("bob"), true).everrunsId();
-        otherOrgAgentId = GATEWAY.provisioning().agent(otherOrg, "coder", List.of(), false).everrunsId();
+        agentId = GATEWAY.provisioning()
+                .agent(org, "coder", List.of("bob"), false)
+                .everrunsId();
+        restrictedAgentId =
+                GATEWAY.provisioning().agent(org, "vault", List.of("bob"), true).everrunsId();
+        otherOrgAgentId = GATEWAY.provisioning()
+                .agent(otherOrg, "coder", List.of(), false)
+                .everrunsId();
     }
 
     static void assertError(Response r, int status) {
@@ -57,8 +63,9 @@ class EverrunsIT {
         body.put("title", "Refactor the parser");
         body.put("tags", List.of("a", "b"));
         body.put("model_id", "model_01933b5a000070008000000000000001");
-        body.put("capabilities", List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)),
-                Map.of("ref", "shell")));
+        body.put(
+                "capabilities",
+                List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)), Map.of("ref", "shell")));
         Response r = EVERRUNS.bearer(token(org, "alice")).create(body);
         assertEquals(201, r.statusCode(), r.asString());
         Map<String, Object> s = r.jsonPath().getMap("");
@@ -72,8 +79,9 @@ class EverrunsIT {
         expected.put("title", "Refactor the parser");
         expected.put("tags", List.of("a", "b"));
         expected.put("model_id", "model_01933b5a000070008000000000000001");
-        expected.put("capabilities", List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)),
-                Map.of("ref", "shell")));
+        expected.put(
+                "capabilities",
+                List.of(Map.of("ref", "web_search", "config", Map.of("depth", 2)), Map.of("ref", "shell")));
         expected.put("created_at", s.get("created_at"));
         expected.put("updated_at", s.get("updated_at"));
         expected.put("is_pinned", false);
@@ -89,19 +97,23 @@ class EverrunsIT {
     void minimalCreateOmitsEveryOptionalField() {
         Response r = EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", agentId));
         assertEquals(201, r.statusCode(), r.asString());
-        assertEquals(List.of("agent_id", "created_at", "id", "is_pinned", "organization_id", "status", "updated_at"),
+        assertEquals(
+                List.of("agent_id", "created_at", "id", "is_pinned", "organization_id", "status", "updated_at"),
                 r.jsonPath().getMap("").keySet().stream().sorted().toList());
     }
 
     @Test
     void apiKeysWorkInEveryHeaderFormAndRevocationIsImmediate() {
-        Map<String, Object> created = GATEWAY.provisioning().key(org, "everruns", "ci-bot", null, List.of()).json();
+        Map<String, Object> created = GATEWAY.provisioning()
+                .key(org, "everruns", "ci-bot", null, List.of())
+                .json();
         String secret = (String) created.get("secret");
         assertTrue(secret.startsWith("evr_"), secret);
         for (String header : List.of(secret, "ApiKey " + secret, "Bearer " + secret)) {
             Response r = EVERRUNS.as(header).create(Map.of("agent_id", agentId));
             assertEquals(201, r.statusCode(), header.substring(0, 10) + ": " + r.asString());
-            assertEquals(200, EVERRUNS.as(header).get(r.jsonPath().getString("id")).statusCode());
+            assertEquals(
+                    200, EVERRUNS.as(header).get(r.jsonPath().getString("id")).statusCode());
         }
         @SuppressWarnings("unchecked")
         String keyId = (String) ((Map<String, Object>) created.get("key")).get("id");
@@ -111,15 +123,22 @@ class EverrunsIT {
 
     @Test
     void aRecoupKeyIsNotAnEverrunsKey() {
-        String secret = GATEWAY.provisioning().key(org, "recoup", "bot", UUID.randomUUID(), List.of())
+        String secret = GATEWAY.provisioning()
+                .key(org, "recoup", "bot", UUID.randomUUID(), List.of())
                 .secret();
         assertError(EVERRUNS.as("ApiKey " + secret).create(Map.of("agent_id", agentId)), 401);
         assertError(EVERRUNS.as("evr_" + secret.substring(4)).create(Map.of("agent_id", agentId)), 401);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"session_01933b5a00007000800000000000001", "session_01933B5A000070008000000000000001",
-        "01933b5a000070008000000000000001", "agent_01933b5a000070008000000000000001", "x"})
+    @ValueSource(
+            strings = {
+                "session_01933b5a00007000800000000000001",
+                "session_01933B5A000070008000000000000001",
+                "01933b5a000070008000000000000001",
+                "agent_01933b5a000070008000000000000001",
+                "x"
+            })
     void malformedIdIs400(String id) {
         assertError(EVERRUNS.bearer(token(org, "alice")).get(id), 400);
     }
@@ -144,8 +163,11 @@ class EverrunsIT {
     @Test
     void restrictedAgentIs404ForNonManagersAndWorksForManagers() {
         assertError(EVERRUNS.bearer(token(org, "alice")).create(Map.of("agent_id", restrictedAgentId)), 404);
-        assertEquals(201, EVERRUNS.bearer(token(org, "bob")).create(Map.of("agent_id", restrictedAgentId))
-                .statusCode());
+        assertEquals(
+                201,
+                EVERRUNS.bearer(token(org, "bob"))
+                        .create(Map.of("agent_id", restrictedAgentId))
+                        .statusCode());
     }
 
     @Test
@@ -157,10 +179,19 @@ class EverrunsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"agent_id\":\"agent_x\"}", "{\"agent_id\":5}", "not json",
-        "{\"agent_id\":\"AGENT\"}", "{\"agent_id\":\"%s\",\"tags\":\"a\"}", "{\"agent_id\":\"%s\",\"tags\":[1]}",
-        "{\"agent_id\":\"%s\",\"model_id\":\"model_1\"}", "{\"agent_id\":\"%s\",\"capabilities\":[{}]}",
-        "{\"agent_id\":\"%s\",\"title\":7}"})
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"agent_id\":\"agent_x\"}",
+                "{\"agent_id\":5}",
+                "not json",
+                "{\"agent_id\":\"AGENT\"}",
+                "{\"agent_id\":\"%s\",\"tags\":\"a\"}",
+                "{\"agent_id\":\"%s\",\"tags\":[1]}",
+                "{\"agent_id\":\"%s\",\"model_id\":\"model_1\"}",
+                "{\"agent_id\":\"%s\",\"capabilities\":[{}]}",
+                "{\"agent_id\":\"%s\",\"title\":7}"
+            })
     void invalidCreateIs400AndWritesNothing(String template) {
         Response r = EVERRUNS.bearer(token(org, "alice")).create(template.replace("%s", agentId));
         assertError(r, 400);
@@ -174,7 +205,9 @@ class EverrunsIT {
         assertError(method, 405);
         Response media = GATEWAY.givenUndocumented(ERROR_DOC, "ErrorResponse")
                 .header("Authorization", "Bearer " + token(org, "alice"))
-                .contentType("text/plain").body("x").post("/v1/sessions");
+                .contentType("text/plain")
+                .body("x")
+                .post("/v1/sessions");
         assertError(media, 415);
         assertFalse(media.asString().contains("Exception"));
     }

@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EverrunsLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final String NO_SESSION = "session_" + "0".repeat(32);
 
@@ -96,7 +97,8 @@ class EverrunsLifecycleIT {
 
     @SuppressWarnings("unchecked")
     static List<String> ids(Map<String, Object> page) {
-        return ((List<Map<String, Object>>) page.get("data")).stream().map(s -> (String) s.get("id")).toList();
+        return ((List<Map<String, Object>>) page.get("data"))
+                .stream().map(s -> (String) s.get("id")).toList();
     }
 
     static void setStatus(Tenant t, String id, String status) {
@@ -194,7 +196,10 @@ class EverrunsLifecycleIT {
             String cursor = next.replaceAll(".*[?&]cursor=([^&]+).*", "$1");
             assertEquals(200, as(t).list(Map.of("limit", 1, "cursor", cursor)).statusCode());
             assertError(as(t).list(Map.of("limit", 2, "cursor", cursor)), 400);
-            assertError(as(t).list(Map.of("limit", 1, "cursor", cursor, "agent_id", t.agent().everrunsId())), 400);
+            assertError(
+                    as(t).list(Map.of(
+                            "limit", 1, "cursor", cursor, "agent_id", t.agent().everrunsId())),
+                    400);
             assertError(as(t).list(Map.of("limit", 1, "cursor", cursor, "search", "x")), 400);
             String tampered = cursor.substring(0, 5) + (cursor.charAt(5) == 'A' ? 'B' : 'A') + cursor.substring(6);
             assertError(as(t).list(Map.of("limit", 1, "cursor", tampered)), 400);
@@ -206,8 +211,23 @@ class EverrunsLifecycleIT {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"limit=0", "limit=-1", "limit=abc", "limit=4294967296", "offset=-1", "offset=x",
-            "offset=4294967296", "offset=", "limit=", "limit=1&limit=1", "search=a&search=a", "agent_id=agent_x", "agent_id=AGENT", "cursor="})
+        @ValueSource(
+                strings = {
+                    "limit=0",
+                    "limit=-1",
+                    "limit=abc",
+                    "limit=4294967296",
+                    "offset=-1",
+                    "offset=x",
+                    "offset=4294967296",
+                    "offset=",
+                    "limit=",
+                    "limit=1&limit=1",
+                    "search=a&search=a",
+                    "agent_id=agent_x",
+                    "agent_id=AGENT",
+                    "cursor="
+                })
         void invalidParametersAre400(String parameter) {
             Tenant t = org();
             assertError(as(t).follow(GATEWAY.baseUri() + "/v1/sessions?" + parameter), 400);
@@ -224,7 +244,9 @@ class EverrunsLifecycleIT {
         @Test
         void filtersByAgentAndByTitleCaseInsensitively() {
             Tenant t = org();
-            String other = GATEWAY.provisioning().agent(t.tenant(), "other", List.of(), false).everrunsId();
+            String other = GATEWAY.provisioning()
+                    .agent(t.tenant(), "other", List.of(), false)
+                    .everrunsId();
             String a = (String) create(t, Map.of("title", "Fix the Parser")).get("id");
             String b = (String) create(t, Map.of("title", "parser docs")).get("id");
             Response c = as(t).create(Map.of("agent_id", other, "title", "unrelated"));
@@ -233,8 +255,8 @@ class EverrunsLifecycleIT {
             assertEquals(2, ok(as(t).list(Map.of("search", "PARSER"))).get("total"));
             String cid = c.path("id");
             assertEquals(List.of(cid), ids(ok(as(t).list(Map.of("agent_id", other)))));
-            assertEquals(List.of(a), ids(ok(as(t).list(Map.of("agent_id", t.agent().everrunsId(), "search",
-                    "fix")))));
+            assertEquals(
+                    List.of(a), ids(ok(as(t).list(Map.of("agent_id", t.agent().everrunsId(), "search", "fix")))));
             Map<String, Object> unknownAgent = ok(as(t).list(Map.of("agent_id", "agent_" + "0".repeat(32))));
             assertEquals(List.of(), ids(unknownAgent), "an unknown agent is an empty page, as the vendor's");
             assertEquals(0, unknownAgent.get("total"));
@@ -244,16 +266,23 @@ class EverrunsLifecycleIT {
         void showsExactlyWhatGetShowsTheSameCaller() {
             Tenant t = org();
             Tenant other = org();
-            String restricted = GATEWAY.provisioning().agent(t.tenant(), "vault", List.of("bob"), true).everrunsId();
+            String restricted = GATEWAY.provisioning()
+                    .agent(t.tenant(), "vault", List.of("bob"), true)
+                    .everrunsId();
             String mine = createId(t);
             Response bobs = as(t, "bob").create(Map.of("agent_id", restricted));
             assertEquals(201, bobs.statusCode(), bobs.asString());
             String foreign = createId(other);
-            String key = GATEWAY.provisioning().key(t.tenant(), "everruns", "svc", null, List.of()).secret();
-            for (EverrunsClient caller : List.of(as(t), as(t, "carol"), CLIENTS.everruns().as(key))) {
+            String key = GATEWAY.provisioning()
+                    .key(t.tenant(), "everruns", "svc", null, List.of())
+                    .secret();
+            for (EverrunsClient caller :
+                    List.of(as(t), as(t, "carol"), CLIENTS.everruns().as(key))) {
                 List<String> listed = ids(ok(caller.list(Map.of())));
                 String bobsId = bobs.path("id");
-                assertEquals(List.of(bobsId, mine), listed,
+                assertEquals(
+                        List.of(bobsId, mine),
+                        listed,
                         "another owner's and a restricted agent's sessions are the organisation's");
                 for (String id : listed) {
                     assertEquals(200, caller.get(id).statusCode());
@@ -319,9 +348,20 @@ class EverrunsLifecycleIT {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"[]", "\"x\"", "not json", "{\"title\":7}", "{\"tags\":\"a\"}", "{\"tags\":[1]}",
-            "{\"tags\":[\"\"]}", "{\"locale\":\"not a locale\"}", "{\"locale\":\"en_US\"}", "{\"locale\":\"\"}",
-            "{\"locale\":5}"})
+        @ValueSource(
+                strings = {
+                    "[]",
+                    "\"x\"",
+                    "not json",
+                    "{\"title\":7}",
+                    "{\"tags\":\"a\"}",
+                    "{\"tags\":[1]}",
+                    "{\"tags\":[\"\"]}",
+                    "{\"locale\":\"not a locale\"}",
+                    "{\"locale\":\"en_US\"}",
+                    "{\"locale\":\"\"}",
+                    "{\"locale\":5}"
+                })
         void invalidBodiesAre400AndChangeNothing(String body) {
             Tenant t = org();
             Map<String, Object> before = create(t, Map.of("title", "kept"));
@@ -332,7 +372,9 @@ class EverrunsLifecycleIT {
         @Test
         void theLocaleMessageIsTheVendors() {
             Tenant t = org();
-            assertError(as(t).update(createId(t), Map.of("locale", "klingon!")), 400,
+            assertError(
+                    as(t).update(createId(t), Map.of("locale", "klingon!")),
+                    400,
                     "unsupported locale: expected a BCP 47 tag such as uk-UA");
         }
 
@@ -362,8 +404,18 @@ class EverrunsLifecycleIT {
             Response r = as(t).delete(c.publicId());
             noContent(r);
             assertError(as(t).get(c.publicId()), 404);
-            assertEquals(404, CLIENTS.trueFoundry().as(t.bearer()).get(t.tenant(), c.publicId()).statusCode());
-            assertEquals(400, CLIENTS.agentcloud().as(t.bearer()).get(t.team(), c.objectId()).statusCode(),
+            assertEquals(
+                    404,
+                    CLIENTS.trueFoundry()
+                            .as(t.bearer())
+                            .get(t.tenant(), c.publicId())
+                            .statusCode());
+            assertEquals(
+                    400,
+                    CLIENTS.agentcloud()
+                            .as(t.bearer())
+                            .get(t.team(), c.objectId())
+                            .statusCode(),
                     "Agentcloud's members get 400 'Invalid inputs' for a session the team does not hold");
             assertEquals(404, CLIENTS.recoup().as(t.bearer()).get(c.publicId()).statusCode());
             assertEquals(List.of(kept), ids(ok(as(t).list(Map.of()))));
@@ -401,22 +453,31 @@ class EverrunsLifecycleIT {
             Tenant t = org();
             Sessions.Created c = Sessions.complete(CLIENTS, t, Sessions.create(CLIENTS, t, "everruns"));
             Map<String, Object> before = ok(as(t).get(c.publicId()));
-            assertEquals(Map.of("status", "no_op", "message", "No turn currently running"),
-                    ok(as(t).cancel(c.publicId())));
+            assertEquals(
+                    Map.of("status", "no_op", "message", "No turn currently running"), ok(as(t).cancel(c.publicId())));
             assertEquals(before, ok(as(t).get(c.publicId())), "a no-op changes nothing, updated_at included");
             setStatus(t, c.publicId(), "running");
             assertEquals("active", ok(as(t).get(c.publicId())).get("status"));
-            assertEquals(Map.of("status", "cancelled", "message", "Turn cancelled successfully"),
+            assertEquals(
+                    Map.of("status", "cancelled", "message", "Turn cancelled successfully"),
                     ok(as(t).cancel(c.publicId())));
             Map<String, Object> after = ok(as(t).get(c.publicId()));
             assertEquals("idle", after.get("status"));
             assertTrue(after.containsKey("finished_at"), after.toString());
-            assertEquals(Map.of("status", "no_op", "message", "No turn currently running"),
-                    ok(as(t).cancel(c.publicId())), "idempotent");
-            assertEquals("terminated", CLIENTS.agentcloud().as(t.bearer()).get(t.team(), c.objectId()).jsonPath()
-                    .getString("session.status"));
-            assertEquals("completed", CLIENTS.recoup().as(t.bearer()).get(c.publicId()).jsonPath()
-                    .getString("session.status"));
+            assertEquals(
+                    Map.of("status", "no_op", "message", "No turn currently running"),
+                    ok(as(t).cancel(c.publicId())),
+                    "idempotent");
+            assertEquals(
+                    "terminated",
+                    CLIENTS.agentcloud()
+                            .as(t.bearer())
+                            .get(t.team(), c.objectId())
+                            .jsonPath()
+                            .getString("session.status"));
+            assertEquals(
+                    "completed",
+                    CLIENTS.recoup().as(t.bearer()).get(c.publicId()).jsonPath().getString("session.status"));
             assertEquals("cancelled", Sessions.show(CLIENTS, t, c.publicId()).getString("status"));
         }
 
@@ -438,7 +499,8 @@ class EverrunsLifecycleIT {
         @Test
         void countsTheOrganisationBySessionStatus() {
             Tenant t = org();
-            assertEquals(Map.of("total", 0, "active", 0, "idle", 0, "started", 0, "waiting_for_tool_results", 0),
+            assertEquals(
+                    Map.of("total", 0, "active", 0, "idle", 0, "started", 0, "waiting_for_tool_results", 0),
                     ok(as(t).stats()));
             String running = createId(t);
             String done = createId(t);
@@ -448,9 +510,12 @@ class EverrunsLifecycleIT {
             setStatus(t, running, "running");
             setStatus(t, done, "completed");
             setStatus(t, waiting, "waiting");
-            assertEquals(Map.of("total", 4, "active", 1, "idle", 2, "started", 1, "waiting_for_tool_results", 0),
+            assertEquals(
+                    Map.of("total", 4, "active", 1, "idle", 2, "started", 1, "waiting_for_tool_results", 0),
                     ok(as(t).stats()));
-            String key = GATEWAY.provisioning().key(t.tenant(), "everruns", "svc", null, List.of()).secret();
+            String key = GATEWAY.provisioning()
+                    .key(t.tenant(), "everruns", "svc", null, List.of())
+                    .secret();
             assertEquals(ok(as(t).stats()), ok(CLIENTS.everruns().as(key).stats()), "any principal of the org");
         }
 
@@ -471,10 +536,20 @@ class EverrunsLifecycleIT {
             noContent(as(t).pin(id));
             assertEquals(true, ok(as(t).get(id)).get("is_pinned"));
             assertEquals(false, ok(as(t, "carol").get(id)).get("is_pinned"), "per user");
-            assertEquals(List.of(true), ok(as(t).list(Map.of())).get("data") instanceof List<?> l
-                    ? l.stream().map(s -> ((Map<?, ?>) s).get("is_pinned")).toList() : null);
-            assertEquals(List.of(false), ok(as(t, "carol").list(Map.of())).get("data") instanceof List<?> l
-                    ? l.stream().map(s -> ((Map<?, ?>) s).get("is_pinned")).toList() : null);
+            assertEquals(
+                    List.of(true),
+                    ok(as(t).list(Map.of())).get("data") instanceof List<?> l
+                            ? l.stream()
+                                    .map(s -> ((Map<?, ?>) s).get("is_pinned"))
+                                    .toList()
+                            : null);
+            assertEquals(
+                    List.of(false),
+                    ok(as(t, "carol").list(Map.of())).get("data") instanceof List<?> l
+                            ? l.stream()
+                                    .map(s -> ((Map<?, ?>) s).get("is_pinned"))
+                                    .toList()
+                            : null);
             noContent(as(t).unpin(id));
             noContent(as(t).unpin(id));
             assertEquals(false, ok(as(t).get(id)).get("is_pinned"));
@@ -501,8 +576,15 @@ class EverrunsLifecycleIT {
         @Test
         void copiesTheParentWithTheVendorsDefaultTitle() {
             Tenant t = org();
-            Map<String, Object> parent = create(t, Map.of("title", "Plan", "tags", List.of("a"),
-                    "model_id", "model_01933b5a000070008000000000000001"));
+            Map<String, Object> parent = create(
+                    t,
+                    Map.of(
+                            "title",
+                            "Plan",
+                            "tags",
+                            List.of("a"),
+                            "model_id",
+                            "model_01933b5a000070008000000000000001"));
             ok(as(t).update((String) parent.get("id"), Map.of("locale", "de-CH")));
             Map<String, Object> parentNow = ok(as(t).get((String) parent.get("id")));
             Response r = as(t, "carol").fork((String) parent.get("id"), null);
@@ -518,8 +600,8 @@ class EverrunsLifecycleIT {
             assertNotEquals(parent.get("id"), fork.get("id"));
             assertEquals(parentNow, ok(as(t).get((String) parent.get("id"))), "the parent is unchanged");
             assertEquals(fork, ok(as(t, "carol").get((String) fork.get("id"))));
-            Response tf = CLIENTS.trueFoundry().bearer(token(t.tenant(), "carol")).get(t.tenant(),
-                    (String) fork.get("id"));
+            Response tf =
+                    CLIENTS.trueFoundry().bearer(token(t.tenant(), "carol")).get(t.tenant(), (String) fork.get("id"));
             assertEquals(200, tf.statusCode(), "the fork is carol's: TrueFoundry lets its owner read it");
             assertEquals("Plan (fork)", tf.jsonPath().getString("data.title"));
         }
@@ -527,9 +609,15 @@ class EverrunsLifecycleIT {
         @Test
         void overridesAndAnUntitledParent() {
             Tenant t = org();
-            String other = GATEWAY.provisioning().agent(t.tenant(), "other", List.of(), false).everrunsId();
+            String other = GATEWAY.provisioning()
+                    .agent(t.tenant(), "other", List.of(), false)
+                    .everrunsId();
             String parent = createId(t);
-            Map<String, Object> plain = as(t).fork(parent, Map.of()).then().statusCode(201).extract().jsonPath()
+            Map<String, Object> plain = as(t).fork(parent, Map.of())
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .jsonPath()
                     .getMap("");
             assertEquals("Fork", plain.get("title"));
             Map<String, Object> body = new HashMap<>();
@@ -539,7 +627,11 @@ class EverrunsLifecycleIT {
             body.put("model_id", "model_01933b5a000070008000000000000002");
             body.put("locale", "fr-ca");
             body.put("unknown_field", 1);
-            Map<String, Object> fork = as(t).fork(parent, body).then().statusCode(201).extract().jsonPath()
+            Map<String, Object> fork = as(t).fork(parent, body)
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .jsonPath()
                     .getMap("");
             assertEquals("B", fork.get("title"));
             assertEquals(List.of("x"), fork.get("tags"));

@@ -56,7 +56,9 @@ class EverrunsV02LifecycleIT {
             for (var s : sessions) {
                 HARNESSES.add(((ObjectNode) s).remove("harness_id").asText());
             }
-            return new ResponseBuilder().clone(r).setBody(json.writeValueAsString(tree))
+            return new ResponseBuilder()
+                    .clone(r)
+                    .setBody(json.writeValueAsString(tree))
                     .build();
         } catch (IOException e) {
             throw new AssertionError(body, e);
@@ -71,8 +73,10 @@ class EverrunsV02LifecycleIT {
         assertEquals(201, created.statusCode(), created.asString());
         Map<String, Object> session = created.jsonPath().getMap("");
         String harness = ((String) session.get("organization_id")).replace("org_", "harness_");
-        assertEquals(List.of("agent_id", "created_at", "id", "is_pinned", "organization_id", "status",
-                "updated_at"), session.keySet().stream().sorted().toList(), "no nulls: absent stays absent");
+        assertEquals(
+                List.of("agent_id", "created_at", "id", "is_pinned", "organization_id", "status", "updated_at"),
+                session.keySet().stream().sorted().toList(),
+                "no nulls: absent stays absent");
         assertEquals(List.of(harness), HARNESSES);
         String id = (String) session.get("id");
 

@@ -30,20 +30,42 @@ class EverrunsVersionIT {
     @Test
     void sessionCarriesTheOrganisationsBaseHarness() {
         String org = GatewayHarness.uniqueTenant();
-        String agent = GATEWAY.provisioning().agent(org, "coder", List.of(), false).everrunsId();
-        Response created = RestAssured.given().baseUri(GATEWAY.baseUri())
+        String agent =
+                GATEWAY.provisioning().agent(org, "coder", List.of(), false).everrunsId();
+        Response created = RestAssured.given()
+                .baseUri(GATEWAY.baseUri())
                 .header("Authorization", "Bearer " + token(org, "alice"))
-                .contentType("application/json").body(Map.of("agent_id", agent)).post("/v1/sessions");
+                .contentType("application/json")
+                .body(Map.of("agent_id", agent))
+                .post("/v1/sessions");
         assertEquals(201, created.statusCode(), created.asString());
         assertValidWithoutHarness("POST", "/v1/sessions", created);
         Map<String, Object> s = created.jsonPath().getMap("");
         String orgHex = ((String) s.get("organization_id")).substring("org_".length());
-        assertEquals(Map.of("id", s.get("id"), "agent_id", agent, "organization_id", "org_" + orgHex,
-                "harness_id", "harness_" + orgHex, "status", "started", "created_at", s.get("created_at"),
-                "updated_at", s.get("created_at"), "is_pinned", false), s);
+        assertEquals(
+                Map.of(
+                        "id",
+                        s.get("id"),
+                        "agent_id",
+                        agent,
+                        "organization_id",
+                        "org_" + orgHex,
+                        "harness_id",
+                        "harness_" + orgHex,
+                        "status",
+                        "started",
+                        "created_at",
+                        s.get("created_at"),
+                        "updated_at",
+                        s.get("created_at"),
+                        "is_pinned",
+                        false),
+                s);
 
-        Response read = RestAssured.given().baseUri(GATEWAY.baseUri())
-                .header("Authorization", "Bearer " + token(org, "carol")).get("/v1/sessions/{id}", s.get("id"));
+        Response read = RestAssured.given()
+                .baseUri(GATEWAY.baseUri())
+                .header("Authorization", "Bearer " + token(org, "carol"))
+                .get("/v1/sessions/{id}", s.get("id"));
         assertEquals(200, read.statusCode(), read.asString());
         assertValidWithoutHarness("GET", "/v1/sessions/" + s.get("id"), read);
         assertEquals(s, read.jsonPath().getMap(""));
@@ -57,7 +79,8 @@ class EverrunsVersionIT {
             throw new UncheckedIOException(e);
         }
         body.remove("harness_id");
-        assertEquals(List.of(), GatewayHarness.validator().validate(method, path, r.statusCode(), r.contentType(),
-                body.toString()));
+        assertEquals(
+                List.of(),
+                GatewayHarness.validator().validate(method, path, r.statusCode(), r.contentType(), body.toString()));
     }
 }

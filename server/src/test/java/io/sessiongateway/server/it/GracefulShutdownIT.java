@@ -47,6 +47,7 @@ class GracefulShutdownIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_SHUTDOWN_GRACE", GRACE_MS + "ms"));
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     /** Every test stops the server; the next one (and the harness's own cleanup) needs it running. */
@@ -82,8 +83,15 @@ class GracefulShutdownIT {
             assertEquals(201, r.status, r.body);
             assertEquals("application/json", r.headers.get("content-type"));
             assertTrue(r.headers.containsKey("x-request-id"), r.headers.toString());
-            assertEquals(List.of(), GatewayHarness.validator().validate("POST", "/" + tenant + "/v1/agents/sessions",
-                    r.status, r.headers.get("content-type"), r.body));
+            assertEquals(
+                    List.of(),
+                    GatewayHarness.validator()
+                            .validate(
+                                    "POST",
+                                    "/" + tenant + "/v1/agents/sessions",
+                                    r.status,
+                                    r.headers.get("content-type"),
+                                    r.body));
             JsonNode session = new ObjectMapper().readTree(r.body).path("data");
             assertEquals("in-flight-at-stop", session.path("id").asText());
             assertEquals("helper", session.path("agent_name").asText());
@@ -96,7 +104,8 @@ class GracefulShutdownIT {
 
         // The session was stored: the restarted gateway serves it.
         GATEWAY.start();
-        Response got = CLIENTS.trueFoundry().bearer(GatewayHarness.token(tenant, "alice"))
+        Response got = CLIENTS.trueFoundry()
+                .bearer(GatewayHarness.token(tenant, "alice"))
                 .get(tenant, "in-flight-at-stop");
         assertEquals(200, got.statusCode(), got.asString());
         assertEquals("in-flight-at-stop", got.jsonPath().getString("data.id"));
@@ -139,8 +148,9 @@ class GracefulShutdownIT {
             }
             // The handler, blocked reading the body, learns of it on its own thread some time after the stop.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (log.list.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO)
-                    && e.getLoggerName().startsWith("io.sessiongateway.server.http."))
+            while (log.list.stream()
+                            .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO)
+                                    && e.getLoggerName().startsWith("io.sessiongateway.server.http."))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -149,11 +159,20 @@ class GracefulShutdownIT {
             reader.setLevel(null);
         }
         // A request cut off is not a bug of the gateway: no ERROR, no stack trace; one line says what happened.
-        assertEquals(List.of(), log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-                .map(ILoggingEvent::getFormattedMessage).toList());
-        assertTrue(log.list.stream().anyMatch(e -> e.getFormattedMessage()
-                .startsWith("request body not received: connection closed (")),
-                log.list.stream().map(ILoggingEvent::getFormattedMessage).toList().toString());
+        assertEquals(
+                List.of(),
+                log.list.stream()
+                        .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList());
+        assertTrue(
+                log.list.stream()
+                        .anyMatch(e ->
+                                e.getFormattedMessage().startsWith("request body not received: connection closed (")),
+                log.list.stream()
+                        .map(ILoggingEvent::getFormattedMessage)
+                        .toList()
+                        .toString());
 
         // Nothing was stored.
         GATEWAY.start();
@@ -184,12 +203,13 @@ class GracefulShutdownIT {
 
     private static byte[] headers(String tenant, int contentLength) {
         return ("POST /" + tenant + "/v1/agents/sessions HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\n"
-                + "Authorization: Bearer " + GatewayHarness.token(tenant, "alice") + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Accept: application/json\r\n"
-                + "Content-Length: " + contentLength + "\r\n"
-                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Host: 127.0.0.1\r\n"
+                        + "Authorization: Bearer " + GatewayHarness.token(tenant, "alice") + "\r\n"
+                        + "Content-Type: application/json\r\n"
+                        + "Accept: application/json\r\n"
+                        + "Content-Length: " + contentLength + "\r\n"
+                        + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void assertRefusedWithin(int port, Duration limit) throws InterruptedException {
@@ -217,11 +237,14 @@ class GracefulShutdownIT {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String h = line(in); !h.isEmpty(); h = line(in)) {
                 int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                headers.put(
+                        h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        h.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                for (int size = Integer.parseInt(line(in).trim(), 16); size > 0;
+                for (int size = Integer.parseInt(line(in).trim(), 16);
+                        size > 0;
                         size = Integer.parseInt(line(in).trim(), 16)) {
                     body.write(in.readNBytes(size));
                     line(in);

@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HealthIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String GENERIC_DOC = "admin/admin.yaml";
@@ -41,14 +42,17 @@ class HealthIT {
         assertEquals(null, r.jsonPath().getString("checks.database.detail"));
         assertTrue(r.jsonPath().getInt("checks.database.duration_ms") >= 0);
         assertEquals("up", r.jsonPath().getString("checks.migrations.status"));
-        assertTrue(r.jsonPath().getString("checks.migrations.detail").matches("schema version \\d+(\\.\\d+)*"),
+        assertTrue(
+                r.jsonPath().getString("checks.migrations.detail").matches("schema version \\d+(\\.\\d+)*"),
                 r.asString());
         assertEquals("no-store", r.header("Cache-Control"));
     }
 
     @Test
     void credentialsAreIgnored() {
-        Response r = GATEWAY.given().header("Authorization", "Bearer not-a-token").header("x-api-key", "nope")
+        Response r = GATEWAY.given()
+                .header("Authorization", "Bearer not-a-token")
+                .header("x-api-key", "nope")
                 .get("/health/ready");
         assertEquals(200, r.statusCode(), r.asString());
     }
@@ -60,8 +64,17 @@ class HealthIT {
      * to TrueFoundry's.)
      */
     @ParameterizedTest
-    @ValueSource(strings = {"/health", "/health/", "/health/nope", "/health/live/x", "/health/v1/agents",
-        "/health/session/0123456789abcdef01234567.json", "/health/forms/session/add", "/metrics/x"})
+    @ValueSource(
+            strings = {
+                "/health",
+                "/health/",
+                "/health/nope",
+                "/health/live/x",
+                "/health/v1/agents",
+                "/health/session/0123456789abcdef01234567.json",
+                "/health/forms/session/add",
+                "/metrics/x"
+            })
     void unknownPathsUnderHealthAreTheGatewaysOwn404(String path) {
         Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError").get(path);
         assertEquals(404, r.statusCode(), r.asString());
@@ -73,7 +86,9 @@ class HealthIT {
 
     @Test
     void postingToAProbeIs405InTheGatewaysEnvelope() {
-        Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError").contentType("application/json").body("{}")
+        Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError")
+                .contentType("application/json")
+                .body("{}")
                 .post("/health/ready");
         assertEquals(405, r.statusCode(), r.asString());
         assertEquals("method_not_allowed", r.jsonPath().getString("error.code"));
@@ -82,7 +97,9 @@ class HealthIT {
 
     @Test
     void probesProduceJsonOnly() {
-        Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError").accept("text/html").get("/health/live");
+        Response r = GATEWAY.givenUndocumented(GENERIC_DOC, "AdminError")
+                .accept("text/html")
+                .get("/health/live");
         assertEquals(406, r.statusCode(), r.asString());
         assertEquals("not_acceptable", r.jsonPath().getString("error.code"));
     }

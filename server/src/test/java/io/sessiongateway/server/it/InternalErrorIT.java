@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class InternalErrorIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     private static Connection connect() throws Exception {
@@ -35,7 +36,8 @@ class InternalErrorIT {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
@@ -43,7 +45,8 @@ class InternalErrorIT {
     @Test
     void aBrokenStoreIsAnOpaque500InEachDialectsEnvelope() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        String team = GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).team();
+        String team =
+                GATEWAY.provisioning().agent(tenant, "helper", List.of(), false).team();
         String token = "Bearer " + fullToken(tenant, "alice", UUID.randomUUID(), List.of(team));
         Response created = CLIENTS.recoup().as(token).create(Map.of("title", "t"));
         assertEquals(200, created.statusCode(), created.asString());
@@ -54,7 +57,8 @@ class InternalErrorIT {
         try {
             Response everruns = CLIENTS.everruns().as(token).get(id);
             assertOpaque500(everruns, everruns.jsonPath().getString("error"));
-            assertEquals(List.of("error"), List.copyOf(everruns.jsonPath().getMap("").keySet()));
+            assertEquals(
+                    List.of("error"), List.copyOf(everruns.jsonPath().getMap("").keySet()));
 
             Response agentcloud = CLIENTS.agentcloud().as(token).get(team, objectId);
             assertOpaque500(agentcloud, agentcloud.jsonPath().getString("message"));
@@ -67,7 +71,9 @@ class InternalErrorIT {
         } finally {
             sql("ALTER TABLE session_broken RENAME TO session");
         }
-        assertEquals(200, CLIENTS.recoup().as(token).get(id).statusCode(),
+        assertEquals(
+                200,
+                CLIENTS.recoup().as(token).get(id).statusCode(),
                 "the same request succeeds once the store is whole again");
     }
 

@@ -69,7 +69,8 @@ class IsolationPropertyIT {
         if (System.getProperty("isolation.seed") == null && System.getProperty("isolation.tries") == null) {
             for (String d : DIALECTS) {
                 check(OUTCOMES.keySet().stream().anyMatch(k -> k.equals(d + " 200")), d + ": no allowed read");
-                check(OUTCOMES.keySet().stream().anyMatch(k -> k.startsWith(d + " ") && !k.equals(d + " 200")),
+                check(
+                        OUTCOMES.keySet().stream().anyMatch(k -> k.startsWith(d + " ") && !k.equals(d + " 200")),
                         d + ": no refused read");
             }
         }
@@ -79,26 +80,42 @@ class IsolationPropertyIT {
     public static final class FromSystemProperties implements AroundPropertyHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            Optional.ofNullable(System.getProperty("isolation.seed")).filter(s -> !s.isBlank())
+            Optional.ofNullable(System.getProperty("isolation.seed"))
+                    .filter(s -> !s.isBlank())
                     .ifPresent(context.attributes()::setSeed);
-            Optional.ofNullable(System.getProperty("isolation.tries")).filter(s -> !s.isBlank())
+            Optional.ofNullable(System.getProperty("isolation.tries"))
+                    .filter(s -> !s.isBlank())
                     .ifPresent(t -> context.attributes().setTries(Integer.parseInt(t)));
             return property.execute();
         }
     }
 
-    record Tenant(String name, List<String> teams) {
-    }
+    record Tenant(String name, List<String> teams) {}
 
-    record Agent(Tenant tenant, String name, String everrunsId, String objectId, String team, List<String> managers,
-            boolean restricted) {
-    }
+    record Agent(
+            Tenant tenant,
+            String name,
+            String everrunsId,
+            String objectId,
+            String team,
+            List<String> managers,
+            boolean restricted) {}
 
     record Principal(Tenant tenant, String subject, String type, List<String> teams, UUID account) {
         String bearer() {
-            return "Bearer " + new TokenMinter(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8),
-                    GatewayHarness.ISSUER).mint(new TokenMinter.Grant(tenant.name(), subject, type, null, teams,
-                            account, false, Duration.ofHours(1)), Instant.now());
+            return "Bearer "
+                    + new TokenMinter(GatewayHarness.SECRET.getBytes(StandardCharsets.UTF_8), GatewayHarness.ISSUER)
+                            .mint(
+                                    new TokenMinter.Grant(
+                                            tenant.name(),
+                                            subject,
+                                            type,
+                                            null,
+                                            teams,
+                                            account,
+                                            false,
+                                            Duration.ofHours(1)),
+                                    Instant.now());
         }
 
         @Override
@@ -107,13 +124,21 @@ class IsolationPropertyIT {
         }
     }
 
-    record Session(Tenant tenant, Agent agent, String team, String publicId, String objectId, String ownerId,
-            String ownerType, UUID account, String mode, List<String> granted, String title) {
-    }
+    record Session(
+            Tenant tenant,
+            Agent agent,
+            String team,
+            String publicId,
+            String objectId,
+            String ownerId,
+            String ownerType,
+            UUID account,
+            String mode,
+            List<String> granted,
+            String title) {}
 
     /** What a read must get: a status and, when refused, the whole body. */
-    record Expected(int status, String body) {
-    }
+    record Expected(int status, String body) {}
 
     @Property(tries = 6, shrinking = ShrinkingMode.OFF)
     @AddLifecycleHook(FromSystemProperties.class)
@@ -124,30 +149,56 @@ class IsolationPropertyIT {
         List<Agent> agents = new ArrayList<>();
         for (int t = 0; t < 2; t++) {
             String name = GatewayHarness.uniqueTenant();
-            String defaultTeam = GATEWAY.provisioning().agent(name, "seed-agent", List.of(), false).team();
+            String defaultTeam = GATEWAY.provisioning()
+                    .agent(name, "seed-agent", List.of(), false)
+                    .team();
             Response team = admin(name).createTeam(name, Map.of("name", "extra"));
             check(team.statusCode() == 201, "team: " + team.asString());
-            Tenant tenant = new Tenant(name, List.of(defaultTeam, team.jsonPath().getString("id")));
+            Tenant tenant =
+                    new Tenant(name, List.of(defaultTeam, team.jsonPath().getString("id")));
             tenants.add(tenant);
             for (int a = 0; a < 3; a++) {
-                List<String> managers = SUBJECTS.stream().filter(s -> random.nextInt(4) == 0).toList();
+                List<String> managers =
+                        SUBJECTS.stream().filter(s -> random.nextInt(4) == 0).toList();
                 boolean restricted = random.nextInt(3) == 0;
                 String agentTeam = pick(random, tenant.teams());
-                Response r = admin(name).createAgent(name, Map.of("name", "agent-" + a,
-                        "managers", managers, "restricted", restricted, "team", agentTeam));
+                Response r = admin(name)
+                        .createAgent(
+                                name,
+                                Map.of(
+                                        "name",
+                                        "agent-" + a,
+                                        "managers",
+                                        managers,
+                                        "restricted",
+                                        restricted,
+                                        "team",
+                                        agentTeam));
                 check(r.statusCode() == 201, "agent: " + r.asString());
-                agents.add(new Agent(tenant, "agent-" + a, r.jsonPath().getString("ids.everruns"),
-                        r.jsonPath().getString("ids.agentcloud"), agentTeam, managers, restricted));
+                agents.add(new Agent(
+                        tenant,
+                        "agent-" + a,
+                        r.jsonPath().getString("ids.everruns"),
+                        r.jsonPath().getString("ids.agentcloud"),
+                        agentTeam,
+                        managers,
+                        restricted));
             }
         }
-        List<String> allTeams = tenants.stream().flatMap(t -> t.teams().stream()).toList();
+        List<String> allTeams =
+                tenants.stream().flatMap(t -> t.teams().stream()).toList();
         List<Principal> principals = new ArrayList<>();
         for (Tenant tenant : tenants) {
             for (String subject : SUBJECTS) {
                 List<String> teams = allTeams.stream()
-                        .filter(id -> random.nextInt(tenant.teams().contains(id) ? 2 : 6) == 0).toList();
-                principals.add(new Principal(tenant, subject, random.nextInt(5) == 0 ? "serviceaccount" : "user",
-                        teams, random.nextInt(4) == 0 ? null : pick(random, ACCOUNTS)));
+                        .filter(id -> random.nextInt(tenant.teams().contains(id) ? 2 : 6) == 0)
+                        .toList();
+                principals.add(new Principal(
+                        tenant,
+                        subject,
+                        random.nextInt(5) == 0 ? "serviceaccount" : "user",
+                        teams,
+                        random.nextInt(4) == 0 ? null : pick(random, ACCOUNTS)));
             }
         }
         principals.forEach(p -> log.append("principal ").append(p).append('\n'));
@@ -157,7 +208,9 @@ class IsolationPropertyIT {
         for (int i = 0; i < SESSIONS * 2 && sessions.size() < SESSIONS; i++) {
             Principal creator = pick(random, principals);
             String dialect = pick(random, DIALECTS);
-            List<Agent> own = agents.stream().filter(a -> a.tenant().equals(creator.tenant())).toList();
+            List<Agent> own = agents.stream()
+                    .filter(a -> a.tenant().equals(creator.tenant()))
+                    .toList();
             create(random, creator, dialect, pick(random, own), allTeams, log).ifPresent(sessions::add);
         }
         check(!sessions.isEmpty(), "no session could be created\n" + log);
@@ -166,22 +219,24 @@ class IsolationPropertyIT {
             Session s = pick(random, sessions);
             String dialect = pick(random, DIALECTS);
             Principal p = dialect.equals("agentcloud") && random.nextInt(8) == 0 ? null : pick(random, principals);
-            String urlTenant = p != null && random.nextInt(5) == 0 ? s.tenant().name()
+            String urlTenant = p != null && random.nextInt(5) == 0
+                    ? s.tenant().name()
                     : p == null ? null : p.tenant().name();
             String slug = random.nextInt(5) == 0 ? pick(random, allTeams) : s.team();
             read(s, dialect, p, urlTenant, slug, log);
         }
     }
 
-    Optional<Session> create(Random random, Principal p, String dialect, Agent agent, List<String> allTeams,
-            StringBuilder log) {
+    Optional<Session> create(
+            Random random, Principal p, String dialect, Agent agent, List<String> allTeams, StringBuilder log) {
         boolean manager = agent.managers().contains(p.subject());
         Response response;
         String publicId;
         Agent used = agent;
         switch (dialect) {
             case "truefoundry" -> {
-                response = CLIENTS.trueFoundry().as(p.bearer())
+                response = CLIENTS.trueFoundry()
+                        .as(p.bearer())
                         .create(p.tenant().name(), Map.of("agent_name", agent.name()));
                 if (agent.restricted() && !manager) {
                     check(response.statusCode() == 403, "restricted agent via truefoundry: " + response.asString());
@@ -206,7 +261,9 @@ class IsolationPropertyIT {
                     return Optional.empty();
                 }
                 check(response.statusCode() == 200, "create via agentcloud: " + response.asString());
-                publicId = admin(p.tenant().name()).showSession(AgentcloudClient.createdId(response)).jsonPath()
+                publicId = admin(p.tenant().name())
+                        .showSession(AgentcloudClient.createdId(response))
+                        .jsonPath()
                         .getString("ids.truefoundry");
             }
             case "recoup" -> {
@@ -227,15 +284,32 @@ class IsolationPropertyIT {
             permissions.put(random.nextBoolean() ? pick(random, SUBJECTS) : pick(random, allTeams), "read");
         }
         String title = "isolation-" + UUID.randomUUID();
-        Response patched = admin(p.tenant().name()).updateSession(publicId,
-                Map.of("title", title, "sharing", Map.of("mode", mode, "permissions", permissions)));
+        Response patched = admin(p.tenant().name())
+                .updateSession(
+                        publicId, Map.of("title", title, "sharing", Map.of("mode", mode, "permissions", permissions)));
         check(patched.statusCode() == 200, "patch: " + patched.asString());
-        Session s = new Session(p.tenant(), used, used != null ? used.team() : p.tenant().teams().get(0), publicId,
-                patched.jsonPath().getString("ids.agentcloud"), p.subject(), p.type(), p.account(), mode,
-                List.copyOf(permissions.keySet()), title);
-        check(Objects.equals(patched.jsonPath().getString("team"), s.team()), "the session's team: "
-                + patched.asString());
-        log.append("session via ").append(dialect).append(" by ").append(p).append(": ").append(s).append('\n');
+        Session s = new Session(
+                p.tenant(),
+                used,
+                used != null ? used.team() : p.tenant().teams().get(0),
+                publicId,
+                patched.jsonPath().getString("ids.agentcloud"),
+                p.subject(),
+                p.type(),
+                p.account(),
+                mode,
+                List.copyOf(permissions.keySet()),
+                title);
+        check(
+                Objects.equals(patched.jsonPath().getString("team"), s.team()),
+                "the session's team: " + patched.asString());
+        log.append("session via ")
+                .append(dialect)
+                .append(" by ")
+                .append(p)
+                .append(": ")
+                .append(s)
+                .append('\n');
         return Optional.of(s);
     }
 
@@ -253,8 +327,9 @@ class IsolationPropertyIT {
         String body = response.asString();
         String what = dialect + " read by " + p + (dialect.equals("truefoundry") ? " under /" + urlTenant : "")
                 + (dialect.equals("agentcloud") ? " under slug " + slug : "") + " of " + s;
-        check(response.statusCode() == expected.status(), what + "\nexpected " + expected.status() + ", got "
-                + response.statusCode() + ": " + body + "\n" + log);
+        check(
+                response.statusCode() == expected.status(),
+                what + "\nexpected " + expected.status() + ", got " + response.statusCode() + ": " + body + "\n" + log);
         if (expected.status() == 200) {
             String id = switch (dialect) {
                 case "truefoundry" -> response.jsonPath().getString("data.id");
@@ -262,12 +337,15 @@ class IsolationPropertyIT {
                 case "agentcloud" -> response.jsonPath().getString("session._id");
                 default -> response.jsonPath().getString("session.id");
             };
-            check((dialect.equals("agentcloud") ? s.objectId() : s.publicId()).equals(id),
+            check(
+                    (dialect.equals("agentcloud") ? s.objectId() : s.publicId()).equals(id),
                     what + ": another session came back: " + body);
         } else {
             check(expected.body().equals(body), what + "\nexpected body " + expected.body() + "\ngot " + body);
-            check(!body.contains(s.title()) && !body.contains(dialect.equals("agentcloud") ? s.publicId()
-                    : s.objectId()), what + ": the refusal leaks the session: " + body);
+            check(
+                    !body.contains(s.title())
+                            && !body.contains(dialect.equals("agentcloud") ? s.publicId() : s.objectId()),
+                    what + ": the refusal leaks the session: " + body);
         }
     }
 
@@ -277,7 +355,10 @@ class IsolationPropertyIT {
         switch (dialect) {
             case "truefoundry" -> {
                 if (!urlTenant.equals(p.tenant().name())) {
-                    return tf(401, "token is not valid for tenant '" + urlTenant + "'", "authentication_error",
+                    return tf(
+                            401,
+                            "token is not valid for tenant '" + urlTenant + "'",
+                            "authentication_error",
                             "tenant_mismatch");
                 }
                 if (!sameTenant) {
@@ -285,19 +366,27 @@ class IsolationPropertyIT {
                 }
                 boolean owner = p.subject().equals(s.ownerId()) && p.type().equals(s.ownerType());
                 boolean manager = s.agent() != null && s.agent().managers().contains(p.subject());
-                return owner || manager ? new Expected(200, null)
-                        : tf(403, "not authorized to access session '" + s.publicId() + "'", "permission_error",
+                return owner || manager
+                        ? new Expected(200, null)
+                        : tf(
+                                403,
+                                "not authorized to access session '" + s.publicId() + "'",
+                                "permission_error",
                                 "session_forbidden");
             }
             case "everruns" -> {
-                return sameTenant ? new Expected(200, null)
+                return sameTenant
+                        ? new Expected(200, null)
                         : new Expected(404, "{\"error\":\"session '" + s.publicId() + "' not found\"}");
             }
             case "agentcloud" -> {
                 String denied = "{\"message\":\"invalid permissions on the resourceSlug\",\"code\":403}";
                 if (!slug.equals(s.team())) {
-                    boolean member = p != null && p.tenant().teams().contains(slug) && p.teams().contains(slug);
-                    return member ? new Expected(400, "{\"message\":\"Invalid inputs: session not found\",\"code\":400}")
+                    boolean member = p != null
+                            && p.tenant().teams().contains(slug)
+                            && p.teams().contains(slug);
+                    return member
+                            ? new Expected(400, "{\"message\":\"Invalid inputs: session not found\",\"code\":400}")
                             : new Expected(403, denied);
                 }
                 if (s.mode().equals("public")) {
@@ -306,8 +395,10 @@ class IsolationPropertyIT {
                 if (!sameTenant) {
                     return new Expected(403, denied);
                 }
-                boolean granted = s.granted().contains(p.subject()) || p.teams().stream().anyMatch(s.granted()::contains);
-                boolean allowed = s.mode().equals("team") ? p.teams().contains(s.team()) || granted
+                boolean granted =
+                        s.granted().contains(p.subject()) || p.teams().stream().anyMatch(s.granted()::contains);
+                boolean allowed = s.mode().equals("team")
+                        ? p.teams().contains(s.team()) || granted
                         : p.subject().equals(s.ownerId()) && p.type().equals(s.ownerType()) || granted;
                 return allowed ? new Expected(200, null) : new Expected(403, denied);
             }
@@ -315,8 +406,10 @@ class IsolationPropertyIT {
                 if (!sameTenant) {
                     return new Expected(404, "{\"status\":\"error\",\"error\":\"session not found\"}");
                 }
-                return p.account() != null && p.account().equals(s.account()) ? new Expected(200, null)
-                        : new Expected(403,
+                return p.account() != null && p.account().equals(s.account())
+                        ? new Expected(200, null)
+                        : new Expected(
+                                403,
                                 "{\"status\":\"error\",\"error\":\"the authenticated account does not own this session\"}");
             }
             default -> throw new IllegalArgumentException(dialect);
@@ -324,8 +417,10 @@ class IsolationPropertyIT {
     }
 
     static Expected tf(int status, String message, String type, String code) {
-        return new Expected(status, "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type
-                + "\",\"code\":\"" + code + "\",\"param\":null}}");
+        return new Expected(
+                status,
+                "{\"error\":{\"message\":\"" + message + "\",\"type\":\"" + type + "\",\"code\":\"" + code
+                        + "\",\"param\":null}}");
     }
 
     static GatewayAdminClient admin(String tenant) {

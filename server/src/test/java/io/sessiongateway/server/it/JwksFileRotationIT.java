@@ -46,6 +46,7 @@ class JwksFileRotationIT {
             "GATEWAY_JWT_JWKS_FILE", FILE.toString(),
             "GATEWAY_JWT_ALGORITHMS", "ES256,EdDSA",
             "GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "4m")); // no refetch for unknown kids: only the file change counts
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
@@ -55,15 +56,20 @@ class JwksFileRotationIT {
     }
 
     static Response probe(JWK key, String tenant) {
-        String token = TestKeys.sign(key, TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
-                .claim("roles", List.of("admin")).build());
+        String token = TestKeys.sign(
+                key,
+                TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
+                        .claim("roles", List.of("admin"))
+                        .build());
         return CLIENTS.admin().bearer(token).listAgents(tenant);
     }
 
     static void assertRefused(Response r) {
         assertEquals(401, r.statusCode(), r.asString());
-        assertEquals("{\"error\":{\"code\":\"unauthenticated\",\"message\":\"no signing key accepts this token\","
-                + "\"reference\":null}}", r.asString());
+        assertEquals(
+                "{\"error\":{\"code\":\"unauthenticated\",\"message\":\"no signing key accepts this token\","
+                        + "\"reference\":null}}",
+                r.asString());
     }
 
     @Test

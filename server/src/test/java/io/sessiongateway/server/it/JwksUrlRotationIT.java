@@ -28,10 +28,15 @@ class JwksUrlRotationIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of(
-            "GATEWAY_JWT_JWKS_URL", IDP.url(),
-            "GATEWAY_JWT_ALGORITHMS", "RS256",
-            "GATEWAY_JWT_JWKS_CACHE_TTL", TTL_MILLIS + "ms",
-            "GATEWAY_JWT_JWKS_REFRESH_INTERVAL", "500ms"));
+            "GATEWAY_JWT_JWKS_URL",
+            IDP.url(),
+            "GATEWAY_JWT_ALGORITHMS",
+            "RS256",
+            "GATEWAY_JWT_JWKS_CACHE_TTL",
+            TTL_MILLIS + "ms",
+            "GATEWAY_JWT_JWKS_REFRESH_INTERVAL",
+            "500ms"));
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterAll
@@ -41,8 +46,11 @@ class JwksUrlRotationIT {
 
     /** An admin token of the tenant signed with the key; the admin API's agent list is the probe. */
     static Response probe(RSAKey key, String tenant) {
-        String token = TestKeys.sign(key, TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
-                .claim("roles", List.of("admin")).build());
+        String token = TestKeys.sign(
+                key,
+                TestKeys.claims(GatewayHarness.ISSUER, null, tenant, "ops")
+                        .claim("roles", List.of("admin"))
+                        .build());
         return CLIENTS.admin().bearer(token).listAgents(tenant);
     }
 
@@ -53,8 +61,10 @@ class JwksUrlRotationIT {
 
     static void assertRefused(Response r) {
         assertEquals(401, r.statusCode(), r.asString());
-        assertEquals("{\"error\":{\"code\":\"unauthenticated\",\"message\":\"no signing key accepts this token\","
-                + "\"reference\":null}}", r.asString());
+        assertEquals(
+                "{\"error\":{\"code\":\"unauthenticated\",\"message\":\"no signing key accepts this token\","
+                        + "\"reference\":null}}",
+                r.asString());
     }
 
     @Test

@@ -44,6 +44,7 @@ class LogsIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     static String tenant;
@@ -69,8 +70,11 @@ class LogsIT {
     @Test
     void jsonAccessLineCarriesTheRequestIdAndTypedFields() throws IOException {
         String bearer = token(tenant, "alice");
-        Response r = GATEWAY.given().header("Authorization", "Bearer " + bearer).contentType("application/json")
-                .body(Map.of("agent_name", marker)).post("/{t}/v1/agents/sessions?secret=query-marker", tenant);
+        Response r = GATEWAY.given()
+                .header("Authorization", "Bearer " + bearer)
+                .contentType("application/json")
+                .body(Map.of("agent_name", marker))
+                .post("/{t}/v1/agents/sessions?secret=query-marker", tenant);
         assertEquals(201, r.statusCode(), r.asString());
         String id = r.header("X-Request-Id");
         assertNotNull(id);
@@ -78,11 +82,25 @@ class LogsIT {
         JsonNode line = awaitJsonLine(id);
         Set<String> fields = new TreeSet<>();
         line.fieldNames().forEachRemaining(fields::add);
-        assertEquals(new TreeSet<>(Set.of("@timestamp", "message", "logger_name", "thread_name", "level",
-                "request_id", "method", "path", "status", "duration_ms", "dialect", "operation")), fields);
+        assertEquals(
+                new TreeSet<>(Set.of(
+                        "@timestamp",
+                        "message",
+                        "logger_name",
+                        "thread_name",
+                        "level",
+                        "request_id",
+                        "method",
+                        "path",
+                        "status",
+                        "duration_ms",
+                        "dialect",
+                        "operation")),
+                fields);
         assertEquals("INFO", line.get("level").asText());
         assertEquals("io.sessiongateway.access", line.get("logger_name").asText());
-        assertTrue(Instant.parse(line.get("@timestamp").asText()).isBefore(Instant.now().plusSeconds(1)));
+        assertTrue(Instant.parse(line.get("@timestamp").asText())
+                .isBefore(Instant.now().plusSeconds(1)));
         assertEquals("POST", line.get("method").asText());
         assertEquals("/" + tenant + "/v1/agents/sessions", line.get("path").asText());
         assertTrue(line.get("status").isInt());
@@ -90,7 +108,8 @@ class LogsIT {
         assertTrue(line.get("duration_ms").isNumber() && line.get("duration_ms").asDouble() > 0, line.toString());
         assertEquals("truefoundry", line.get("dialect").asText());
         assertEquals("v1AgentsSessionsPost", line.get("operation").asText());
-        assertTrue(line.get("message").asText().startsWith("POST /" + tenant + "/v1/agents/sessions 201 "),
+        assertTrue(
+                line.get("message").asText().startsWith("POST /" + tenant + "/v1/agents/sessions 201 "),
                 line.get("message").asText());
 
         String all = captured();
@@ -102,7 +121,9 @@ class LogsIT {
 
     @Test
     void apiKeysAreNeverLogged() throws IOException {
-        Map<String, Object> key = GATEWAY.provisioning().key(tenant, "everruns", "bob", null, List.of()).json();
+        Map<String, Object> key = GATEWAY.provisioning()
+                .key(tenant, "everruns", "bob", null, List.of())
+                .json();
         String secret = (String) key.get("secret");
         Response r = CLIENTS.everruns().bearer(secret).get("session_0123456789abcdef0123456789abcdef");
         assertEquals(404, r.statusCode(), r.asString());
@@ -115,10 +136,14 @@ class LogsIT {
 
     @Test
     void everyLineIsOneJsonObject() throws IOException {
-        GATEWAY.givenUndocumented("admin/admin.yaml", "AdminError").get("/nowhere").then().statusCode(404);
+        GATEWAY.givenUndocumented("admin/admin.yaml", "AdminError")
+                .get("/nowhere")
+                .then()
+                .statusCode(404);
         List<JsonNode> lines = jsonLines();
         assertTrue(lines.size() >= 2, "the start-up line and access lines: " + captured());
-        assertTrue(lines.stream().anyMatch(l -> l.get("message").asText().startsWith("listening on 127.0.0.1:")),
+        assertTrue(
+                lines.stream().anyMatch(l -> l.get("message").asText().startsWith("listening on 127.0.0.1:")),
                 "start-up line");
         for (JsonNode l : lines) {
             assertTrue(l.has("@timestamp") && l.has("level") && l.has("logger_name") && l.has("message"), l.toString());
@@ -131,14 +156,18 @@ class LogsIT {
     void plainFormatForTerminals() throws IOException {
         configure("plain");
         try {
-            Response r = GATEWAY.given().header("X-Request-Id", "plain-format-check").get("/v1/sessions/nope");
+            Response r =
+                    GATEWAY.given().header("X-Request-Id", "plain-format-check").get("/v1/sessions/nope");
             // Everruns checks credentials first: the anonymous request is 401 (issue #17).
             assertEquals(401, r.statusCode(), r.asString());
             String line = await("[plain-format-check]");
-            assertTrue(line.matches("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[[^]]+] "
-                    + "io\\.sessiongateway\\.access \\[plain-format-check] - GET /v1/sessions/nope 401 [0-9.]+ ms "
-                    + "method=GET path=/v1/sessions/nope status=401 duration_ms=[0-9.]+ dialect=everruns "
-                    + "operation=getSession$"), line);
+            assertTrue(
+                    line.matches(
+                            "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d) INFO  \\[[^]]+] "
+                                    + "io\\.sessiongateway\\.access \\[plain-format-check] - GET /v1/sessions/nope 401 [0-9.]+ ms "
+                                    + "method=GET path=/v1/sessions/nope status=401 duration_ms=[0-9.]+ dialect=everruns "
+                                    + "operation=getSession$"),
+                    line);
         } finally {
             configure("json");
         }

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MetricsIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String REQUESTS = "gateway_http_requests_seconds";
@@ -60,13 +61,16 @@ class MetricsIT {
         // TrueFoundry: 2 creates, 1 read, 1 unknown session
         for (int i = 0; i < 2; i++) {
             ids.add(expect(201, CLIENTS.trueFoundry().as(token).create(tenant, Map.of("agent_name", "metered")))
-                    .jsonPath().getString("data.id"));
+                    .jsonPath()
+                    .getString("data.id"));
         }
         expect(200, CLIENTS.trueFoundry().as(token).get(tenant, ids.get(0)));
         expect(404, CLIENTS.trueFoundry().as(token).get(tenant, "no-such-session"));
         // Everruns: 1 create, 3 reads, 1 malformed id
-        String everruns = expect(201, CLIENTS.everruns().as(token)
-                .create(Map.of("agent_id", agentEverruns, "title", "m"))).jsonPath().getString("id");
+        String everruns = expect(
+                        201, CLIENTS.everruns().as(token).create(Map.of("agent_id", agentEverruns, "title", "m")))
+                .jsonPath()
+                .getString("id");
         ids.add(everruns);
         for (int i = 0; i < 3; i++) {
             expect(200, CLIENTS.everruns().as(token).get(everruns));
@@ -74,21 +78,25 @@ class MetricsIT {
         expect(400, CLIENTS.everruns().as(token).get("not-an-id"));
         // Agentcloud: 1 create, 2 reads
         String redirect = expect(200, CLIENTS.agentcloud().as(token).create(team, Map.of("id", agentObjectId)))
-                .jsonPath().getString("redirect");
+                .jsonPath()
+                .getString("redirect");
         String objectId = redirect.substring(redirect.lastIndexOf('/') + 1);
         ids.add(objectId);
         for (int i = 0; i < 2; i++) {
             expect(200, CLIENTS.agentcloud().as(token).get(team, objectId));
         }
         // Recoup: 1 create, 1 read, 1 without credentials
-        String recoup = expect(200, CLIENTS.recoup().as(token).create(Map.of("title", "m"))).jsonPath()
+        String recoup = expect(200, CLIENTS.recoup().as(token).create(Map.of("title", "m")))
+                .jsonPath()
                 .getString("session.id");
         ids.add(recoup);
         expect(200, CLIENTS.recoup().as(token).get(recoup));
         expect(401, CLIENTS.recoup().get(recoup));
         // No operation matched: claimed by Everruns' prefix, and claimed by no dialect
-        expect(404, GATEWAY.givenUndocumented("everruns/get-session.yaml", "ErrorResponse")
-                .get("/v1/nope/" + UUID.randomUUID()));
+        expect(
+                404,
+                GATEWAY.givenUndocumented("everruns/get-session.yaml", "ErrorResponse")
+                        .get("/v1/nope/" + UUID.randomUUID()));
         expect(404, GATEWAY.givenUndocumented("admin/admin.yaml", "AdminError").get("/nowhere/" + UUID.randomUUID()));
     }
 
@@ -167,17 +175,24 @@ class MetricsIT {
             assertEquals(200, moved.statusCode());
             assertPrometheusText(moved.contentType());
             Exposition metrics = new Exposition(moved.asString());
-            assertEquals(1.0, metrics.value(REQUESTS + "_count", Map.of("dialect", "ops", "operation", "getLiveness",
-                    "method", "GET", "status", "200")));
-            Response below = g.givenUndocumented("admin/admin.yaml", "AdminError").get("/internal/prometheus/x");
+            assertEquals(
+                    1.0,
+                    metrics.value(
+                            REQUESTS + "_count",
+                            Map.of("dialect", "ops", "operation", "getLiveness", "method", "GET", "status", "200")));
+            Response below =
+                    g.givenUndocumented("admin/admin.yaml", "AdminError").get("/internal/prometheus/x");
             assertEquals(404, below.statusCode(), below.asString());
         });
     }
 
     /** text/plain, version 0.0.4, UTF-8, in whatever order the parameters come. */
     static void assertPrometheusText(String contentType) {
-        List<String> parts = Arrays.stream(contentType.split(";")).map(String::strip)
-                .map(p -> p.toLowerCase(Locale.ROOT)).sorted().toList();
+        List<String> parts = Arrays.stream(contentType.split(";"))
+                .map(String::strip)
+                .map(p -> p.toLowerCase(Locale.ROOT))
+                .sorted()
+                .toList();
         assertEquals(List.of("charset=utf-8", "text/plain", "version=0.0.4"), parts, contentType);
     }
 
@@ -190,14 +205,15 @@ class MetricsIT {
         }
     }
 
-    private static void assertRequests(Exposition metrics, String dialect, String operation, String method,
-            int status, int count) {
-        Map<String, String> labels = Map.of("dialect", dialect, "operation", operation, "method", method,
-                "status", Integer.toString(status));
+    private static void assertRequests(
+            Exposition metrics, String dialect, String operation, String method, int status, int count) {
+        Map<String, String> labels = Map.of(
+                "dialect", dialect, "operation", operation, "method", method, "status", Integer.toString(status));
         assertEquals(count, metrics.value(REQUESTS + "_count", labels), REQUESTS + "_count" + labels);
         assertTrue(metrics.value(REQUESTS + "_sum", labels) > 0, "latency recorded for " + labels);
         List<Map.Entry<Map<String, String>, Double>> buckets = metrics.series(REQUESTS + "_bucket").stream()
-                .filter(e -> e.getKey().entrySet().containsAll(labels.entrySet())).toList();
+                .filter(e -> e.getKey().entrySet().containsAll(labels.entrySet()))
+                .toList();
         assertEquals(BUCKETS, buckets.size(), "buckets of " + labels);
         Map<String, String> inf = new LinkedHashMap<>(labels);
         inf.put("le", "+Inf");
@@ -234,13 +250,18 @@ class MetricsIT {
         }
 
         List<Map.Entry<Map<String, String>, Double>> series(String name) {
-            return samples.stream().filter(s -> s.getKey().equals(name)).map(Map.Entry::getValue).toList();
+            return samples.stream()
+                    .filter(s -> s.getKey().equals(name))
+                    .map(Map.Entry::getValue)
+                    .toList();
         }
 
         /** The one sample with exactly these labels. */
         double value(String name, Map<String, String> labels) {
-            List<Double> found = series(name).stream().filter(e -> e.getKey().equals(labels))
-                    .map(Map.Entry::getValue).toList();
+            List<Double> found = series(name).stream()
+                    .filter(e -> e.getKey().equals(labels))
+                    .map(Map.Entry::getValue)
+                    .toList();
             assertEquals(1, found.size(), name + labels + " in " + series(name));
             return Objects.requireNonNull(found.get(0));
         }
@@ -248,7 +269,8 @@ class MetricsIT {
         /** Sum over every sample whose labels include these. */
         double sum(String name, Map<String, String> labels) {
             List<Map.Entry<Map<String, String>, Double>> found = series(name).stream()
-                    .filter(e -> e.getKey().entrySet().containsAll(labels.entrySet())).toList();
+                    .filter(e -> e.getKey().entrySet().containsAll(labels.entrySet()))
+                    .toList();
             assertFalse(found.isEmpty(), "no " + name + labels);
             return found.stream().mapToDouble(Map.Entry::getValue).sum();
         }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PersistenceAndCliIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     private static CliRun cli(String... args) throws Exception {
@@ -26,8 +27,17 @@ class PersistenceAndCliIT {
     @Test
     void cliProvisionsAgentsMintsTokensAndDataSurvivesARestart() throws Exception {
         String tenant = GatewayHarness.uniqueTenant();
-        CliRun created = cli("agent", "create", "--tenant", tenant, "--name", "helper", "--manager", "bob",
-                "--url", GATEWAY.baseUri());
+        CliRun created = cli(
+                "agent",
+                "create",
+                "--tenant",
+                tenant,
+                "--name",
+                "helper",
+                "--manager",
+                "bob",
+                "--url",
+                GATEWAY.baseUri());
         assertEquals(0, created.exit(), created.err());
         JsonNode agent = new ObjectMapper().readTree(created.out());
         assertEquals("helper", agent.get("name").asText());
@@ -42,9 +52,11 @@ class PersistenceAndCliIT {
 
         CliRun listed = cli("agent", "list", "--tenant", tenant, "--url", GATEWAY.baseUri());
         assertEquals(0, listed.exit(), listed.err());
-        assertEquals(agent, new ObjectMapper().readTree(listed.out()).get("data").get(0));
+        assertEquals(
+                agent, new ObjectMapper().readTree(listed.out()).get("data").get(0));
 
-        CliRun minted = cli("token", "--tenant", tenant, "--subject", "alice", "--subject-type", "user", "--ttl", "10m");
+        CliRun minted =
+                cli("token", "--tenant", tenant, "--subject", "alice", "--subject-type", "user", "--ttl", "10m");
         assertEquals(0, minted.exit(), minted.err());
         String token = minted.out().strip();
         assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+"), token);
@@ -75,8 +87,21 @@ class PersistenceAndCliIT {
         assertEquals(2, listed.size(), teams.out()); // the default team first, then ours
         assertEquals(created, listed.get(1));
 
-        CliRun key = cli("key", "create", "--tenant", tenant, "--dialect", "everruns", "--name", "ci",
-                "--subject", "robot", "--ttl", "1h", "--url", url);
+        CliRun key = cli(
+                "key",
+                "create",
+                "--tenant",
+                tenant,
+                "--dialect",
+                "everruns",
+                "--name",
+                "ci",
+                "--subject",
+                "robot",
+                "--ttl",
+                "1h",
+                "--url",
+                url);
         assertEquals(0, key.exit(), key.err());
         assertTrue(key.err().contains("shown once"), key.err());
         JsonNode k = new ObjectMapper().readTree(key.out());
@@ -90,7 +115,14 @@ class PersistenceAndCliIT {
         CliRun keys = cli("key", "list", "--tenant", tenant, "--url", url);
         assertEquals(0, keys.exit(), keys.err());
         assertTrue(!keys.out().contains(secret), "list never shows secrets");
-        assertEquals(id, new ObjectMapper().readTree(keys.out()).get("data").get(0).get("id").asText());
+        assertEquals(
+                id,
+                new ObjectMapper()
+                        .readTree(keys.out())
+                        .get("data")
+                        .get(0)
+                        .get("id")
+                        .asText());
 
         CliRun revoked = cli("key", "revoke", "--tenant", tenant, id, "--url", url);
         assertEquals(0, revoked.exit(), revoked.err());

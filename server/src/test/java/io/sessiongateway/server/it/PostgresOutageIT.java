@@ -122,13 +122,13 @@ class PostgresOutageIT {
         List<Long> sorted = durations.stream().sorted().toList();
         assertTrue(sorted.size() >= 10, "requests sent: " + sorted.size());
         long median = sorted.get(sorted.size() / 2);
-        assertTrue(median < 150, "requests fail fast while the database is gone: median " + median + " ms of "
-                + sorted.size());
+        assertTrue(
+                median < 150,
+                "requests fail fast while the database is gone: median " + median + " ms of " + sorted.size());
     }
 
     /** One documented operation: how to send it, and which dialect's envelope its errors come in. */
-    record Operation(String name, String dialect, String document, int okStatus,
-            Function<Clients, Response> send) {
+    record Operation(String name, String dialect, String document, int okStatus, Function<Clients, Response> send) {
         /** The error schema of the dialect's document, which an undeclared status's body must match. */
         String errorSchema() {
             return switch (dialect) {
@@ -150,8 +150,8 @@ class PostgresOutageIT {
             before.put(via, Sessions.complete(clients, f, Sessions.create(clients, f, via)));
         }
         String admin = "Bearer " + GatewayHarness.adminToken(f.tenant());
-        Provisioning.Key key = clients.provisioning().key(f.tenant(),
-                Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"));
+        Provisioning.Key key = clients.provisioning()
+                .key(f.tenant(), Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"));
         String apiKey = key.secret();
         String keyId = key.id();
         List<Operation> operations = operations(f, before, admin, apiKey, keyId);
@@ -204,56 +204,154 @@ class PostgresOutageIT {
      * Every documented operation, each as it succeeds once the database is back (the API key is revoked last, so
      * the Everruns create by key comes before it).
      */
-    private static List<Operation> operations(Tenant f, Map<String, Created> before, String admin, String apiKey,
-            String keyId) {
+    private static List<Operation> operations(
+            Tenant f, Map<String, Created> before, String admin, String apiKey, String keyId) {
         String bearer = f.bearer();
         Created tf = before.get("truefoundry");
         Created ev = before.get("everruns");
         Created ac = before.get("agentcloud");
         Created rc = before.get("recoup");
         List<Operation> ops = new ArrayList<>();
-        ops.add(new Operation("TrueFoundry create", "truefoundry", "truefoundry/create-session.yaml", 201,
-                c -> c.trueFoundry().as(bearer).create(f.tenant(), Map.of("agent_name", f.agent().name()))));
-        ops.add(new Operation("TrueFoundry get", "truefoundry", "truefoundry/get-session.yaml", 200,
+        ops.add(new Operation(
+                "TrueFoundry create",
+                "truefoundry",
+                "truefoundry/create-session.yaml",
+                201,
+                c -> c.trueFoundry()
+                        .as(bearer)
+                        .create(f.tenant(), Map.of("agent_name", f.agent().name()))));
+        ops.add(new Operation(
+                "TrueFoundry get",
+                "truefoundry",
+                "truefoundry/get-session.yaml",
+                200,
                 c -> c.trueFoundry().as(bearer).get(f.tenant(), tf.publicId())));
-        ops.add(new Operation("Everruns create", "everruns", "everruns/get-session.yaml", 201,
+        ops.add(new Operation(
+                "Everruns create",
+                "everruns",
+                "everruns/get-session.yaml",
+                201,
                 c -> c.everruns().as(bearer).create(Map.of("agent_id", f.agent().everrunsId()))));
-        ops.add(new Operation("Everruns create with an API key", "everruns", "everruns/get-session.yaml", 201,
+        ops.add(new Operation(
+                "Everruns create with an API key",
+                "everruns",
+                "everruns/get-session.yaml",
+                201,
                 c -> c.everruns().as(apiKey).create(Map.of("agent_id", f.agent().everrunsId()))));
-        ops.add(new Operation("Everruns get", "everruns", "everruns/get-session.yaml", 200,
+        ops.add(new Operation(
+                "Everruns get",
+                "everruns",
+                "everruns/get-session.yaml",
+                200,
                 c -> c.everruns().as(bearer).get(ev.publicId())));
-        ops.add(new Operation("Agentcloud add session", "agentcloud", "agentcloud/create-session.yaml", 200,
-                c -> c.agentcloud().as(bearer).create(f.team(), Map.of("id", f.agent().agentcloudId()))));
-        ops.add(new Operation("Agentcloud get session", "agentcloud", "agentcloud/retrieve-session.yaml", 200,
+        ops.add(new Operation(
+                "Agentcloud add session",
+                "agentcloud",
+                "agentcloud/create-session.yaml",
+                200,
+                c -> c.agentcloud()
+                        .as(bearer)
+                        .create(f.team(), Map.of("id", f.agent().agentcloudId()))));
+        ops.add(new Operation(
+                "Agentcloud get session",
+                "agentcloud",
+                "agentcloud/retrieve-session.yaml",
+                200,
                 c -> c.agentcloud().as(bearer).get(f.team(), ac.objectId())));
-        ops.add(new Operation("Recoup create", "recoup", "recoup/create-session.yaml", 200,
+        ops.add(new Operation(
+                "Recoup create",
+                "recoup",
+                "recoup/create-session.yaml",
+                200,
                 c -> c.recoup().as(bearer).create(Map.of())));
-        ops.add(new Operation("Recoup get", "recoup", "recoup/get-session.yaml", 200,
+        ops.add(new Operation(
+                "Recoup get",
+                "recoup",
+                "recoup/get-session.yaml",
+                200,
                 c -> c.recoup().as(bearer).get(rc.publicId())));
         String t = f.tenant();
-        ops.add(new Operation("admin create agent", "admin", "admin/admin.yaml", 201,
-                c -> c.admin().as(admin)
-                .createAgent(t, Map.of("name", "after-" + UUID.randomUUID(), "managers", List.of(), "restricted",
-                        false))));
-        ops.add(new Operation("admin list agents", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin create agent",
+                "admin",
+                "admin/admin.yaml",
+                201,
+                c -> c.admin()
+                        .as(admin)
+                        .createAgent(
+                                t,
+                                Map.of(
+                                        "name",
+                                        "after-" + UUID.randomUUID(),
+                                        "managers",
+                                        List.of(),
+                                        "restricted",
+                                        false))));
+        ops.add(new Operation(
+                "admin list agents",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).listAgents(t)));
-        ops.add(new Operation("admin create team", "admin", "admin/admin.yaml", 201,
+        ops.add(new Operation(
+                "admin create team",
+                "admin",
+                "admin/admin.yaml",
+                201,
                 c -> c.admin().as(admin).createTeam(t, Map.of("name", "team-" + UUID.randomUUID()))));
-        ops.add(new Operation("admin list teams", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin list teams",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).listTeams(t)));
-        ops.add(new Operation("admin create API key", "admin", "admin/admin.yaml", 201,
-                c -> c.admin().as(admin).createApiKey(t,
-                        Map.of("dialect", "recoup", "name", "bot", "subject_id", "bot", "account", f.account()
-                                .toString()))));
-        ops.add(new Operation("admin list API keys", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin create API key",
+                "admin",
+                "admin/admin.yaml",
+                201,
+                c -> c.admin()
+                        .as(admin)
+                        .createApiKey(
+                                t,
+                                Map.of(
+                                        "dialect",
+                                        "recoup",
+                                        "name",
+                                        "bot",
+                                        "subject_id",
+                                        "bot",
+                                        "account",
+                                        f.account().toString()))));
+        ops.add(new Operation(
+                "admin list API keys",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).listApiKeys(t)));
-        ops.add(new Operation("admin list sessions", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin list sessions",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).listSessions(t)));
-        ops.add(new Operation("admin show session", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin show session",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).showSession(tf.publicId())));
-        ops.add(new Operation("admin patch session", "admin", "admin/admin.yaml", 200,
+        ops.add(new Operation(
+                "admin patch session",
+                "admin",
+                "admin/admin.yaml",
+                200,
                 c -> c.admin().as(admin).updateSession(tf.publicId(), Map.of("title", "patched"))));
-        ops.add(new Operation("admin revoke API key", "admin", "admin/admin.yaml", 204,
+        ops.add(new Operation(
+                "admin revoke API key",
+                "admin",
+                "admin/admin.yaml",
+                204,
                 c -> c.admin().as(admin).revokeApiKey(t, keyId)));
         return ops;
     }
@@ -307,7 +405,8 @@ class PostgresOutageIT {
             r = clients.admin().readiness();
             if (r.statusCode() == 200) {
                 assertEquals("up", r.jsonPath().getString("checks.database.status"));
-                System.out.printf("PostgresOutageIT: ready %d ms after the server was started again%n",
+                System.out.printf(
+                        "PostgresOutageIT: ready %d ms after the server was started again%n",
                         (System.nanoTime() - t0) / 1_000_000);
                 return;
             }

@@ -38,7 +38,8 @@ class ReadinessIT {
     static {
         try {
             H2_DIR = Files.createTempDirectory("gateway-h2-tcp");
-            H2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", H2_DIR.toString()).start();
+            H2 = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", H2_DIR.toString())
+                    .start();
             PROXY = new TcpProxy(H2.getPort());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -49,10 +50,12 @@ class ReadinessIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of(
-            "GATEWAY_DB_URL", "jdbc:h2:tcp://127.0.0.1:" + PROXY.port()
-                    + "/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+            "GATEWAY_DB_URL",
+                    "jdbc:h2:tcp://127.0.0.1:" + PROXY.port()
+                            + "/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
             "GATEWAY_READY_TIMEOUT", READY_TIMEOUT.toMillis() + "ms",
             "GATEWAY_DB_CONNECT_TIMEOUT", "2s"));
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     @AfterEach

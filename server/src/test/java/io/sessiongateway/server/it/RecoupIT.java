@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RecoupIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final RecoupClient RECOUP = GATEWAY.clients().recoup();
     private static final String ERROR_DOC = "recoup/get-session.yaml";
@@ -53,15 +54,28 @@ class RecoupIT {
 
     @Test
     void emptyCreateGetsACityTitleAProvisioningSandboxAndAChat() {
-        Response r = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
+        Response r =
+                RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
         assertEquals(200, r.statusCode(), r.asString());
         Map<String, Object> s = r.jsonPath().getMap("session");
         String id = (String) s.get("id");
         assertTrue(id.matches("^session_[0-9a-f]{32}$"), id);
         Map<String, Object> expected = new HashMap<>();
-        for (String k : List.of("repoOwner", "repoName", "branch", "artistId", "lastActivityAt", "sandboxExpiresAt",
-                "hibernateAfter", "lifecycleRunId", "lifecycleError", "snapshotUrl", "snapshotCreatedAt",
-                "snapshotSizeBytes", "cachedDiff", "cachedDiffUpdatedAt")) {
+        for (String k : List.of(
+                "repoOwner",
+                "repoName",
+                "branch",
+                "artistId",
+                "lastActivityAt",
+                "sandboxExpiresAt",
+                "hibernateAfter",
+                "lifecycleRunId",
+                "lifecycleError",
+                "snapshotUrl",
+                "snapshotCreatedAt",
+                "snapshotSizeBytes",
+                "cachedDiff",
+                "cachedDiffUpdatedAt")) {
             expected.put(k, null);
         }
         expected.put("id", id);
@@ -86,7 +100,8 @@ class RecoupIT {
         assertEquals("New chat", chat.get("title"));
         assertEquals(null, chat.get("activeStreamId"));
 
-        Response read = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get(id);
+        Response read =
+                RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get(id);
         assertEquals(200, read.statusCode(), read.asString());
         assertEquals(Map.of("session", s), read.jsonPath().getMap(""));
     }
@@ -99,18 +114,24 @@ class RecoupIT {
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals("Mixdown", r.jsonPath().getString("session.title"));
         assertEquals(artist.toString(), r.jsonPath().getString("session.artistId"));
-        String a = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(Map.of("title", "   "))
+        String a = RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(Map.of("title", "   "))
                 .jsonPath()
                 .getString("session.title");
-        String b = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(Map.of()).jsonPath()
+        String b = RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(Map.of())
+                .jsonPath()
                 .getString("session.title");
         assertNotEquals(a, b, "a default title is one the account has not used");
     }
 
     @Test
     void organisationSessionsUseTheTenantAndOthersAre403() {
-        Response mine = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
-        String orgHex = CLIENTS.admin(tenant).showSession(mine.jsonPath().getString("session.id")).jsonPath()
+        Response mine =
+                RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null);
+        String orgHex = CLIENTS.admin(tenant)
+                .showSession(mine.jsonPath().getString("session.id"))
+                .jsonPath()
                 .getString("agent.ids.everruns");
         assertTrue(orgHex.startsWith("agent_"));
         UUID tenantId = tenantUuid();
@@ -118,24 +139,33 @@ class RecoupIT {
                 .create(Map.of("organizationId", tenantId.toString()));
         assertEquals(200, org.statusCode(), org.asString());
         assertEquals("https://github.com/recoupable/" + tenantId, org.jsonPath().getString("session.cloneUrl"));
-        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
-                .create(Map.of("organizationId", UUID.randomUUID().toString())), 403);
+        assertError(
+                RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                        .create(Map.of("organizationId", UUID.randomUUID().toString())),
+                403);
     }
 
     /** The tenant's canonical id, read as Everruns' organization_id of a session it holds. */
     static UUID tenantUuid() {
-        GATEWAY.provisioning().agent(tenant, "probe-" + UUID.randomUUID().toString().substring(0, 6), List.of(), false);
+        GATEWAY.provisioning()
+                .agent(tenant, "probe-" + UUID.randomUUID().toString().substring(0, 6), List.of(), false);
         String agentId = CLIENTS.admin(tenant).listAgents(tenant).jsonPath().getString("data[0].ids.everruns");
-        Response s = CLIENTS.everruns().bearer(GatewayHarness.token(tenant, "probe"))
-                .create(Map.of("agent_id", agentId));
-        return Ids.parsePrefixed("org", s.jsonPath().getString("organization_id")).orElseThrow();
+        Response s =
+                CLIENTS.everruns().bearer(GatewayHarness.token(tenant, "probe")).create(Map.of("agent_id", agentId));
+        return Ids.parsePrefixed("org", s.jsonPath().getString("organization_id"))
+                .orElseThrow();
     }
 
     @Test
     void anotherAccountsSessionIs403AndUnknownIs404() {
-        String id = RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(null).jsonPath()
+        String id = RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                .create(null)
+                .jsonPath()
                 .getString("session.id");
-        assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(otherAccount))).get(id), 403);
+        assertError(
+                RECOUP.withHeaders(Map.of("Authorization", bearer(otherAccount)))
+                        .get(id),
+                403);
         assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get("session_" + "0".repeat(32)), 404);
         assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get("anything-at-all"), 404);
         String elsewhere = "Bearer " + fullToken("elsewhere", "u", account, List.of());
@@ -144,14 +174,20 @@ class RecoupIT {
 
     @Test
     void apiKeysWorkAndRevocationIsImmediate() {
-        Map<String, Object> created = GATEWAY.provisioning().key(tenant, "recoup", "bot", account, List.of()).json();
+        Map<String, Object> created = GATEWAY.provisioning()
+                .key(tenant, "recoup", "bot", account, List.of())
+                .json();
         String secret = (String) created.get("secret");
         Response r = RECOUP.withHeaders(Map.of("x-api-key", secret)).create(Map.of("title", "via key"));
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(account.toString(), r.jsonPath().getString("session.userId"));
         String id = r.jsonPath().getString("session.id");
-        assertEquals(200, RECOUP.withHeaders(Map.of("Authorization", bearer(account))).get(id)
-                .statusCode(), "same account, other credential");
+        assertEquals(
+                200,
+                RECOUP.withHeaders(Map.of("Authorization", bearer(account)))
+                        .get(id)
+                        .statusCode(),
+                "same account, other credential");
         @SuppressWarnings("unchecked")
         String keyId = (String) ((Map<String, Object>) created.get("key")).get("id");
         CLIENTS.admin(tenant).revokeApiKey(tenant, keyId).then().statusCode(204);
@@ -160,23 +196,46 @@ class RecoupIT {
 
     @Test
     void exactlyOneCredentialIsRequired() {
-        String secret = GATEWAY.provisioning().key(tenant, "recoup", "bot2", account, List.of()).secret();
-        String id = RECOUP.withHeaders(Map.of("x-api-key", secret)).create(null).jsonPath().getString("session.id");
-        assertError(RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account))).get(id), 401);
+        String secret = GATEWAY.provisioning()
+                .key(tenant, "recoup", "bot2", account, List.of())
+                .secret();
+        String id = RECOUP.withHeaders(Map.of("x-api-key", secret))
+                .create(null)
+                .jsonPath()
+                .getString("session.id");
+        assertError(
+                RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account)))
+                        .get(id),
+                401);
         assertError(RECOUP.get(id), 401);
-        assertError(RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account)))
-                .create(null), 401);
+        assertError(
+                RECOUP.withHeaders(Map.of("x-api-key", secret, "Authorization", bearer(account)))
+                        .create(null),
+                401);
         assertError(RECOUP.withHeaders(Map.of("x-api-key", "rcp_unknown")).get(id), 401);
-        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + secret)).get(id), 401);
-        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
-                .get(id), 403);
-        assertError(RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
-                .create(null), 401);
+        assertError(
+                RECOUP.withHeaders(Map.of("Authorization", "Bearer " + secret)).get(id), 401);
+        assertError(
+                RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
+                        .get(id),
+                403);
+        assertError(
+                RECOUP.withHeaders(Map.of("Authorization", "Bearer " + GatewayHarness.token(tenant, "no-account")))
+                        .create(null),
+                401);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"title\":null}", "{\"title\":5}", "{\"artistId\":\"nope\"}",
-        "{\"organizationId\":\"nope\"}", "[]", "not json", "{\"artistId\":null}"})
+    @ValueSource(
+            strings = {
+                "{\"title\":null}",
+                "{\"title\":5}",
+                "{\"artistId\":\"nope\"}",
+                "{\"organizationId\":\"nope\"}",
+                "[]",
+                "not json",
+                "{\"artistId\":null}"
+            })
     void invalidBodyIs400(String body) {
         assertError(RECOUP.withHeaders(Map.of("Authorization", bearer(account))).create(body), 400);
     }
@@ -185,7 +244,12 @@ class RecoupIT {
     void errorsBeforeTheAdapterUseTheRecoupEnvelope() {
         assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").put("/api/sessions/x"), 405);
         assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").get("/api/nothing"), 404);
-        assertError(GATEWAY.givenUndocumented(ERROR_DOC, "Error").header("Authorization", bearer(account))
-                .contentType("text/plain").body("x").post("/api/sessions"), 415);
+        assertError(
+                GATEWAY.givenUndocumented(ERROR_DOC, "Error")
+                        .header("Authorization", bearer(account))
+                        .contentType("text/plain")
+                        .body("x")
+                        .post("/api/sessions"),
+                415);
     }
 }

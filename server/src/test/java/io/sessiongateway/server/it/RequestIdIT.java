@@ -25,23 +25,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestIdIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
 
-    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     private static final String ID = "Root=1-5759e988-bd862e3fe1be46a994272793";
 
     @Test
     void generatedWhenAbsent() {
-        String first = CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
-        String second = CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
+        String first =
+                CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
+        String second =
+                CLIENTS.admin().liveness().then().statusCode(200).extract().header("X-Request-Id");
         assertTrue(UUID.matcher(first).matches(), first);
         assertTrue(UUID.matcher(second).matches(), second);
         assertNotEquals(first, second);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "0190a5b4-7c1e-7000-8000-000000000001", "01JD5Z8Q2W3E4R5T6Y7U8I9O0P", ID,
-        "abc.DEF_123:~+/=-"})
+    @ValueSource(
+            strings = {
+                "a",
+                "0190a5b4-7c1e-7000-8000-000000000001",
+                "01JD5Z8Q2W3E4R5T6Y7U8I9O0P",
+                ID,
+                "abc.DEF_123:~+/=-"
+            })
     void wellFormedIncomingIdsAreEchoed(String id) {
         Response r = GATEWAY.given().header("X-Request-Id", id).get("/health/live");
         assertEquals(200, r.statusCode());
@@ -59,8 +69,13 @@ class RequestIdIT {
     @Test
     void overlongIncomingIdsAreReplacedNotTruncated() {
         String max = "x".repeat(128);
-        assertEquals(max, GATEWAY.given().header("X-Request-Id", max).get("/health/live").header("X-Request-Id"));
-        String id = GATEWAY.given().header("X-Request-Id", max + "y").get("/health/live").header("X-Request-Id");
+        assertEquals(
+                max,
+                GATEWAY.given().header("X-Request-Id", max).get("/health/live").header("X-Request-Id"));
+        String id = GATEWAY.given()
+                .header("X-Request-Id", max + "y")
+                .get("/health/live")
+                .header("X-Request-Id");
         assertTrue(UUID.matcher(id).matches(), id);
     }
 
@@ -76,17 +91,24 @@ class RequestIdIT {
                 Arguments.of("agentcloud 400", agentcloudNoSlug, 400, null, null),
                 Arguments.of("recoup 401", recoupNoKey, 401, null, null),
                 Arguments.of("admin 401", adminNoToken, 401, null, null),
-                Arguments.of("unknown route 404", (Function<RequestSpecification, Response>) s -> s.get("/nowhere"),
-                        404, "admin/admin.yaml", "AdminError"),
-                Arguments.of("method not allowed 405",
-                        (Function<RequestSpecification, Response>) s -> s.delete("/v1/sessions/x"), 405,
-                        "everruns/get-session.yaml", "ErrorResponse"));
+                Arguments.of(
+                        "unknown route 404",
+                        (Function<RequestSpecification, Response>) s -> s.get("/nowhere"),
+                        404,
+                        "admin/admin.yaml",
+                        "AdminError"),
+                Arguments.of(
+                        "method not allowed 405",
+                        (Function<RequestSpecification, Response>) s -> s.delete("/v1/sessions/x"),
+                        405,
+                        "everruns/get-session.yaml",
+                        "ErrorResponse"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
-    void errorsCarryTheIdToo(String name, Function<RequestSpecification, Response> call, int status, String doc,
-            String schema) {
+    void errorsCarryTheIdToo(
+            String name, Function<RequestSpecification, Response> call, int status, String doc, String schema) {
         RequestSpecification spec = doc == null ? GATEWAY.given() : GATEWAY.givenUndocumented(doc, schema);
         Response r = call.apply(spec.header("X-Request-Id", ID));
         assertEquals(status, r.statusCode(), r.asString());

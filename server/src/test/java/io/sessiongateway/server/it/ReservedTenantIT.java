@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReservedTenantIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_METRICS_PATH", "/prometheus"));
+
     static final Clients CLIENTS = GATEWAY.clients();
 
     private static final String OPERATOR = adminToken("*");
@@ -39,7 +40,8 @@ class ReservedTenantIT {
         Response team = CLIENTS.admin(tenant).createTeam(tenant, Map.of("name", "red"));
         assertReserved(team, tenant);
 
-        Response key = CLIENTS.admin().bearer(OPERATOR)
+        Response key = CLIENTS.admin()
+                .bearer(OPERATOR)
                 .createApiKey(tenant, Map.of("dialect", "everruns", "name", "k", "subject_id", "alice"));
         assertReserved(key, tenant);
 
@@ -65,8 +67,8 @@ class ReservedTenantIT {
     @ValueSource(strings = {"admin", "v1", "api", "Health", "healthz", "metrics2"})
     void namesThatDoNotCollideAreOrdinaryTenants(String tenant) {
         GATEWAY.provisioning().agent(tenant, "helper", List.of(), false);
-        Response created = CLIENTS.trueFoundry().bearer(token(tenant, "alice"))
-                .create(tenant, Map.of("agent_name", "helper"));
+        Response created =
+                CLIENTS.trueFoundry().bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "helper"));
         assertEquals(201, created.statusCode(), created.asString());
         String id = created.jsonPath().getString("data.id");
         Response got = CLIENTS.trueFoundry().bearer(token(tenant, "alice")).get(tenant, id);
@@ -76,8 +78,8 @@ class ReservedTenantIT {
 
     @Test
     void theCliRefusesAReservedTenantWithTheApisMessage() throws Exception {
-        CliRun run = CliRun.of(GATEWAY, "agent", "create", "--tenant", "health", "--name", "helper",
-                "--url", GATEWAY.baseUri());
+        CliRun run = CliRun.of(
+                GATEWAY, "agent", "create", "--tenant", "health", "--name", "helper", "--url", GATEWAY.baseUri());
         String stderr = run.err();
         assertEquals(1, run.exit(), stderr);
         assertEquals("", run.out());
@@ -87,10 +89,15 @@ class ReservedTenantIT {
     private static void assertReserved(Response r, String tenant) {
         assertEquals(422, r.statusCode(), r.asString());
         assertEquals("application/json", r.contentType());
-        assertEquals(Map.of("error", Map.of(
-                "code", "tenant_reserved",
-                "message", "tenant name '" + tenant + "' is reserved: /" + tenant
-                        + "/ is a path of the gateway itself (reserved names: health, metrics, prometheus)")),
+        assertEquals(
+                Map.of(
+                        "error",
+                        Map.of(
+                                "code",
+                                "tenant_reserved",
+                                "message",
+                                "tenant name '" + tenant + "' is reserved: /" + tenant
+                                        + "/ is a path of the gateway itself (reserved names: health, metrics, prometheus)")),
                 withoutNullReference(r.jsonPath().getMap("")));
         assertEquals(null, r.jsonPath().getMap("error").get("reference"));
         assertTrue(r.jsonPath().getMap("error").containsKey("reference"), r.asString());

@@ -103,10 +103,13 @@ class ScaleOutIT {
             String other = "http://127.0.0.1:" + second.port();
             return new Pair(GATEWAY.clients(), GatewayHarness.clientsAt(other));
         }
-        Assumptions.assumeTrue(TestDatabase.postgresConfigured(),
+        Assumptions.assumeTrue(
+                TestDatabase.postgresConfigured(),
                 "two gateway processes need a shared PostgreSQL (GATEWAY_TEST_PG_URL); H2's file admits one process");
         List<GatewayProcess> p = processes();
-        return new Pair(GatewayHarness.clientsAt(p.get(0).baseUri()), GatewayHarness.clientsAt(p.get(1).baseUri()));
+        return new Pair(
+                GatewayHarness.clientsAt(p.get(0).baseUri()),
+                GatewayHarness.clientsAt(p.get(1).baseUri()));
     }
 
     /** Two jar processes over a fresh PostgreSQL schema, started together (they migrate it together, too). */
@@ -183,7 +186,8 @@ class ScaleOutIT {
             Response lost = answers.get(1 - winner);
             assertEquals(201, won.statusCode(), "race " + i + ": " + won.asString() + " / " + lost.asString());
             TrueFoundryIT.assertError(lost, 409, "conflict_error", "session_exists", "id");
-            assertEquals("a session with id '" + id + "' already exists",
+            assertEquals(
+                    "a session with id '" + id + "' already exists",
                     lost.jsonPath().getString("error.message"));
             // The session is the winner's, read the same through both instances.
             String winnerSubject = winner == 0 ? "alice" : "bob";
@@ -203,8 +207,12 @@ class ScaleOutIT {
             List<Response> answers = race(
                     () -> pair.first().admin().as(admin).createAgent(f.tenant(), body),
                     () -> pair.second().admin().as(admin).createAgent(f.tenant(), body));
-            List<Integer> statuses = answers.stream().map(Response::statusCode).sorted().toList();
-            assertEquals(List.of(201, 409), statuses, answers.get(0).asString() + " / " + answers.get(1).asString());
+            List<Integer> statuses =
+                    answers.stream().map(Response::statusCode).sorted().toList();
+            assertEquals(
+                    List.of(201, 409),
+                    statuses,
+                    answers.get(0).asString() + " / " + answers.get(1).asString());
             Response lost = answers.get(0).statusCode() == 409 ? answers.get(0) : answers.get(1);
             Map<String, Object> error = new HashMap<>();
             error.put("code", "agent_exists");
@@ -229,7 +237,9 @@ class ScaleOutIT {
         String admin = "Bearer " + GatewayHarness.adminToken(f.tenant());
 
         // An agent created through one is usable through the other at once, by name and by id.
-        Response agent = pair.first().admin().as(admin)
+        Response agent = pair.first()
+                .admin()
+                .as(admin)
                 .createAgent(f.tenant(), Map.of("name", "fresh", "managers", List.of(), "restricted", false));
         assertEquals(201, agent.statusCode(), agent.asString());
         Response tf = pair.second().trueFoundry().as(f.bearer()).create(f.tenant(), Map.of("agent_name", "fresh"));
@@ -241,7 +251,9 @@ class ScaleOutIT {
         assertEquals(agentId, ev.jsonPath().getString("agent_id"));
 
         // An API key made on one works on the other; revoked on the other, it stops working on both at once.
-        Response key = pair.first().admin().as(admin)
+        Response key = pair.first()
+                .admin()
+                .as(admin)
                 .createApiKey(f.tenant(), Map.of("dialect", "everruns", "name", "ci", "subject_id", "ci-bot"));
         assertEquals(201, key.statusCode(), key.asString());
         String secret = key.jsonPath().getString("secret");
@@ -250,18 +262,23 @@ class ScaleOutIT {
             Response ok = useKey.apply(r);
             assertEquals(201, ok.statusCode(), ok.asString());
         }
-        pair.second().admin().as(admin).revokeApiKey(f.tenant(), key.jsonPath().getString("key.id"))
-                .then().statusCode(204);
+        pair.second()
+                .admin()
+                .as(admin)
+                .revokeApiKey(f.tenant(), key.jsonPath().getString("key.id"))
+                .then()
+                .statusCode(204);
         for (Clients r : pair.both()) {
             Response refused = useKey.apply(r);
             EverrunsIT.assertError(refused, 401);
-            assertEquals(Map.of("error", "API key has been revoked"), refused.jsonPath().getMap(""));
+            assertEquals(
+                    Map.of("error", "API key has been revoked"),
+                    refused.jsonPath().getMap(""));
         }
     }
 
     /** Sends both requests at the same instant (as near as two threads get) and returns both answers in order. */
-    private static List<Response> race(Callable<Response> a,
-            Callable<Response> b) throws Exception {
+    private static List<Response> race(Callable<Response> a, Callable<Response> b) throws Exception {
         CountDownLatch ready = new CountDownLatch(2);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Response>> futures = new ArrayList<>();

@@ -34,6 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrueFoundryIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final TrueFoundryClient TF = GATEWAY.clients().trueFoundry();
 
     private static final String SESSIONS = "/{tenant}/v1/agents/sessions";
@@ -64,8 +65,8 @@ class TrueFoundryIT {
         assertEquals(status, r.statusCode(), r.asString());
         assertTrue(r.contentType().startsWith("application/json"), r.contentType());
         Map<String, Object> error = r.jsonPath().getMap("error");
-        assertEquals(Map.of("message", error.get("message"), "type", type, "code", code), withoutNulls(error),
-                r.asString());
+        assertEquals(
+                Map.of("message", error.get("message"), "type", type, "code", code), withoutNulls(error), r.asString());
         assertTrue(error.containsKey("param"), "param is always present");
         assertEquals(param, error.get("param"));
         assertTrue(error.get("message") instanceof String s && !s.isBlank(), "a message");
@@ -94,27 +95,32 @@ class TrueFoundryIT {
             expected.put("id", id);
             expected.put("agent_name", "helper");
             expected.put("title", null);
-            expected.put("created_by_subject", Map.of("subject_id", "alice", "subject_type", "user",
-                    "subject_slug", "Alice A."));
+            expected.put(
+                    "created_by_subject",
+                    Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "Alice A."));
             expected.put("created_at", data.get("created_at"));
             expected.put("updated_at", data.get("created_at"));
             assertEquals(expected, data);
             assertEquals(List.of("data"), List.copyOf(r.jsonPath().getMap("").keySet()));
             Instant created = Instant.parse((String) data.get("created_at"));
-            assertTrue(!created.isBefore(before) && !created.isAfter(Instant.now().plusSeconds(1)), "created now");
-            assertTrue(((String) data.get("created_at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+            assertTrue(
+                    !created.isBefore(before) && !created.isAfter(Instant.now().plusSeconds(1)), "created now");
+            assertTrue(
+                    ((String) data.get("created_at")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
         }
 
         @Test
         void creatorWithoutSlugShowsTheSubjectIdAsSlug() {
             // the document allows a null slug, the vendor's SDK (truefoundry-gateway-sdk 0.4) requires a string
-            assertEquals(Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "alice"),
+            assertEquals(
+                    Map.of("subject_id", "alice", "subject_type", "user", "subject_slug", "alice"),
                     createOk(tenant, "alice", "helper").get("created_by_subject"));
         }
 
         @Test
         void agentNameOf255CharactersIsAccepted() {
-            assertEquals("a".repeat(255), createOk(tenant, "alice", "a".repeat(255)).get("agent_name"));
+            assertEquals(
+                    "a".repeat(255), createOk(tenant, "alice", "a".repeat(255)).get("agent_name"));
         }
 
         @Test
@@ -124,11 +130,13 @@ class TrueFoundryIT {
 
         @Test
         void clientChosenIdIsKept() {
-            Response r = TF.bearer(token(tenant, "alice"))
-                    .create(tenant, Map.of("agent_name", "helper", "id", "my-run.1"));
+            Response r =
+                    TF.bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "helper", "id", "my-run.1"));
             assertEquals(201, r.statusCode(), r.asString());
             assertEquals("my-run.1", r.jsonPath().getString("data.id"));
-            assertEquals(200, TF.bearer(token(tenant, "alice")).get(tenant, "my-run.1").statusCode());
+            assertEquals(
+                    200,
+                    TF.bearer(token(tenant, "alice")).get(tenant, "my-run.1").statusCode());
         }
 
         @ParameterizedTest(name = "subject type {0}")
@@ -159,10 +167,18 @@ class TrueFoundryIT {
             Response r = TF.bearer(token(otherTenant, "alice"))
                     .create(tenant, Map.of("agent_name", "helper", "id", "cross-1"));
             assertError(r, 401, "authentication_error", "tenant_mismatch", null);
-            assertError(TF.bearer(token(otherTenant, "alice")).get(otherTenant, "cross-1"), 404, "not_found_error",
-                    "session_not_found", null);
-            assertError(TF.bearer(token(tenant, "alice")).get(tenant, "cross-1"), 404, "not_found_error",
-                    "session_not_found", null);
+            assertError(
+                    TF.bearer(token(otherTenant, "alice")).get(otherTenant, "cross-1"),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
+            assertError(
+                    TF.bearer(token(tenant, "alice")).get(tenant, "cross-1"),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
         }
 
         @Test
@@ -186,11 +202,11 @@ class TrueFoundryIT {
 
         @Test
         void idThatExistsIs409AndTheFirstSessionIsUntouched() {
-            Response first = TF.bearer(token(tenant, "alice"))
-                    .create(tenant, Map.of("agent_name", "helper", "id", "dup-1"));
+            Response first =
+                    TF.bearer(token(tenant, "alice")).create(tenant, Map.of("agent_name", "helper", "id", "dup-1"));
             assertEquals(201, first.statusCode());
-            Response second = TF.bearer(token(tenant, "bob"))
-                    .create(tenant, Map.of("agent_name", "vault", "id", "dup-1"));
+            Response second =
+                    TF.bearer(token(tenant, "bob")).create(tenant, Map.of("agent_name", "vault", "id", "dup-1"));
             assertError(second, 409, "conflict_error", "session_exists", "id");
             Response read = TF.bearer(token(tenant, "alice")).get(tenant, "dup-1");
             assertEquals(first.jsonPath().getMap("data"), read.jsonPath().getMap("data"));
@@ -234,15 +250,36 @@ class TrueFoundryIT {
 
         @Test
         void emptyBodyIs422() {
-            Response r = GATEWAY.given().header("Authorization", "Bearer " + token(tenant, "alice"))
-                    .contentType("application/json").post(SESSIONS, tenant);
+            Response r = GATEWAY.given()
+                    .header("Authorization", "Bearer " + token(tenant, "alice"))
+                    .contentType("application/json")
+                    .post(SESSIONS, tenant);
             assertError(r, 422, "invalid_request_error", "invalid_request_body", null);
         }
 
         @Test
         void invalidUtf8Is422() {
-            byte[] body = {'{', '"', 'a', 'g', 'e', 'n', 't', '_', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3,
-                (byte) 0x28, '"', '}'};
+            byte[] body = {
+                '{',
+                '"',
+                'a',
+                'g',
+                'e',
+                'n',
+                't',
+                '_',
+                'n',
+                'a',
+                'm',
+                'e',
+                '"',
+                ':',
+                '"',
+                (byte) 0xC3,
+                (byte) 0x28,
+                '"',
+                '}'
+            };
             Response r = TF.bearer(token(tenant, "alice")).create(tenant, body);
             assertError(r, 422, "invalid_request_error", "invalid_request_body", null);
         }
@@ -259,7 +296,9 @@ class TrueFoundryIT {
             String body = "{\"agent_name\":\"helper\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}";
             Response r = GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse")
                     .header("Authorization", "Bearer " + token(tenant, "alice"))
-                    .contentType("application/json").body(body).post(SESSIONS, tenant);
+                    .contentType("application/json")
+                    .body(body)
+                    .post(SESSIONS, tenant);
             assertError(r, 413, "invalid_request_error", "payload_too_large", null);
         }
 
@@ -267,7 +306,9 @@ class TrueFoundryIT {
         void wrongMediaTypeIs415() {
             Response r = GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse")
                     .header("Authorization", "Bearer " + token(tenant, "alice"))
-                    .contentType("text/plain").body("agent_name=helper").post(SESSIONS, tenant);
+                    .contentType("text/plain")
+                    .body("agent_name=helper")
+                    .post(SESSIONS, tenant);
             assertError(r, 415, "invalid_request_error", "unsupported_media_type", null);
         }
 
@@ -310,37 +351,54 @@ class TrueFoundryIT {
         @Test
         void someoneElsesSessionIs403() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            assertError(TF.bearer(token(tenant, "carol"))
-                    .get(tenant, (String) created.get("id")), 403, "permission_error",
-                    "session_forbidden", null);
+            assertError(
+                    TF.bearer(token(tenant, "carol")).get(tenant, (String) created.get("id")),
+                    403,
+                    "permission_error",
+                    "session_forbidden",
+                    null);
         }
 
         @Test
         void unknownSessionIs404() {
-            assertError(TF.bearer(token(tenant, "alice"))
-                    .get(tenant, "session_" + "0".repeat(32)), 404, "not_found_error",
-                    "session_not_found", null);
+            assertError(
+                    TF.bearer(token(tenant, "alice")).get(tenant, "session_" + "0".repeat(32)),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
         }
 
         @Test
         void overlongIdIs404() {
-            assertError(TF.bearer(token(tenant, "alice")).get(tenant, "x".repeat(65)), 404, "not_found_error",
-                    "session_not_found", null);
+            assertError(
+                    TF.bearer(token(tenant, "alice")).get(tenant, "x".repeat(65)),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
         }
 
         @Test
         void anotherTenantsSessionIs404ForItsOwnTenantsTokens() {
             Map<String, Object> created = createOk(otherTenant, "alice", "helper");
-            assertError(TF.bearer(token(tenant, "alice"))
-                    .get(tenant, (String) created.get("id")), 404, "not_found_error",
-                    "session_not_found", null);
+            assertError(
+                    TF.bearer(token(tenant, "alice")).get(tenant, (String) created.get("id")),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
         }
 
         @Test
         void tokenForAnotherTenantIs401() {
             Map<String, Object> created = createOk(tenant, "alice", "helper");
-            assertError(TF.bearer(token(otherTenant, "alice")).get(tenant, (String) created.get("id")), 401,
-                    "authentication_error", "tenant_mismatch", null);
+            assertError(
+                    TF.bearer(token(otherTenant, "alice")).get(tenant, (String) created.get("id")),
+                    401,
+                    "authentication_error",
+                    "tenant_mismatch",
+                    null);
         }
 
         @Test
@@ -352,15 +410,21 @@ class TrueFoundryIT {
             String good = token("acme", "alice");
             String[] parts = good.split("\\.");
             String otherSecret = new TokenMinter(
-                    "another-secret-of-at-least-32-bytes!!".getBytes(UTF_8), GatewayHarness.ISSUER)
-                    .mint(new Grant("acme", "alice", "user", null,
-                            List.of(), null, false, Duration.ofHours(1)), Instant.now());
-            String tamperedPayload = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    "{\"sub\":\"mallory\",\"tenant\":\"acme\",\"iss\":\"session-gateway\",\"exp\":9999999999}"
-                            .getBytes(UTF_8)) + "." + parts[2];
-            String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8),
-                    GatewayHarness.ISSUER).mint(new Grant("acme", "alice",
-                    "user", null, List.of(), null, false, Duration.ofMinutes(1)), Instant.now().minusSeconds(3600));
+                            "another-secret-of-at-least-32-bytes!!".getBytes(UTF_8), GatewayHarness.ISSUER)
+                    .mint(
+                            new Grant("acme", "alice", "user", null, List.of(), null, false, Duration.ofHours(1)),
+                            Instant.now());
+            String tamperedPayload = parts[0] + "."
+                    + Base64.getUrlEncoder()
+                            .withoutPadding()
+                            .encodeToString(
+                                    "{\"sub\":\"mallory\",\"tenant\":\"acme\",\"iss\":\"session-gateway\",\"exp\":9999999999}"
+                                            .getBytes(UTF_8))
+                    + "." + parts[2];
+            String expired = new TokenMinter(GatewayHarness.SECRET.getBytes(UTF_8), GatewayHarness.ISSUER)
+                    .mint(
+                            new Grant("acme", "alice", "user", null, List.of(), null, false, Duration.ofMinutes(1)),
+                            Instant.now().minusSeconds(3600));
             String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(UTF_8))
                     + "." + parts[1] + ".";
             return Stream.of(
@@ -387,7 +451,8 @@ class TrueFoundryIT {
     class BeforeTheAdapter {
         @Test
         void unknownRouteUnderTheMountIs404InTheEnvelope() {
-            Response r = GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse").get("/{t}/v1/agents/nothing", tenant);
+            Response r =
+                    GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse").get("/{t}/v1/agents/nothing", tenant);
             assertError(r, 404, "not_found_error", "route_not_found", null);
         }
 
@@ -400,8 +465,8 @@ class TrueFoundryIT {
 
         @Test
         void wrongMethodOnASessionIs405() {
-            Response r = GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse")
-                    .delete(SESSION, tenant, "whatever");
+            Response r =
+                    GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse").delete(SESSION, tenant, "whatever");
             assertError(r, 405, "invalid_request_error", "method_not_allowed", null);
         }
 
@@ -409,7 +474,8 @@ class TrueFoundryIT {
         void acceptingOnlyHtmlIs406InJson() {
             Response r = GATEWAY.givenUndocumented(ERROR_DOC, "RequestErrorResponse")
                     .header("Authorization", "Bearer " + token(tenant, "alice"))
-                    .accept("text/html").get(SESSION, tenant, "x");
+                    .accept("text/html")
+                    .get(SESSION, tenant, "x");
             assertError(r, 406, "invalid_request_error", "not_acceptable", null);
         }
     }

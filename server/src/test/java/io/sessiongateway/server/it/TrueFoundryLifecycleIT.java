@@ -44,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrueFoundryLifecycleIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final TrueFoundryClient TF = CLIENTS.trueFoundry();
 
@@ -166,7 +167,8 @@ class TrueFoundryLifecycleIT {
             Map<String, Object> page = ok(r);
             List<Map<String, Object>> expected = new ArrayList<>();
             for (int i = created.size() - 1; i >= 0; i--) {
-                Map<String, Object> get = ok(alice(t).get(t.tenant(), (String) created.get(i).get("id")));
+                Map<String, Object> get =
+                        ok(alice(t).get(t.tenant(), (String) created.get(i).get("id")));
                 @SuppressWarnings("unchecked")
                 Map<String, Object> data = (Map<String, Object>) get.get("data");
                 expected.add(item(data));
@@ -187,13 +189,18 @@ class TrueFoundryLifecycleIT {
                 List<String> existing = List.copyOf(created);
                 List<List<String>> pages = new ArrayList<>();
                 // a session created while paging is after the pinned window (asc) or before the position (desc)
-                List<String> walked = walk(q -> {
-                    Response r = alice(t).list(t.tenant(), q);
-                    created.add(createId(t, alice(t), "helper"));
-                    return r;
-                }, query("agent_name", "helper", "order", order), 3, pages);
+                List<String> walked = walk(
+                        q -> {
+                            Response r = alice(t).list(t.tenant(), q);
+                            created.add(createId(t, alice(t), "helper"));
+                            return r;
+                        },
+                        query("agent_name", "helper", "order", order),
+                        3,
+                        pages);
                 assertEquals(order.equals("desc") ? reversed(existing) : existing, walked, order);
-                assertEquals(order.equals("desc") ? List.of(3, 3, 1) : List.of(3, 3, 3, 1),
+                assertEquals(
+                        order.equals("desc") ? List.of(3, 3, 1) : List.of(3, 3, 3, 1),
                         pages.stream().map(List::size).toList());
             }
         }
@@ -235,17 +242,26 @@ class TrueFoundryLifecycleIT {
             for (Map<String, Object> other : others) {
                 Map<String, Object> withToken = new LinkedHashMap<>(other);
                 withToken.put("page_token", token);
-                assertError(alice(t).list(t.tenant(), withToken), 400, "invalid_request_error",
-                        "invalid_page_token", "page_token");
+                assertError(
+                        alice(t).list(t.tenant(), withToken),
+                        400,
+                        "invalid_request_error",
+                        "invalid_page_token",
+                        "page_token");
             }
             // the owned list with the same parameters is another query
-            assertError(alice(t).owned(t.tenant(), Map.of("agent_name", "helper", "limit", 1, "page_token", token)),
-                    400, "invalid_request_error", "invalid_page_token", "page_token");
+            assertError(
+                    alice(t).owned(t.tenant(), Map.of("agent_name", "helper", "limit", 1, "page_token", token)),
+                    400,
+                    "invalid_request_error",
+                    "invalid_page_token",
+                    "page_token");
             String dot = token.substring(0, token.lastIndexOf('.'));
-            String otherWindow = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (Instant.EPOCH + "|" + Instant.now()).getBytes(UTF_8));
-            for (String forged : List.of("not-a-token", "a.b.c", dot + "." + otherWindow, token + "x",
-                    token.replace('A', 'B'))) {
+            String otherWindow = Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((Instant.EPOCH + "|" + Instant.now()).getBytes(UTF_8));
+            for (String forged :
+                    List.of("not-a-token", "a.b.c", dot + "." + otherWindow, token + "x", token.replace('A', 'B'))) {
                 Map<String, Object> withToken = new LinkedHashMap<>(q);
                 withToken.put("page_token", forged);
                 Response r = alice(t).list(t.tenant(), withToken);
@@ -262,20 +278,68 @@ class TrueFoundryLifecycleIT {
             Map<String, Object> s = create(t, alice(t), "helper");
             Instant created = Instant.parse((String) s.get("created_at"));
             assertEquals(List.of(s.get("id")), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper")))));
-            assertEquals(List.of(s.get("id")), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper",
-                    "start_timestamp", created.toString(), "end_timestamp", created.toString())))));
-            assertEquals(List.of(), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper",
-                    "start_timestamp", created.plusMillis(1).toString())))));
+            assertEquals(
+                    List.of(s.get("id")),
+                    ids(ok(alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "start_timestamp",
+                                            created.toString(),
+                                            "end_timestamp",
+                                            created.toString())))));
+            assertEquals(
+                    List.of(),
+                    ids(ok(alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "start_timestamp",
+                                            created.plusMillis(1).toString())))));
             // 30 minutes before an end in the past: the session is after the window
-            assertEquals(List.of(), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper",
-                    "end_timestamp", created.minusMillis(1).toString())))));
-            assertEquals(List.of(s.get("id")), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper",
-                    "end_timestamp", created.plus(Duration.ofMinutes(29)).toString())))));
-            assertEquals(List.of(), ids(ok(alice(t).list(t.tenant(), query("agent_name", "helper",
-                    "end_timestamp", created.plus(Duration.ofMinutes(31)).toString())))));
-            assertError(alice(t).list(t.tenant(), query("agent_name", "helper", "start_timestamp",
-                    created.toString(), "end_timestamp", created.minusSeconds(1).toString())), 400,
-                    "invalid_request_error", "invalid_time_window", "start_timestamp");
+            assertEquals(
+                    List.of(),
+                    ids(ok(alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "end_timestamp",
+                                            created.minusMillis(1).toString())))));
+            assertEquals(
+                    List.of(s.get("id")),
+                    ids(ok(alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "end_timestamp",
+                                            created.plus(Duration.ofMinutes(29)).toString())))));
+            assertEquals(
+                    List.of(),
+                    ids(ok(alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "end_timestamp",
+                                            created.plus(Duration.ofMinutes(31)).toString())))));
+            assertError(
+                    alice(t).list(
+                                    t.tenant(),
+                                    query(
+                                            "agent_name",
+                                            "helper",
+                                            "start_timestamp",
+                                            created.toString(),
+                                            "end_timestamp",
+                                            created.minusSeconds(1).toString())),
+                    400,
+                    "invalid_request_error",
+                    "invalid_time_window",
+                    "start_timestamp");
         }
 
         @Test
@@ -291,11 +355,22 @@ class TrueFoundryLifecycleIT {
             callers.put("bob (manager)", as(t, "bob"));
             callers.put("admin", admin(t));
             callers.put("dave", as(t, "dave"));
-            callers.put("alice as a service account", TF.bearer(token(t.tenant(), "alice", "serviceaccount", null,
-                    false, Duration.ofHours(1))));
-            Map<String, Set<String>> expected = Map.of("alice", Set.of(alices), "carol", Set.of(carols),
-                    "bob (manager)", Set.copyOf(all), "admin", Set.copyOf(all), "dave", Set.of(),
-                    "alice as a service account", Set.of());
+            callers.put(
+                    "alice as a service account",
+                    TF.bearer(token(t.tenant(), "alice", "serviceaccount", null, false, Duration.ofHours(1))));
+            Map<String, Set<String>> expected = Map.of(
+                    "alice",
+                    Set.of(alices),
+                    "carol",
+                    Set.of(carols),
+                    "bob (manager)",
+                    Set.copyOf(all),
+                    "admin",
+                    Set.copyOf(all),
+                    "dave",
+                    Set.of(),
+                    "alice as a service account",
+                    Set.of());
             callers.forEach((name, client) -> {
                 Set<String> listed = new HashSet<>(ids(ok(client.list(t.tenant(), query("agent_name", "coder")))));
                 Set<String> readable = new HashSet<>();
@@ -318,37 +393,61 @@ class TrueFoundryLifecycleIT {
             String vault = createId(t, as(t, "bob"), "vault");
             assertEquals(List.of(vault), ids(ok(as(t, "bob").list(t.tenant(), query("agent_name", "vault")))));
             assertEquals(List.of(vault), ids(ok(admin(t).list(t.tenant(), query("agent_name", "vault")))));
-            assertError(alice(t).list(t.tenant(), query("agent_name", "vault")), 403, "permission_error",
-                    "agent_forbidden", "agent_name");
-            assertError(alice(t).list(t.tenant(), query("agent_name", "nobody")), 404, "not_found_error",
-                    "agent_not_found", "agent_name");
+            assertError(
+                    alice(t).list(t.tenant(), query("agent_name", "vault")),
+                    403,
+                    "permission_error",
+                    "agent_forbidden",
+                    "agent_name");
+            assertError(
+                    alice(t).list(t.tenant(), query("agent_name", "nobody")),
+                    404,
+                    "not_found_error",
+                    "agent_not_found",
+                    "agent_name");
             String lonely = GatewayHarness.uniqueTenant();
-            assertError(TF.bearer(token(lonely, "alice")).list(lonely, query("agent_name", "helper")), 404,
-                    "not_found_error", "agent_not_found", "agent_name");
-            assertError(TF.bearer(token(lonely, "alice")).list(t.tenant(), query("agent_name", "helper")), 401,
-                    "authentication_error", "tenant_mismatch", null);
-            assertError(TF.list(t.tenant(), query("agent_name", "helper")), 401, "authentication_error",
-                    "unauthenticated", null);
+            assertError(
+                    TF.bearer(token(lonely, "alice")).list(lonely, query("agent_name", "helper")),
+                    404,
+                    "not_found_error",
+                    "agent_not_found",
+                    "agent_name");
+            assertError(
+                    TF.bearer(token(lonely, "alice")).list(t.tenant(), query("agent_name", "helper")),
+                    401,
+                    "authentication_error",
+                    "tenant_mismatch",
+                    null);
+            assertError(
+                    TF.list(t.tenant(), query("agent_name", "helper")),
+                    401,
+                    "authentication_error",
+                    "unauthenticated",
+                    null);
             // credentials before parameters
-            assertError(TF.list(t.tenant(), query("limit", "abc")), 401, "authentication_error",
-                    "unauthenticated", null);
+            assertError(
+                    TF.list(t.tenant(), query("limit", "abc")), 401, "authentication_error", "unauthenticated", null);
         }
 
         @ParameterizedTest(name = "{0}")
-        @CsvSource(delimiter = '|', value = {
-            "no agent_name|limit=5|agent_name",
-            "empty agent_name|agent_name=|agent_name",
-            "limit 0|agent_name=helper&limit=0|limit",
-            "limit 101|agent_name=helper&limit=101|limit",
-            "limit not a number|agent_name=helper&limit=ten|limit",
-            "limit twice|agent_name=helper&limit=5&limit=5|limit",
-            "order sideways|agent_name=helper&order=sideways|order",
-            "start not ISO-8601|agent_name=helper&start_timestamp=yesterday|start_timestamp",
-            "end not ISO-8601|agent_name=helper&end_timestamp=2026-13-01|end_timestamp",
-            "empty page_token|agent_name=helper&page_token=|page_token"})
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "no agent_name|limit=5|agent_name",
+                    "empty agent_name|agent_name=|agent_name",
+                    "limit 0|agent_name=helper&limit=0|limit",
+                    "limit 101|agent_name=helper&limit=101|limit",
+                    "limit not a number|agent_name=helper&limit=ten|limit",
+                    "limit twice|agent_name=helper&limit=5&limit=5|limit",
+                    "order sideways|agent_name=helper&order=sideways|order",
+                    "start not ISO-8601|agent_name=helper&start_timestamp=yesterday|start_timestamp",
+                    "end not ISO-8601|agent_name=helper&end_timestamp=2026-13-01|end_timestamp",
+                    "empty page_token|agent_name=helper&page_token=|page_token"
+                })
         void malformedParametersAre422(String name, String rawQuery, String param) {
             Tenant t = tenant();
-            Response r = alice(t).request().urlEncodingEnabled(false)
+            Response r = alice(t).request()
+                    .urlEncodingEnabled(false)
                     .get(TrueFoundryClient.SESSIONS + "?" + rawQuery, t.tenant());
             assertError(r, 422, "invalid_request_error", "invalid_argument", param);
         }
@@ -356,8 +455,12 @@ class TrueFoundryLifecycleIT {
         @Test
         void agentNameOf256CharactersIs422() {
             Tenant t = tenant();
-            assertError(alice(t).list(t.tenant(), query("agent_name", "a".repeat(256))), 422,
-                    "invalid_request_error", "invalid_argument", "agent_name");
+            assertError(
+                    alice(t).list(t.tenant(), query("agent_name", "a".repeat(256))),
+                    422,
+                    "invalid_request_error",
+                    "invalid_argument",
+                    "agent_name");
         }
     }
 
@@ -378,8 +481,10 @@ class TrueFoundryLifecycleIT {
             assertEquals(List.of(), ids(ok(admin(t).owned(t.tenant(), Map.of()))));
             assertEquals(List.of(coder), ids(ok(alice(t).owned(t.tenant(), query("agent_name", "coder")))));
             // the same id with another subject type owns nothing
-            assertEquals(List.of(), ids(ok(TF.bearer(token(t.tenant(), "alice", "serviceaccount", null, false,
-                    Duration.ofHours(1))).owned(t.tenant(), Map.of()))));
+            assertEquals(
+                    List.of(),
+                    ids(ok(TF.bearer(token(t.tenant(), "alice", "serviceaccount", null, false, Duration.ofHours(1)))
+                            .owned(t.tenant(), Map.of()))));
             for (String id : ids(page)) {
                 assertEquals(200, alice(t).get(t.tenant(), id).statusCode());
             }
@@ -400,15 +505,31 @@ class TrueFoundryLifecycleIT {
         @Test
         void errors() {
             Tenant t = tenant();
-            assertError(alice(t).owned(t.tenant(), query("agent_name", "nobody")), 404, "not_found_error",
-                    "agent_not_found", "agent_name");
-            assertError(alice(t).owned(t.tenant(), query("page_token", "forged")), 400, "invalid_request_error",
-                    "invalid_page_token", "page_token");
-            assertError(alice(t).owned(t.tenant(), query("limit", 0)), 422, "invalid_request_error",
-                    "invalid_argument", "limit");
+            assertError(
+                    alice(t).owned(t.tenant(), query("agent_name", "nobody")),
+                    404,
+                    "not_found_error",
+                    "agent_not_found",
+                    "agent_name");
+            assertError(
+                    alice(t).owned(t.tenant(), query("page_token", "forged")),
+                    400,
+                    "invalid_request_error",
+                    "invalid_page_token",
+                    "page_token");
+            assertError(
+                    alice(t).owned(t.tenant(), query("limit", 0)),
+                    422,
+                    "invalid_request_error",
+                    "invalid_argument",
+                    "limit");
             assertError(TF.owned(t.tenant(), Map.of()), 401, "authentication_error", "unauthenticated", null);
-            assertError(TF.bearer(token("elsewhere", "alice")).owned(t.tenant(), Map.of()), 401,
-                    "authentication_error", "tenant_mismatch", null);
+            assertError(
+                    TF.bearer(token("elsewhere", "alice")).owned(t.tenant(), Map.of()),
+                    401,
+                    "authentication_error",
+                    "tenant_mismatch",
+                    null);
         }
     }
 
@@ -453,31 +574,60 @@ class TrueFoundryLifecycleIT {
             String alicesCoder = createId(t, alice(t), "coder");
             String carolsCoder = createId(t, as(t, "carol"), "coder");
             TrueFoundryClient admin = admin(t);
-            assertEquals(List.of(carolsCoder, alicesCoder), ids(ok(admin.search(t.tenant(),
-                    query("agent_name", "coder")))));
-            assertEquals(List.of(alicesCoder, alicesHelper), ids(ok(admin.search(t.tenant(),
-                    query("created_by_subject_id", "alice")))));
-            assertEquals(List.of(alicesCoder), ids(ok(admin.search(t.tenant(),
-                    query("created_by_subject_id", "alice", "created_by_subject_type", "user",
-                            "agent_name", "coder")))));
-            assertEquals(List.of(), ids(ok(admin.search(t.tenant(),
-                    query("created_by_subject_id", "alice", "created_by_subject_type", "serviceaccount")))));
+            assertEquals(
+                    List.of(carolsCoder, alicesCoder), ids(ok(admin.search(t.tenant(), query("agent_name", "coder")))));
+            assertEquals(
+                    List.of(alicesCoder, alicesHelper),
+                    ids(ok(admin.search(t.tenant(), query("created_by_subject_id", "alice")))));
+            assertEquals(
+                    List.of(alicesCoder),
+                    ids(ok(admin.search(
+                            t.tenant(),
+                            query(
+                                    "created_by_subject_id",
+                                    "alice",
+                                    "created_by_subject_type",
+                                    "user",
+                                    "agent_name",
+                                    "coder")))));
+            assertEquals(
+                    List.of(),
+                    ids(ok(admin.search(
+                            t.tenant(),
+                            query("created_by_subject_id", "alice", "created_by_subject_type", "serviceaccount")))));
             assertEquals(List.of(carolsCoder), ids(ok(admin.search(t.tenant(), query("session_id", carolsCoder)))));
-            assertEquals(List.of(), ids(ok(admin.search(t.tenant(), query("session_id", carolsCoder,
-                    "agent_name", "helper")))));
-            assertEquals(List.of(), ids(ok(alice(t).search(t.tenant(), query("session_id", carolsCoder)))),
+            assertEquals(
+                    List.of(),
+                    ids(ok(admin.search(t.tenant(), query("session_id", carolsCoder, "agent_name", "helper")))));
+            assertEquals(
+                    List.of(),
+                    ids(ok(alice(t).search(t.tenant(), query("session_id", carolsCoder)))),
                     "a session get refuses is not found by id either");
             assertEquals(List.of(), ids(ok(admin.search(t.tenant(), query("session_type", "session/draft")))));
-            assertEquals(3, ids(ok(admin.search(t.tenant(), query("session_type", "session")))).size());
+            assertEquals(
+                    3,
+                    ids(ok(admin.search(t.tenant(), query("session_type", "session"))))
+                            .size());
             // an unknown agent or subject matches nothing; a restricted agent is no refusal
             assertEquals(List.of(), ids(ok(admin.search(t.tenant(), query("agent_name", "nobody")))));
             assertEquals(List.of(), ids(ok(alice(t).search(t.tenant(), query("agent_name", "vault")))));
             assertEquals(List.of(), ids(ok(admin.search(t.tenant(), query("created_by_subject_id", "nobody")))));
             // no default lower bound: an hour-old window start still finds them, a future one nothing
-            assertEquals(3, ids(ok(admin.search(t.tenant(), query("start_timestamp",
-                    Instant.now().minusSeconds(3600).toString())))).size());
-            assertEquals(List.of(), ids(ok(admin.search(t.tenant(), query("end_timestamp",
-                    Instant.now().minusSeconds(3600).toString())))));
+            assertEquals(
+                    3,
+                    ids(ok(admin.search(
+                                    t.tenant(),
+                                    query(
+                                            "start_timestamp",
+                                            Instant.now().minusSeconds(3600).toString()))))
+                            .size());
+            assertEquals(
+                    List.of(),
+                    ids(ok(admin.search(
+                            t.tenant(),
+                            query(
+                                    "end_timestamp",
+                                    Instant.now().minusSeconds(3600).toString())))));
         }
 
         @Test
@@ -495,15 +645,19 @@ class TrueFoundryLifecycleIT {
         }
 
         @ParameterizedTest(name = "{0}")
-        @CsvSource(delimiter = '|', value = {
-            "unknown subject type|created_by_subject_type=robot|created_by_subject_type",
-            "unknown session type|session_type=session/other|session_type",
-            "empty created_by_subject_id|created_by_subject_id=|created_by_subject_id",
-            "session_id of 65|session_id=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx|session_id",
-            "limit 101|limit=101|limit"})
+        @CsvSource(
+                delimiter = '|',
+                value = {
+                    "unknown subject type|created_by_subject_type=robot|created_by_subject_type",
+                    "unknown session type|session_type=session/other|session_type",
+                    "empty created_by_subject_id|created_by_subject_id=|created_by_subject_id",
+                    "session_id of 65|session_id=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx|session_id",
+                    "limit 101|limit=101|limit"
+                })
         void malformedParametersAre422(String name, String rawQuery, String param) {
             Tenant t = tenant();
-            Response r = alice(t).request().urlEncodingEnabled(false)
+            Response r = alice(t).request()
+                    .urlEncodingEnabled(false)
                     .get(TrueFoundryClient.SEARCH + "?" + rawQuery, t.tenant());
             assertError(r, 422, "invalid_request_error", "invalid_argument", param);
         }
@@ -511,10 +665,22 @@ class TrueFoundryLifecycleIT {
         @Test
         void errors() {
             Tenant t = tenant();
-            assertError(alice(t).search(t.tenant(), query("page_token", "forged")), 400, "invalid_request_error",
-                    "invalid_page_token", "page_token");
-            assertError(alice(t).search(t.tenant(), query("start_timestamp", Instant.now().plusSeconds(60)
-                    .toString())), 400, "invalid_request_error", "invalid_time_window", "start_timestamp");
+            assertError(
+                    alice(t).search(t.tenant(), query("page_token", "forged")),
+                    400,
+                    "invalid_request_error",
+                    "invalid_page_token",
+                    "page_token");
+            assertError(
+                    alice(t).search(
+                                    t.tenant(),
+                                    query(
+                                            "start_timestamp",
+                                            Instant.now().plusSeconds(60).toString())),
+                    400,
+                    "invalid_request_error",
+                    "invalid_time_window",
+                    "start_timestamp");
             assertError(TF.search(t.tenant(), Map.of()), 401, "authentication_error", "unauthenticated", null);
         }
     }
@@ -533,11 +699,14 @@ class TrueFoundryLifecycleIT {
             Response running = CLIENTS.admin(t.tenant()).updateSession(c.publicId(), Map.of("status", "running"));
             assertEquals(200, running.statusCode(), running.asString());
             String runningUpdatedAt = ok(alice(t).get(t.tenant(), c.publicId())).get("data") instanceof Map<?, ?> d
-                    ? (String) d.get("updated_at") : null;
+                    ? (String) d.get("updated_at")
+                    : null;
             assertEquals(Map.of(), ok(alice(t).cancel(t.tenant(), c.publicId(), null)));
             @SuppressWarnings("unchecked")
-            Map<String, Object> after = (Map<String, Object>) ok(alice(t).get(t.tenant(), c.publicId())).get("data");
-            assertTrue(Instant.parse((String) after.get("updated_at")).isAfter(Instant.parse(runningUpdatedAt)),
+            Map<String, Object> after = (Map<String, Object>)
+                    ok(alice(t).get(t.tenant(), c.publicId())).get("data");
+            assertTrue(
+                    Instant.parse((String) after.get("updated_at")).isAfter(Instant.parse(runningUpdatedAt)),
                     "updated_at moves");
             assertEquals("cancelled", Sessions.show(CLIENTS, t, c.publicId()).getString("status"));
             // repeated: still {}, and nothing changes, updated_at included
@@ -562,15 +731,31 @@ class TrueFoundryLifecycleIT {
             String id = createId(t, alice(t), "coder");
             assertEquals(Map.of(), ok(as(t, "bob").cancel(t.tenant(), id, Map.of())));
             assertEquals(Map.of(), ok(admin(t).cancel(t.tenant(), id, Map.of())));
-            assertError(as(t, "carol").cancel(t.tenant(), id, Map.of()), 403, "permission_error",
-                    "session_forbidden", null);
-            assertError(alice(t).cancel(t.tenant(), "session_" + "0".repeat(32), Map.of()), 404, "not_found_error",
-                    "session_not_found", null);
-            assertError(alice(t).cancel(t.tenant(), "x".repeat(65), Map.of()), 404, "not_found_error",
-                    "session_not_found", null);
+            assertError(
+                    as(t, "carol").cancel(t.tenant(), id, Map.of()),
+                    403,
+                    "permission_error",
+                    "session_forbidden",
+                    null);
+            assertError(
+                    alice(t).cancel(t.tenant(), "session_" + "0".repeat(32), Map.of()),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
+            assertError(
+                    alice(t).cancel(t.tenant(), "x".repeat(65), Map.of()),
+                    404,
+                    "not_found_error",
+                    "session_not_found",
+                    null);
             assertError(TF.cancel(t.tenant(), id, Map.of()), 401, "authentication_error", "unauthenticated", null);
-            assertError(TF.bearer(token("elsewhere", "alice")).cancel(t.tenant(), id, Map.of()), 401,
-                    "authentication_error", "tenant_mismatch", null);
+            assertError(
+                    TF.bearer(token("elsewhere", "alice")).cancel(t.tenant(), id, Map.of()),
+                    401,
+                    "authentication_error",
+                    "tenant_mismatch",
+                    null);
             // credentials before the body
             assertError(TF.cancel(t.tenant(), id, "[]"), 401, "authentication_error", "unauthenticated", null);
         }
@@ -580,8 +765,8 @@ class TrueFoundryLifecycleIT {
         void aBodyThatIsNoJsonObjectIs400(String body) {
             Tenant t = tenant();
             String id = createId(t, alice(t), "helper");
-            assertError(alice(t).cancel(t.tenant(), id, body), 400, "invalid_request_error", "invalid_request_body",
-                    null);
+            assertError(
+                    alice(t).cancel(t.tenant(), id, body), 400, "invalid_request_error", "invalid_request_body", null);
         }
 
         @Test
@@ -599,9 +784,12 @@ class TrueFoundryLifecycleIT {
             Tenant t = tenant();
             Map<String, Object> created = create(t, alice(t), "helper");
             String id = (String) created.get("id");
-            List<Response> refused = List.of(alice(t).delete(t.tenant(), id), TF.delete(t.tenant(), id),
+            List<Response> refused = List.of(
+                    alice(t).delete(t.tenant(), id),
+                    TF.delete(t.tenant(), id),
                     admin(t).delete(t.tenant(), "session_" + "0".repeat(32)),
-                    alice(t).update(t.tenant(), id, Map.of("title", "renamed")), TF.update(t.tenant(), id, "[]"),
+                    alice(t).update(t.tenant(), id, Map.of("title", "renamed")),
+                    TF.update(t.tenant(), id, "[]"),
                     TF.as("Bearer garbage").update(t.tenant(), id, Map.of()));
             for (Response r : refused) {
                 assertError(r, 405, "invalid_request_error", "method_not_allowed", null);
@@ -627,7 +815,8 @@ class TrueFoundryLifecycleIT {
                 Sessions.read(CLIENTS, t, c, via);
             }
         }
-        assertNull(pagination(ok(alice(t).list(t.tenant(), query("agent_name", "helper")))).get("next_page_token"));
+        assertNull(pagination(ok(alice(t).list(t.tenant(), query("agent_name", "helper"))))
+                .get("next_page_token"));
         assertEquals(new HashMap<>(Map.of("limit", 10)), pagination(ok(alice(t).owned(t.tenant(), Map.of()))));
     }
 }

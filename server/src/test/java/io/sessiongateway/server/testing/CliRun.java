@@ -18,8 +18,10 @@ public record CliRun(int exit, String out, String err) {
      */
     public static synchronized CliRun of(GatewayHarness gateway, String... args) throws Exception {
         Path conf = Files.createTempFile("gateway", ".conf");
-        Files.writeString(conf, "gateway { data-dir = \"" + gateway.dataDir() + "\"\n auth.jwt-secret = \""
-                + GatewayHarness.SECRET + "\" }\n");
+        Files.writeString(
+                conf,
+                "gateway { data-dir = \"" + gateway.dataDir() + "\"\n auth.jwt-secret = \"" + GatewayHarness.SECRET
+                        + "\" }\n");
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();

@@ -74,14 +74,18 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
      */
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getStore(NAMESPACE).getOrComputeIfAbsent(this, key -> {
-            try {
-                open();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the gateway", e);
-            }
-            return this;
-        }, GatewayHarness.class);
+        context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        this,
+                        key -> {
+                            try {
+                                open();
+                            } catch (IOException e) {
+                                throw new UncheckedIOException("cannot start the gateway", e);
+                            }
+                            return this;
+                        },
+                        GatewayHarness.class);
     }
 
     /** Creates the data directory and the database, and starts the server; {@link #close()} undoes it. */
@@ -161,9 +165,11 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
     /** A JDBC connection to the running gateway's database (the same H2 file, or its PostgreSQL schema). */
     public Connection connectDatabase() throws SQLException {
         Map<String, String> db = databaseEnv();
-        String url = env.getOrDefault("GATEWAY_DB_URL",
-                db.getOrDefault("GATEWAY_DB_URL", DatabaseConfig.h2FileUrl(dataDir)));
-        return DriverManager.getConnection(url, env.getOrDefault("GATEWAY_DB_USER", db.get("GATEWAY_DB_USER")),
+        String url = env.getOrDefault(
+                "GATEWAY_DB_URL", db.getOrDefault("GATEWAY_DB_URL", DatabaseConfig.h2FileUrl(dataDir)));
+        return DriverManager.getConnection(
+                url,
+                env.getOrDefault("GATEWAY_DB_USER", db.get("GATEWAY_DB_USER")),
                 env.getOrDefault("GATEWAY_DB_PASSWORD", db.get("GATEWAY_DB_PASSWORD")));
     }
 
@@ -172,13 +178,14 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
      * snapshots before and after a request mean it neither created nor changed a session.
      */
     public List<String> sessionSnapshot() {
-        try (Connection c = connectDatabase(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(
-                     "SELECT id, public_id, status, updated_at, title FROM session ORDER BY id")) {
+        try (Connection c = connectDatabase();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT id, public_id, status, updated_at, title FROM session ORDER BY id")) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4)
-                        + " " + rs.getString(5));
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4) + " "
+                        + rs.getString(5));
             }
             return rows;
         } catch (SQLException e) {
@@ -193,8 +200,8 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
 
     /** The typed clients of this gateway with dialects mounted under prefixes (absent or empty: at the root). */
     public Clients clients(Map<String, String> prefixes) {
-        return new Clients(dialect -> prefixes.getOrDefault(dialect, "").isEmpty() ? given()
-                : under(prefixes.get(dialect)));
+        return new Clients(
+                dialect -> prefixes.getOrDefault(dialect, "").isEmpty() ? given() : under(prefixes.get(dialect)));
     }
 
     /** The typed clients of a gateway elsewhere (another instance, a child process) at {@code baseUri}. */
@@ -229,12 +236,15 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
      * writes them (the prefix is the client's base path), and responses are validated against that document.
      */
     public RequestSpecification under(String prefix) {
-        return RestAssured.given(spec()).basePath(prefix).filter(VALIDATOR.filter().under(prefix));
+        return RestAssured.given(spec())
+                .basePath(prefix)
+                .filter(VALIDATOR.filter().under(prefix));
     }
 
     /** Like {@link #givenUndocumented} for a dialect mounted under {@code prefix}. */
     public RequestSpecification undocumentedUnder(String prefix, String document, String schema) {
-        return RestAssured.given(spec()).basePath(prefix)
+        return RestAssured.given(spec())
+                .basePath(prefix)
                 .filter(VALIDATOR.filter().under(prefix).orElse(document, schema));
     }
 
@@ -258,8 +268,9 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
     private static RequestSpecification spec(String baseUri) {
         return new RequestSpecBuilder()
                 .setBaseUri(baseUri)
-                .setConfig(RestAssuredConfig.config().encoderConfig(
-                        EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false)))
+                .setConfig(RestAssuredConfig.config()
+                        .encoderConfig(EncoderConfig.encoderConfig()
+                                .appendDefaultContentCharsetToContentTypeIfUndefined(false)))
                 .build();
     }
 
@@ -285,7 +296,9 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
     /** A token with every claim the four dialects use. */
     public static String fullToken(String tenant, String subject, UUID account, List<String> teams) {
         return new TokenMinter(SECRET.getBytes(StandardCharsets.UTF_8), ISSUER)
-                .mint(new TokenMinter.Grant(tenant, subject, "user", null, teams, account, false,
-                        Duration.ofHours(1)), Instant.now());
+                .mint(
+                        new TokenMinter.Grant(
+                                tenant, subject, "user", null, teams, account, false, Duration.ofHours(1)),
+                        Instant.now());
     }
 }

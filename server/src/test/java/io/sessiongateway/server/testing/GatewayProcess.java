@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
 public final class GatewayProcess implements AutoCloseable {
     /** The jar {@code mvn package} builds; failsafe runs after it, from the server module's directory. */
     public static final Path JAR = Path.of("target", "session-gateway.jar");
+
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+);");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final Path log;
@@ -50,8 +52,16 @@ public final class GatewayProcess implements AutoCloseable {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run `mvn verify` (package builds it)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", JAR.toAbsolutePath().toString(), "serve"));
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xms32m",
+                "-Xmx192m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-jar",
+                JAR.toAbsolutePath().toString(),
+                "serve"));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -92,8 +102,8 @@ public final class GatewayProcess implements AutoCloseable {
                 return Integer.parseInt(m.group(1));
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("gateway exited with " + process.exitValue() + " before listening:\n"
-                        + out);
+                throw new IllegalStateException(
+                        "gateway exited with " + process.exitValue() + " before listening:\n" + out);
             }
             sleep(50);
         }
@@ -110,8 +120,11 @@ public final class GatewayProcess implements AutoCloseable {
                 throw new IllegalStateException("gateway exited with " + process.exitValue() + ":\n" + output());
             }
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUri() + "/health/ready"))
-                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(baseUri() + "/health/ready"))
+                                .timeout(Duration.ofSeconds(3))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }

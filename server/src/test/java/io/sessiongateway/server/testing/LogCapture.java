@@ -23,8 +23,7 @@ public final class LogCapture {
     private static final PrintStream ORIGINAL_ERR = System.err;
     private static ByteArrayOutputStream captured;
 
-    private LogCapture() {
-    }
+    private LogCapture() {}
 
     /** Captures from now on, with the given format ({@code json} or {@code plain}) and level for our loggers. */
     public static synchronized void start(String format, String level) {
@@ -49,7 +48,10 @@ public final class LogCapture {
 
     /** The captured lines that contain any of the strings (the evidence of a leak). */
     public static List<String> linesContainingAny(Collection<String> secrets) {
-        return captured().lines().filter(l -> secrets.stream().anyMatch(l::contains)).toList();
+        return captured()
+                .lines()
+                .filter(l -> secrets.stream().anyMatch(l::contains))
+                .toList();
     }
 
     public static synchronized void stop() {

@@ -52,7 +52,8 @@ public final class PostgresCluster implements AutoCloseable {
         try (var versions = Files.list(root)) {
             return versions.map(v -> v.resolve("bin"))
                     .filter(b -> Files.isExecutable(b.resolve("initdb")) && Files.isExecutable(b.resolve("pg_ctl")))
-                    .max(Comparator.comparing(b -> versionOf(b.getParent().getFileName().toString())));
+                    .max(Comparator.comparing(
+                            b -> versionOf(b.getParent().getFileName().toString())));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -84,8 +85,16 @@ public final class PostgresCluster implements AutoCloseable {
             if (isRoot()) {
                 run(List.of("chown", "-R", "postgres", dir.toString()));
             }
-            cluster.asPostgres(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
-                    "--pwfile=" + pw, "-A", "scram-sha-256", "--no-sync");
+            cluster.asPostgres(
+                    bin.resolve("initdb").toString(),
+                    "-D",
+                    dir.resolve("data").toString(),
+                    "-U",
+                    USER,
+                    "--pwfile=" + pw,
+                    "-A",
+                    "scram-sha-256",
+                    "--no-sync");
             cluster.start();
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -96,16 +105,33 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts the server (again), waiting until it accepts connections. */
     public void start() throws IOException, InterruptedException {
-        asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                dir.resolve("log").toString(), "-w", "-t", "60", "-o",
+        asPostgres(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-l",
+                dir.resolve("log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "-o",
                 "-c listen_addresses=127.0.0.1 -c port=" + port + " -c unix_socket_directories=" + dir
-                        + " -c fsync=off -c max_connections=50", "start");
+                        + " -c fsync=off -c max_connections=50",
+                "start");
     }
 
     /** Stops the server the way an operator's {@code pg_ctl stop} does (fast: sessions are terminated). */
     public void stop() throws IOException, InterruptedException {
-        asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "fast", "-w",
-                "-t", "60", "stop");
+        asPostgres(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                dir.resolve("data").toString(),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "stop");
     }
 
     /** Creates a database in the cluster and returns its JDBC URL. */
@@ -140,8 +166,16 @@ public final class PostgresCluster implements AutoCloseable {
         }
         try {
             if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
-                asPostgres(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
-                        "immediate", "-w", "-t", "30", "stop");
+                asPostgres(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        dir.resolve("data").toString(),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "-t",
+                        "30",
+                        "stop");
             }
         } catch (IOException | RuntimeException e) {
             // already stopped, or never started

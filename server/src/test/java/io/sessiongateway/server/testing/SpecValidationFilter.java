@@ -5,7 +5,6 @@ import io.restassured.filter.FilterContext;
 import io.restassured.response.Response;
 import io.restassured.specification.FilterableRequestSpecification;
 import io.restassured.specification.FilterableResponseSpecification;
-
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -36,8 +35,13 @@ public final class SpecValidationFilter implements Filter {
         this(validator, new AtomicLong(), null, null, "", false);
     }
 
-    private SpecValidationFilter(SpecValidator validator, AtomicLong counter, String fallbackDocument,
-                                 String fallbackSchema, String mountPrefix, boolean componentOnly) {
+    private SpecValidationFilter(
+            SpecValidator validator,
+            AtomicLong counter,
+            String fallbackDocument,
+            String fallbackSchema,
+            String mountPrefix,
+            boolean componentOnly) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.counter = counter;
         this.fallbackDocument = fallbackDocument;
@@ -91,8 +95,8 @@ public final class SpecValidationFilter implements Filter {
      */
     public SpecValidationFilter orElse(String documentRelativePath, String schemaName) {
         validator.componentSchema(documentRelativePath, schemaName);
-        return new SpecValidationFilter(validator, counter, documentRelativePath, schemaName, mountPrefix,
-                componentOnly);
+        return new SpecValidationFilter(
+                validator, counter, documentRelativePath, schemaName, mountPrefix, componentOnly);
     }
 
     /**
@@ -124,8 +128,10 @@ public final class SpecValidationFilter implements Filter {
      * @throws AssertionError listing every violation, the request and the response body
      */
     @Override
-    public Response filter(FilterableRequestSpecification requestSpec, FilterableResponseSpecification responseSpec,
-                           FilterContext ctx) {
+    public Response filter(
+            FilterableRequestSpecification requestSpec,
+            FilterableResponseSpecification responseSpec,
+            FilterContext ctx) {
         Response response = ctx.next(requestSpec, responseSpec);
         String method = requestSpec.getMethod();
         String path = withoutPrefix(pathOf(requestSpec.getURI()));
@@ -149,10 +155,18 @@ public final class SpecValidationFilter implements Filter {
                 message.append("  - ").append(violation).append('\n');
             }
             message.append(note)
-                    .append(method).append(' ').append(path).append(" -> ").append(status)
-                    .append(contentType == null ? "" : " (" + contentType + ")").append('\n')
-                    .append("body: ").append(body.length() <= MAX_BODY_IN_MESSAGE
-                            ? body : body.substring(0, MAX_BODY_IN_MESSAGE) + "...");
+                    .append(method)
+                    .append(' ')
+                    .append(path)
+                    .append(" -> ")
+                    .append(status)
+                    .append(contentType == null ? "" : " (" + contentType + ")")
+                    .append('\n')
+                    .append("body: ")
+                    .append(
+                            body.length() <= MAX_BODY_IN_MESSAGE
+                                    ? body
+                                    : body.substring(0, MAX_BODY_IN_MESSAGE) + "...");
             throw new AssertionError(message.toString());
         }
         return response;

@@ -61,7 +61,8 @@ public final class SpecValidator {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private static final JsonSchemaFactory FACTORY_31 = factory(SpecVersion.VersionFlag.V202012, OpenApi31.getInstance());
+    private static final JsonSchemaFactory FACTORY_31 =
+            factory(SpecVersion.VersionFlag.V202012, OpenApi31.getInstance());
     private static final JsonSchemaFactory FACTORY_30 = factory(SpecVersion.VersionFlag.V4, OpenApi30.getInstance());
     private static final SchemaValidatorsConfig CONFIG_31 = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
@@ -88,10 +89,14 @@ public final class SpecValidator {
     }
 
     /** Outcome of {@link #evaluate}: what could be checked. */
-    enum Outcome { NO_OPERATION, UNDECLARED_STATUS, CHECKED }
+    enum Outcome {
+        NO_OPERATION,
+        UNDECLARED_STATUS,
+        CHECKED
+    }
 
     /** Violations plus how far the check got; used by {@link SpecValidationFilter}. */
-    record Evaluation(Outcome outcome, List<String> violations) { }
+    record Evaluation(Outcome outcome, List<String> violations) {}
 
     /**
      * Loads every OpenAPI document under {@code specsDir} (see {@link SpecCatalog#load}) and compiles every
@@ -182,8 +187,8 @@ public final class SpecValidator {
      * @return human-readable violations; empty when the body conforms
      * @throws IllegalArgumentException if the document or the schema does not exist
      */
-    public List<String> validateAgainstComponent(String documentRelativePath, String schemaName,
-                                                 String contentType, String body) {
+    public List<String> validateAgainstComponent(
+            String documentRelativePath, String schemaName, String contentType, String body) {
         Located schema = componentSchema(documentRelativePath, schemaName);
         SpecDocument document = catalog.document(documentRelativePath);
         List<String> violations = new ArrayList<>();
@@ -215,14 +220,19 @@ public final class SpecValidator {
             List<String> others = catalog.matchingPath(requestPath).stream()
                     .map(SpecValidator::describe)
                     .collect(Collectors.toList());
-            return new Evaluation(Outcome.NO_OPERATION, List.of("no operation for " + method.toUpperCase(Locale.ROOT)
-                    + " " + requestPath + (others.isEmpty() ? "" : "; the path matches " + others)));
+            return new Evaluation(
+                    Outcome.NO_OPERATION,
+                    List.of("no operation for " + method.toUpperCase(Locale.ROOT) + " " + requestPath
+                            + (others.isEmpty() ? "" : "; the path matches " + others)));
         }
         SpecOperation.Response response = operation.response(status).orElse(null);
         if (response == null) {
-            List<String> declared = operation.responses().stream().map(SpecOperation.Response::key).toList();
-            return new Evaluation(Outcome.UNDECLARED_STATUS, List.of("undeclared status " + status + " for "
-                    + describe(operation) + "; declared: " + declared));
+            List<String> declared = operation.responses().stream()
+                    .map(SpecOperation.Response::key)
+                    .toList();
+            return new Evaluation(
+                    Outcome.UNDECLARED_STATUS,
+                    List.of("undeclared status " + status + " for " + describe(operation) + "; declared: " + declared));
         }
         List<String> violations = new ArrayList<>();
         checkResponse(operation.document(), response, contentType, body, violations);
@@ -233,20 +243,28 @@ public final class SpecValidator {
         return operation + " (" + operation.documentName() + ")";
     }
 
-    private void checkResponse(SpecDocument document, SpecOperation.Response response, String contentType,
-                               String body, List<String> violations) {
+    private void checkResponse(
+            SpecDocument document,
+            SpecOperation.Response response,
+            String contentType,
+            String body,
+            List<String> violations) {
         if (!response.hasContent()) {
             if (body != null && !body.isEmpty()) {
                 violations.add("the response declares no content but the body is " + abbreviate(body));
             }
             return;
         }
-        List<String> declared = response.content().stream().map(SpecOperation.Content::mediaType).toList();
+        List<String> declared = response.content().stream()
+                .map(SpecOperation.Content::mediaType)
+                .toList();
         String mediaType = mediaType(contentType);
-        SpecOperation.Content content = mediaType == null ? null : response.content().stream()
-                .filter(d -> mediaTypeMatches(d.mediaType(), mediaType))
-                .min(Comparator.comparingInt(d -> d.mediaType().contains("*") ? 1 : 0))
-                .orElse(null);
+        SpecOperation.Content content = mediaType == null
+                ? null
+                : response.content().stream()
+                        .filter(d -> mediaTypeMatches(d.mediaType(), mediaType))
+                        .min(Comparator.comparingInt(d -> d.mediaType().contains("*") ? 1 : 0))
+                        .orElse(null);
         if (content == null) {
             violations.add("content type " + quote(contentType) + " is not declared; declared: " + declared);
             return;
@@ -279,7 +297,8 @@ public final class SpecValidator {
     }
 
     private void schemaViolations(SpecDocument document, Located schema, JsonNode instance, List<String> violations) {
-        for (ValidationMessage message : compiled.get(document).schema(schema.pointer()).validate(instance)) {
+        for (ValidationMessage message :
+                compiled.get(document).schema(schema.pointer()).validate(instance)) {
             violations.add("schema: " + message.getMessage());
         }
     }
@@ -306,7 +325,9 @@ public final class SpecValidator {
             return null;
         }
         int semicolon = contentType.indexOf(';');
-        String type = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).trim().toLowerCase(Locale.ROOT);
+        String type = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType)
+                .trim()
+                .toLowerCase(Locale.ROOT);
         return type.isEmpty() ? null : type;
     }
 
@@ -324,8 +345,8 @@ public final class SpecValidator {
         JsonMetaSchema quiet = JsonMetaSchema.builder(dialect)
                 .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
                 .build();
-        return JsonSchemaFactory.getInstance(version,
-                builder -> builder.metaSchema(quiet).defaultMetaSchemaIri(quiet.getIri()));
+        return JsonSchemaFactory.getInstance(
+                version, builder -> builder.metaSchema(quiet).defaultMetaSchemaIri(quiet.getIri()));
     }
 
     /** The compiled schemas of one document: the whole document is one schema resource. */
@@ -372,8 +393,10 @@ public final class SpecValidator {
                         try {
                             schema(schema.pointer());
                         } catch (RuntimeException e) {
-                            throw new IllegalStateException(document.name() + ": cannot compile the schema at "
-                                    + String.join("/", schema.pointer()) + ": " + e.getMessage(), e);
+                            throw new IllegalStateException(
+                                    document.name() + ": cannot compile the schema at "
+                                            + String.join("/", schema.pointer()) + ": " + e.getMessage(),
+                                    e);
                         }
                     }
                 }
@@ -445,8 +468,9 @@ public final class SpecValidator {
                     if (here) {
                         children.add(property);
                     }
-                    for (Iterator<Map.Entry<String, JsonNode>> patterns = schema.path("patternProperties").fields();
-                         patterns.hasNext(); ) {
+                    for (Iterator<Map.Entry<String, JsonNode>> patterns =
+                                    schema.path("patternProperties").fields();
+                            patterns.hasNext(); ) {
                         Map.Entry<String, JsonNode> pattern = patterns.next();
                         if (Pattern.compile(pattern.getKey()).matcher(key).find()) {
                             children.add(pattern.getValue());

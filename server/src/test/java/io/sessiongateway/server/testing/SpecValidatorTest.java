@@ -67,14 +67,15 @@ class SpecValidatorTest {
     }
 
     private static void assertViolation(List<String> violations, String expectedFragment) {
-        assertTrue(violations.stream().anyMatch(v -> v.contains(expectedFragment)),
+        assertTrue(
+                violations.stream().anyMatch(v -> v.contains(expectedFragment)),
                 () -> "expected a violation containing '" + expectedFragment + "' but got " + violations);
     }
 
     @Test
     void truefoundrySessionPasses() {
-        assertValid(VALIDATOR.validate("GET", TF_GET, 200, "application/json; charset=utf-8",
-                tfSession("\"My session\"", "", "")));
+        assertValid(VALIDATOR.validate(
+                "GET", TF_GET, 200, "application/json; charset=utf-8", tfSession("\"My session\"", "", "")));
     }
 
     @Test
@@ -92,9 +93,11 @@ class SpecValidatorTest {
 
     @Test
     void undeclaredPropertiesFail() {
-        assertViolation(VALIDATOR.validate("GET", TF_GET, 200, JSON, tfSession("null", "", ", \"extra\": 1")),
+        assertViolation(
+                VALIDATOR.validate("GET", TF_GET, 200, JSON, tfSession("null", "", ", \"extra\": 1")),
                 "undeclared property /extra");
-        assertViolation(VALIDATOR.validate("GET", TF_GET, 200, JSON, tfSession("null", ", \"x/y\": true", "")),
+        assertViolation(
+                VALIDATOR.validate("GET", TF_GET, 200, JSON, tfSession("null", ", \"x/y\": true", "")),
                 "undeclared property /data/x~1y");
     }
 
@@ -105,9 +108,11 @@ class SpecValidatorTest {
 
     @Test
     void wrongContentTypeFails() {
-        assertViolation(VALIDATOR.validate("GET", TF_GET, 200, "text/plain", tfSession("null", "", "")),
+        assertViolation(
+                VALIDATOR.validate("GET", TF_GET, 200, "text/plain", tfSession("null", "", "")),
                 "content type 'text/plain' is not declared");
-        assertViolation(VALIDATOR.validate("GET", TF_GET, 200, null, tfSession("null", "", "")),
+        assertViolation(
+                VALIDATOR.validate("GET", TF_GET, 200, null, tfSession("null", "", "")),
                 "content type (none) is not declared");
     }
 
@@ -133,7 +138,8 @@ class SpecValidatorTest {
     @Test
     void recoupNullablesPassAndFormatsAreAsserted() {
         assertValid(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, recoupSession("2026-01-01T00:00:00Z")));
-        assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, recoupSession("yesterday")), "/session/createdAt");
+        assertViolation(
+                VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, recoupSession("yesterday")), "/session/createdAt");
         String badUuid = recoupSession("2026-01-01T00:00:00Z").replace("0190a5b4-7c1e", "not-a-uuid");
         assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON, badUuid), "/session/userId");
     }
@@ -146,25 +152,31 @@ class SpecValidatorTest {
     @Test
     void recoupLifecycleStateIsOneOfTheVendorsValuesOrAbsent() {
         String session = recoupSession("2026-01-01T00:00:00Z");
-        assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON,
-                session.replace("\"lifecycleState\": \"provisioning\"", "\"lifecycleState\": null")),
+        assertViolation(
+                VALIDATOR.validate(
+                        "GET",
+                        RECOUP_GET,
+                        200,
+                        JSON,
+                        session.replace("\"lifecycleState\": \"provisioning\"", "\"lifecycleState\": null")),
                 "/session/lifecycleState");
-        assertValid(VALIDATOR.validate("GET", RECOUP_GET, 200, JSON,
-                session.replace("\"lifecycleState\": \"provisioning\", ", "")));
+        assertValid(VALIDATOR.validate(
+                "GET", RECOUP_GET, 200, JSON, session.replace("\"lifecycleState\": \"provisioning\", ", "")));
     }
 
     @Test
     void recoupErrorEnvelope() {
         assertValid(VALIDATOR.validate("GET", RECOUP_GET, 401, JSON, "{\"status\":\"error\",\"error\":\"no\"}"));
-        assertViolation(VALIDATOR.validate("GET", RECOUP_GET, 401, JSON, "{\"status\":\"failed\",\"error\":\"no\"}"),
+        assertViolation(
+                VALIDATOR.validate("GET", RECOUP_GET, 401, JSON, "{\"status\":\"failed\",\"error\":\"no\"}"),
                 "/status");
     }
 
     @Test
     void agentcloudSessionPassesAndStatusIsAnEnum() {
         assertValid(VALIDATOR.validate("GET", AGENTCLOUD_GET, 200, JSON, agentcloudSession("running")));
-        assertViolation(VALIDATOR.validate("GET", AGENTCLOUD_GET, 200, JSON, agentcloudSession("sleeping")),
-                "/session/status");
+        assertViolation(
+                VALIDATOR.validate("GET", AGENTCLOUD_GET, 200, JSON, agentcloudSession("sleeping")), "/session/status");
         String missingName = agentcloudSession("running").replace("\"name\": \"chat\", ", "");
         assertViolation(VALIDATOR.validate("GET", AGENTCLOUD_GET, 200, JSON, missingName), "name");
     }
@@ -195,10 +207,15 @@ class SpecValidatorTest {
                  "organization_id": "org_0123456789abcdef0123456789abcdef", "status": "idle",
                  "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "usage": %s}""";
         assertValid(VALIDATOR.validate("GET", path, 200, JSON, session.formatted("null")));
-        assertValid(VALIDATOR.validate("GET", path, 200, JSON,
-                session.formatted("{\"input_tokens\": 1, \"output_tokens\": 2}")));
-        assertViolation(VALIDATOR.validate("GET", path, 200, JSON,
-                session.formatted("{\"input_tokens\": 1, \"output_tokens\": 2, \"total\": 3}")),
+        assertValid(VALIDATOR.validate(
+                "GET", path, 200, JSON, session.formatted("{\"input_tokens\": 1, \"output_tokens\": 2}")));
+        assertViolation(
+                VALIDATOR.validate(
+                        "GET",
+                        path,
+                        200,
+                        JSON,
+                        session.formatted("{\"input_tokens\": 1, \"output_tokens\": 2, \"total\": 3}")),
                 "undeclared property /usage/total");
     }
 
@@ -206,22 +223,38 @@ class SpecValidatorTest {
     void adminResponsesDeclaredByReference() {
         String error = "{\"error\":{\"code\":\"unauthenticated\",\"message\":\"no token\",\"reference\":null}}";
         assertValid(VALIDATOR.validate("GET", "/admin/v1/tenants/acme/agents", 401, JSON, error));
-        assertViolation(VALIDATOR.validate("GET", "/admin/v1/tenants/acme/agents", 401, JSON,
-                "{\"error\":{\"code\":\"x\",\"message\":\"m\",\"hint\":\"h\"}}"), "undeclared property /error/hint");
+        assertViolation(
+                VALIDATOR.validate(
+                        "GET",
+                        "/admin/v1/tenants/acme/agents",
+                        401,
+                        JSON,
+                        "{\"error\":{\"code\":\"x\",\"message\":\"m\",\"hint\":\"h\"}}"),
+                "undeclared property /error/hint");
     }
 
     @Test
     void componentValidationChecksContentTypeSchemaAndProperties() {
         String error = "{\"error\":{\"message\":\"Method Not Allowed\",\"type\":\"t\",\"code\":null,\"param\":null}}";
-        assertValid(VALIDATOR.validateAgainstComponent("truefoundry/get-session.yaml", "RequestErrorResponse",
-                "application/json;charset=UTF-8", error));
-        assertViolation(VALIDATOR.validateAgainstComponent("truefoundry/get-session.yaml", "RequestErrorResponse",
-                "text/html", error), "not application/json");
-        assertViolation(VALIDATOR.validateAgainstComponent("truefoundry/get-session.yaml", "RequestErrorResponse",
-                JSON, "{\"error\":{\"message\":1}}"), "/error/message");
-        assertViolation(VALIDATOR.validateAgainstComponent("truefoundry/get-session.yaml", "RequestErrorResponse",
-                JSON, "{\"error\":{\"message\":\"m\"},\"status\":405}"), "undeclared property /status");
-        assertThrows(IllegalArgumentException.class,
+        assertValid(VALIDATOR.validateAgainstComponent(
+                "truefoundry/get-session.yaml", "RequestErrorResponse", "application/json;charset=UTF-8", error));
+        assertViolation(
+                VALIDATOR.validateAgainstComponent(
+                        "truefoundry/get-session.yaml", "RequestErrorResponse", "text/html", error),
+                "not application/json");
+        assertViolation(
+                VALIDATOR.validateAgainstComponent(
+                        "truefoundry/get-session.yaml", "RequestErrorResponse", JSON, "{\"error\":{\"message\":1}}"),
+                "/error/message");
+        assertViolation(
+                VALIDATOR.validateAgainstComponent(
+                        "truefoundry/get-session.yaml",
+                        "RequestErrorResponse",
+                        JSON,
+                        "{\"error\":{\"message\":\"m\"},\"status\":405}"),
+                "undeclared property /status");
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> VALIDATOR.validateAgainstComponent("truefoundry/get-session.yaml", "Nope", JSON, "{}"));
     }
 
@@ -296,26 +329,51 @@ class SpecValidatorTest {
         SpecValidator validator = SpecValidator.load(dir);
         assertEquals(Set.of("mounted.yaml", "v30/legacy.yaml", "wild.yaml"), validator.documents());
 
-        assertValid(validator.validate("GET", "/things/1", 200, JSON, "{\"name\": null, \"at\": \"2026-01-01T00:00:00Z\"}"));
+        assertValid(validator.validate(
+                "GET", "/things/1", 200, JSON, "{\"name\": null, \"at\": \"2026-01-01T00:00:00Z\"}"));
         assertViolation(validator.validate("GET", "/things/1", 200, JSON, "{\"name\": \"n\", \"at\": \"now\"}"), "/at");
-        assertValid(validator.validate("GET", "/things/1", 200, JSON,
+        assertValid(validator.validate(
+                "GET",
+                "/things/1",
+                200,
+                JSON,
                 "{\"name\": \"n\", \"at\": \"2026-01-01T00:00:00Z\", \"kind\": {\"b\": 1}}"));
-        assertViolation(validator.validate("GET", "/things/1", 200, JSON,
-                "{\"name\": \"n\", \"at\": \"2026-01-01T00:00:00Z\", \"kind\": {\"c\": 1}}"), "undeclared property /kind/c");
+        assertViolation(
+                validator.validate(
+                        "GET",
+                        "/things/1",
+                        200,
+                        JSON,
+                        "{\"name\": \"n\", \"at\": \"2026-01-01T00:00:00Z\", \"kind\": {\"c\": 1}}"),
+                "undeclared property /kind/c");
         assertValid(validator.validate("GET", "/things/1", 204, null, ""));
         assertViolation(validator.validate("GET", "/things/1", 204, JSON, "{}"), "declares no content");
-        assertValid(validator.validate("GET", "/things/1", 503, "application/problem+json", "{\"title\": \"t\", \"more\": 1}"));
+        assertValid(validator.validate(
+                "GET", "/things/1", 503, "application/problem+json", "{\"title\": \"t\", \"more\": 1}"));
 
-        assertEquals("mounted.yaml", validator.findOperation("GET", "/base/things/1")
-                .map(SpecOperation::documentName).orElse(null));
-        assertEquals("wild.yaml", validator.findOperation("GET", "/other/things/1")
-                .map(SpecOperation::documentName).orElse(null));
+        assertEquals(
+                "mounted.yaml",
+                validator
+                        .findOperation("GET", "/base/things/1")
+                        .map(SpecOperation::documentName)
+                        .orElse(null));
+        assertEquals(
+                "wild.yaml",
+                validator
+                        .findOperation("GET", "/other/things/1")
+                        .map(SpecOperation::documentName)
+                        .orElse(null));
         assertValid(validator.validate("GET", "/base/things/1", 201, JSON, "{\"x\": 1, \"y\": 2}"));
-        assertViolation(validator.validate("GET", "/base/things/1", 201, JSON, "{\"x\": 1, \"z\": 2}"), "undeclared property /z");
+        assertViolation(
+                validator.validate("GET", "/base/things/1", 201, JSON, "{\"x\": 1, \"z\": 2}"),
+                "undeclared property /z");
     }
 
     private static String documentOf(String method, String path) {
-        return VALIDATOR.findOperation(method, path).map(SpecOperation::documentName).orElse(null);
+        return VALIDATOR
+                .findOperation(method, path)
+                .map(SpecOperation::documentName)
+                .orElse(null);
     }
 
     /** The filter against a tiny HTTP server that answers with canned responses. */
@@ -340,7 +398,8 @@ class SpecValidatorTest {
                     body = tfSession("null", "", ", \"extra\": 1");
                 } else {
                     status = 405;
-                    body = "{\"error\":{\"message\":\"Method Not Allowed\",\"type\":\"t\",\"code\":null,\"param\":null}}";
+                    body =
+                            "{\"error\":{\"message\":\"Method Not Allowed\",\"type\":\"t\",\"code\":null,\"param\":null}}";
                 }
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
@@ -361,11 +420,14 @@ class SpecValidatorTest {
         @Test
         void validResponsePassesAndIsCounted() {
             SpecValidationFilter filter = VALIDATOR.filter();
-            String title = given().baseUri(baseUri).filter(filter)
+            String title = given().baseUri(baseUri)
+                    .filter(filter)
                     .queryParam("q", "1")
                     .get("/acme/v1/agents/sessions/good")
-                    .then().statusCode(200)
-                    .extract().path("data.agent_name");
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("data.agent_name");
             assertEquals("helper", title);
             assertEquals(1, filter.validatedCount());
             assertTrue(SpecValidationFilter.totalValidatedCount() >= 1);
@@ -374,7 +436,8 @@ class SpecValidatorTest {
         @Test
         void invalidResponseThrows() {
             SpecValidationFilter filter = VALIDATOR.filter();
-            AssertionError error = assertThrows(AssertionError.class,
+            AssertionError error = assertThrows(
+                    AssertionError.class,
                     () -> given().baseUri(baseUri).filter(filter).get("/acme/v1/agents/sessions/bad"));
             assertTrue(error.getMessage().contains("undeclared property /extra"), error.getMessage());
             assertTrue(error.getMessage().contains("GET /acme/v1/agents/sessions/bad -> 200"), error.getMessage());
@@ -384,12 +447,18 @@ class SpecValidatorTest {
         @Test
         void orElseValidatesUndeclaredResponsesAgainstTheComponent() {
             SpecValidationFilter filter = VALIDATOR.filter();
-            assertThrows(AssertionError.class,
+            assertThrows(
+                    AssertionError.class,
                     () -> given().baseUri(baseUri).filter(filter).put("/acme/v1/agents/sessions/x"));
             SpecValidationFilter lenient = filter.orElse("truefoundry/get-session.yaml", "RequestErrorResponse");
-            given().baseUri(baseUri).filter(lenient).put("/acme/v1/agents/sessions/x").then().statusCode(405);
+            given().baseUri(baseUri)
+                    .filter(lenient)
+                    .put("/acme/v1/agents/sessions/x")
+                    .then()
+                    .statusCode(405);
             SpecValidationFilter wrongSchema = filter.orElse("recoup/get-session.yaml", "Error");
-            assertThrows(AssertionError.class,
+            assertThrows(
+                    AssertionError.class,
                     () -> given().baseUri(baseUri).filter(wrongSchema).put("/acme/v1/agents/sessions/x"));
             assertEquals(3, filter.validatedCount());
         }

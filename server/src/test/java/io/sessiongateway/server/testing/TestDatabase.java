@@ -20,7 +20,10 @@ public final class TestDatabase implements AutoCloseable {
     public static final String PROPERTY = "gateway.test.db";
 
     /** The database kinds the integration suite runs on. */
-    public enum Kind { H2, POSTGRES }
+    public enum Kind {
+        H2,
+        POSTGRES
+    }
 
     private final Map<String, String> env;
     private final String schema;
@@ -65,10 +68,12 @@ public final class TestDatabase implements AutoCloseable {
     public static TestDatabase postgres() {
         String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute("CREATE SCHEMA " + schema);
-        return new TestDatabase(Map.of(
-                "GATEWAY_DB_URL", withParameter(serverUrl(), "currentSchema", schema),
-                "GATEWAY_DB_USER", nullToEmpty(System.getenv("GATEWAY_TEST_PG_USER")),
-                "GATEWAY_DB_PASSWORD", nullToEmpty(System.getenv("GATEWAY_TEST_PG_PASSWORD"))), schema);
+        return new TestDatabase(
+                Map.of(
+                        "GATEWAY_DB_URL", withParameter(serverUrl(), "currentSchema", schema),
+                        "GATEWAY_DB_USER", nullToEmpty(System.getenv("GATEWAY_TEST_PG_USER")),
+                        "GATEWAY_DB_PASSWORD", nullToEmpty(System.getenv("GATEWAY_TEST_PG_PASSWORD"))),
+                schema);
     }
 
     /**
@@ -101,9 +106,9 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(serverUrl(), System.getenv("GATEWAY_TEST_PG_USER"),
-                System.getenv("GATEWAY_TEST_PG_PASSWORD"));
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        serverUrl(), System.getenv("GATEWAY_TEST_PG_USER"), System.getenv("GATEWAY_TEST_PG_PASSWORD"));
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot run on the test PostgreSQL server: " + sql, e);

@@ -42,8 +42,7 @@ import java.util.stream.Stream;
  * tokens signed with them: the honest ones and the forged ones an attacker would try.
  */
 public final class TestKeys {
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     public static RSAKey rsa(String kid) {
         try {
@@ -55,7 +54,10 @@ public final class TestKeys {
 
     public static ECKey ec(String kid) {
         try {
-            return new ECKeyGenerator(Curve.P_256).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
+            return new ECKeyGenerator(Curve.P_256)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -63,7 +65,10 @@ public final class TestKeys {
 
     public static OctetKeyPair ed25519(String kid) {
         try {
-            return new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
+            return new OctetKeyPairGenerator(Curve.Ed25519)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
@@ -121,10 +126,14 @@ public final class TestKeys {
     /** Signs with the key's private half under the given algorithm and kid (null for none). */
     public static String sign(JWK key, JWSAlgorithm alg, String kid, JWTClaimsSet claims) {
         try {
-            JWSSigner signer = key instanceof RSAKey r ? new RSASSASigner(r)
-                    : key instanceof ECKey e ? new ECDSASigner(e)
-                    : new Ed25519Signer((OctetKeyPair) key);
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build(),
+            JWSSigner signer = key instanceof RSAKey r
+                    ? new RSASSASigner(r)
+                    : key instanceof ECKey e ? new ECDSASigner(e) : new Ed25519Signer((OctetKeyPair) key);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(alg)
+                            .type(JOSEObjectType.JWT)
+                            .keyID(kid)
+                            .build(),
                     claims);
             jwt.sign(signer);
             return jwt.serialize();
@@ -136,7 +145,11 @@ public final class TestKeys {
     /** An HMAC token over any bytes as the secret (the dev secret, or a public key an attacker knows). */
     public static String hmac(byte[] secret, JWSAlgorithm alg, String kid, JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build(),
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(alg)
+                            .type(JOSEObjectType.JWT)
+                            .keyID(kid)
+                            .build(),
                     claims);
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();
@@ -156,8 +169,11 @@ public final class TestKeys {
 
     /** The same confusion keyed with the JWKS JSON text of the public key. */
     public static String hs256WithPublicJwk(RSAKey key, JWTClaimsSet claims) {
-        return hmac(key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8), JWSAlgorithm.HS256,
-                key.getKeyID(), claims);
+        return hmac(
+                key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
+                JWSAlgorithm.HS256,
+                key.getKeyID(),
+                claims);
     }
 
     /** An unsecured token: {@code {"alg":"none"}}, the claims, and an empty signature. */
@@ -180,8 +196,12 @@ public final class TestKeys {
     /** A token whose header carries its own (attacker's) public key, signed with that key. */
     public static String embeddedJwk(RSAKey attacker, JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).jwk(attacker.toPublicJWK())
-                    .keyID(attacker.getKeyID()).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .jwk(attacker.toPublicJWK())
+                            .keyID(attacker.getKeyID())
+                            .build(),
+                    claims);
             jwt.sign(new RSASSASigner(attacker));
             return jwt.serialize();
         } catch (JOSEException e) {

@@ -22,12 +22,10 @@ public final class Provisioning {
     }
 
     /** An agent as the admin API created it: its ids in each dialect, its team, and the whole answer. */
-    public record Agent(String name, String team, String everrunsId, String agentcloudId, Map<String, Object> json) {
-    }
+    public record Agent(String name, String team, String everrunsId, String agentcloudId, Map<String, Object> json) {}
 
     /** An API key as the admin API created it: its id, the secret (shown once), and the whole answer. */
-    public record Key(String id, String secret, Map<String, Object> json) {
-    }
+    public record Key(String id, String secret, Map<String, Object> json) {}
 
     /**
      * A fresh tenant with an agent named {@code helper} and a member whose token carries every claim the four
@@ -49,7 +47,10 @@ public final class Provisioning {
         String tenant = GatewayHarness.uniqueTenant();
         Agent agent = agent(tenant, "helper", List.of(), false);
         UUID account = UUID.randomUUID();
-        return new Tenant(tenant, agent, account,
+        return new Tenant(
+                tenant,
+                agent,
+                account,
                 "Bearer " + GatewayHarness.fullToken(tenant, "alice", account, List.of(agent.team())));
     }
 
@@ -65,14 +66,18 @@ public final class Provisioning {
 
     private Agent agent(String tenant, Map<String, Object> body) {
         Response r = expect(201, clients.admin(tenant).createAgent(tenant, body));
-        return new Agent(r.jsonPath().getString("name"), r.jsonPath().getString("team"),
-                r.jsonPath().getString("ids.everruns"), r.jsonPath().getString("ids.agentcloud"),
+        return new Agent(
+                r.jsonPath().getString("name"),
+                r.jsonPath().getString("team"),
+                r.jsonPath().getString("ids.everruns"),
+                r.jsonPath().getString("ids.agentcloud"),
                 r.jsonPath().getMap(""));
     }
 
     /** Creates a team; asserts 201 and returns its id. */
     public String team(String tenant, String name) {
-        return expect(201, clients.admin(tenant).createTeam(tenant, Map.of("name", name))).path("id");
+        return expect(201, clients.admin(tenant).createTeam(tenant, Map.of("name", name)))
+                .path("id");
     }
 
     /** Creates an API key of a dialect for a subject; asserts 201. */
@@ -89,7 +94,10 @@ public final class Provisioning {
     /** Creates an API key from a whole request body; asserts 201. */
     public Key key(String tenant, Map<String, Object> body) {
         Response r = expect(201, clients.admin(tenant).createApiKey(tenant, body));
-        return new Key(r.jsonPath().getString("key.id"), r.jsonPath().getString("secret"), r.jsonPath().getMap(""));
+        return new Key(
+                r.jsonPath().getString("key.id"),
+                r.jsonPath().getString("secret"),
+                r.jsonPath().getMap(""));
     }
 
     private static Response expect(int status, Response r) {

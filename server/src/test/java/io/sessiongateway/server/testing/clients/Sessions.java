@@ -14,14 +14,18 @@ import java.util.Map;
  * cross dialects, instances or configurations. Each step asserts the vendor's success status.
  */
 public final class Sessions {
-    private Sessions() {
-    }
+    private Sessions() {}
 
     /**
      * What one create acknowledged: the id its answer carried; {@link #complete} fills in the other id and the
      * session's agent (Recoup's creates go to the configured Recoup agent, not the tenant's {@code helper}).
      */
-    public record Created(String via, String publicId, String objectId, String agentName, String agentEverruns,
+    public record Created(
+            String via,
+            String publicId,
+            String objectId,
+            String agentName,
+            String agentEverruns,
             String agentObjectId) {
         public Created(String via, String publicId, String objectId) {
             this(via, publicId, objectId, null, null, null);
@@ -33,17 +37,23 @@ public final class Sessions {
         Response r;
         switch (via) {
             case "truefoundry" -> {
-                r = clients.trueFoundry().as(t.bearer()).create(t.tenant(), Map.of("agent_name", t.agent().name()));
+                r = clients.trueFoundry()
+                        .as(t.bearer())
+                        .create(t.tenant(), Map.of("agent_name", t.agent().name()));
                 assertEquals(201, r.statusCode(), r.asString());
                 return new Created(via, r.jsonPath().getString("data.id"), null);
             }
             case "everruns" -> {
-                r = clients.everruns().as(t.bearer()).create(Map.of("agent_id", t.agent().everrunsId()));
+                r = clients.everruns()
+                        .as(t.bearer())
+                        .create(Map.of("agent_id", t.agent().everrunsId()));
                 assertEquals(201, r.statusCode(), r.asString());
                 return new Created(via, r.jsonPath().getString("id"), null);
             }
             case "agentcloud" -> {
-                r = clients.agentcloud().as(t.bearer()).create(t.team(), Map.of("id", t.agent().agentcloudId()));
+                r = clients.agentcloud()
+                        .as(t.bearer())
+                        .create(t.team(), Map.of("id", t.agent().agentcloudId()));
                 assertEquals(200, r.statusCode(), r.asString());
                 return new Created(via, null, AgentcloudClient.createdId(r));
             }
@@ -66,8 +76,12 @@ public final class Sessions {
     /** Both ids of a created session and its agent, looked up through the admin API. */
     public static Created complete(Clients clients, Tenant t, Created c) {
         JsonPath view = show(clients, t, c.publicId() != null ? c.publicId() : c.objectId());
-        Created full = new Created(c.via(), view.getString("ids.truefoundry"), view.getString("ids.agentcloud"),
-                view.getString("agent.name"), view.getString("agent.ids.everruns"),
+        Created full = new Created(
+                c.via(),
+                view.getString("ids.truefoundry"),
+                view.getString("ids.agentcloud"),
+                view.getString("agent.name"),
+                view.getString("agent.ids.everruns"),
                 view.getString("agent.ids.agentcloud"));
         assertEquals(t.tenant(), view.getString("tenant"));
         assertTrue(c.publicId() == null || c.publicId().equals(full.publicId()), c + " vs " + full);

@@ -153,7 +153,8 @@ public final class SpecCatalog {
     public Optional<SpecOperation> match(String method, String requestPath) {
         SpecOperation best = null;
         for (SpecOperation operation : operations) {
-            if (operation.method().equalsIgnoreCase(method) && operation.matches(requestPath)
+            if (operation.method().equalsIgnoreCase(method)
+                    && operation.matches(requestPath)
                     && (best == null || operation.literalChars() > best.literalChars())) {
                 best = operation;
             }
@@ -200,17 +201,23 @@ public final class SpecCatalog {
                 JsonNode op = operation.node();
                 JsonNode servers = op.has("servers") ? op.get("servers") : itemServers;
                 String mount = mount(servers);
-                result.add(new SpecOperation(document, op.path("operationId").asText(method + " " + path),
-                        method.toUpperCase(Locale.ROOT), mount + path, operation.pointer(),
-                        parameters(document, mount, servers, item.node(), op), body(document, op),
-                        responses(document, operation), securitySchemes(root, op)));
+                result.add(new SpecOperation(
+                        document,
+                        op.path("operationId").asText(method + " " + path),
+                        method.toUpperCase(Locale.ROOT),
+                        mount + path,
+                        operation.pointer(),
+                        parameters(document, mount, servers, item.node(), op),
+                        body(document, op),
+                        responses(document, operation),
+                        securitySchemes(root, op)));
             }
         }
         return result;
     }
 
-    private static List<SpecOperation.Parameter> parameters(SpecDocument document, String mount, JsonNode servers,
-            JsonNode item, JsonNode op) {
+    private static List<SpecOperation.Parameter> parameters(
+            SpecDocument document, String mount, JsonNode servers, JsonNode item, JsonNode op) {
         Map<String, SpecOperation.Parameter> params = new LinkedHashMap<>();
         Matcher variable = TEMPLATE_VARIABLE.matcher(mount);
         while (variable.find()) {
@@ -228,8 +235,13 @@ public final class SpecCatalog {
             JsonNode param = document.deref(p);
             String in = param.path("in").asText();
             String name = param.path("name").asText();
-            params.put(in + ":" + name, new SpecOperation.Parameter(name, in,
-                    in.equals("path") || param.path("required").asBoolean(false), param.path("schema")));
+            params.put(
+                    in + ":" + name,
+                    new SpecOperation.Parameter(
+                            name,
+                            in,
+                            in.equals("path") || param.path("required").asBoolean(false),
+                            param.path("schema")));
         }
         return List.copyOf(params.values());
     }
@@ -242,8 +254,8 @@ public final class SpecCatalog {
         List<String> types = new ArrayList<>();
         rb.path("content").fieldNames().forEachRemaining(types::add);
         JsonNode schema = rb.path("content").path("application/json").path("schema");
-        return new SpecOperation.Body(rb.path("required").asBoolean(false), List.copyOf(types), schema,
-                SpecDocument.refName(schema));
+        return new SpecOperation.Body(
+                rb.path("required").asBoolean(false), List.copyOf(types), schema, SpecDocument.refName(schema));
     }
 
     private static List<SpecOperation.Response> responses(SpecDocument document, Located operation) {
@@ -260,7 +272,8 @@ public final class SpecCatalog {
             if (contents != null) {
                 for (Iterator<String> types = contents.node().fieldNames(); types.hasNext(); ) {
                     String type = types.next();
-                    content.add(new SpecOperation.Content(type, document.deref(contents.child(type)).child("schema")));
+                    content.add(new SpecOperation.Content(
+                            type, document.deref(contents.child(type)).child("schema")));
                 }
             }
             List<SpecOperation.Header> headers = new ArrayList<>();

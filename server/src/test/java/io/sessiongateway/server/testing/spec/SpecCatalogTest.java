@@ -25,10 +25,13 @@ class SpecCatalogTest {
         SpecOperation get = catalog.match("get", "/acme/v1/agents/sessions/s1").orElseThrow();
         assertEquals("truefoundry/get-session.yaml", get.documentName());
         assertEquals("GET /{tenantName}/v1/agents/sessions/{sessionId}", get.toString());
-        assertEquals(List.of("server tenantName", "path sessionId"),
+        assertEquals(
+                List.of("server tenantName", "path sessionId"),
                 get.parameters().stream().map(p -> p.in() + " " + p.name()).toList());
         assertTrue(get.declares(404));
-        assertEquals("application/json", get.response(404).orElseThrow().content().get(0).mediaType());
+        assertEquals(
+                "application/json",
+                get.response(404).orElseThrow().content().get(0).mediaType());
         assertEquals(List.of("AuthorizationBearer"), get.securitySchemes());
     }
 
@@ -72,23 +75,40 @@ class SpecCatalogTest {
                 """);
         SpecCatalog catalog = SpecCatalog.load(dir);
 
-        SpecOperation list = catalog.of("truefoundry").stream().filter(o -> o.id().equals("listSessions"))
-                .findFirst().orElseThrow();
+        SpecOperation list = catalog.of("truefoundry").stream()
+                .filter(o -> o.id().equals("listSessions"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("GET /{tenantName}/v1/agents/sessions", list.toString());
-        assertEquals(Map.of("tenantName", "server", "limit", "query"), Map.of(
-                list.parameters().get(0).name(), list.parameters().get(0).in(),
-                list.parameters().get(1).name(), list.parameters().get(1).in()));
-        assertEquals("Page", SpecDocument.refName(list.response(200).orElseThrow().content().get(0).schema().node()));
-        assertEquals("X-Total", list.response(200).orElseThrow().headers().get(0).name());
+        assertEquals(
+                Map.of("tenantName", "server", "limit", "query"),
+                Map.of(
+                        list.parameters().get(0).name(),
+                                list.parameters().get(0).in(),
+                        list.parameters().get(1).name(),
+                                list.parameters().get(1).in()));
+        assertEquals(
+                "Page",
+                SpecDocument.refName(list.response(200)
+                        .orElseThrow()
+                        .content()
+                        .get(0)
+                        .schema()
+                        .node()));
+        assertEquals(
+                "X-Total", list.response(200).orElseThrow().headers().get(0).name());
         assertEquals("4XX", list.response(404).orElseThrow().key());
         assertThrows(IllegalStateException.class, list::statuses, "a range is no status the generator can provoke");
         assertEquals(list, catalog.match("GET", "/acme/v1/agents/sessions").orElseThrow());
 
         SpecValidator validator = SpecValidator.of(catalog);
-        assertEquals(List.of(), validator.validate("GET", "/acme/v1/agents/sessions", 200, "application/json",
-                "{\"data\": [\"a\"]}"));
-        assertTrue(validator.validate("GET", "/acme/v1/agents/sessions", 200, "application/json",
-                "{\"data\": [1]}").toString().contains("/data/0"));
+        assertEquals(
+                List.of(),
+                validator.validate("GET", "/acme/v1/agents/sessions", 200, "application/json", "{\"data\": [\"a\"]}"));
+        assertTrue(validator
+                .validate("GET", "/acme/v1/agents/sessions", 200, "application/json", "{\"data\": [1]}")
+                .toString()
+                .contains("/data/0"));
         assertEquals(List.of(), validator.validate("GET", "/acme/v1/agents/sessions", 403, null, ""));
     }
 

@@ -22,16 +22,22 @@ import java.util.regex.Pattern;
  * @param responses the declared responses, in document order
  * @param securitySchemes the names of the security schemes that apply (operation level, else document level)
  */
-public record SpecOperation(SpecDocument document, String id, String method, String template, List<String> pointer,
-        List<Parameter> parameters, Body body, List<Response> responses, List<String> securitySchemes) {
+public record SpecOperation(
+        SpecDocument document,
+        String id,
+        String method,
+        String template,
+        List<String> pointer,
+        List<Parameter> parameters,
+        Body body,
+        List<Response> responses,
+        List<String> securitySchemes) {
 
     /** A parameter; {@code in} is path, query, header, cookie, or {@code server} for a server variable. */
-    public record Parameter(String name, String in, boolean required, JsonNode schema) {
-    }
+    public record Parameter(String name, String in, boolean required, JsonNode schema) {}
 
     /** The request body: its media types and the schema of the JSON one; {@code schemaName} when a $ref. */
-    public record Body(boolean required, List<String> mediaTypes, JsonNode schema, String schemaName) {
-    }
+    public record Body(boolean required, List<String> mediaTypes, JsonNode schema, String schemaName) {}
 
     /**
      * One declared response.
@@ -48,12 +54,10 @@ public record SpecOperation(SpecDocument document, String id, String method, Str
     }
 
     /** A media type of a response, with its schema (null when the media type declares none). */
-    public record Content(String mediaType, Located schema) {
-    }
+    public record Content(String mediaType, Located schema) {}
 
     /** A response header, with its dereferenced header object. */
-    public record Header(String name, Located definition) {
-    }
+    public record Header(String name, Located definition) {}
 
     /** The dialect: the folder of the document under {@code specs/}. */
     public String dialect() {
@@ -98,9 +102,15 @@ public record SpecOperation(SpecDocument document, String id, String method, Str
     public Optional<Response> response(int status) {
         String exact = Integer.toString(status);
         String range = status / 100 + "XX";
-        return responses.stream().filter(r -> r.key().equals(exact)).findFirst()
-                .or(() -> responses.stream().filter(r -> r.key().equalsIgnoreCase(range)).findFirst())
-                .or(() -> responses.stream().filter(r -> r.key().equals("default")).findFirst());
+        return responses.stream()
+                .filter(r -> r.key().equals(exact))
+                .findFirst()
+                .or(() -> responses.stream()
+                        .filter(r -> r.key().equalsIgnoreCase(range))
+                        .findFirst())
+                .or(() -> responses.stream()
+                        .filter(r -> r.key().equals("default"))
+                        .findFirst());
     }
 
     /** Whether the operation changes state (everything but GET). */
