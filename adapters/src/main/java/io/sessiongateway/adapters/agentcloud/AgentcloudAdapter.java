@@ -60,7 +60,6 @@ public final class AgentcloudAdapter
     private static final AccessRule RULE = AccessRule.SHARED_IN_TEAM;
 
     private final SessionService sessions;
-    private final SessionLifecycle lifecycle;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -68,7 +67,6 @@ public final class AgentcloudAdapter
 
     public AgentcloudAdapter(SessionService sessions) {
         this.sessions = sessions;
-        this.lifecycle = sessions.lifecycle();
     }
 
     /**
@@ -88,7 +86,7 @@ public final class AgentcloudAdapter
             caller.optional();
             return;
         }
-        lifecycle.requireTeamMember(caller.require(), team);
+        lifecycle().requireTeamMember(caller.require(), team);
     }
 
     @Override
@@ -131,22 +129,21 @@ public final class AgentcloudAdapter
         if (befores != null && befores.size() > 1) {
             throw GatewayException.invalidArgument("before must be given once", "before");
         }
-        var page = lifecycle.list(principal(), AgentcloudMapper.listQuery(team, before));
-        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team)))
-                .build();
+        var page = lifecycle().list(principal(), AgentcloudMapper.listQuery(team, before));
+        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team))).build();
     }
 
     @Override
     public Response deleteSessionApi(String resourceSlug, String sessionId, SessionIdBody body) {
         SessionKey key = formKey(resourceSlug, sessionId, body == null ? null : body.getSessionId(), body != null);
-        lifecycle.delete(principal(), RULE, key);
+        lifecycle().delete(principal(), RULE, key);
         return Response.ok(Map.of()).build();
     }
 
     @Override
     public Response cancelSessionApi(String resourceSlug, String sessionId, SessionIdBody body) {
         SessionKey key = formKey(resourceSlug, sessionId, body == null ? null : body.getSessionId(), body != null);
-        lifecycle.cancel(principal(), RULE, key, Cancellable.UNFINISHED);
+        lifecycle().cancel(principal(), RULE, key, Cancellable.UNFINISHED);
         return Response.ok(Map.of()).build();
     }
 
@@ -160,10 +157,10 @@ public final class AgentcloudAdapter
         Optional<SessionPatch> patch = AgentcloudMapper.edit(RequestBodies.tree(request.get()));
         Principal principal = principal();
         try {
-            Session current = lifecycle.read(principal, RULE, key);
+            Session current = lifecycle().read(principal, RULE, key);
             boolean modified = AgentcloudMapper.modifies(patch, current);
             if (modified) {
-                lifecycle.update(principal, RULE, key, patch.get());
+                lifecycle().update(principal, RULE, key, patch.get());
             }
             return Response.ok(AgentcloudMapper.edited(modified)).build();
         } catch (GatewayException e) {
@@ -180,6 +177,11 @@ public final class AgentcloudAdapter
             throw GatewayException.invalidBody("request body is required", null);
         }
         return AgentcloudMapper.formKey(team, sessionId, bodySessionId);
+    }
+
+    /** Asked for per call: a dialect built without a session service (to read its declarations) never needs it. */
+    private SessionLifecycle lifecycle() {
+        return sessions.lifecycle();
     }
 
     private Principal principal() {
