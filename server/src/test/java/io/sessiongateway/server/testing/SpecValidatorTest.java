@@ -127,7 +127,7 @@ class SpecValidatorTest {
     @Test
     void unknownRouteHasNoOperation() {
         assertViolation(VALIDATOR.validate("GET", "/nope", 404, JSON, "{}"), "no operation for GET /nope");
-        assertViolation(VALIDATOR.validate("DELETE", TF_GET, 405, JSON, "{}"), "no operation for DELETE");
+        assertViolation(VALIDATOR.validate("PUT", TF_GET, 405, JSON, "{}"), "no operation for PUT");
     }
 
     @Test
@@ -370,12 +370,12 @@ class SpecValidatorTest {
         void orElseValidatesUndeclaredResponsesAgainstTheComponent() {
             SpecValidationFilter filter = VALIDATOR.filter();
             assertThrows(AssertionError.class,
-                    () -> given().baseUri(baseUri).filter(filter).delete("/acme/v1/agents/sessions/x"));
+                    () -> given().baseUri(baseUri).filter(filter).put("/acme/v1/agents/sessions/x"));
             SpecValidationFilter lenient = filter.orElse("truefoundry/get-session.yaml", "RequestErrorResponse");
-            given().baseUri(baseUri).filter(lenient).delete("/acme/v1/agents/sessions/x").then().statusCode(405);
+            given().baseUri(baseUri).filter(lenient).put("/acme/v1/agents/sessions/x").then().statusCode(405);
             SpecValidationFilter wrongSchema = filter.orElse("recoup/get-session.yaml", "Error");
             assertThrows(AssertionError.class,
-                    () -> given().baseUri(baseUri).filter(wrongSchema).delete("/acme/v1/agents/sessions/x"));
+                    () -> given().baseUri(baseUri).filter(wrongSchema).put("/acme/v1/agents/sessions/x"));
             assertEquals(3, filter.validatedCount());
         }
     }
