@@ -160,4 +160,14 @@ class CredentialsFirstIT {
         assertEquals(401, anonymous.statusCode(), anonymous.asString());
         assertEquals("error", anonymous.jsonPath().getString("status"));
     }
+
+    /** Recoup's other operations check credentials first, as every dialect does: a bad key is 401 before anything. */
+    @Test
+    void recoupGetChecksCredentialsFirst() {
+        Response r = CLIENTS.recoup().withHeaders(Map.of("x-api-key", "rcp_unknown", "Authorization", "Bearer x"))
+                .get("not-a-session");
+        assertEquals(401, r.statusCode(), r.asString());
+        assertEquals(Map.of("status", "error", "error", "send exactly one of x-api-key or Authorization, not both"),
+                body(r));
+    }
 }
