@@ -220,20 +220,18 @@ public final class SessionLifecycle {
         }
         Agent agent = null;
         if (request.agentId() != null) {
-            Agent found = store.findAgentById(request.agentId())
+            agent = store.findAgentById(request.agentId())
                     .filter(a -> a.tenantId().equals(parent.scope().tenantId()))
                     .filter(a -> policy.mayUseAgent(caller, a))
                     .orElseThrow(() -> new GatewayException(ErrorKind.NOT_FOUND, "agent_not_found",
                             "agent '" + Ids.prefixed("agent", request.agentId()) + "' not found", "agent_id"));
-            agent = found;
         }
         String title = request.title() != null ? request.title()
                 : parent.title() == null ? "Fork" : parent.title() + " (fork)";
         ForkRequest resolved = new ForkRequest(title, request.tags(), request.locale(), request.agentId(),
                 request.modelId());
-        Session fork = store.forkSession(parent.id(), Ids.newId(), agent, caller.subject(), caller.account(),
-                resolved, now()).orElseThrow(() -> notFound(key));
-        return fork;
+        return store.forkSession(parent.id(), Ids.newId(), agent, caller.subject(), caller.account(), resolved, now())
+                .orElseThrow(() -> notFound(key));
     }
 
     private Session setPinned(Principal caller, AccessRule rule, SessionKey key, boolean pinned) {
