@@ -61,7 +61,8 @@ class DialectsTest {
             credentialsFirst.put(
                     d.name(), d.bindings().stream().allMatch(b -> b.implementation() instanceof CredentialsFirst));
         }
-        assertEquals(Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", true, "truefoundry", true),
+        assertEquals(
+                Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", true, "truefoundry", true),
                 credentialsFirst);
     }
 }

@@ -130,7 +130,8 @@ public final class AgentcloudAdapter
             throw GatewayException.invalidArgument("before must be given once", "before");
         }
         var page = lifecycle().list(principal(), AgentcloudMapper.listQuery(team, before));
-        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team))).build();
+        return Response.ok(AgentcloudMapper.sessionsJson(page, AgentcloudMapper.csrf(team)))
+                .build();
     }
 
     @Override

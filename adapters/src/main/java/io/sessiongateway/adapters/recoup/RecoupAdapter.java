@@ -66,7 +66,8 @@ public final class RecoupAdapter
     @Override
     public void verifyCredentials(Caller caller) {
         ContainerRequestContext r = request.get();
-        if (HttpMethod.POST.equals(r.getMethod()) && r.getUriInfo().getPathParameters().isEmpty()) {
+        if (HttpMethod.POST.equals(r.getMethod())
+                && r.getUriInfo().getPathParameters().isEmpty()) {
             return;
         }
         RecoupCredentials.principal(caller);

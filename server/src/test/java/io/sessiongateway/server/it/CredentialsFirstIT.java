@@ -164,10 +164,12 @@ class CredentialsFirstIT {
     /** Recoup's other operations check credentials first, as every dialect does: a bad key is 401 before anything. */
     @Test
     void recoupGetChecksCredentialsFirst() {
-        Response r = CLIENTS.recoup().withHeaders(Map.of("x-api-key", "rcp_unknown", "Authorization", "Bearer x"))
+        Response r = CLIENTS.recoup()
+                .withHeaders(Map.of("x-api-key", "rcp_unknown", "Authorization", "Bearer x"))
                 .get("not-a-session");
         assertEquals(401, r.statusCode(), r.asString());
-        assertEquals(Map.of("status", "error", "error", "send exactly one of x-api-key or Authorization, not both"),
+        assertEquals(
+                Map.of("status", "error", "error", "send exactly one of x-api-key or Authorization, not both"),
                 body(r));
     }
 }
