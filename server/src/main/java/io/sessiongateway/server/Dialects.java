@@ -10,6 +10,7 @@ import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
+import io.sessiongateway.server.config.DialectSettings;
 import io.sessiongateway.server.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -33,7 +34,26 @@ public final class Dialects {
      * dialect does no work, so the command line also builds them without services (and configuration) to read their
      * declarations.
      */
+    /**
+     * Refuses a configured {@code gateway.dialects.<name>.version} that its dialect does not serve (at start, with
+     * the key named).
+     */
+    public static void checkVersions(GatewayConfig config) {
+        for (Dialect d : vendors(null, null, null)) {
+            DialectSettings settings = config.dialects().get(d.name());
+            String version =
+                    settings == null ? null : settings.option("version").orElse(null);
+            if (version != null && !d.versions().contains(version)) {
+                throw new IllegalArgumentException("dialects." + d.name() + ".version: '" + version
+                        + "' is not served; this dialect serves " + d.versions());
+            }
+        }
+    }
+
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
+        if (config != null) {
+            checkVersions(config);
+        }
         return List.of(
                 config == null
                         ? new TrueFoundryDialect(sessions)

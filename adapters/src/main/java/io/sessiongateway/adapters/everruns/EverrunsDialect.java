@@ -18,6 +18,7 @@ import io.sessiongateway.generated.everruns.api.V1UpdateSessionApi;
 import io.sessiongateway.generated.everruns.model.ErrorResponse;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,12 @@ import java.util.Optional;
  */
 public final class EverrunsDialect extends BaseDialect {
     public static final String NAME = "everruns";
+
+    /** Also the vendor's API 0.2 Session ({@code harness_id}), as everruns-sdk 0.1.3 and later model it. */
+    @Override
+    public List<String> versions() {
+        return List.of("seed", "0.2");
+    }
 
     /** The seed's shape, cursors signed with a key of this instance only (tests, and reading declarations). */
     public EverrunsDialect(SessionService sessions) {

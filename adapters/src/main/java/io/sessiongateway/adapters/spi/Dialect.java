@@ -19,6 +19,14 @@ public interface Dialect {
     /** Stable name used in configuration, logs and metrics, e.g. {@code truefoundry}. */
     String name();
 
+    /**
+     * The vendor API versions this dialect serves ({@code gateway.dialects.<name>.version}), the default first:
+     * {@code seed}, the shapes of the documents in {@code specs/}, unless the dialect serves more.
+     */
+    default List<String> versions() {
+        return List.of("seed");
+    }
+
     /** The generated interfaces this dialect implements, each with its implementation and path prefix. */
     List<Binding> bindings();
 

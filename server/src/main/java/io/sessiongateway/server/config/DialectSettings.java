@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -17,12 +16,6 @@ import java.util.TreeMap;
  * @param options every other key of the dialect (its own settings, e.g. {@code version}), as text
  */
 public record DialectSettings(boolean enabled, String prefix, Map<String, String> options) {
-    /**
-     * The vendor API versions each dialect can serve, the seed documents' shapes first (the default); a dialect not
-     * named serves only {@code seed}. Everruns also serves its API 0.2 Session (issue #16: everruns-sdk >= 0.1.3).
-     */
-    static final Map<String, List<String>> VERSIONS = Map.of("everruns", List.of("seed", "0.2"));
-
     public DialectSettings {
         options = Map.copyOf(options);
     }
@@ -54,12 +47,6 @@ public record DialectSettings(boolean enabled, String prefix, Map<String, String
                 throw new IllegalArgumentException("dialects." + name + "." + key + " must be a single value");
             }
             options.put(key, d.getString(ConfigUtil.joinPath(key)));
-        }
-        String version = options.get("version");
-        List<String> served = VERSIONS.getOrDefault(name, List.of("seed"));
-        if (version != null && !served.contains(version)) {
-            throw new IllegalArgumentException("dialects." + name + ".version: '" + version + "' is not served; "
-                    + "this dialect serves " + served);
         }
         return new DialectSettings(d.getBoolean("enabled"), prefix, options);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sessiongateway.server.Dialects;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,7 +148,8 @@ class GatewayConfigTest {
         }
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "2025-01")));
+                () -> Dialects.checkVersions(
+                        GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "2025-01"))));
         assertEquals(
                 "dialects.everruns.version: '2025-01' is not served; this dialect serves [seed, 0.2]", e.getMessage());
     }
@@ -195,11 +197,13 @@ class GatewayConfigTest {
                 GatewayConfig.load(file, Map.of()).dialects().get("everruns").version());
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
-                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.9")));
+                () -> Dialects.checkVersions(
+                        GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_EVERRUNS_VERSION", "0.9"))));
         assertTrue(e.getMessage().contains("[seed, 0.2]"), e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_VERSION", "0.2")));
+                () -> Dialects.checkVersions(
+                        GatewayConfig.load(null, Map.of("GATEWAY_DIALECT_TRUEFOUNDRY_VERSION", "0.2"))));
     }
 
     @Test

@@ -17,6 +17,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.joran.spi.JoranException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import io.sessiongateway.server.Dialects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,7 +77,8 @@ class ReadmeConfigurationTest {
                     assertTrue(
                             assertThrows(
                                             IllegalArgumentException.class,
-                                            () -> GatewayConfig.load(null, Map.of(variable, "v0")))
+                                            () -> Dialects.checkVersions(
+                                                    GatewayConfig.load(null, Map.of(variable, "v0"))))
                                     .getMessage()
                                     .contains(key.substring("gateway.".length())),
                             variable);
