@@ -2,7 +2,7 @@
 skipped with that reason. Add an operation when its route lands (issue #12: lifecycle; later: conversations)."""
 
 SERVED = {
-    "truefoundry": {"create", "get"},
+    "truefoundry": {"create", "get", "list", "cancel"},
     "everruns": {"create", "get", "list", "delete", "cancel", "pin"},
     "agentcloud": {"create", "get"},
     "recoup": {"create", "get"},

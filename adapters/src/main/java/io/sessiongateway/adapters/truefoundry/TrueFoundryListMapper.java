@@ -12,7 +12,6 @@ import io.sessiongateway.core.model.SessionQuery.Position;
 import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.generated.truefoundry.model.SavedSession;
-import io.sessiongateway.generated.truefoundry.model.Subject;
 import io.sessiongateway.generated.truefoundry.model.TokenPagination;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -251,10 +250,7 @@ public final class TrueFoundryListMapper {
                 .id(s.publicId())
                 .agentName(s.agent().name())
                 .title(s.title())
-                .createdBySubject(new Subject()
-                        .subjectId(s.owner().id())
-                        .subjectType(s.owner().type())
-                        .subjectSlug(s.owner().slug()))
+                .createdBySubject(TrueFoundryMapper.subject(s.owner()))
                 .createdAt(Timestamps.format(s.times().createdAt()))
                 .updatedAt(Timestamps.format(s.times().updatedAt()));
     }

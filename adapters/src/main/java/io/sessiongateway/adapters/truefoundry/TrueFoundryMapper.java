@@ -5,6 +5,7 @@ import io.sessiongateway.adapters.spi.Timestamps;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SubjectRef;
 import io.sessiongateway.generated.truefoundry.model.CreateSessionRequest;
 import io.sessiongateway.generated.truefoundry.model.Subject;
 import java.util.regex.Pattern;
@@ -29,15 +30,20 @@ public final class TrueFoundryMapper {
                 .id(s.publicId())
                 .agentName(s.agent().name())
                 .title(s.title())
-                .createdBySubject(new Subject()
-                        .subjectId(s.owner().id())
-                        .subjectType(s.owner().type())
-                        .subjectSlug(
-                                s.owner().slug() != null
-                                        ? s.owner().slug()
-                                        : s.owner().id()))
+                .createdBySubject(subject(s.owner()))
                 .createdAt(Timestamps.format(s.times().createdAt()))
                 .updatedAt(Timestamps.format(s.times().updatedAt()));
+    }
+
+    /**
+     * The creator as TrueFoundry shows it, in a get and in every list item: a subject without a slug shows its id
+     * there, since the vendor's SDK requires a string and fails to parse the whole session (or page) otherwise.
+     */
+    static Subject subject(SubjectRef owner) {
+        return new Subject()
+                .subjectId(owner.id())
+                .subjectType(owner.type())
+                .subjectSlug(owner.slug() != null ? owner.slug() : owner.id());
     }
 
     /** The agent name of a create request, validated as the document requires (422 otherwise). */

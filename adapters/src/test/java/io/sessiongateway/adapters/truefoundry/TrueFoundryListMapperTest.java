@@ -175,6 +175,18 @@ class TrueFoundryListMapperTest {
     }
 
     @Test
+    void aCreatorWithoutASlugShowsItsIdAsTheSlugAsInAGet() {
+        // truefoundry-gateway-sdk requires subject_slug to be a string: one null fails the whole page.
+        Session s = session("t", NOW, "helper", new SubjectRef("user", "alice", null));
+        assertEquals(
+                "alice",
+                TrueFoundryListMapper.toSavedSession(s).getCreatedBySubject().getSubjectSlug());
+        assertEquals(
+                TrueFoundryMapper.toSession(s).getCreatedBySubject(),
+                TrueFoundryListMapper.toSavedSession(s).getCreatedBySubject());
+    }
+
+    @Test
     void searchBySessionIdFiltersInMemoryAsTheQueryWould() {
         SubjectRef alice = new SubjectRef("user", "alice", null);
         Session s = session("t", NOW, "helper", alice);
