@@ -99,7 +99,7 @@ class RequestIdIT {
                         "AdminError"),
                 Arguments.of(
                         "method not allowed 405",
-                        (Function<RequestSpecification, Response>) s -> s.delete("/v1/sessions/x"),
+                        (Function<RequestSpecification, Response>) s -> s.put("/v1/sessions/x"),
                         405,
                         "everruns/get-session.yaml",
                         "ErrorResponse"));
