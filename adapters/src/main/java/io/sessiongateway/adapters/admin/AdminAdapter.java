@@ -8,6 +8,7 @@ import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
+import io.sessiongateway.core.model.AccessRule;
 import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.ApiKey;
 import io.sessiongateway.core.model.NewAgent;
@@ -15,6 +16,11 @@ import io.sessiongateway.core.model.NewApiKey;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
+import io.sessiongateway.core.model.SessionKey;
+import io.sessiongateway.core.model.SessionPage;
+import io.sessiongateway.core.model.SessionQuery;
+import io.sessiongateway.core.model.SessionQuery.Direction;
+import io.sessiongateway.core.model.SessionQuery.Position;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.SubjectRef;
@@ -22,6 +28,7 @@ import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import io.sessiongateway.generated.admin.model.AgentIds;
@@ -74,6 +81,7 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     private final ApiKeyService keys;
     private final SessionService sessions;
     private final Set<String> reservedTenants;
+    private final PageTokens tokens;
     /** Status projection of each vendor dialect, by name. */
     private final Map<String, Dialect> dialects;
 
@@ -88,8 +96,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             AgentService agents,
             ApiKeyService keys,
             SessionService sessions,
+            PageTokens tokens,
             Set<String> reservedTenants,
             List<Dialect> dialects) {
+        this.tokens = tokens;
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
@@ -218,8 +228,14 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         return Response.noContent().build();
     }
 
+    /**
+     * One page of the tenant's live sessions, oldest first, through the lifecycle's keyset list (rule
+     * {@link AccessRule#OPERATOR}); {@code next_cursor} is a signed position bound to the tenant and the filters.
+     * An agent name the tenant does not have (or a tenant that does not exist yet) lists nothing.
+     */
     @Override
-    public Response listSessions(String tenant, Integer limit) {
+    public Response listSessions(
+            String tenant, Integer limit, String cursor, String agent, String status, String owner) {
         requireAdmin(tenant);
         List<String> limits = uri.getQueryParameters().get("limit");
         if (limits != null && (limits.size() > 1 || !limits.get(0).matches("[0-9]{1,9}"))) {
@@ -230,11 +246,85 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         if (max < 1 || max > MAX_SESSIONS) {
             throw GatewayException.invalidArgument("limit must be between 1 and " + MAX_SESSIONS, "limit");
         }
-        return Response.ok(new SessionList()
-                        .data(sessions.listInTenant(tenant, max).stream()
-                                .map(this::toSessionView)
-                                .toList()))
-                .build();
+        String agentName = single("agent", agent, 255);
+        String ownerId = single("owner", owner, 255);
+        SessionStatus wanted = status(single("status", status, 16));
+        String cursorText = single("cursor", cursor, 1024);
+        String fingerprint = PageTokens.fingerprint("admin.sessions", tenant, agentName, wanted, ownerId);
+        SessionQuery.Builder query = SessionQuery.builder(AccessRule.OPERATOR)
+                .tenantName(tenant)
+                .agentName(agentName)
+                .owner(ownerId == null ? null : new SubjectRef(null, ownerId, null))
+                .statuses(wanted == null ? Set.of() : Set.of(wanted))
+                .order(SessionQuery.Order.CREATED_ASC)
+                .limit(max);
+        if (cursorText != null) {
+            PageTokens.Cursor at = tokens.decode(cursorText, fingerprint, "cursor");
+            if (at.direction() != Direction.NEXT || at.position().createdAt() == null) {
+                throw GatewayException.invalidArgument("the cursor was not issued by this list", "cursor");
+            }
+            query.position(at.position(), Direction.NEXT);
+        }
+        SessionPage page;
+        try {
+            page = sessions.lifecycle().list(Caller.of(request.get()).require(), query.build());
+        } catch (GatewayException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND && "agent_not_found".equals(e.code())) {
+                return Response.ok(new SessionList().data(List.of())).build();
+            }
+            throw e;
+        }
+        SessionList body = new SessionList()
+                .data(page.items().stream().map(this::toSessionView).toList());
+        page.next()
+                .ifPresent(next -> body.nextCursor(
+                        tokens.encode(new Position(next.createdAt(), next.id(), null), Direction.NEXT, fingerprint)));
+        return Response.ok(body).build();
+    }
+
+    /** A query parameter given at most once, of 1..{@code max} characters, or null when absent. */
+    private String single(String name, String value, int max) {
+        List<String> values = uri.getQueryParameters().get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1 || value == null || value.isEmpty() || value.codePointCount(0, value.length()) > max) {
+            throw GatewayException.invalidArgument(name + " is given once, 1 to " + max + " characters", name);
+        }
+        return value;
+    }
+
+    private static SessionStatus status(String value) {
+        if (value == null) {
+            return null;
+        }
+        return Arrays.stream(SessionStatus.values())
+                .filter(s -> s.dbValue().equals(value))
+                .findFirst()
+                .orElseThrow(() -> GatewayException.invalidArgument(
+                        "status is one of "
+                                + Arrays.stream(SessionStatus.values())
+                                        .map(SessionStatus::dbValue)
+                                        .collect(Collectors.joining(", ")),
+                        "status"));
+    }
+
+    /**
+     * Deletes (tombstones) the session found by any of its ids through the lifecycle (rule
+     * {@link AccessRule#OPERATOR}): in the token's tenant, or in any with an operator token. Again: 404.
+     */
+    @Override
+    public Response deleteSession(String sessionId) {
+        Principal principal = Caller.of(request.get()).require();
+        if (!principal.admin()) {
+            throw GatewayException.forbidden("admin_required", "an admin token is required");
+        }
+        if (sessionId.length() > 64) {
+            throw GatewayException.notFound("session_not_found", "session not found");
+        }
+        String tenant = principal.everyTenant() ? null : principal.tenant();
+        sessions.lifecycle().delete(principal, AccessRule.OPERATOR, SessionKey.anyId(tenant, sessionId));
+        return Response.noContent().build();
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.admin.api.AdminApi;
 import jakarta.ws.rs.core.Response;
@@ -20,18 +21,20 @@ public final class AdminDialect extends BaseDialect {
     /**
      * @param reservedTenants tenant names the admin API refuses to create: the first path segments the gateway
      *     serves itself ({@code health}, {@code metrics}), where a tenant's paths would be unreachable
+     * @param tokens signs the session list's cursors (the same key as the dialects' page tokens)
      * @param dialects the vendor dialects, whose status projections a session view shows
      */
     public AdminDialect(
             AgentService agents,
             ApiKeyService keys,
             SessionService sessions,
+            PageTokens tokens,
             Set<String> reservedTenants,
             List<Dialect> dialects) {
         super(
                 NAME,
                 "^/admin(/.*)?$",
-                new AdminAdapter(agents, keys, sessions, reservedTenants, dialects),
+                new AdminAdapter(agents, keys, sessions, tokens, reservedTenants, dialects),
                 "",
                 AdminApi.class);
     }
