@@ -124,8 +124,13 @@ public final class GatewayServer implements AutoCloseable {
             ApiKeyService keys =
                     new ApiKeyService(services.store(), services.clock(), Dialects.apiKeyPrefixes(vendors));
             List<Dialect> dialects = new ArrayList<>(vendors);
-            dialects.add(
-                    new AdminDialect(services.agents(), keys, services.sessions(), reserved.tenantNames(), vendors));
+            dialects.add(new AdminDialect(
+                    services.agents(),
+                    keys,
+                    services.sessions(),
+                    Dialects.pageTokens(config),
+                    reserved.tenantNames(),
+                    vendors));
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
                 DialectSettings settings = config.dialects().get(dialect.name());
