@@ -1,5 +1,6 @@
 package io.sessiongateway.adapters.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
@@ -270,17 +271,23 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             page = sessions.lifecycle().list(Caller.of(request.get()).require(), query.build());
         } catch (GatewayException e) {
             if (e.kind() == ErrorKind.NOT_FOUND && "agent_not_found".equals(e.code())) {
-                return Response.ok(new SessionList().data(List.of())).build();
+                SessionPageList empty = new SessionPageList();
+                empty.setData(List.of());
+                return Response.ok(empty).build();
             }
             throw e;
         }
-        SessionList body = new SessionList()
-                .data(page.items().stream().map(this::toSessionView).toList());
+        SessionPageList body = new SessionPageList();
+        body.setData(page.items().stream().map(this::toSessionView).toList());
         page.next()
-                .ifPresent(next -> body.nextCursor(
+                .ifPresent(next -> body.setNextCursor(
                         tokens.encode(new Position(next.createdAt(), next.id(), null), Direction.NEXT, fingerprint)));
         return Response.ok(body).build();
     }
+
+    /** SessionList without an absent cursor: the document declares {@code next_cursor} a string, absent on the last page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static final class SessionPageList extends SessionList {}
 
     /** A query parameter given at most once, of 1..{@code max} characters, or null when absent. */
     private String single(String name, String value, int max) {
