@@ -53,6 +53,30 @@ final class AdminClient {
             Object body,
             int expected)
             throws IOException, InterruptedException {
+        Answer answer = send(spec, cfg, url, tenant, method, path, body, expected);
+        if (answer.exit() == 0 && !answer.body().isEmpty()) {
+            print(spec, JSON.readValue(answer.body(), Object.class));
+        }
+        return answer.exit();
+    }
+
+    /** The outcome of one request: exit code 0 with the answer's body, or 1 (the reason already on stderr). */
+    record Answer(int exit, String body) {}
+
+    /**
+     * Sends one request; on a status other than {@code expected}, or an unreachable gateway, writes the reason to
+     * standard error and answers exit code 1. Prints nothing on standard output.
+     */
+    static Answer send(
+            CommandSpec spec,
+            GatewayConfig cfg,
+            String url,
+            String tenant,
+            String method,
+            String path,
+            Object body,
+            int expected)
+            throws IOException, InterruptedException {
         Map<String, String> env = System.getenv();
         String base = url != null
                 ? url
@@ -94,20 +118,22 @@ final class AdminClient {
                     .getErr()
                     .println("error: cannot reach the gateway at " + base
                             + " (is `./gateway serve` running? set GATEWAY_URL)");
-            return 1;
+            return new Answer(1, "");
         }
         if (response.statusCode() != expected) {
             spec.commandLine()
                     .getErr()
                     .println("error: " + method + " " + uri.getPath() + " answered " + response.statusCode() + ": "
                             + response.body());
-            return 1;
+            return new Answer(1, "");
         }
-        if (!response.body().isEmpty()) {
-            spec.commandLine().getOut().println(JSON.writeValueAsString(JSON.readValue(response.body(), Object.class)));
-            spec.commandLine().getOut().flush();
-        }
-        return 0;
+        return new Answer(0, response.body());
+    }
+
+    /** Prints a JSON value on standard output, indented, as every admin command does. */
+    static void print(CommandSpec spec, Object json) throws IOException {
+        spec.commandLine().getOut().println(JSON.writeValueAsString(json));
+        spec.commandLine().getOut().flush();
     }
 
     static String segment(String s) {

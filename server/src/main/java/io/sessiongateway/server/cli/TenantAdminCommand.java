@@ -9,8 +9,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * What every tenant-scoped admin subcommand ({@code agent}, {@code team}, {@code key}) shares: the parent's
- * {@code --config}, {@code --url}, {@code --tenant}, and one call to {@code /admin/v1/tenants/{tenant}/...}.
+ * What every tenant-scoped admin subcommand ({@code agent}, {@code team}, {@code key}, {@code session list})
+ * shares: the parent's
+ * {@code --config}, {@code --url}, {@code --tenant}, and calls to {@code /admin/v1/tenants/{tenant}/...}.
  */
 abstract class TenantAdminCommand implements Callable<Integer> {
     /** A parent command that carries the {@code --config} mixin. */
@@ -41,6 +42,19 @@ abstract class TenantAdminCommand implements Callable<Integer> {
                 "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/" + suffix,
                 body,
                 expected);
+    }
+
+    /** Sends {@code GET /admin/v1/tenants/{tenant}/{suffix}} without printing the answer (a command that pages). */
+    final AdminClient.Answer fetch(String suffix) throws IOException, InterruptedException {
+        return AdminClient.send(
+                spec,
+                parent.config().load(),
+                url.url,
+                tenant,
+                "GET",
+                "/admin/v1/tenants/" + AdminClient.segment(tenant) + "/" + suffix,
+                null,
+                200);
     }
 
     /** A line on standard error, after a successful call. */
