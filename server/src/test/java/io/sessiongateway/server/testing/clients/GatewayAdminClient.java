@@ -78,6 +78,16 @@ public final class GatewayAdminClient extends DialectClient<GatewayAdminClient> 
         return request().queryParam("limit", limit).get(SESSIONS, tenant);
     }
 
+    /** {@code listSessions} with query parameters ({@code limit}, {@code cursor}, {@code agent}, ...). */
+    public Response listSessions(String tenant, Map<String, ?> query) {
+        return request().queryParams(query).get(SESSIONS, tenant);
+    }
+
+    /** {@code deleteSession}: by any of the session's ids. */
+    public Response deleteSession(String id) {
+        return request().delete(SESSION, id);
+    }
+
     /** {@code showSession}: by any of the session's ids. */
     public Response showSession(String id) {
         return request().get(SESSION, id);
