@@ -258,6 +258,37 @@ class PostgresListPlanTest {
                         null,
                         Order.CREATED_ASC,
                         mid));
+        lists.put(
+                "admin list, next page",
+                select(null, null, null, null, Visibility.ALL, null, null, null, null, Order.CREATED_ASC, mid));
+        lists.put(
+                "admin list by status",
+                select(
+                        null,
+                        null,
+                        null,
+                        null,
+                        Visibility.ALL,
+                        Set.of(SessionStatus.RUNNING),
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_ASC,
+                        mid));
+        lists.put(
+                "admin list by owner",
+                select(
+                        null,
+                        null,
+                        null,
+                        new SubjectRef(null, "alice", null),
+                        Visibility.ALL,
+                        null,
+                        null,
+                        null,
+                        null,
+                        Order.CREATED_ASC,
+                        mid));
         StringBuilder failures = new StringBuilder();
         for (Map.Entry<String, SessionSelection> list : lists.entrySet()) {
             String plan = plan(store.selectSessions(list.getValue()));

@@ -140,6 +140,7 @@ public final class Dialects {
                 .role("CreateTeamRequest.name", TEAM_NAME)
                 .role("CreateAgentRequest.team", TEAM)
                 .role("CreateApiKeyRequest.teams[]", TEAM_CLAIM)
+                .role("cursor", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
                 .on(204, as(OWNER))
@@ -147,7 +148,7 @@ public final class Dialects {
                 .on(403, as(OUTSIDER))
                 .on(404, as(OWNER, UNKNOWN, API_KEY, SESSION))
                 .on(409, as(OWNER, DUPLICATE))
-                .on(422, violations(), as(OWNER, UNKNOWN, TEAM))
+                .on(422, violations(), as(OWNER, UNKNOWN, TEAM, PAGE_TOKEN))
                 .on(
                         503,
                         notProvokable("readiness fails only while the database is unreachable; this suite shares a "

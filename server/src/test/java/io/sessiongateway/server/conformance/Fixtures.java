@@ -318,7 +318,10 @@ final class Fixtures {
         }
     }
 
-    /** A tenant with an agent, a team, a key and a session, administered by its admin token. */
+    /**
+     * A tenant with an agent, a team, a key and a session, administered by its admin token. A delete of the session
+     * gets a fresh one instead ({@link #prepare}).
+     */
     static final class Admin extends Fixture {
         private final String team;
         private final String key;
@@ -329,12 +332,31 @@ final class Fixtures {
             provisioning.agent(tenant, "existing-agent", List.of(), false);
             team = provisioning.team(tenant, "existing-team");
             key = provisioning.key(tenant, "everruns", "svc", null, List.of()).id();
-            session = expect(
+            session = newSession();
+        }
+
+        private String newSession() {
+            return expect(
                             clients.trueFoundry()
                                     .bearer(token(tenant, "alice"))
                                     .create(tenant, Map.of("agent_name", "existing-agent")),
                             201)
                     .path("data.id");
+        }
+
+        /** A delete of the shared session gets a fresh one, so that the other operations keep theirs. */
+        @Override
+        protected List<String> prepare(Exchange x) {
+            if (x.op != null
+                    && x.op.method().equalsIgnoreCase("DELETE")
+                    && x.op.template().equals("/admin/v1/sessions/{sessionId}")
+                    && session.equals(x.pathValues.get("sessionId"))) {
+                String fresh = newSession();
+                x.pathValues.put("sessionId", fresh);
+                mayChange();
+                return List.of(fresh);
+            }
+            return List.of();
         }
 
         @Override
@@ -380,6 +402,12 @@ final class Fixtures {
                             ? text(team)
                             : variant == Variant.UNKNOWN ? text(fresh("no-such-team")) : null;
                 case TEAM_CLAIM -> variant == Variant.EXISTING ? text(team) : null;
+                case PAGE_TOKEN ->
+                    switch (variant) {
+                        case EXISTING -> SchemaData.OMIT; // the first page
+                        case UNKNOWN -> text("never-issued." + hex(16));
+                        default -> null;
+                    };
                 default -> null;
             };
         }
