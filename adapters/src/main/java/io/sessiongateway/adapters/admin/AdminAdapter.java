@@ -285,7 +285,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         return Response.ok(body).build();
     }
 
-    /** SessionList without an absent cursor: the document declares {@code next_cursor} a string, absent on the last page. */
+    /**
+     * SessionList without an absent cursor: the document declares {@code next_cursor} a string, absent on the last
+     * page, never null.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static final class SessionPageList extends SessionList {}
 
