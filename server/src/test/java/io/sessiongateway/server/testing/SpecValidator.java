@@ -85,6 +85,10 @@ public final class SpecValidator {
         for (SpecOperation operation : catalog.operations()) {
             byDocument.get(operation.document()).compileResponses(operation);
         }
+        // operations declared ahead of their adapters are never matched, but their schemas must compile too
+        for (SpecOperation operation : catalog.pending()) {
+            byDocument.get(operation.document()).compileResponses(operation);
+        }
         this.compiled = Collections.unmodifiableMap(byDocument);
     }
 
@@ -275,6 +279,8 @@ public final class SpecValidator {
         }
         if (isJson(mediaType)) {
             checkJsonBody(document, schema, body, violations);
+        } else if (mediaType.equals("text/event-stream")) {
+            checkStream(document, schema, body, violations);
         } else {
             schemaViolations(document, schema, TextNode.valueOf(body == null ? "" : body), violations);
         }
@@ -294,6 +300,22 @@ public final class SpecValidator {
         }
         schemaViolations(document, schema, instance, violations);
         new PropertyCheck(document, violations).check(instance, List.of(schema.node()), "");
+    }
+
+    /**
+     * A stream's schema describes one parsed frame (specs/README.md, "Streams"): every frame must conform, and
+     * undeclared properties are reported as for JSON bodies, prefixed with the frame's index.
+     */
+    private void checkStream(SpecDocument document, Located schema, String body, List<String> violations) {
+        List<JsonNode> frames = SseFrames.parse(body);
+        for (int i = 0; i < frames.size(); i++) {
+            List<String> frameViolations = new ArrayList<>();
+            schemaViolations(document, schema, frames.get(i), frameViolations);
+            new PropertyCheck(document, frameViolations).check(frames.get(i), List.of(schema.node()), "");
+            for (String violation : frameViolations) {
+                violations.add("frame " + i + " " + abbreviate(frames.get(i).toString()) + ": " + violation);
+            }
+        }
     }
 
     private void schemaViolations(SpecDocument document, Located schema, JsonNode instance, List<String> violations) {

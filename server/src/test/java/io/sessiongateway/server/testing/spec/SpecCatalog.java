@@ -47,12 +47,21 @@ public final class SpecCatalog {
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final YAMLMapper YAML = new YAMLMapper();
 
+    /**
+     * The operation extension that keeps a declared operation out of the served set while no adapter serves it:
+     * {@code x-gateway-served: false}. Absent (or true) means served. See specs/README.md, "Served operations".
+     */
+    public static final String SERVED = "x-gateway-served";
+
     private final Map<String, SpecDocument> documents;
     private final List<SpecOperation> operations;
+    private final List<SpecOperation> pending;
 
-    private SpecCatalog(Map<String, SpecDocument> documents, List<SpecOperation> operations) {
+    private SpecCatalog(
+            Map<String, SpecDocument> documents, List<SpecOperation> operations, List<SpecOperation> pending) {
         this.documents = Collections.unmodifiableMap(documents);
         this.operations = List.copyOf(operations);
+        this.pending = List.copyOf(pending);
     }
 
     /** The documents of {@link #SPECS}, read once per JVM. */
@@ -87,6 +96,7 @@ public final class SpecCatalog {
         }
         Map<String, SpecDocument> documents = new LinkedHashMap<>();
         List<SpecOperation> operations = new ArrayList<>();
+        List<SpecOperation> pending = new ArrayList<>();
         for (Path file : files) {
             JsonNode tree;
             try {
@@ -99,12 +109,19 @@ public final class SpecCatalog {
             }
             SpecDocument document = new SpecDocument(relative(root, file), tree);
             documents.put(document.name(), document);
-            operations.addAll(operationsOf(document));
+            for (SpecOperation operation : operationsOf(document)) {
+                (served(document, operation) ? operations : pending).add(operation);
+            }
         }
         if (documents.isEmpty()) {
             throw new IllegalArgumentException("no OpenAPI document under " + root);
         }
-        return new SpecCatalog(documents, operations);
+        return new SpecCatalog(documents, operations, pending);
+    }
+
+    private static boolean served(SpecDocument document, SpecOperation operation) {
+        Located op = document.at(operation.pointer());
+        return op == null || op.node().path(SERVED).asBoolean(true);
     }
 
     /** The documents by name (path relative to the specs directory), in load order. */
@@ -125,9 +142,21 @@ public final class SpecCatalog {
         return document;
     }
 
-    /** Every operation of every document, in load order. */
+    /**
+     * Every served operation of every document, in load order: what the validator matches requests against and
+     * what conformance, bad-input and fuzz tests generate from. Operations marked {@code x-gateway-served: false}
+     * are not among them (see {@link #pending()}).
+     */
     public List<SpecOperation> operations() {
         return operations;
+    }
+
+    /**
+     * The operations declared ahead of their adapters ({@code x-gateway-served: false}), in load order: their
+     * documents are read and checked like the others, but no test sends their requests or expects them served.
+     */
+    public List<SpecOperation> pending() {
+        return pending;
     }
 
     /** The operations of one dialect (the documents under {@code specs/<dialect>/}). */
