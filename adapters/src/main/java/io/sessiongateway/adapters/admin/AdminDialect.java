@@ -31,10 +31,22 @@ public final class AdminDialect extends BaseDialect {
             PageTokens tokens,
             Set<String> reservedTenants,
             List<Dialect> dialects) {
+        this(agents, keys, sessions, tokens, reservedTenants, dialects, null);
+    }
+
+    /** @param testing the testing endpoints (docs/fixtures.md), or null when they are not served */
+    public AdminDialect(
+            AgentService agents,
+            ApiKeyService keys,
+            SessionService sessions,
+            PageTokens tokens,
+            Set<String> reservedTenants,
+            List<Dialect> dialects,
+            TestingOperations testing) {
         super(
                 NAME,
                 "^/admin(/.*)?$",
-                new AdminAdapter(agents, keys, sessions, tokens, reservedTenants, dialects),
+                new AdminAdapter(agents, keys, sessions, tokens, reservedTenants, dialects, testing),
                 "",
                 AdminApi.class);
     }
