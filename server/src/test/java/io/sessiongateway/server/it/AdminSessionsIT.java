@@ -228,8 +228,12 @@ class AdminSessionsIT {
                 CLIENTS.admin(other.tenant()).listSessions(other.tenant(), Map.of("agent", "helper", "cursor", cursor)),
                 422,
                 "invalid_page_token");
-        char last = cursor.charAt(cursor.length() - 1);
-        String tampered = cursor.substring(0, cursor.length() - 1) + (last == 'A' ? 'B' : 'A');
+        // A signature character in the middle (the last one carries unused bits that decoding ignores).
+        int at = cursor.indexOf('.') + 10;
+        String tampered = cursor.substring(0, at) + (cursor.charAt(at) == 'A' ? 'B' : 'A') + cursor.substring(at + 1);
+        String edited = (cursor.charAt(0) == 'e' ? "f" : "e") + cursor.substring(1);
+        assertError(
+                admin.listSessions(s.tenant(), Map.of("agent", "helper", "cursor", edited)), 422, "invalid_page_token");
         assertError(
                 admin.listSessions(s.tenant(), Map.of("agent", "helper", "cursor", tampered)),
                 422,
