@@ -46,8 +46,8 @@ public final class Dialects {
 
     /**
      * The operations of a dialect's documents that a gateway with the default configuration serves: all but the admin
-     * document's testing endpoints, which exist only with {@code gateway.testing.enabled} (TestingEndpointsIT and
-     * TestingDisabledIT cover them, every response validated against the document).
+     * document's testing endpoints, which exist only with {@code gateway.testing.enabled} (ResetFaultsJournalIT and
+     * ResetFaultsJournalDisabledIT cover them, every response validated against the document).
      */
     public static List<SpecOperation> served(SpecCatalog catalog, String dialect) {
         return catalog.of(dialect).stream()

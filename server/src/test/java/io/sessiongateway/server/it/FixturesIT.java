@@ -82,7 +82,7 @@ class FixturesIT {
                 .get("session_0193a000000070008000000000000002");
         assertEquals(200, recoup.statusCode(), recoup.asString());
         assertEquals("archived", recoup.jsonPath().getString("session.status"));
-        assertEquals("3f1c2a44-0d5e-4c6b-9a10-000000000b0b", recoup.jsonPath().getString("session.accountId"));
+        assertEquals("3f1c2a44-0d5e-4c6b-9a10-000000000b0b", recoup.jsonPath().getString("session.userId"));
 
         // Shared publicly: Agentcloud answers without credentials.
         Response agentcloud = CLIENTS.agentcloud().get("66a0000000000000000000d1", "66a0000000000000000000c2");

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Without {@code gateway.testing.enabled} (the default) the testing endpoints do not exist: whatever the method and
  * the credentials, their paths answer exactly what an unknown path of the admin API answers.
  */
-class TestingDisabledIT {
+class ResetFaultsJournalDisabledIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness();
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (docs/examples/fixtures.yaml, copied so that one test can break it) and {@code gateway.testing.enabled}. Every
  * test starts from a reset, so none depends on another.
  */
-class TestingEndpointsIT {
+class ResetFaultsJournalIT {
     static final Path FIXTURES = copyOfExample();
 
     @RegisterExtension
@@ -148,7 +148,7 @@ class TestingEndpointsIT {
                                 "param",
                                 null));
             case "everruns" -> Map.of("error", "Service Unavailable");
-            case "agentcloud" -> Map.of("message", "Service Unavailable", "code", "503");
+            case "agentcloud" -> Map.of("message", "Service Unavailable", "code", 503);
             case "recoup" -> Map.of("status", "error", "error", "Service Unavailable");
             default -> throw new IllegalArgumentException(dialect);
         };
