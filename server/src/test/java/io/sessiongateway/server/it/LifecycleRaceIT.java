@@ -48,9 +48,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       ordered before it or the dialect's not-found, and afterwards every dialect's get (on both instances) answers
  *       as for an unknown id, no list shows the session, a later PATCH finds nothing (never resurrected) and the
  *       counters agree with the lists.
- *   <li>Cancel and delete repeated concurrently: the cancels the vendors call repeatable (TrueFoundry {@code {}},
- *       Everruns {@code no_op}, Agentcloud 200) all succeed and change the session once; a delete deletes once, the
- *       repeats get the vendor's answer for a missing session (Everruns 404, Recoup 404, Agentcloud 400).
+ *   <li>Cancel and delete repeated concurrently. Who says what (shared/research/vendor-session-apis.md): Everruns
+ *       documents its cancel as idempotent ({@code no_op} when nothing runs); Agentcloud's cancel sets
+ *       {@code terminated} whatever the state and answers 200 {@code {}}; TrueFoundry's hosted cancel answers
+ *       {@code {}} (its 412 for nothing running is never sent here: docs/lifecycle.md). So every concurrent cancel
+ *       succeeds and the session is cancelled once. No vendor makes a served delete idempotent (only the
+ *       TrueForge OSS server does, not served): Everruns and Recoup's web app answer a missing session 404,
+ *       Agentcloud 400 ({@code deletedCount < 1}); so a delete deletes once and the repeats get those.
  * </ul>
  *
  * <p>{@code -Drace.rounds=N} changes the rounds per race (default 6; the outcomes of the PATCH-versus-DELETE races
