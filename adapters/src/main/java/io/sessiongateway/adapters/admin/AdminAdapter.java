@@ -1,7 +1,9 @@
 package io.sessiongateway.adapters.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.Dialect;
@@ -81,6 +83,8 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
 
     private static final int MAX_LIST = 100;
     private static final int MAX_SESSIONS = 1000;
+    /** Converts the stored variables (an object; Agentcloud edit only stores objects) for the admin view. */
+    private static final ObjectMapper VARIABLES = new ObjectMapper();
 
     private final AgentService agents;
     private final ApiKeyService keys;
@@ -609,6 +613,10 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
                         .agentcloud(statusIn("agentcloud", s))
                         .recoup(statusIn("recoup", s)))
                 .sharing(SessionView.SharingEnum.fromValue(s.sharing().mode().dbValue()))
+                .variables(
+                        s.variables() == null || s.variables().isNull()
+                                ? null
+                                : VARIABLES.convertValue(s.variables(), new TypeReference<Map<String, Object>>() {}))
                 .createdAt(odt(s.times().createdAt()))
                 .updatedAt(odt(s.times().updatedAt()));
     }

@@ -35,6 +35,47 @@ class SpecCatalogTest {
         assertEquals(List.of("AuthorizationBearer"), get.securitySchemes());
     }
 
+    /**
+     * Issue #12 "Done when": every lifecycle operation of every dialect is in the catalog, which is what BadInputIT
+     * (every operation, every kind of garbage), FuzzIT (checks each operation got requests) and ConformanceIT walk.
+     */
+    @Test
+    void everyLifecycleOperationOfEveryDialectIsInTheCatalog() {
+        SpecCatalog catalog = SpecCatalog.shared();
+        Map<String, List<String>> lifecycle = Map.of(
+                "truefoundry",
+                List.of(
+                        "GET /{tenantName}/v1/agents/sessions",
+                        "GET /{tenantName}/v1/x/agents/owned-sessions",
+                        "GET /{tenantName}/v1/x/agents/search-sessions",
+                        "POST /{tenantName}/v1/agents/sessions/{sessionId}/cancel",
+                        "DELETE /{tenantName}/v1/agents/sessions/{sessionId}",
+                        "PATCH /{tenantName}/v1/agents/sessions/{sessionId}"),
+                "everruns",
+                List.of(
+                        "GET /v1/sessions",
+                        "PATCH /v1/sessions/{session_id}",
+                        "DELETE /v1/sessions/{session_id}",
+                        "POST /v1/sessions/{session_id}/cancel",
+                        "GET /v1/sessions/stats",
+                        "PUT /v1/sessions/{session_id}/pin",
+                        "DELETE /v1/sessions/{session_id}/pin",
+                        "POST /v1/sessions/{session_id}/fork"),
+                "agentcloud",
+                List.of(
+                        "GET /{resourceSlug}/sessions.json",
+                        "DELETE /{resourceSlug}/forms/session/{sessionId}",
+                        "POST /{resourceSlug}/forms/session/{sessionId}/cancel",
+                        "POST /{resourceSlug}/forms/session/{sessionId}/edit"),
+                "recoup",
+                List.of("PATCH /api/sessions/{sessionId}", "GET /api/sessions", "DELETE /api/sessions/{sessionId}"));
+        lifecycle.forEach((dialect, operations) -> {
+            List<String> served =
+                    catalog.of(dialect).stream().map(SpecOperation::toString).toList();
+            assertTrue(served.containsAll(operations), dialect + ": " + served);
+        });
+    }
+
     /** The lifecycle work adds documents per dialect: both consumers must see them with no code change. */
     @Test
     void aDocumentDroppedIntoADialectFolderReachesTheValidatorAndTheGenerator(@TempDir Path dir) throws IOException {
