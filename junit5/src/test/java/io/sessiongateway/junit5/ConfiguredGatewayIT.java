@@ -15,7 +15,7 @@ class ConfiguredGatewayIT {
     static final SessionGatewayExtension GATEWAY = SessionGatewayExtension.builder()
             .prefix("everruns", "/evr")
             .dialect("agentcloud", false)
-            .property("gateway.http.max-body-bytes", 200)
+            .property("gateway.http.max-body-bytes", 2048)
             .property("gateway.auth.jwt-secret", "a-secret-the-test-chose-0123456789abcdef")
             .build();
 
@@ -46,9 +46,9 @@ class ConfiguredGatewayIT {
         Reply r = Http.post(
                 GATEWAY.everrunsUrl() + "/v1/sessions",
                 Map.of("Authorization", "Bearer " + GATEWAY.token("acme", "alice")),
-                Map.of("agent_id", "agent_01933b5a000070008000000000000001", "title", "x".repeat(300)));
+                Map.of("agent_id", "agent_01933b5a000070008000000000000001", "title", "x".repeat(3000)));
         assertEquals(413, r.status(), r.raw().body());
-        assertEquals(200L, GATEWAY.config().http().maxBodyBytes());
+        assertEquals(2048L, GATEWAY.config().http().maxBodyBytes());
         assertTrue(GATEWAY.config().auth().jwtSecret().startsWith("a-secret-the-test-chose"));
     }
 }

@@ -107,8 +107,7 @@ class SessionGatewayExtensionIT {
         Reply recoup = Http.post(GATEWAY.recoupUrl() + "/api/sessions", Map.of("Authorization", bearer), null);
         assertEquals(200, recoup.status(), recoup.raw().body());
         assertEquals(
-                account.toString(),
-                recoup.json().path("session").path("accountId").asText());
+                account.toString(), recoup.json().path("session").path("userId").asText());
 
         Reply tf = Http.post(
                 GATEWAY.trueFoundryUrl() + "/globex/v1/agents/sessions",
@@ -145,8 +144,7 @@ class SessionGatewayExtensionIT {
         Reply recoup = Http.post(GATEWAY.recoupUrl() + "/api/sessions", Map.of("x-api-key", rcp.secret()), null);
         assertEquals(200, recoup.status(), recoup.raw().body());
         assertEquals(
-                account.toString(),
-                recoup.json().path("session").path("accountId").asText());
+                account.toString(), recoup.json().path("session").path("userId").asText());
     }
 
     @Test
