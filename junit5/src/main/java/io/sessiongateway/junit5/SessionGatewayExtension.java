@@ -126,8 +126,18 @@ public final class SessionGatewayExtension
         }
     }
 
+    /**
+     * Resets when asked to. Registered on an instance field (no {@code beforeAll} then), starts a gateway for this
+     * test alone, stopped when the test is done.
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
+        if (server == null) {
+            start();
+            context.getStore(ExtensionContext.Namespace.create(SessionGatewayExtension.class, this))
+                    .put("gateway", (ExtensionContext.Store.CloseableResource) this::close);
+            return;
+        }
         if (resetBetweenTests) {
             reset();
         }
