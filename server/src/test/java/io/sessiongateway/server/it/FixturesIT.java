@@ -25,6 +25,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class FixturesIT {
                 .as("Bearer evr_fixture_acme_alice_0000000000000000000001")
                 .get("session_0193a000000070008000000000000001");
         assertEquals(200, everruns.statusCode(), everruns.asString());
-        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("agent_id", "agent_0193a000000070008000000000000a01");
         expected.put("created_at", "2026-11-01T09:00:00.000Z");
         expected.put("id", "session_0193a000000070008000000000000001");
@@ -81,7 +82,7 @@ class FixturesIT {
                 .get("session_0193a000000070008000000000000002");
         assertEquals(200, recoup.statusCode(), recoup.asString());
         assertEquals("archived", recoup.jsonPath().getString("session.status"));
-        assertEquals("3f1c2a44-0d5e-4c6b-9a10-000000000b0b", recoup.jsonPath().getString("session.accountId"));
+        assertEquals("3f1c2a44-0d5e-4c6b-9a10-000000000b0b", recoup.jsonPath().getString("session.userId"));
 
         // Shared publicly: Agentcloud answers without credentials.
         Response agentcloud = CLIENTS.agentcloud().get("66a0000000000000000000d1", "66a0000000000000000000c2");

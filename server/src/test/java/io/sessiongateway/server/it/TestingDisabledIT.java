@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,7 +34,7 @@ class TestingDisabledIT {
     })
     void theirPathsAnswerAsUnknownPaths(String method, String path) {
         for (Map<String, String> credentials :
-                java.util.List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer " + adminToken("*")))) {
+                List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer " + adminToken("*")))) {
             Response testing = send(method, path, credentials);
             Response unknown = send(method, "/admin/v1/no-such-path", credentials);
             assertEquals(404, testing.statusCode(), testing.asString());
