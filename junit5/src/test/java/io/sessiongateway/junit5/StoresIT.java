@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,17 +22,15 @@ class StoresIT {
     }
 
     @Test
-    void inMemoryIsFreshOnEveryStartAndTheListenerIsGoneAfterClose() throws Exception {
+    void inMemoryIsFreshOnEveryStart() throws Exception {
         SessionGatewayExtension gateway = SessionGatewayExtension.builder().build();
-        String url;
         try (SessionGatewayExtension g = gateway.start()) {
             g.createAgent("acme", "helper");
             assertEquals(1, agents(g, "acme").path("data").size());
-            url = g.baseUrl() + "/health/live";
-            assertEquals(200, Http.get(url, Map.of()).status());
+            assertEquals(200, Http.get(g.baseUrl() + "/health/live", Map.of()).status());
         }
         assertFalse(gateway.isRunning());
-        assertThrows(ConnectException.class, () -> Http.get(url, Map.of()));
+        // (not asserted: that the port refuses connections now; on a busy machine another process may take it)
         IllegalStateException e = assertThrows(IllegalStateException.class, gateway::port);
         assertTrue(e.getMessage().startsWith("the Session Gateway is not running"), e.getMessage());
         try (SessionGatewayExtension g = gateway.start()) {
