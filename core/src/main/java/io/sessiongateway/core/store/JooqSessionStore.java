@@ -256,6 +256,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         .set(AGENT.OBJECT_ID, Ids.newObjectId())
                         .set(AGENT.MANAGERS, jsonb(agent.managers()))
                         .set(AGENT.RESTRICTED, agent.restricted())
+                        .set(AGENT.RESPONDER, agent.responder() == null ? Agent.DEFAULT_RESPONDER : agent.responder())
                         .set(AGENT.CREATED_AT, odt(now))
                         .set(AGENT.UPDATED_AT, odt(now))
                         .execute();
@@ -463,7 +464,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 readList(a.getManagers()),
                 a.getRestricted(),
                 a.getCreatedAt().toInstant(),
-                a.getUpdatedAt().toInstant());
+                a.getUpdatedAt().toInstant(),
+                a.getResponder());
     }
 
     @Override
