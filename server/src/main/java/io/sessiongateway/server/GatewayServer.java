@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
@@ -41,13 +42,21 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Database database;
+    private final ConversationRuntime conversations;
     private final Operations ops;
     private final HttpServer http;
     private final int port;
     private final Duration shutdownGrace;
 
-    private GatewayServer(Database database, Operations ops, HttpServer http, int port, Duration shutdownGrace) {
+    private GatewayServer(
+            Database database,
+            ConversationRuntime conversations,
+            Operations ops,
+            HttpServer http,
+            int port,
+            Duration shutdownGrace) {
         this.database = database;
+        this.conversations = conversations;
         this.ops = ops;
         this.http = http;
         this.port = port;
@@ -63,10 +72,11 @@ public final class GatewayServer implements AutoCloseable {
         long t0 = System.nanoTime();
         Database database = openDatabase(config);
         Operations ops = null;
+        Services services = null;
         try {
             int migrations = database.migrate();
             ops = Operations.create(config.ops(), database.dataSource());
-            Services services = Services.create(database, config);
+            services = Services.create(database, config);
             Registry registry = Registry.create(config, services, ops.reserved());
             HttpServer http = listen(config, services, registry, ops);
             int port = http.getListeners().iterator().next().getPort();
@@ -80,8 +90,17 @@ public final class GatewayServer implements AutoCloseable {
                             .toList(),
                     migrations,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new GatewayServer(database, ops, http, port, config.http().shutdownGrace());
+            return new GatewayServer(
+                    database,
+                    services.conversations(),
+                    ops,
+                    http,
+                    port,
+                    config.http().shutdownGrace());
         } catch (RuntimeException e) {
+            if (services != null) {
+                services.conversations().close();
+            }
             if (ops != null) {
                 ops.close();
             }
@@ -101,15 +120,28 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Step 2: the core's services over the store. */
-    private record Services(Clock clock, SessionStore store, SessionService sessions, AgentService agents) {
+    private record Services(
+            Clock clock,
+            SessionStore store,
+            SessionService sessions,
+            AgentService agents,
+            ConversationRuntime conversations) {
         static Services create(Database database, GatewayConfig config) {
-            SessionStore store = new JooqSessionStore(database);
+            JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
+            // the event bus and the built-in responders' workers (conversations, issue #13; no dialect serves them yet)
+            ConversationRuntime conversations = new ConversationRuntime(
+                    database,
+                    store,
+                    config.conversations().script(),
+                    config.conversations().workers(),
+                    clock);
             return new Services(
                     clock,
                     store,
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
-                    new AgentService(store, clock));
+                    new AgentService(store, clock, config.conversations().defaultResponder()),
+                    conversations);
         }
     }
 
@@ -230,6 +262,7 @@ public final class GatewayServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } finally {
+            conversations.close();
             ops.close();
             database.close();
             LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param auth {@code gateway.auth.*}
  * @param ops {@code gateway.health.*}, {@code gateway.metrics.*}
  * @param dialects {@code gateway.dialects.<name>.*}, by dialect name
+ * @param conversations {@code gateway.conversations.*}
  */
 public record GatewayConfig(
         Path dataDir,
@@ -25,7 +26,8 @@ public record GatewayConfig(
         DbSettings db,
         AuthSettings auth,
         OpsSettings ops,
-        Map<String, DialectSettings> dialects) {
+        Map<String, DialectSettings> dialects,
+        ConversationSettings conversations) {
 
     public GatewayConfig {
         dialects = Map.copyOf(dialects);
@@ -75,7 +77,8 @@ public record GatewayConfig(
                 DbSettings.from(g),
                 AuthSettings.from(g.getConfig("auth")),
                 OpsSettings.from(g),
-                dialects);
+                dialects,
+                ConversationSettings.from(g));
     }
 
     /** Blank to null: an empty string in {@code reference.conf} means "not set". */
@@ -87,6 +90,6 @@ public record GatewayConfig(
     public String toString() {
         // Never print secrets: db and auth redact theirs.
         return "GatewayConfig[dataDir=" + dataDir + ", http=" + http + ", db=" + db + ", auth=" + auth + ", ops=" + ops
-                + ", dialects=" + dialects + "]";
+                + ", dialects=" + dialects + ", conversations=" + conversations + "]";
     }
 }
