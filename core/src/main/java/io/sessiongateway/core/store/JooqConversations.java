@@ -135,7 +135,15 @@ final class JooqConversations implements ConversationStore {
 
     /** A session's log within one transaction; the caller holds the session's row lock. */
     Log log(DSLContext tx, UUID sessionId, Instant now, Appended appended) {
-        return new Log(tx, sessionId, now, appended);
+        return new Log(tx, sessionId, now, appended, true);
+    }
+
+    /**
+     * The log for a lifecycle write: its events leave {@code last_activity_at} alone (renaming or pinning is not
+     * activity in the conversation, and dialects show that timestamp).
+     */
+    Log lifecycleLog(DSLContext tx, UUID sessionId, Instant now, Appended appended) {
+        return new Log(tx, sessionId, now, appended, false);
     }
 
     final class Log {
@@ -143,9 +151,11 @@ final class JooqConversations implements ConversationStore {
         private final UUID sessionId;
         private final OffsetDateTime at;
         private final Appended appended;
+        private final boolean activity;
         private long seq;
 
-        private Log(DSLContext tx, UUID sessionId, Instant now, Appended appended) {
+        private Log(DSLContext tx, UUID sessionId, Instant now, Appended appended, boolean activity) {
+            this.activity = activity;
             this.tx = tx;
             this.sessionId = sessionId;
             this.at = odt(now);
@@ -173,11 +183,11 @@ final class JooqConversations implements ConversationStore {
             r.setPayload(JSONB.valueOf(payload.toString()));
             r.setCreatedAt(at);
             r.insert();
-            tx.update(SESSION)
-                    .set(SESSION.LAST_SEQ, seq)
-                    .set(SESSION.LAST_ACTIVITY_AT, at)
-                    .where(SESSION.ID.eq(sessionId))
-                    .execute();
+            var update = tx.update(SESSION).set(SESSION.LAST_SEQ, seq);
+            if (activity) {
+                update = update.set(SESSION.LAST_ACTIVITY_AT, at);
+            }
+            update.where(SESSION.ID.eq(sessionId)).execute();
             if (postgres) {
                 tx.select(DSL.function("pg_notify", Object.class, DSL.val(channel), DSL.val(sessionId + ":" + seq)))
                         .fetch();

@@ -1297,7 +1297,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 sets.put(SESSION.UPDATED_AT, at);
                 tx.update(SESSION).set(sets).where(SESSION.ID.eq(id)).execute();
                 countMove(tx, row, to);
-                JooqConversations.Log log = conversations.log(tx, id, now, appended);
+                JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
                 List<String> fields = patch.fieldNames();
                 if (!fields.isEmpty()) {
                     log.append(EventType.SESSION_UPDATED, null, null, updated(fields));
@@ -1329,7 +1329,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         .execute();
                 countMove(tx, row, SessionStatus.CANCELLED);
                 JooqConversations.statusChanged(
-                        conversations.log(tx, id, now, appended), row.status(), SessionStatus.CANCELLED);
+                        conversations.lifecycleLog(tx, id, now, appended), row.status(), SessionStatus.CANCELLED);
             }
             return sessions(tx)
                     .where(SESSION.ID.eq(id))
@@ -1353,7 +1353,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                     .where(SESSION.ID.eq(id))
                     .execute();
             count(tx, row.tenantId(), row.agentId(), row.accountId(), Map.of(row.status(), -1));
-            JooqConversations.Log log = conversations.log(tx, id, now, appended);
+            JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
             conversations.abandonTurns(tx, log, id, now);
             log.append(EventType.SESSION_DELETED, null, null, JSON.createObjectNode());
             return true;
@@ -1372,7 +1372,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 ObjectNode p = updated(List.of("pinned"));
                 p.put("pinned", pinned);
                 p.putObject("subject").put("type", subject.type()).put("id", subject.id());
-                conversations.log(tx, id, now, appended).append(EventType.SESSION_UPDATED, null, null, p);
+                conversations.lifecycleLog(tx, id, now, appended).append(EventType.SESSION_UPDATED, null, null, p);
             }
             if (pinned) {
                 UUID subjectRow = upsertSubject(tx, tenantId, subject, odt(now));
