@@ -73,13 +73,14 @@ final class JooqConversations implements ConversationStore {
 
     private final DSLContext dsl;
     private final boolean postgres;
-    private final String channel;
+    /** Read from the database on first use, never in the constructor (the database may be down then). */
+    private volatile String channel;
+
     private final List<BiConsumer<UUID, Long>> listeners = new CopyOnWriteArrayList<>();
 
-    JooqConversations(DSLContext dsl, String channel) {
+    JooqConversations(DSLContext dsl) {
         this.dsl = dsl;
         this.postgres = dsl.dialect().family() == SQLDialect.POSTGRES;
-        this.channel = channel;
     }
 
     /** The PostgreSQL notification channel of this schema's log: {@code gateway_events_<schema>}. */
@@ -91,8 +92,14 @@ final class JooqConversations implements ConversationStore {
         return "gateway_events_" + (schema == null ? "public" : schema);
     }
 
+    /** The channel this store notifies on PostgreSQL ({@link #channelOf}); null on H2. */
     String channel() {
-        return channel;
+        String c = channel;
+        if (c == null && postgres) {
+            c = guard(() -> channelOf(dsl));
+            channel = c;
+        }
+        return c;
     }
 
     @Override
@@ -189,7 +196,7 @@ final class JooqConversations implements ConversationStore {
             }
             update.where(SESSION.ID.eq(sessionId)).execute();
             if (postgres) {
-                tx.select(DSL.function("pg_notify", Object.class, DSL.val(channel), DSL.val(sessionId + ":" + seq)))
+                tx.select(DSL.function("pg_notify", Object.class, DSL.val(channel()), DSL.val(sessionId + ":" + seq)))
                         .fetch();
             }
             appended.last.put(sessionId, seq);

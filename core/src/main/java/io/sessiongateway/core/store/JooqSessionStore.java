@@ -132,7 +132,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         this.byObjectIdSql = dsl.render(sessions(dsl)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.conversations = new JooqConversations(dsl, JooqConversations.channelOf(dsl));
+        this.conversations = new JooqConversations(dsl);
     }
 
     /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
