@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
@@ -43,13 +44,21 @@ public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     private final Database database;
+    private final ConversationRuntime conversations;
     private final Operations ops;
     private final HttpServer http;
     private final int port;
     private final Duration shutdownGrace;
 
-    private GatewayServer(Database database, Operations ops, HttpServer http, int port, Duration shutdownGrace) {
+    private GatewayServer(
+            Database database,
+            ConversationRuntime conversations,
+            Operations ops,
+            HttpServer http,
+            int port,
+            Duration shutdownGrace) {
         this.database = database;
+        this.conversations = conversations;
         this.ops = ops;
         this.http = http;
         this.port = port;
@@ -65,10 +74,11 @@ public final class GatewayServer implements AutoCloseable {
         long t0 = System.nanoTime();
         Database database = openDatabase(config);
         Operations ops = null;
+        Services services = null;
         try {
             int migrations = database.migrate();
             ops = Operations.create(config.ops(), database.dataSource());
-            Services services = Services.create(database, config);
+            services = Services.create(database, config);
             Registry registry = Registry.create(config, database, services, ops.reserved());
             registry.testing().loadFixtures();
             HttpServer http = listen(config, services, registry, ops);
@@ -83,8 +93,17 @@ public final class GatewayServer implements AutoCloseable {
                             .toList(),
                     migrations,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new GatewayServer(database, ops, http, port, config.http().shutdownGrace());
+            return new GatewayServer(
+                    database,
+                    services.conversations(),
+                    ops,
+                    http,
+                    port,
+                    config.http().shutdownGrace());
         } catch (RuntimeException e) {
+            if (services != null) {
+                services.conversations().close();
+            }
             if (ops != null) {
                 ops.close();
             }
@@ -104,15 +123,28 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Step 2: the core's services over the store. */
-    private record Services(Clock clock, SessionStore store, SessionService sessions, AgentService agents) {
+    private record Services(
+            Clock clock,
+            SessionStore store,
+            SessionService sessions,
+            AgentService agents,
+            ConversationRuntime conversations) {
         static Services create(Database database, GatewayConfig config) {
-            SessionStore store = new JooqSessionStore(database);
+            JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
+            // the event bus and the built-in responders' workers (conversations, issue #13; no dialect serves them yet)
+            ConversationRuntime conversations = new ConversationRuntime(
+                    database,
+                    store,
+                    config.conversations().script(),
+                    config.conversations().workers(),
+                    clock);
             return new Services(
                     clock,
                     store,
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
-                    new AgentService(store, clock));
+                    new AgentService(store, clock, config.conversations().defaultResponder()),
+                    conversations);
         }
     }
 
@@ -248,6 +280,7 @@ public final class GatewayServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } finally {
+            conversations.close();
             ops.close();
             database.close();
             LOG.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -209,7 +209,7 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
         boolean restricted = Boolean.TRUE.equals(body.getRestricted());
         Agent agent;
         try {
-            agent = agents.create(tenant, new NewAgent(name, managers, restricted, team));
+            agent = agents.create(tenant, new NewAgent(name, managers, restricted, team, body.getResponder()));
         } catch (GatewayException e) {
             if (e.kind() == ErrorKind.NOT_FOUND && "team".equals(e.param())) {
                 // The document declares no 404 here: a body naming no team of the tenant is an invalid body.
@@ -554,6 +554,7 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
                 .managers(a.managers())
                 .restricted(a.restricted())
                 .team(a.teamObjectId())
+                .responder(a.responder())
                 .ids(new AgentIds()
                         .truefoundry(a.name())
                         .everruns(Ids.prefixed("agent", a.id()))

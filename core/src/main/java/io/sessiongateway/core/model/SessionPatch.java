@@ -1,6 +1,7 @@
 package io.sessiongateway.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,6 +61,30 @@ public record SessionPatch(
                 && status == null
                 && linesAdded == null
                 && linesRemoved == null;
+    }
+
+    /** The names of the fields the patch sets other than the status, as {@code session.updated} lists them. */
+    public List<String> fieldNames() {
+        List<String> names = new ArrayList<>();
+        if (title != null) {
+            names.add("title");
+        }
+        if (tags != null) {
+            names.add("tags");
+        }
+        if (locale != null) {
+            names.add("locale");
+        }
+        if (variables != null) {
+            names.add("variables");
+        }
+        if (linesAdded != null) {
+            names.add("lines_added");
+        }
+        if (linesRemoved != null) {
+            names.add("lines_removed");
+        }
+        return names;
     }
 
     /** Builds a {@link SessionPatch} by naming the fields to change. */

@@ -12,21 +12,38 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Provisioning of agents; the admin API's use cases. Authorization is the caller's job (admin role). */
 public final class AgentService {
+    /** A responder's name: what workers claim turns by. */
+    private static final Pattern RESPONDER = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
+
     private final SessionStore store;
     private final Clock clock;
 
+    /** What answers the turns of agents created without naming a responder. */
+    private final String defaultResponder;
+
     public AgentService(SessionStore store, Clock clock) {
+        this(store, clock, Agent.DEFAULT_RESPONDER);
+    }
+
+    public AgentService(SessionStore store, Clock clock, String defaultResponder) {
+        this.defaultResponder = defaultResponder;
         this.store = store;
         this.clock = clock;
     }
 
     /** Creates the agent, and the tenant on first use. CONFLICT when the name is taken. */
     public Agent create(String tenantName, NewAgent agent) {
+        if (agent.responder() != null && !RESPONDER.matcher(agent.responder()).matches()) {
+            throw GatewayException.invalidBody(
+                    "responder must be 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter",
+                    "responder");
+        }
         Tenant tenant = store.ensureTenant(tenantName);
-        return store.createAgent(tenant, agent, now());
+        return store.createAgent(tenant, agent.withDefaultResponder(defaultResponder), now());
     }
 
     /**
@@ -38,7 +55,8 @@ public final class AgentService {
         Tenant tenant = store.ensureTenant(tenantName);
         return store.findAgentByName(tenant.id(), agentName).orElseGet(() -> {
             try {
-                return store.createAgent(tenant, new NewAgent(agentName, List.of(), false), now());
+                return store.createAgent(
+                        tenant, new NewAgent(agentName, List.of(), false, null, defaultResponder), now());
             } catch (GatewayException e) {
                 if (e.kind() != ErrorKind.CONFLICT) {
                     throw e;

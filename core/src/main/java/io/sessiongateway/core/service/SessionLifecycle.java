@@ -169,6 +169,14 @@ public final class SessionLifecycle {
         return new StatusCounts(counts);
     }
 
+    /**
+     * The session the key names, when the caller may write to it (post a message, cancel a turn). Raises as
+     * resolving a write does.
+     */
+    public Session writable(Principal caller, AccessRule rule, SessionKey key) {
+        return resolve(caller, rule, key, true);
+    }
+
     /** The session the key names, as the caller may read it, with the caller's pin. Raises as resolving does. */
     public Session read(Principal caller, AccessRule rule, SessionKey key) {
         return withPin(caller, resolve(caller, rule, key, false));

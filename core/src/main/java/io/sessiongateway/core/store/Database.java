@@ -128,6 +128,10 @@ public final class Database implements AutoCloseable {
         return result.migrationsExecuted;
     }
 
+    public DatabaseConfig config() {
+        return config;
+    }
+
     public DSLContext dsl() {
         return dsl;
     }

@@ -13,6 +13,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.ClaimedTurn;
+import io.sessiongateway.core.conversation.Event;
+import io.sessiongateway.core.conversation.EventQuery;
+import io.sessiongateway.core.conversation.EventType;
+import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.NewMessage;
+import io.sessiongateway.core.conversation.Output;
+import io.sessiongateway.core.conversation.Posted;
+import io.sessiongateway.core.conversation.Turn;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
@@ -43,6 +54,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -57,6 +69,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -80,8 +93,11 @@ import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
-/** The {@link SessionStore} over jOOQ; the same SQL runs on H2 and PostgreSQL. */
-public final class JooqSessionStore implements SessionStore {
+/**
+ * The {@link SessionStore} and {@link ConversationStore} over jOOQ; the same SQL runs on H2 and PostgreSQL. Lifecycle
+ * writes append their events to the session's log in their own transaction (docs/architecture.md).
+ */
+public final class JooqSessionStore implements SessionStore, ConversationStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
@@ -102,6 +118,7 @@ public final class JooqSessionStore implements SessionStore {
 
     private final String byIdSql;
     private final String byObjectIdSql;
+    private final JooqConversations conversations;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
@@ -115,6 +132,12 @@ public final class JooqSessionStore implements SessionStore {
         this.byObjectIdSql = dsl.render(sessions(dsl)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
+        this.conversations = new JooqConversations(dsl);
+    }
+
+    /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
+    public String notificationChannel() {
+        return conversations.channel();
     }
 
     /**
@@ -233,6 +256,7 @@ public final class JooqSessionStore implements SessionStore {
                         .set(AGENT.OBJECT_ID, Ids.newObjectId())
                         .set(AGENT.MANAGERS, jsonb(agent.managers()))
                         .set(AGENT.RESTRICTED, agent.restricted())
+                        .set(AGENT.RESPONDER, agent.responder() == null ? Agent.DEFAULT_RESPONDER : agent.responder())
                         .set(AGENT.CREATED_AT, odt(now))
                         .set(AGENT.UPDATED_AT, odt(now))
                         .execute();
@@ -440,7 +464,8 @@ public final class JooqSessionStore implements SessionStore {
                 readList(a.getManagers()),
                 a.getRestricted(),
                 a.getCreatedAt().toInstant(),
-                a.getUpdatedAt().toInstant());
+                a.getUpdatedAt().toInstant(),
+                a.getResponder());
     }
 
     @Override
@@ -571,7 +596,7 @@ public final class JooqSessionStore implements SessionStore {
         }));
     }
 
-    private static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
+    static UUID upsertSubject(DSLContext tx, UUID tenantId, SubjectRef subject, OffsetDateTime at) {
         requireStorable(SUBJECT.SUBJECT_TYPE, subject.type());
         requireStorable(SUBJECT.SUBJECT_ID, subject.id());
         if (subject.slug() != null) {
@@ -761,7 +786,7 @@ public final class JooqSessionStore implements SessionStore {
      * Runs a store operation, turning an unreachable database into UNAVAILABLE (503 in every dialect). Everything
      * else that escapes is a bug and stays an unchecked exception for the server's catch-all.
      */
-    private static <T> T guard(Supplier<T> op) {
+    static <T> T guard(Supplier<T> op) {
         try {
             return op.get();
         } catch (DataAccessException e) {
@@ -797,7 +822,7 @@ public final class JooqSessionStore implements SessionStore {
      * nothing. The length matters on H2: jOOQ binds the key as {@code cast(? as varchar(n))}, and H2's cast cuts
      * it to the column's length, so that a longer key would find the row named by its first {@code n} characters.
      */
-    private static boolean unstorable(Field<String> column, String key) {
+    static boolean unstorable(Field<String> column, String key) {
         return key == null || key.indexOf('\0') >= 0 || tooLong(column, key);
     }
 
@@ -824,11 +849,11 @@ public final class JooqSessionStore implements SessionStore {
         return v == null ? 0 : v;
     }
 
-    private static OffsetDateTime odt(Instant i) {
+    static OffsetDateTime odt(Instant i) {
         return i == null ? null : i.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant inst(OffsetDateTime t) {
+    static Instant inst(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 
@@ -878,7 +903,7 @@ public final class JooqSessionStore implements SessionStore {
     private static final Field<Boolean> PINNED = DSL.field(DSL.name("pinned"), SQLDataType.BOOLEAN);
 
     /** The columns of a locked row that writes decide on. */
-    private record Locked(
+    record Locked(
             UUID id,
             UUID tenantId,
             UUID agentId,
@@ -888,8 +913,13 @@ public final class JooqSessionStore implements SessionStore {
             Instant startedAt) {}
 
     /** Locks the live session row ({@code SELECT ... FOR UPDATE}); empty when absent or deleted. */
-    private static Optional<Locked> lock(DSLContext tx, UUID id) {
-        return tx.select(
+    static Optional<Locked> lock(DSLContext tx, UUID id) {
+        return lock(tx, id, false);
+    }
+
+    /** {@link #lock(DSLContext, UUID)}; with {@code skipLocked}, empty at once when another transaction holds it. */
+    static Optional<Locked> lock(DSLContext tx, UUID id, boolean skipLocked) {
+        var forUpdate = tx.select(
                         SESSION.ID,
                         SESSION.TENANT_ID,
                         SESSION.AGENT_ID,
@@ -899,7 +929,8 @@ public final class JooqSessionStore implements SessionStore {
                         SESSION.STARTED_AT)
                 .from(SESSION)
                 .where(SESSION.ID.eq(id).and(SESSION.DELETED_AT.isNull()))
-                .forUpdate()
+                .forUpdate();
+        return (skipLocked ? forUpdate.skipLocked() : forUpdate)
                 .fetchOptional(r -> new Locked(
                         r.value1(),
                         r.value2(),
@@ -911,7 +942,7 @@ public final class JooqSessionStore implements SessionStore {
     }
 
     /** {@code max(now, previous + 1 ms)}: updated_at never stands still or goes back, whatever the clocks. */
-    private static OffsetDateTime bump(Locked row, Instant now) {
+    static OffsetDateTime bump(Locked row, Instant now) {
         Instant floor = row.updatedAt().plusMillis(1);
         return odt(now.isBefore(floor) ? floor : now);
     }
@@ -920,8 +951,7 @@ public final class JooqSessionStore implements SessionStore {
      * Adds {@code delta} per status to the counters of the tenant, the agent and the account (when there is one), in
      * one order (scope, status) so that concurrent writers never wait on each other in a cycle.
      */
-    private static void count(
-            DSLContext tx, UUID tenantId, UUID agentId, UUID accountId, Map<SessionStatus, Integer> deltas) {
+    static void count(DSLContext tx, UUID tenantId, UUID agentId, UUID accountId, Map<SessionStatus, Integer> deltas) {
         List<UUID> scopes = new ArrayList<>(List.of(tenantId, agentId));
         if (accountId != null) {
             scopes.add(accountId);
@@ -964,7 +994,7 @@ public final class JooqSessionStore implements SessionStore {
         }
     }
 
-    private static void countMove(DSLContext tx, Locked row, SessionStatus to) {
+    static void countMove(DSLContext tx, Locked row, SessionStatus to) {
         if (row.status() != to) {
             Map<SessionStatus, Integer> deltas = new EnumMap<>(SessionStatus.class);
             deltas.put(row.status(), -1);
@@ -1196,8 +1226,7 @@ public final class JooqSessionStore implements SessionStore {
 
     @Override
     public Optional<Session> patchSession(UUID id, SessionPatch patch, Instant now) {
-        return guard(() -> dsl.transactionResult(trx -> {
-            DSLContext tx = trx.dsl();
+        return conversations.write((tx, appended) -> {
             Optional<Locked> locked = lock(tx, id);
             if (locked.isEmpty()) {
                 return Optional.<Session>empty();
@@ -1268,15 +1297,22 @@ public final class JooqSessionStore implements SessionStore {
                 sets.put(SESSION.UPDATED_AT, at);
                 tx.update(SESSION).set(sets).where(SESSION.ID.eq(id)).execute();
                 countMove(tx, row, to);
+                JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
+                List<String> fields = patch.fieldNames();
+                if (!fields.isEmpty()) {
+                    log.append(EventType.SESSION_UPDATED, null, null, updated(fields));
+                }
+                if (to != row.status()) {
+                    JooqConversations.statusChanged(log, row.status(), to);
+                }
             }
             return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
-        }));
+        });
     }
 
     @Override
     public Optional<CancelResult> cancelSession(UUID id, Set<SessionStatus> from, Instant now) {
-        return guard(() -> dsl.transactionResult(trx -> {
-            DSLContext tx = trx.dsl();
+        return conversations.write((tx, appended) -> {
             Optional<Locked> locked = lock(tx, id);
             if (locked.isEmpty()) {
                 return Optional.<CancelResult>empty();
@@ -1292,18 +1328,19 @@ public final class JooqSessionStore implements SessionStore {
                         .where(SESSION.ID.eq(id))
                         .execute();
                 countMove(tx, row, SessionStatus.CANCELLED);
+                JooqConversations.statusChanged(
+                        conversations.lifecycleLog(tx, id, now, appended), row.status(), SessionStatus.CANCELLED);
             }
             return sessions(tx)
                     .where(SESSION.ID.eq(id))
                     .fetchOptional(JooqSessionStore::session)
                     .map(s -> new CancelResult(s, changed));
-        }));
+        });
     }
 
     @Override
     public boolean deleteSession(UUID id, Instant now) {
-        return guard(() -> dsl.transactionResult(trx -> {
-            DSLContext tx = trx.dsl();
+        return conversations.write((tx, appended) -> {
             Optional<Locked> locked = lock(tx, id);
             if (locked.isEmpty()) {
                 return false;
@@ -1316,19 +1353,27 @@ public final class JooqSessionStore implements SessionStore {
                     .where(SESSION.ID.eq(id))
                     .execute();
             count(tx, row.tenantId(), row.agentId(), row.accountId(), Map.of(row.status(), -1));
+            JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
+            conversations.abandonTurns(tx, log, id, now);
+            log.append(EventType.SESSION_DELETED, null, null, JSON.createObjectNode());
             return true;
-        }));
+        });
     }
 
     @Override
     public Optional<Session> setPinned(UUID id, SubjectRef subject, boolean pinned, Instant now) {
-        return guard(() -> dsl.transactionResult(trx -> {
-            DSLContext tx = trx.dsl();
+        return conversations.write((tx, appended) -> {
             Optional<Locked> locked = lock(tx, id);
             if (locked.isEmpty()) {
                 return Optional.<Session>empty();
             }
             UUID tenantId = locked.get().tenantId();
+            if (pinned != isPinned(tx, id, tenantId, subject)) {
+                ObjectNode p = updated(List.of("pinned"));
+                p.put("pinned", pinned);
+                p.putObject("subject").put("type", subject.type()).put("id", subject.id());
+                conversations.lifecycleLog(tx, id, now, appended).append(EventType.SESSION_UPDATED, null, null, p);
+            }
             if (pinned) {
                 UUID subjectRow = upsertSubject(tx, tenantId, subject, odt(now));
                 insertIgnoringDuplicates(
@@ -1351,7 +1396,16 @@ public final class JooqSessionStore implements SessionStore {
                     .where(SESSION.ID.eq(id))
                     .fetchOptional(JooqSessionStore::session)
                     .map(s -> s.toBuilder().pinned(pinned).build());
-        }));
+        });
+    }
+
+    private static boolean isPinned(DSLContext tx, UUID id, UUID tenantId, SubjectRef subject) {
+        if (unstorable(SUBJECT.SUBJECT_ID, subject.id()) || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
+            return false;
+        }
+        return tx.fetchExists(
+                SESSION_PIN,
+                SESSION_PIN.SESSION_ID.eq(id).and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))));
     }
 
     @Override
@@ -1425,5 +1479,93 @@ public final class JooqSessionStore implements SessionStore {
             count(tx, tenantId, agentId, accountId, Map.of(SessionStatus.CREATED, 1));
             return sessions(tx).where(SESSION.ID.eq(newId)).fetchOptional(JooqSessionStore::session);
         }));
+    }
+    // ---- Conversations (JooqConversations)
+
+    @Override
+    public void onAppended(BiConsumer<UUID, Long> listener) {
+        conversations.onAppended(listener);
+    }
+
+    @Override
+    public Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now) {
+        return conversations.postMessage(sessionId, message, responder, now);
+    }
+
+    @Override
+    public List<Message> listMessages(UUID sessionId, long afterSeq, Long beforeSeq, int limit, boolean descending) {
+        return conversations.listMessages(sessionId, afterSeq, beforeSeq, limit, descending);
+    }
+
+    @Override
+    public Optional<Message> findMessageByObjectId(String objectId) {
+        return conversations.findMessageByObjectId(objectId);
+    }
+
+    @Override
+    public List<Turn> listTurns(UUID sessionId, Integer beforeNumber, int limit) {
+        return conversations.listTurns(sessionId, beforeNumber, limit);
+    }
+
+    @Override
+    public Optional<Turn> findTurn(UUID turnId) {
+        return conversations.findTurn(turnId);
+    }
+
+    @Override
+    public List<Event> listEvents(UUID sessionId, EventQuery query) {
+        return conversations.listEvents(sessionId, query);
+    }
+
+    @Override
+    public long countEvents(UUID sessionId, EventQuery query) {
+        return conversations.countEvents(sessionId, query);
+    }
+
+    @Override
+    public Optional<Event> findEvent(UUID eventId) {
+        return conversations.findEvent(eventId);
+    }
+
+    @Override
+    public Optional<Long> lastSeq(UUID sessionId) {
+        return conversations.lastSeq(sessionId);
+    }
+
+    @Override
+    public Optional<Turn> cancelTurn(UUID turnId, CancelReason reason, Instant now) {
+        return conversations.cancelTurn(turnId, reason, now);
+    }
+
+    @Override
+    public List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now) {
+        return conversations.claimTurns(responders, worker, lease, max, now);
+    }
+
+    @Override
+    public Event appendOutput(UUID turnId, String worker, int step, Output output, Instant now) {
+        return conversations.appendOutput(turnId, worker, step, output, now);
+    }
+
+    @Override
+    public Turn extendLease(UUID turnId, String worker, Duration lease, Instant now) {
+        return conversations.extendLease(turnId, worker, lease, now);
+    }
+
+    @Override
+    public Turn finishTurn(UUID turnId, String worker, String error, Instant now) {
+        return conversations.finishTurn(turnId, worker, error, now);
+    }
+
+    @Override
+    public int sweepLapsedLeases(int maxClaims, Instant now) {
+        return conversations.sweepLapsedLeases(maxClaims, now);
+    }
+
+    /** A JSON object {"fields": [...]} for session.updated. */
+    private static ObjectNode updated(List<String> fields) {
+        ObjectNode p = JSON.createObjectNode();
+        fields.forEach(p.putArray("fields")::add);
+        return p;
     }
 }

@@ -118,7 +118,8 @@ public final class InMemorySessionStore implements SessionStore {
             String objectId,
             List<String> managers,
             boolean restricted,
-            Instant createdAt) {}
+            Instant createdAt,
+            String responder) {}
 
     private record SubjectRow(UUID id, UUID tenantId, String type, String subjectId, String slug) {}
 
@@ -255,7 +256,8 @@ public final class InMemorySessionStore implements SessionStore {
                 Ids.newObjectId(),
                 List.copyOf(agent.managers()),
                 agent.restricted(),
-                micros(now));
+                micros(now),
+                agent.responder() == null ? Agent.DEFAULT_RESPONDER : agent.responder());
         agents.put(row.id(), row);
         return agent(row);
     }
@@ -308,7 +310,8 @@ public final class InMemorySessionStore implements SessionStore {
                 a.managers(),
                 a.restricted(),
                 a.createdAt(),
-                a.createdAt());
+                a.createdAt(),
+                a.responder());
     }
 
     @Override

@@ -37,6 +37,12 @@ final class AgentCommand implements TenantAdminCommand.Configured {
         @Option(names = "--team", description = "Team (ObjectId or name); default: the tenant's default team.")
         String team;
 
+        @Option(
+                names = "--responder",
+                description = "What answers its turns: echo, script, none (an external runtime); default: the"
+                        + " gateway's gateway.conversations.default-responder.")
+        String responder;
+
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -45,6 +51,9 @@ final class AgentCommand implements TenantAdminCommand.Configured {
             body.put("restricted", restricted);
             if (team != null) {
                 body.put("team", team);
+            }
+            if (responder != null) {
+                body.put("responder", responder);
             }
             int rc = admin("POST", "agents", body, 201);
             if (rc == 0) {

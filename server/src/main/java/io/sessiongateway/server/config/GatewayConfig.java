@@ -19,6 +19,7 @@ import java.util.Map;
  * @param ops {@code gateway.health.*}, {@code gateway.metrics.*}
  * @param dialects {@code gateway.dialects.<name>.*}, by dialect name
  * @param testing {@code gateway.fixtures}, {@code gateway.testing.*}
+ * @param conversations {@code gateway.conversations.*}
  */
 public record GatewayConfig(
         Path dataDir,
@@ -27,7 +28,8 @@ public record GatewayConfig(
         AuthSettings auth,
         OpsSettings ops,
         Map<String, DialectSettings> dialects,
-        TestingSettings testing) {
+        TestingSettings testing,
+        ConversationSettings conversations) {
 
     public GatewayConfig {
         dialects = Map.copyOf(dialects);
@@ -35,7 +37,7 @@ public record GatewayConfig(
 
     /** The same configuration with another fixtures file ({@code serve --fixtures FILE}). */
     public GatewayConfig withFixtures(Path file) {
-        return new GatewayConfig(dataDir, http, db, auth, ops, dialects, testing.withFixtures(file));
+        return new GatewayConfig(dataDir, http, db, auth, ops, dialects, testing.withFixtures(file), conversations);
     }
 
     /**
@@ -83,7 +85,8 @@ public record GatewayConfig(
                 AuthSettings.from(g.getConfig("auth")),
                 OpsSettings.from(g),
                 dialects,
-                TestingSettings.from(g));
+                TestingSettings.from(g),
+                ConversationSettings.from(g));
     }
 
     /** Blank to null: an empty string in {@code reference.conf} means "not set". */
@@ -95,6 +98,6 @@ public record GatewayConfig(
     public String toString() {
         // Never print secrets: db and auth redact theirs.
         return "GatewayConfig[dataDir=" + dataDir + ", http=" + http + ", db=" + db + ", auth=" + auth + ", ops=" + ops
-                + ", dialects=" + dialects + ", testing=" + testing + "]";
+                + ", dialects=" + dialects + ", testing=" + testing + ", conversations=" + conversations + "]";
     }
 }

@@ -68,6 +68,8 @@ class AdminIT {
                         ids,
                         "team",
                         agent.get("team"),
+                        "responder",
+                        "echo",
                         "created_at",
                         agent.get("created_at")),
                 agent);
@@ -81,12 +83,16 @@ class AdminIT {
         Response second = CLIENTS.admin(tenant).createAgent(tenant, Map.of("name", "other"));
         assertEquals(201, second.statusCode());
         assertEquals(false, second.jsonPath().getBoolean("restricted"));
+        Response none = CLIENTS.admin(tenant).createAgent(tenant, Map.of("name", "external", "responder", "none"));
+        assertEquals(201, none.statusCode(), none.asString());
+        assertEquals("none", none.jsonPath().getString("responder"));
         assertEquals(List.of(), second.jsonPath().getList("managers"));
 
         Response list = CLIENTS.admin(tenant).listAgents(tenant);
         assertEquals(200, list.statusCode());
         assertEquals(
-                List.of(agent, second.jsonPath().getMap("")), list.jsonPath().getList("data"));
+                List.of(agent, second.jsonPath().getMap(""), none.jsonPath().getMap("")),
+                list.jsonPath().getList("data"));
     }
 
     @Test

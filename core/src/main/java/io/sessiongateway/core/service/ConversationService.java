@@ -1,0 +1,110 @@
+package io.sessiongateway.core.service;
+
+import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Event;
+import io.sessiongateway.core.conversation.EventQuery;
+import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.NewMessage;
+import io.sessiongateway.core.conversation.Posted;
+import io.sessiongateway.core.conversation.Turn;
+import io.sessiongateway.core.conversation.TurnStatus;
+import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.model.AccessRule;
+import io.sessiongateway.core.model.Agent;
+import io.sessiongateway.core.model.Principal;
+import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.model.SessionKey;
+import io.sessiongateway.core.store.ConversationStore;
+import io.sessiongateway.core.store.SessionStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Conversation use cases in canonical terms (docs/architecture.md, "Conversations"), guarded by the session's
+ * access rules as the lifecycle resolves them: reads need read access, posting and cancelling need write access.
+ * Dialect adapters (next: issue #13's operations) compose these and render the log in their own shapes.
+ */
+public final class ConversationService {
+    private final SessionStore sessions;
+    private final ConversationStore store;
+    private final SessionLifecycle lifecycle;
+    private final Clock clock;
+
+    public ConversationService(
+            SessionStore sessions, ConversationStore store, SessionLifecycle lifecycle, Clock clock) {
+        this.sessions = sessions;
+        this.store = store;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+    }
+
+    /**
+     * Posts the caller's message; a user message queues a turn for the responder of the session's agent. Raises as
+     * resolving a write does; NOT_FOUND when the session is deleted meanwhile.
+     */
+    public Posted post(Principal caller, AccessRule rule, SessionKey key, NewMessage message) {
+        Session session = lifecycle.writable(caller, rule, key);
+        String responder = sessions.findAgentById(session.agent().id())
+                .map(Agent::responder)
+                .orElse(Agent.DEFAULT_RESPONDER);
+        NewMessage posted = new NewMessage(message.role(), message.content(), message.chatId(), caller.subject());
+        return store.postMessage(session.id(), posted, responder, now()).orElseThrow(ConversationService::gone);
+    }
+
+    /** The session's messages by seq between the bounds (exclusive; null: none), at most limit. */
+    public List<Message> messages(
+            Principal caller, AccessRule rule, SessionKey key, long afterSeq, Long beforeSeq, int limit, boolean desc) {
+        Session session = lifecycle.read(caller, rule, key);
+        return store.listMessages(session.id(), afterSeq, beforeSeq, limit, desc);
+    }
+
+    /** The session's turns, newest first, numbered below {@code beforeNumber} (null: all). */
+    public List<Turn> turns(Principal caller, AccessRule rule, SessionKey key, Integer beforeNumber, int limit) {
+        Session session = lifecycle.read(caller, rule, key);
+        return store.listTurns(session.id(), beforeNumber, limit);
+    }
+
+    /** One turn of the session; NOT_FOUND when the session has no such turn. */
+    public Turn turn(Principal caller, AccessRule rule, SessionKey key, UUID turnId) {
+        Session session = lifecycle.read(caller, rule, key);
+        return store.findTurn(turnId)
+                .filter(t -> t.sessionId().equals(session.id()))
+                .orElseThrow(() -> GatewayException.notFound("turn_not_found", "turn not found"));
+    }
+
+    /** One page of the session's log. */
+    public List<Event> events(Principal caller, AccessRule rule, SessionKey key, EventQuery query) {
+        Session session = lifecycle.read(caller, rule, key);
+        return store.listEvents(session.id(), query);
+    }
+
+    /**
+     * Cancels the session's open turns (the running one and any queued), newest first; empty when none was open
+     * (Everruns answers {@code no_op}). Returns the running or oldest cancelled turn.
+     */
+    public Optional<Turn> cancelOpenTurns(Principal caller, AccessRule rule, SessionKey key, CancelReason reason) {
+        Session session = lifecycle.writable(caller, rule, key);
+        Optional<Turn> first = Optional.empty();
+        for (Turn t : store.listTurns(session.id(), null, 100)) {
+            if (!t.status().isFinished()) {
+                Optional<Turn> cancelled = store.cancelTurn(t.id(), reason, now());
+                if (cancelled.isPresent() && cancelled.get().status() == TurnStatus.CANCELLED) {
+                    first = cancelled;
+                }
+            }
+        }
+        return first;
+    }
+
+    private static GatewayException gone() {
+        return GatewayException.notFound("session_not_found", "session not found");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

@@ -1,0 +1,111 @@
+package io.sessiongateway.core.store;
+
+import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.ClaimedTurn;
+import io.sessiongateway.core.conversation.Event;
+import io.sessiongateway.core.conversation.EventQuery;
+import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.NewMessage;
+import io.sessiongateway.core.conversation.Output;
+import io.sessiongateway.core.conversation.Posted;
+import io.sessiongateway.core.conversation.Turn;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+/**
+ * Turns, messages and the per-session event log (docs/architecture.md, "Conversations").
+ *
+ * <p>Every write is one transaction that appends its events under the session's row lock: sequence numbers are
+ * dense and ordered, and no reader sees a row without its event or the reverse. Every turn write takes the session
+ * lock first, then the turn's, so writers never wait on each other in a cycle. Access rules are the service's.
+ *
+ * <p>Worker writes ({@link #appendOutput}, {@link #extendLease}) fail with {@code CONFLICT} when the turn is not
+ * running under that worker's lease (code {@code turn_not_running} or {@code lease_lost}): that is how a worker
+ * learns its turn was cancelled or taken from it. A missing turn or session is {@code NOT_FOUND}.
+ */
+public interface ConversationStore {
+
+    /**
+     * Registers a listener told {@code (session, last seq)} after each commit that appended events, in the
+     * committing thread. It must not block.
+     */
+    void onAppended(BiConsumer<UUID, Long> listener);
+
+    /**
+     * Stores a client's message and its {@code message.created} event; a user message also queues a turn answered
+     * by {@code responder} ({@code turn.queued}) and moves the session to running ({@code session.status.changed}).
+     *
+     * @return empty when there is no live session with that id
+     */
+    Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now);
+
+    /** The session's messages with {@code afterSeq < seq < beforeSeq} (null: no bound), by seq, at most limit. */
+    List<Message> listMessages(UUID sessionId, long afterSeq, Long beforeSeq, int limit, boolean descending);
+
+    /** By Agentcloud ObjectId. */
+    Optional<Message> findMessageByObjectId(String objectId);
+
+    /** The session's turns with a number below {@code beforeNumber} (null: all), newest first, at most limit. */
+    List<Turn> listTurns(UUID sessionId, Integer beforeNumber, int limit);
+
+    Optional<Turn> findTurn(UUID turnId);
+
+    /** One page of the session's log (tombstoned sessions included: their log ends with session.deleted). */
+    List<Event> listEvents(UUID sessionId, EventQuery query);
+
+    /** The number of events matching the query, its bounds on seq and limit included except the limit. */
+    long countEvents(UUID sessionId, EventQuery query);
+
+    /** By event id (Everruns {@code since_id}). */
+    Optional<Event> findEvent(UUID eventId);
+
+    /** The session's last sequence number (0 before its first event); empty when there is no such session. */
+    Optional<Long> lastSeq(UUID sessionId);
+
+    /**
+     * Cancels a queued or running turn ({@code turn.cancelled} with the reason; the session moves to waiting when no
+     * turn is left open). A finished turn stays as it is.
+     *
+     * @return the turn after the call; empty when there is none
+     */
+    Optional<Turn> cancelTurn(UUID turnId, CancelReason reason, Instant now);
+
+    /**
+     * Claims up to {@code max} queued turns answered by one of {@code responders}: the oldest queued turn of each
+     * session without a running turn. Sessions another transaction holds are skipped ({@code SKIP LOCKED}), so
+     * claimants on any instance never wait on each other and a turn has one claimant. Each claimed turn is running
+     * under {@code worker}'s lease until {@code now + lease}, with {@code turn.started} appended.
+     */
+    List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now);
+
+    /**
+     * Appends one output step of a running turn the worker holds. Idempotent by (turn, step): repeating a step
+     * answers the first result and writes nothing, whatever the output given.
+     *
+     * @return the step's event
+     */
+    Event appendOutput(UUID turnId, String worker, int step, Output output, Instant now);
+
+    /** Moves the worker's lease to {@code now + lease}. */
+    Turn extendLease(UUID turnId, String worker, Duration lease, Instant now);
+
+    /**
+     * Finishes a running turn the worker holds: {@code done} when {@code error} is null, else {@code error}. A turn
+     * already finished (cancelled meanwhile, or finished before) is answered as it is.
+     */
+    Turn finishTurn(UUID turnId, String worker, String error, Instant now);
+
+    /**
+     * Handles turns whose lease lapsed before {@code now}: one that appended no output goes back to the queue
+     * ({@code turn.queued}) unless it was claimed {@code maxClaims} times; any other fails with error
+     * {@code "lease expired"} ({@code turn.failed}), since replaying its output would repeat it.
+     *
+     * @return how many turns it handled
+     */
+    int sweepLapsedLeases(int maxClaims, Instant now);
+}
