@@ -404,6 +404,7 @@ measure "prism mock same document" -s bench/lua/static.lua "http://127.0.0.1:$pr
 kill "${pids[-1]}"
 
 # ---------------------------------------------------------------- report
+cp "$work/rows" "$cache/last-rows"; cp "$work/notes" "$cache/last-notes" # to rewrite the report without a rerun
 python3 - "$work/rows" "$root/bench/results" "$DURATION" "$CONN" "$THREADS" "$SIZES" \
   "${ready[h2]}" "${ready[pg]}" "${ready[h2-jdk25]:-}" "${rss[h2]}" "${rss[pg]}" "${rss[h2-jdk25]:-}" "$wm_rss" \
   "$JAVA_OPTS_DEFAULT" "$WARMUP" "$(( $(date +%s) - started ))" "${ready[h2-first]}" "${ready[pg-first]}" \

@@ -6,8 +6,8 @@
 -- bench/run.sh marks such a row. Deletes sent after the last response read (in flight when wrk stops) are not
 -- counted by wrk; the next id list starts after them.
 local threads = {}
-local dialect, first, last, token, scope
-local index, stride, next_i, sent, ran_out
+local dialect, first, last, stride, token, scope, next_i
+-- globals, so that setup() and done() reach them through thread:set and thread:get: index, sent, ran_out, pool
 
 function setup(thread)
   thread:set("index", #threads)
@@ -18,6 +18,7 @@ function init(args)
   dialect, first, last, stride, token, scope =
     args[1], tonumber(args[2]), tonumber(args[3]), tonumber(args[4]), args[5], args[6]
   next_i = first + index
+  pool = last - first + 1
   sent = 0
   ran_out = "no"
 end
@@ -45,10 +46,11 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local total, out = 0, "no"
+  local total, out, size = 0, "no", 0
   for _, t in ipairs(threads) do
+    size = t:get("pool")
     total = total + t:get("sent")
     if t:get("ran_out") == "yes" then out = "yes" end
   end
-  io.write(string.format("delete-pool: sent %d of %d, ran out: %s\n", total, last - first + 1, out))
+  io.write(string.format("delete-pool: sent %d of %d, ran out: %s\n", total, size, out))
 end
