@@ -2,7 +2,9 @@
 # Session Gateway benchmarks, one command: bench/run.sh [--quick]
 #
 # Measures, in one run on this machine: GET and create per dialect at fixed concurrency on H2 and on PostgreSQL
-# with N bulk-loaded sessions (10^3 and 10^6), and the ceilings and alternatives on the same machine: nginx serving
+# with N bulk-loaded sessions (10^3 and 10^6); at each N also the lifecycle per dialect: a list page (first page
+# and one deep in the middle), PATCH, cancel and DELETE (each delete on a session loaded for the purpose, each
+# deleted once), with each one's ratio to GET of the same dialect in the same run; and the ceilings and alternatives on the same machine: nginx serving
 # the same bytes as a static file, pgbench's primary-key select on the same table, WireMock standalone serving the
 # same response, Stoplight Prism mocking the same document. Also time from process start to first 200, peak RSS
 # under load, and GET per dialect on JDK 17 and on the newer JDK. Prints ratios and writes
@@ -12,7 +14,8 @@
 #
 # Tools: wrk, nginx, pgbench (Debian), WireMock standalone (Maven Central), Prism (npm). Installed when missing.
 # Knobs: BENCH_DURATION (15s; --quick 5s), BENCH_CONNECTIONS (32), BENCH_SIZES ("1000 1000000"; --quick "1000"),
-# BENCH_WARMUP (per dialect before each series: 10s; --quick 3s), BENCH_JDK25 (path to the newer JDK's java;
+# BENCH_WARMUP (per dialect before each series: 10s; --quick 3s), BENCH_DELETE_RATE (4000: sessions loaded per
+# second of warm-up and of measurement for each dialect's DELETE series; a list that runs out is marked), BENCH_JDK25 (path to the newer JDK's java;
 # default: the first /usr/lib/jvm/*25*/bin/java; "none" to skip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +31,10 @@ WARMUP=${BENCH_WARMUP:-$($quick && echo 3s || echo 10s)}
 JDK25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 [ "$JDK25" = none ] && JDK25=""
 DIALECTS="truefoundry everruns agentcloud recoup"
+DELETE_RATE=${BENCH_DELETE_RATE:-4000}
+DEL_WARM=$(( DELETE_RATE * ${WARMUP%s} )); DEL_MEASURE=$(( DELETE_RATE * ${DURATION%s} ))
+DEL_POOL=$(( DEL_WARM + DEL_MEASURE )) # per dialect with a DELETE (Everruns, Agentcloud, Recoup)
+DELETE_DIALECTS="everruns agentcloud recoup"
 started=$(date +%s)
 WIREMOCK_VERSION=3.13.2
 PRISM_VERSION=5.16.0
@@ -125,6 +132,8 @@ measure() {
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   sockerr=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out"); sockerr=${sockerr:-0}
+  if grep -q '^delete-pool: .*ran out: yes' <<<"$out"; then name="$name (id list ran out)"; fi
+  grep '^delete-pool:' <<<"$out" | sed 's/^/[bench]   /' >&2 || true
   echo "$name|$rps|$p50|$p99|$((non2xx + sockerr))" >> "$work/rows"
   log "$(printf '%-44s %10s req/s  p50 %-9s p99 %-9s errors %s' "$name" "$rps" "$p50" "$p99" "$((non2xx + sockerr))")"
 }
@@ -144,13 +153,102 @@ get_series() {
   done
 }
 
-bulk_sql() { # backend N
-  local backend=$1 n=$2 hex12 hex24 series
+# GET a path once and check it answers 2xx (a series of errors would measure the error path): prints the body.
+probe() { # method path token [body]
+  local code
+  code=$(curl -s -o "$work/probe.json" -w '%{http_code}' -X "$1" "http://127.0.0.1:$gw_port$2" -H "Authorization: Bearer $3" \
+    ${4:+-H 'Content-Type: application/json' -d "$4"})
+  case $code in 2??) cat "$work/probe.json" ;; *) log "probe $1 $2 answered $code: $(head -c 400 "$work/probe.json")"; exit 1 ;; esac
+}
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(d)' "$1"; }
+hex() { printf "%0${2}x" "$1"; }
+
+# A delete of a session already deleted (the first of a list): its status and body go into the results' notes.
+repeat_delete() { # name dialect i token scope
+  local path body="" code
+  case $2 in
+    everruns) path="/v1/sessions/session_00000000000070008000$(hex "$3" 12)" ;;
+    recoup) path="/api/sessions/session_00000000000070008000$(hex "$3" 12)" ;;
+    agentcloud) path="/$5/forms/session/$(hex "$3" 24)"; body="{\"sessionId\":\"$(hex "$3" 24)\"}" ;;
+  esac
+  code=$(curl -s -o "$work/repeat.json" -w '%{http_code}' -X DELETE "http://127.0.0.1:$gw_port$path" \
+    -H "Authorization: Bearer $4" ${body:+-H 'Content-Type: application/json' -d "$body"})
+  echo "$1: the same id again answers $code \`$(head -c 200 "$work/repeat.json" | tr -d '\n')\`" >> "$work/notes"
+}
+
+# The lifecycle series at N loaded sessions: list pages (first, deep), PATCH, cancel, DELETE. Args: label n tok team
+# Every series is warmed up for each dialect in turn first, as GET is. Runs after the GET series at the same N.
+lifecycle_series() {
+  local label=$1 n=$2 tok=$3 team=$4 d mid end from tf_mid token ev_next k first url
+  local -A list deep
+  mid=$(( n / 2 ))
+  from=2000-01-01T00:00:00Z; end=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+  # First pages: 20 sessions each (Agentcloud's page is the vendor's fixed 10).
+  list[truefoundry]="/$tenant/v1/agents/sessions?agent_name=bench-agent&limit=20&start_timestamp=$from&end_timestamp=$end"
+  list[everruns]="/v1/sessions?limit=20"
+  list[agentcloud]="/$team/sessions.json"
+  list[recoup]="/api/sessions?limit=20"
+  # Deep pages, in the middle of the N sessions: TrueFoundry's keyset token of the page after session N/2 (the first
+  # page of a window ending at N/2's created_at gives it), Everruns' offset N/2 (the vendor's paging) and the keyset
+  # cursor of that page's next_url, Agentcloud's before=<ObjectId of N/2> (the vendor's own keyset), Recoup's offset
+  # N/2 (the vendor's web app pages by offset).
+  tf_mid=$(probe GET "/$tenant/v1/agents/sessions/session_00000000000070008000$(hex "$mid" 12)" "$tok" | json_field data.created_at)
+  token=$(probe GET "/$tenant/v1/agents/sessions?agent_name=bench-agent&limit=20&start_timestamp=$from&end_timestamp=$tf_mid" "$tok" \
+    | json_field pagination.next_page_token)
+  deep[truefoundry]="/$tenant/v1/agents/sessions?agent_name=bench-agent&limit=20&start_timestamp=$from&end_timestamp=$tf_mid&page_token=$token"
+  deep[everruns-offset]="/v1/sessions?limit=20&offset=$mid"
+  ev_next=$(probe GET "${deep[everruns-offset]}" "$tok" | json_field next_url)
+  deep[everruns-cursor]="/${ev_next#*://*/}"
+  deep[agentcloud]="/$team/sessions.json?before=$(hex "$mid" 24)"
+  deep[recoup-offset]="/api/sessions?limit=20&offset=$mid"
+  for d in $DIALECTS; do probe GET "${list[$d]}" "$tok" >/dev/null; warmup -s bench/lua/static.lua "http://127.0.0.1:$gw_port" -- "${list[$d]}" "$tok"; done
+  for d in $DIALECTS; do
+    measure "$label n=$n LIST $d" -s bench/lua/static.lua "http://127.0.0.1:$gw_port" -- "${list[$d]}" "$tok"
+  done
+  for d in truefoundry everruns-offset everruns-cursor agentcloud recoup-offset; do
+    probe GET "${deep[$d]}" "$tok" >/dev/null
+    measure "$label n=$n LIST-DEEP ${d%%-*}${d#${d%%-*}}" -s bench/lua/static.lua "http://127.0.0.1:$gw_port" -- "${deep[$d]}" "$tok"
+  done
+  # PATCH (Everruns title, Recoup title, Agentcloud edit of the variables) and cancel, on random sessions of the N.
+  for d in everruns recoup agentcloud; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
+    warmup -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" patch "$n" "$tok" "$scope"
+    measure "$label n=$n PATCH $d" -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" patch "$n" "$tok" "$scope"
+  done
+  for d in truefoundry everruns agentcloud; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
+    warmup -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" cancel "$n" "$tok" "$scope"
+    measure "$label n=$n CANCEL $d" -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" cancel "$n" "$tok" "$scope"
+  done
+  # DELETE: each dialect walks its own list of sessions loaded for the purpose (after the N), the warm-up the first
+  # DEL_WARM of them, the measurement the rest; each session is deleted once. Then one repeat of a deleted id.
+  k=0
+  for d in $DELETE_DIALECTS; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
+    first=$(( n + k * DEL_POOL + 1 ))
+    warmup -s bench/lua/delete.lua "http://127.0.0.1:$gw_port" -- "$d" "$first" "$(( first + DEL_WARM - 1 ))" "$THREADS" "$tok" "$scope"
+    measure "$label n=$n DELETE $d" -s bench/lua/delete.lua "http://127.0.0.1:$gw_port" -- \
+      "$d" "$(( first + DEL_WARM ))" "$(( first + DEL_POOL - 1 ))" "$THREADS" "$tok" "$scope"
+    repeat_delete "$label n=$n DELETE $d" "$d" "$first" "$tok" "$scope"
+    k=$(( k + 1 ))
+  done
+}
+
+bulk_sql() { # backend N: sessions 1..N for reads and writes, then DEL_POOL per DELETE dialect
+  # Session i is created i ms after session 1 (all before the seed), so that creation order, ObjectId order and
+  # the numbering agree and the middle of every list is a known session (N/2). The counters the lists' totals read
+  # (session_count) are rebuilt for the tenant, as the migration that introduced them does.
+  local backend=$1 n=$2 total hex12 hex24 series created
+  total=$(( n + 3 * DEL_POOL ))
   if [ "$backend" = pg ]; then
-    hex12="lpad(to_hex(i), 12, '0')"; hex24="lpad(to_hex(i), 24, '0')"; series="generate_series(1, $n) AS g(i)"
+    hex12="lpad(to_hex(i), 12, '0')"; hex24="lpad(to_hex(i), 24, '0')"; series="generate_series(1, $total) AS g(i)"
+    created="s.created_at - ($total + 1 - i) * interval '1 millisecond'"
   else
     hex12="LPAD(LOWER(TO_CHAR(i, 'FMXXXXXXXXXXXX')), 12, '0')"; hex24="LPAD(LOWER(TO_CHAR(i, 'FMXXXXXXXXXXXXXXXXXXXXXXXX')), 24, '0')"
-    series="SYSTEM_RANGE(1, $n) AS g(i)"
+    series="SYSTEM_RANGE(1, $total) AS g(i)"
+    created="DATEADD(MILLISECOND, -($total + 1 - i), s.created_at)"
   fi
   cat <<SQL
 DELETE FROM session WHERE public_id LIKE 'session_00000000000070008000%';
@@ -158,14 +256,28 @@ INSERT INTO session (id, public_id, object_id, tenant_id, team_id, agent_id, own
     warning, lifecycle_version, created_at, updated_at, sharing_mode, is_new_branch)
 SELECT CAST('00000000-0000-7000-8000-' || $hex12 AS UUID), 'session_00000000000070008000' || $hex12, $hex24,
     s.tenant_id, s.team_id, s.agent_id, s.owner_id, s.account_id, 'bench ' || i, 'created', FALSE, 0,
-    s.created_at, s.created_at, 'team', FALSE
+    $created, $created, 'team', FALSE
 FROM $series CROSS JOIN (SELECT * FROM session WHERE public_id = 'bench-seed') s;
+DELETE FROM session_count WHERE tenant_id = (SELECT tenant_id FROM session WHERE public_id = 'bench-seed');
+INSERT INTO session_count (tenant_id, scope_id, status, slot, n)
+    SELECT tenant_id, tenant_id, status, 0, COUNT(*) FROM session
+    WHERE tenant_id = (SELECT tenant_id FROM session WHERE public_id = 'bench-seed') AND deleted_at IS NULL
+    GROUP BY tenant_id, status;
+INSERT INTO session_count (tenant_id, scope_id, status, slot, n)
+    SELECT tenant_id, agent_id, status, 0, COUNT(*) FROM session
+    WHERE tenant_id = (SELECT tenant_id FROM session WHERE public_id = 'bench-seed') AND deleted_at IS NULL
+    GROUP BY tenant_id, agent_id, status;
+INSERT INTO session_count (tenant_id, scope_id, status, slot, n)
+    SELECT tenant_id, account_id, status, 0, COUNT(*) FROM session
+    WHERE tenant_id = (SELECT tenant_id FROM session WHERE public_id = 'bench-seed') AND deleted_at IS NULL
+      AND account_id IS NOT NULL
+    GROUP BY tenant_id, account_id, status;
 SQL
 }
 
 load_sessions() { # backend N data_dir
   local backend=$1 n=$2 data=$3
-  log "loading $n sessions into $backend"
+  log "loading $n sessions (+ $((3 * DEL_POOL)) to delete) into $backend"
   if [ "$backend" = pg ]; then
     bulk_sql pg "$n" | psql_ -d gateway >/dev/null; psql_ -d gateway -c 'ANALYZE session' >/dev/null
   else
@@ -189,7 +301,7 @@ provision() { # prints: team app_id everruns_agent token
   echo "$team $app $ev $tok"
 }
 
-: > "$work/rows"
+: > "$work/rows"; : > "$work/notes"
 admin_token >/dev/null # mint the start-up probe's token now, outside every measurement
 # Start-up is measured twice: the first start of a build (empty data dir: migrations; no class-data-sharing archive
 # yet, the launcher writes it when that process stops) and a restart (the usual case).
@@ -206,6 +318,7 @@ for backend in h2 pg; do
   for n in $SIZES; do
     load_sessions "$backend" "$n" "$data"
     get_series "$backend" "$n" "$tok" "$team"
+    lifecycle_series "$backend" "$n" "$tok" "$team"
   done
   for d in $DIALECTS; do
     scope=$tenant; agent=bench-agent
@@ -291,12 +404,15 @@ measure "prism mock same document" -s bench/lua/static.lua "http://127.0.0.1:$pr
 kill "${pids[-1]}"
 
 # ---------------------------------------------------------------- report
+cp "$work/rows" "$cache/last-rows"; cp "$work/notes" "$cache/last-notes" # to rewrite the report without a rerun
 python3 - "$work/rows" "$root/bench/results" "$DURATION" "$CONN" "$THREADS" "$SIZES" \
   "${ready[h2]}" "${ready[pg]}" "${ready[h2-jdk25]:-}" "${rss[h2]}" "${rss[pg]}" "${rss[h2-jdk25]:-}" "$wm_rss" \
-  "$JAVA_OPTS_DEFAULT" "$WARMUP" "$(( $(date +%s) - started ))" "${ready[h2-first]}" "${ready[pg-first]}" <<'PY'
+  "$JAVA_OPTS_DEFAULT" "$WARMUP" "$(( $(date +%s) - started ))" "${ready[h2-first]}" "${ready[pg-first]}" \
+  "$work/notes" "$DEL_WARM" "$DEL_MEASURE" <<'PY'
 import datetime, os, platform, re, subprocess, sys
 rows_file, outdir, dur, conn, threads, sizes, r_h2, r_pg, r_25, rss_h2, rss_pg, rss_25, rss_wm = sys.argv[1:14]
-jvm_opts, warmup, took, r_h2_first, r_pg_first = sys.argv[14:19]
+jvm_opts, warmup, took, r_h2_first, r_pg_first, notes_file, del_warm, del_measure = sys.argv[14:22]
+notes = [l.rstrip("\n") for l in open(notes_file) if l.strip()]
 rows = [l.rstrip("\n").split("|") for l in open(rows_file) if l.strip()]
 val = {r[0]: float(r[1] or 0) for r in rows}
 def get(prefix):
@@ -333,6 +449,20 @@ for backend in ("h2", "pg"):
 for d in ("truefoundry", "everruns", "agentcloud", "recoup"):
     j25 = next((v for k, v in val.items() if k.startswith("h2 (JDK") and k.endswith(f"n={n1} GET {d}")), None)
     ratio(f"GET H2 {d} n={n1}: newer JDK / JDK 17", j25, get(f"h2 n={n1} GET {d}"))
+# The lifecycle rows against GET of the same dialect, backend and N in this run ("a page costs about what a get
+# costs"): throughput ratio (1.00 = as fast as a get) and p50 latency ratio (1.00 = as slow as a get).
+life = []
+for r in rows:
+    m = re.match(r"(\S+) n=(\d+) (LIST|LIST-DEEP|PATCH|CANCEL|DELETE) (\S+)", r[0])
+    if not m:
+        continue
+    backend, n, op, d = m.groups()
+    d = d.split("-")[0]
+    g = next((x for x in rows if x[0] == f"{backend} n={n} GET {d}"), None)
+    if g and float(g[1] or 0) and float(r[1] or 0):
+        a, b = ms(r[2]), ms(g[2])
+        life.append(f"| {r[0]} | {float(r[1]) / float(g[1]):.2f} | {a / b:.2f} |" if a and b else
+                    f"| {r[0]} | {float(r[1]) / float(g[1]):.2f} | |")
 cpu = ""
 try:
     cpu = [l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")][0]
@@ -364,6 +494,16 @@ out += ["", "| start to first 200 (ms) / peak RSS under load (MB) | value |", "|
         f"| H2, JDK 17: peak RSS | {rss_h2} |", f"| PostgreSQL, JDK 17: peak RSS | {rss_pg} |",
         f"| H2, newer JDK: peak RSS | {rss_25 or 'n/a'} |", f"| WireMock peak RSS | {rss_wm} |",
         "", "| ratio | value |", "| --- | ---: |"] + lines
+if life:
+    out += ["", "Lifecycle operations against GET of the same dialect, backend and N in this run: req/s ratio (1.00 = as",
+            "many per second as a get) and p50 ratio (1.00 = as slow as a get). LIST is a first page (20 sessions;",
+            "Agentcloud's fixed 10), LIST-DEEP a page in the middle of the N sessions (TrueFoundry keyset token,",
+            "Everruns offset and the keyset cursor of that page's next_url, Agentcloud before=<ObjectId>, Recoup",
+            "offset). PATCH, CANCEL: random sessions of the N; DELETE: each of a list of sessions loaded for the",
+            f"purpose deleted once ({del_warm} per dialect for the warm-up, {del_measure} for the measurement).", "",
+            "| operation | req/s / GET | p50 / GET p50 |", "| --- | ---: | ---: |"] + life
+if notes:
+    out += ["", "Deleting again:", ""] + [f"- {n}" for n in notes]
 text = "\n".join(out) + "\n"
 path = os.path.join(outdir, f"{now:%Y-%m-%d}.md")
 open(path, "w").write(text)
