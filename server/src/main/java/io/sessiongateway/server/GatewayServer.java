@@ -20,6 +20,7 @@ import io.sessiongateway.server.http.Mounted;
 import io.sessiongateway.server.http.UpgradeRefusal;
 import io.sessiongateway.server.ops.Operations;
 import io.sessiongateway.server.ops.ReservedPaths;
+import io.sessiongateway.server.testkit.Testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -67,7 +69,8 @@ public final class GatewayServer implements AutoCloseable {
             int migrations = database.migrate();
             ops = Operations.create(config.ops(), database.dataSource());
             Services services = Services.create(database, config);
-            Registry registry = Registry.create(config, services, ops.reserved());
+            Registry registry = Registry.create(config, database, services, ops.reserved());
+            registry.testing().loadFixtures();
             HttpServer http = listen(config, services, registry, ops);
             int port = http.getListeners().iterator().next().getPort();
             LOG.info(
@@ -118,14 +121,27 @@ public final class GatewayServer implements AutoCloseable {
      * service takes; the admin API, built last, shows the vendors' statuses. The enabled ones are mounted under their
      * configured prefixes.
      */
-    private record Registry(List<Mounted> mounted, ApiKeyService keys) {
-        static Registry create(GatewayConfig config, Services services, ReservedPaths reserved) {
+    private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
+        static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
             List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
-            ApiKeyService keys =
-                    new ApiKeyService(services.store(), services.clock(), Dialects.apiKeyPrefixes(vendors));
+            Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
+            ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
+            // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.
+            Testing testing = Testing.create(
+                    config.testing(),
+                    database,
+                    services.sessions(),
+                    services.clock(),
+                    keyPrefixes,
+                    reserved.tenantNames());
             List<Dialect> dialects = new ArrayList<>(vendors);
-            dialects.add(
-                    new AdminDialect(services.agents(), keys, services.sessions(), reserved.tenantNames(), vendors));
+            dialects.add(new AdminDialect(
+                    services.agents(),
+                    keys,
+                    services.sessions(),
+                    reserved.tenantNames(),
+                    vendors,
+                    testing.operations()));
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
                 DialectSettings settings = config.dialects().get(dialect.name());
@@ -133,7 +149,7 @@ public final class GatewayServer implements AutoCloseable {
                     mounted.add(new Mounted(settings.prefix(), dialect));
                 }
             }
-            return new Registry(List.copyOf(mounted), keys);
+            return new Registry(List.copyOf(mounted), keys, testing);
         }
     }
 
@@ -164,6 +180,7 @@ public final class GatewayServer implements AutoCloseable {
         served.addAll(registry.mounted());
         ResourceConfig rc = new HttpApplication(served, auth, config.http().maxBodyBytes()).resourceConfig();
         ops.install(rc, served);
+        registry.testing().install(rc, served);
 
         URI base = URI.create(
                 "http://" + config.http().bind() + ":" + config.http().port() + "/");

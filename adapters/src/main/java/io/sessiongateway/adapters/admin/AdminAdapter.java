@@ -32,6 +32,7 @@ import io.sessiongateway.generated.admin.model.CreateAgentRequest;
 import io.sessiongateway.generated.admin.model.CreateApiKeyRequest;
 import io.sessiongateway.generated.admin.model.CreateTeamRequest;
 import io.sessiongateway.generated.admin.model.CreatedApiKey;
+import io.sessiongateway.generated.admin.model.NewFaultRule;
 import io.sessiongateway.generated.admin.model.SessionIds;
 import io.sessiongateway.generated.admin.model.SessionList;
 import io.sessiongateway.generated.admin.model.SessionPatch;
@@ -67,6 +68,9 @@ import java.util.stream.Collectors;
 public final class AdminAdapter implements AdminApi, CredentialsFirst {
     static final Pattern TENANT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
+    /** The testing endpoints' paths, under any prefix (UriInfo's path has no leading slash). */
+    private static final Pattern TESTING_PATH = Pattern.compile("^(.*/)?admin/v1/testing(/.*)?$");
+
     private static final int MAX_LIST = 100;
     private static final int MAX_SESSIONS = 1000;
 
@@ -76,6 +80,8 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     private final Set<String> reservedTenants;
     /** Status projection of each vendor dialect, by name. */
     private final Map<String, Dialect> dialects;
+    /** The testing endpoints, or null when they are off ({@code gateway.testing.enabled}). */
+    private final TestingOperations testing;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -90,6 +96,18 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             SessionService sessions,
             Set<String> reservedTenants,
             List<Dialect> dialects) {
+        this(agents, keys, sessions, reservedTenants, dialects, null);
+    }
+
+    /** @param testing the testing endpoints, or null when they are not served */
+    public AdminAdapter(
+            AgentService agents,
+            ApiKeyService keys,
+            SessionService sessions,
+            Set<String> reservedTenants,
+            List<Dialect> dialects,
+            TestingOperations testing) {
+        this.testing = testing;
         this.agents = agents;
         this.keys = keys;
         this.sessions = sessions;
@@ -108,7 +126,58 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
             requireAdmin(tenant);
         } else if (!caller.require().admin()) {
             throw GatewayException.forbidden("admin_required", "an admin token is required");
+        } else if (TESTING_PATH.matcher(uri.getPath()).matches()
+                && !caller.require().everyTenant()) {
+            // Each testing endpoint reaches every tenant (reset deletes all data; rules and journal see every
+            // request), so a tenant's admin may not use them.
+            throw GatewayException.forbidden("operator_required", "an operator token (tenant *) is required");
         }
+    }
+
+    // ---- The testing endpoints (docs/fixtures.md): served by the server's TestingOperations.
+
+    @Override
+    public Response resetStore() {
+        return testing().resetStore();
+    }
+
+    @Override
+    public Response listFaultRules() {
+        return testing().listFaultRules();
+    }
+
+    @Override
+    public Response addFaultRule(NewFaultRule newFaultRule) {
+        return testing().addFaultRule(newFaultRule);
+    }
+
+    @Override
+    public Response clearFaultRules() {
+        return testing().clearFaultRules();
+    }
+
+    @Override
+    public Response deleteFaultRule(String ruleId) {
+        return testing().deleteFaultRule(ruleId);
+    }
+
+    @Override
+    public Response listJournal(
+            String dialect, String operation, String method, Integer status, String session, Integer limit) {
+        return testing().listJournal(dialect, operation, method, status, session, limit);
+    }
+
+    @Override
+    public Response clearJournal() {
+        return testing().clearJournal();
+    }
+
+    /** The testing endpoints; when they are off the server never lets a request reach them (404 before). */
+    private TestingOperations testing() {
+        if (testing == null) {
+            throw new GatewayException(ErrorKind.NO_ROUTE, "route_not_found", "no such route");
+        }
+        return testing;
     }
 
     @Override

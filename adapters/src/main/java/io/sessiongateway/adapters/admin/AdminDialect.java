@@ -28,10 +28,21 @@ public final class AdminDialect extends BaseDialect {
             SessionService sessions,
             Set<String> reservedTenants,
             List<Dialect> dialects) {
+        this(agents, keys, sessions, reservedTenants, dialects, null);
+    }
+
+    /** @param testing the testing endpoints (docs/fixtures.md), or null when they are not served */
+    public AdminDialect(
+            AgentService agents,
+            ApiKeyService keys,
+            SessionService sessions,
+            Set<String> reservedTenants,
+            List<Dialect> dialects,
+            TestingOperations testing) {
         super(
                 NAME,
                 "^/admin(/.*)?$",
-                new AdminAdapter(agents, keys, sessions, reservedTenants, dialects),
+                new AdminAdapter(agents, keys, sessions, reservedTenants, dialects, testing),
                 "",
                 AdminApi.class);
     }

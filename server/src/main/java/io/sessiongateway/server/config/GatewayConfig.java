@@ -18,6 +18,7 @@ import java.util.Map;
  * @param auth {@code gateway.auth.*}
  * @param ops {@code gateway.health.*}, {@code gateway.metrics.*}
  * @param dialects {@code gateway.dialects.<name>.*}, by dialect name
+ * @param testing {@code gateway.fixtures}, {@code gateway.testing.*}
  */
 public record GatewayConfig(
         Path dataDir,
@@ -25,10 +26,16 @@ public record GatewayConfig(
         DbSettings db,
         AuthSettings auth,
         OpsSettings ops,
-        Map<String, DialectSettings> dialects) {
+        Map<String, DialectSettings> dialects,
+        TestingSettings testing) {
 
     public GatewayConfig {
         dialects = Map.copyOf(dialects);
+    }
+
+    /** The same configuration with another fixtures file ({@code serve --fixtures FILE}). */
+    public GatewayConfig withFixtures(Path file) {
+        return new GatewayConfig(dataDir, http, db, auth, ops, dialects, testing.withFixtures(file));
     }
 
     /**
@@ -75,7 +82,8 @@ public record GatewayConfig(
                 DbSettings.from(g),
                 AuthSettings.from(g.getConfig("auth")),
                 OpsSettings.from(g),
-                dialects);
+                dialects,
+                TestingSettings.from(g));
     }
 
     /** Blank to null: an empty string in {@code reference.conf} means "not set". */
@@ -87,6 +95,6 @@ public record GatewayConfig(
     public String toString() {
         // Never print secrets: db and auth redact theirs.
         return "GatewayConfig[dataDir=" + dataDir + ", http=" + http + ", db=" + db + ", auth=" + auth + ", ops=" + ops
-                + ", dialects=" + dialects + "]";
+                + ", dialects=" + dialects + ", testing=" + testing + "]";
     }
 }
