@@ -69,7 +69,7 @@ class BadInputIT {
         for (ScenarioTable table : Dialects.all()) {
             Fixture fixture = table.fixture(GATEWAY);
             List<Exchange> all = new ArrayList<>();
-            for (SpecOperation op : CATALOG.of(table.dialect())) {
+            for (SpecOperation op : Dialects.served(CATALOG, table.dialect())) {
                 all.addAll(forOperation(table, fixture, op));
             }
             all.addAll(routes(table, fixture));
@@ -335,7 +335,7 @@ class BadInputIT {
         List<Exchange> out = new ArrayList<>();
         Map<String, Set<String>> methods = new LinkedHashMap<>();
         Map<String, SpecOperation> byTemplate = new LinkedHashMap<>();
-        for (SpecOperation op : CATALOG.of(table.dialect())) {
+        for (SpecOperation op : Dialects.served(CATALOG, table.dialect())) {
             methods.computeIfAbsent(op.template(), t -> new TreeSet<>()).add(op.method());
             byTemplate.putIfAbsent(op.template(), op);
         }

@@ -29,6 +29,8 @@ import static io.sessiongateway.server.conformance.ScenarioTable.as;
 import static io.sessiongateway.server.conformance.ScenarioTable.notProvokable;
 import static io.sessiongateway.server.conformance.ScenarioTable.violations;
 
+import io.sessiongateway.server.testing.spec.SpecCatalog;
+import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.List;
 
 /**
@@ -41,6 +43,17 @@ public final class Dialects {
             + "mid-request); no client request provokes it. An unreachable database is 503, tested elsewhere";
 
     private Dialects() {}
+
+    /**
+     * The operations of a dialect's documents that a gateway with the default configuration serves: all but the admin
+     * document's testing endpoints, which exist only with {@code gateway.testing.enabled} (ResetFaultsJournalIT and
+     * ResetFaultsJournalDisabledIT cover them, every response validated against the document).
+     */
+    public static List<SpecOperation> served(SpecCatalog catalog, String dialect) {
+        return catalog.of(dialect).stream()
+                .filter(op -> !op.template().startsWith("/admin/v1/testing"))
+                .toList();
+    }
 
     public static List<ScenarioTable> all() {
         return List.of(trueFoundry(), everruns(), agentcloud(), recoup(), admin());

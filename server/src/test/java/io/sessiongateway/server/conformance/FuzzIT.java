@@ -106,7 +106,7 @@ class FuzzIT {
         System.out.println("fuzz statuses: " + new TreeMap<>(STATUSES));
         for (ScenarioTable table : TABLES) {
             Fixture fixture = FIXTURES.get(table.dialect());
-            SpecOperation read = CATALOG.of(table.dialect()).stream()
+            SpecOperation read = Dialects.served(CATALOG, table.dialect()).stream()
                     .filter(o -> o.method().equals("GET"))
                     .findFirst()
                     .orElseThrow();
@@ -167,7 +167,7 @@ class FuzzIT {
     static Fuzzed fuzz(Random random) {
         ScenarioTable table = TABLES.get(random.nextInt(TABLES.size()));
         Fixture fixture = FIXTURES.get(table.dialect());
-        List<SpecOperation> ops = CATALOG.of(table.dialect());
+        List<SpecOperation> ops = Dialects.served(CATALOG, table.dialect());
         SpecOperation op = ops.get(random.nextInt(ops.size()));
         Variant[] variants = Variant.values();
         Variant variant = random.nextInt(10) < 6 ? Variant.EXISTING : variants[random.nextInt(variants.length)];
