@@ -143,7 +143,8 @@ class DocsBrowserIT {
         assertEquals("200", status.getText().strip());
 
         long height = (Long) ((JavascriptExecutor) driver).executeScript("return document.body.scrollHeight");
-        driver.manage().window().setSize(new Dimension(1400, (int) Math.min(3000, Math.max(1000, height))));
+        driver.manage().window().setSize(new Dimension(1400, (int) Math.min(2600, Math.max(1000, height))));
+        ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
         Path shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, Path.of("target", "docs-page.png"), StandardCopyOption.REPLACE_EXISTING);
     }
