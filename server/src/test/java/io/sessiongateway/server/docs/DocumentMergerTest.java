@@ -18,8 +18,12 @@ class DocumentMergerTest {
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private static ObjectNode yaml(String text) {
+        return (ObjectNode) node(text);
+    }
+
+    private static JsonNode node(String text) {
         try {
-            return (ObjectNode) YAML.readTree(text);
+            return YAML.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -81,7 +85,7 @@ class DocumentMergerTest {
                 warnings);
         assertEquals(List.of(), warnings);
         assertEquals(
-                yaml(
+                node(
                         "[{url: '/vx/{tenant}', description: this Session Gateway, variables: {tenant: {default: acme}}}]"),
                 merged.get("servers"));
         assertEquals(List.of("/v1/things/{id}"), fieldNames(merged.get("paths")));
@@ -90,7 +94,7 @@ class DocumentMergerTest {
         assertEquals(
                 "id",
                 merged.at("/paths/~1v1~1things~1{id}/get/parameters/0/name").asText());
-        assertEquals(yaml("[{bearer: []}]"), merged.get("security"));
+        assertEquals(node("[{bearer: []}]"), merged.get("security"));
     }
 
     @Test
