@@ -10,10 +10,12 @@ import java.time.Duration;
  * @param metricsEnabled {@code gateway.metrics.enabled}: whether the Prometheus endpoint is served (and requests are
  *     measured)
  * @param metricsPath {@code gateway.metrics.path}: where the Prometheus endpoint is served, e.g. {@code /metrics}
+ * @param docsEnabled {@code gateway.docs.enabled}: whether the API documents ({@code /openapi/**}) and the docs page
+ *     ({@code /docs}) are served
  */
-public record OpsSettings(Duration readyTimeout, boolean metricsEnabled, String metricsPath) {
+public record OpsSettings(Duration readyTimeout, boolean metricsEnabled, String metricsPath, boolean docsEnabled) {
 
-    /** Reads {@code gateway.health.*} and {@code gateway.metrics.*}. */
+    /** Reads {@code gateway.health.*}, {@code gateway.metrics.*} and {@code gateway.docs.*}. */
     static OpsSettings from(Config g) {
         Duration ready = g.getDuration("health.ready-timeout");
         if (ready.toMillis() < 100 || ready.toSeconds() > 60) {
@@ -23,6 +25,6 @@ public record OpsSettings(Duration readyTimeout, boolean metricsEnabled, String 
         if (!path.matches("^(/[A-Za-z0-9._~-]+)+$") || path.equals("/health") || path.startsWith("/health/")) {
             throw new IllegalArgumentException("metrics.path must be like /metrics, outside /health: " + path);
         }
-        return new OpsSettings(ready, g.getBoolean("metrics.enabled"), path);
+        return new OpsSettings(ready, g.getBoolean("metrics.enabled"), path, g.getBoolean("docs.enabled"));
     }
 }

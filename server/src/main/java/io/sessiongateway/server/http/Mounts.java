@@ -18,10 +18,10 @@ import org.glassfish.jersey.server.model.Resource;
  * Builds Jersey resources from generated interfaces, under a configurable prefix. The interfaces carry the
  * document's paths and HTTP methods; the prefix is the operator's. Methods are handled by the adapter instance.
  */
-final class Mounts {
+public final class Mounts {
     private Mounts() {}
 
-    static List<Resource> resources(String prefix, Binding binding) {
+    public static List<Resource> resources(String prefix, Binding binding) {
         Class<?> api = binding.api();
         Path classPath = api.getAnnotation(Path.class);
         String base = prefix + binding.basePath() + (classPath == null ? "" : classPath.value());

@@ -1,21 +1,33 @@
 package io.sessiongateway.server.ops;
 
 import io.sessiongateway.adapters.spi.Binding;
+import io.sessiongateway.generated.health.api.DocsApi;
 import io.sessiongateway.generated.health.api.MetricsApi;
+import io.sessiongateway.generated.health.api.OpenapiApi;
 import io.sessiongateway.server.config.OpsSettings;
+import io.sessiongateway.server.docs.ApiDocuments;
+import io.sessiongateway.server.docs.DocsAdapter;
+import io.sessiongateway.server.docs.DocumentSource;
+import io.sessiongateway.server.docs.DocumentSources;
+import io.sessiongateway.server.docs.OperationKey;
 import io.sessiongateway.server.http.DialectRouter;
 import io.sessiongateway.server.http.Mounted;
+import io.sessiongateway.server.http.Mounts;
+import jakarta.ws.rs.Path;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
- * Health, metrics, reserved paths, request ids and access logs, wired once per server: {@link #mounted()} goes
- * first in the list of mounted dialects, {@link #install} adds the metrics endpoint, the reserved-path filter and the
- * request observer to the Jersey application.
+ * Health, metrics, API documents and the docs page, reserved paths, request ids and access logs, wired once per
+ * server: {@link #mounted()} goes first in the list of mounted dialects, {@link #install} adds the metrics endpoint,
+ * the documents (built from what is mounted), the reserved-path filter and the request observer to the Jersey
+ * application.
  */
 public final class Operations implements AutoCloseable {
     private final OpsSettings settings;
@@ -28,7 +40,7 @@ public final class Operations implements AutoCloseable {
         this.settings = settings;
         this.readiness = readiness;
         this.metrics = metrics;
-        this.reserved = new ReservedPaths(settings.metricsPath(), settings.metricsEnabled());
+        this.reserved = new ReservedPaths(settings.metricsPath(), settings.metricsEnabled(), settings.docsEnabled());
         this.dialect = new OpsDialect(new HealthAdapter(readiness), reserved);
     }
 
@@ -55,7 +67,8 @@ public final class Operations implements AutoCloseable {
     }
 
     /**
-     * Adds the metrics resource (when enabled), the reserved-path filter and the request observer.
+     * Adds the metrics resource (when enabled), the API documents and the docs page (when enabled), the reserved-path
+     * filter and the request observer.
      *
      * @param served every mounted dialect, this one first
      */
@@ -81,8 +94,36 @@ public final class Operations implements AutoCloseable {
             }
             dialectOfApi.put(MetricsApi.class, OpsDialect.NAME);
         }
+        if (settings.docsEnabled()) {
+            DocsAdapter docs = new DocsAdapter(ApiDocuments.build(documentSources(served)));
+            for (Binding binding : docs.bindings()) {
+                rc.registerResources(Mounts.resources("", binding).toArray(new Resource[0]));
+                dialectOfApi.put(binding.api(), OpsDialect.NAME);
+            }
+        }
         rc.register(reserved);
         rc.register(new RequestObserver(dialectOfApi, new DialectRouter(served), metrics));
+    }
+
+    /** The served documents: each mounted dialect's, then the gateway's own endpoints' (as served). */
+    private List<DocumentSource> documentSources(List<Mounted> served) {
+        Set<OperationKey> own = new LinkedHashSet<>();
+        for (Binding binding : dialect.bindings()) {
+            own.addAll(OperationKey.of(binding));
+        }
+        if (metrics != null) {
+            own.addAll(OperationKey.of(MetricsApi.class, "").stream()
+                    .map(k -> OperationKey.of(k.method(), settings.metricsPath()))
+                    .toList());
+        }
+        own.addAll(OperationKey.of(OpenapiApi.class, ""));
+        own.addAll(OperationKey.of(DocsApi.class, ""));
+        String documentedMetricsPath =
+                MetricsApi.class.getAnnotation(Path.class).value();
+        return DocumentSources.of(
+                served.stream().filter(m -> m.dialect() != dialect).toList(),
+                own,
+                Map.of(documentedMetricsPath, settings.metricsPath()));
     }
 
     @Override

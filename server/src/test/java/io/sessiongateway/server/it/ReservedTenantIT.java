@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Tenant names that are first path segments of the gateway itself cannot be created: a TrueFoundry tenant named
  * {@code health} would have paths {@code /health/v1/agents/sessions}, which are the gateway's own (404). The admin
  * API refuses them with its 422 {@code tenant_reserved}, and so does the CLI, which goes through it. Here the
- * metrics are served at {@code /prometheus}: that name is reserved as well, and {@code metrics} stays reserved.
+ * metrics are served at {@code /prometheus}: that name is reserved as well, and {@code metrics} stays reserved; so are
+ * {@code openapi} and {@code docs} (the API documents and the docs page).
  */
 class ReservedTenantIT {
     @RegisterExtension
@@ -32,7 +33,7 @@ class ReservedTenantIT {
     private static final String OPERATOR = adminToken("*");
 
     @ParameterizedTest
-    @ValueSource(strings = {"health", "metrics", "prometheus"})
+    @ValueSource(strings = {"health", "metrics", "prometheus", "openapi", "docs"})
     void everyOperationThatCreatesATenantRefusesAReservedName(String tenant) {
         Response agent = CLIENTS.admin().bearer(OPERATOR).createAgent(tenant, Map.of("name", "helper"));
         assertReserved(agent, tenant);
@@ -97,7 +98,7 @@ class ReservedTenantIT {
                                 "tenant_reserved",
                                 "message",
                                 "tenant name '" + tenant + "' is reserved: /" + tenant
-                                        + "/ is a path of the gateway itself (reserved names: health, metrics, prometheus)")),
+                                        + "/ is a path of the gateway itself (reserved names: docs, health, metrics, openapi, prometheus)")),
                 withoutNullReference(r.jsonPath().getMap("")));
         assertEquals(null, r.jsonPath().getMap("error").get("reference"));
         assertTrue(r.jsonPath().getMap("error").containsKey("reference"), r.asString());
