@@ -157,6 +157,7 @@ public final class Dialects {
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
                 .on(204, as(OWNER))
+                .on(304, as(OWNER))
                 .on(401, as(NONE), as(GARBAGE))
                 .on(403, as(OUTSIDER))
                 .on(404, as(OWNER, UNKNOWN, API_KEY, SESSION))
