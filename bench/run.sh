@@ -116,7 +116,7 @@ start_gateway() { # backend java data_dir
   done
   gw_ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
-stop_gateway() { kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; }
+stop_gateway() { kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; gw_pid=""; }
 peak_rss_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 cli() { GATEWAY_JWT_SECRET="$secret" java -jar "$jar" "$@"; }
 admin_token_cache=""
@@ -136,10 +136,25 @@ measure() {
   grep '^delete-pool:' <<<"$out" | sed 's/^/[bench]   /' >&2 || true
   echo "$name|$rps|$p50|$p99|$((non2xx + sockerr))" >> "$work/rows"
   log "$(printf '%-44s %10s req/s  p50 %-9s p99 %-9s errors %s' "$name" "$rps" "$p50" "$p99" "$((non2xx + sockerr))")"
+  settle
 }
 
+# After a series, wait until the gateway has worked off what wrk left queued when it stopped (requests slower than
+# the series, such as offset pages at 10^6, keep every worker thread busy long after wrk exits; the next series would
+# measure that backlog instead of its own requests). Waits until /health/live, served by the same worker threads,
+# answers within 1 s, at most 300 s, and logs the wait when there was one.
+settle() {
+  [ -n "${gw_pid:-}" ] && kill -0 "$gw_pid" 2>/dev/null || return 0
+  local t0=$SECONDS
+  until curl -s -o /dev/null -m 1 "http://127.0.0.1:$gw_port/health/live"; do
+    (( SECONDS - t0 > 300 )) && { log "settle: the gateway still busy after 300 s"; return 0; }
+    sleep 1
+  done
+  (( SECONDS - t0 > 1 )) && log "settle: waited $(( SECONDS - t0 )) s for the previous series' queued requests"
+  return 0
+}
 # JIT warm-up before a series: the same load, results discarded.
-warmup() { wrk -t"$THREADS" -c"$CONN" -d"$WARMUP" "$@" >/dev/null 2>&1 || true; }
+warmup() { wrk -t"$THREADS" -c"$CONN" -d"$WARMUP" "$@" >/dev/null 2>&1 || true; settle; }
 # Warm-up of every dialect's GET in turn, then the GET series: one line per dialect. Args: label n tok team
 get_series() {
   local label=$1 n=$2 tok=$3 team=$4 d scope
