@@ -1,6 +1,8 @@
 package io.sessiongateway.core.store;
 
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jooq.Query;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -52,9 +54,26 @@ class PostgresListPlanTest extends ListPlanContract {
         }
         boolean merges = selection.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents
                 || (selection.owner() != null && selection.owner().type() == null);
-        if (!merges && plan.contains("Sort")) {
+        if (!merges && sortedRows(plan) > SMALL_SORT) {
             return "sorts the sessions it scanned";
         }
         return null;
+    }
+
+    /**
+     * A sort of at most this many estimated rows is the planner's cost choice (a hash join of a few rows, then a sort),
+     * not a list reading more than its page: PostgreSQL picks it or not by statistics, so the test must not depend
+     * on it.
+     */
+    private static final long SMALL_SORT = 100;
+
+    /** The most rows any Sort node of the plan expects, 0 without one. */
+    private static long sortedRows(String plan) {
+        Matcher m = Pattern.compile("Sort {2}\\(cost=[0-9.]+ rows=(\\d+)").matcher(plan);
+        long most = 0;
+        while (m.find()) {
+            most = Math.max(most, Long.parseLong(m.group(1)));
+        }
+        return most;
     }
 }
