@@ -18,6 +18,11 @@ import java.util.Set;
 public final class AdminDialect extends BaseDialect {
     public static final String NAME = "admin";
 
+    /** The testing endpoints' paths (docs/fixtures.md), served only with {@code gateway.testing.enabled}. */
+    private static final String TESTING_PATHS = "/admin/v1/testing";
+
+    private final boolean testing;
+
     /**
      * @param reservedTenants tenant names the admin API refuses to create: the first path segments the gateway
      *     serves itself ({@code health}, {@code metrics}), where a tenant's paths would be unreachable
@@ -49,6 +54,13 @@ public final class AdminDialect extends BaseDialect {
                 new AdminAdapter(agents, keys, sessions, tokens, reservedTenants, dialects, testing),
                 "",
                 AdminApi.class);
+        this.testing = testing != null;
+    }
+
+    /** Every operation but the testing endpoints, which only {@code gateway.testing.enabled} serves. */
+    @Override
+    public boolean serves(String method, String path) {
+        return testing || !(path.equals(TESTING_PATHS) || path.startsWith(TESTING_PATHS + "/"));
     }
 
     @Override

@@ -77,6 +77,15 @@ public interface Dialect {
         return Set.of();
     }
 
+    /**
+     * Whether this dialect serves, with its configuration, the operation of its bindings at {@code path} (relative to
+     * its prefix, as the generated interface writes it). An operation that configuration switches off answers as an
+     * unknown path does, and the served API documents leave it out. By default every bound operation is served.
+     */
+    default boolean serves(String method, String path) {
+        return true;
+    }
+
     /** The session's status as this dialect's enum shows it, when the dialect shows one. */
     default Optional<String> sessionStatus(Session session) {
         return Optional.empty();

@@ -36,7 +36,9 @@ public final class DocumentSources {
                     .toList();
             Set<OperationKey> mounted = new LinkedHashSet<>();
             for (Binding b : m.dialect().bindings()) {
-                mounted.addAll(OperationKey.of(b));
+                OperationKey.of(b).stream()
+                        .filter(k -> m.dialect().serves(k.method(), k.path()))
+                        .forEach(mounted::add);
             }
             if (!files.isEmpty()) {
                 sources.add(new DocumentSource(name, files, m.prefix(), mounted, Map.of()));

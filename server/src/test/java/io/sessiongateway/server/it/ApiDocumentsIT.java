@@ -187,14 +187,20 @@ class ApiDocumentsIT {
         }
         List<Dialect> dialects = new ArrayList<>(Dialects.vendors(null, null, null));
         dialects.add(new AdminDialect(null, null, null, null, Set.of(), List.of()));
+        Dialect named = null;
         for (Dialect d : dialects) {
             if (d.name().equals(name)) {
+                named = d;
                 bindings.addAll(d.bindings());
             }
         }
         assertTrue(!bindings.isEmpty(), name);
+        Dialect dialect = named;
         Set<String> ops = new TreeSet<>();
-        bindings.forEach(b -> OperationKey.of(b).forEach(k -> ops.add(k.toString())));
+        // the gateway under test runs without gateway.testing.enabled: the admin document leaves the testing out
+        bindings.forEach(b -> OperationKey.of(b).stream()
+                .filter(k -> dialect.serves(k.method(), k.path()))
+                .forEach(k -> ops.add(k.toString())));
         return ops;
     }
 }

@@ -2,12 +2,19 @@ package io.sessiongateway.server.it;
 
 import static io.sessiongateway.server.testing.GatewayHarness.adminToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,6 +54,17 @@ class ResetFaultsJournalDisabledIT {
                             "code", testing.jsonPath().getString("error.code"),
                             "message", testing.jsonPath().getString("error.message")));
         }
+    }
+
+    @Test
+    void theServedAdminDocumentLeavesThemOut() throws IOException {
+        Response doc = GATEWAY.given().get("/openapi/admin.yaml");
+        assertEquals(200, doc.statusCode(), doc.asString());
+        JsonNode paths = new YAMLMapper().readTree(doc.asString()).path("paths");
+        assertTrue(paths.has("/admin/v1/sessions/{sessionId}"), "the admin document is served");
+        List<String> names = new ArrayList<>();
+        paths.fieldNames().forEachRemaining(names::add);
+        assertFalse(names.stream().anyMatch(n -> n.startsWith("/admin/v1/testing")), names.toString());
     }
 
     private static Response send(String method, String path, Map<String, String> headers) {

@@ -5,6 +5,8 @@ import static io.sessiongateway.server.testing.GatewayHarness.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
@@ -66,6 +68,20 @@ class ResetFaultsJournalIT {
     void reset() {
         Response r = testing.reset();
         assertEquals(200, r.statusCode(), r.asString());
+    }
+
+    @Test
+    void theServedAdminDocumentListsThem() throws IOException {
+        Response doc = GATEWAY.given().get("/openapi/admin.yaml");
+        assertEquals(200, doc.statusCode(), doc.asString());
+        JsonNode paths = new YAMLMapper().readTree(doc.asString()).path("paths");
+        for (String path : List.of(
+                "/admin/v1/testing/reset",
+                "/admin/v1/testing/faults",
+                "/admin/v1/testing/faults/{ruleId}",
+                "/admin/v1/testing/journal")) {
+            assertTrue(paths.has(path), path);
+        }
     }
 
     @Test
