@@ -110,7 +110,7 @@ class FuzzIT {
         if (System.getProperty("fuzz.seed") == null && System.getProperty("fuzz.tries") == null) {
             List<String> missed = new ArrayList<>();
             for (ScenarioTable table : TABLES) {
-                for (SpecOperation op : CATALOG.of(table.dialect())) {
+                for (SpecOperation op : Dialects.served(CATALOG, table.dialect())) {
                     if (!FUZZED.contains(table.dialect() + " " + op)) {
                         missed.add(table.dialect() + " " + op);
                     }
