@@ -23,13 +23,20 @@ SERVED_KEY = "x-gateway-served"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
+# The admin API's testing endpoints (reset, fault rules, journal) exist only with gateway.testing.enabled, which the
+# gateway under Schemathesis runs without: a generated reset or fault rule would wipe or break the rest of the run.
+# They are left out here as the gateway's served admin document (/openapi/admin.yaml) leaves them out, and are
+# covered by ResetFaultsJournalIT (every response validated against admin.yaml).
+TESTING_PATHS = "/admin/v1/testing"
+
+
 def served_copy(doc: Path) -> tuple[dict, int, int]:
     """The document without its unserved operations, with the number of operations kept and removed."""
     tree = yaml.safe_load(doc.read_text())
     kept = removed = 0
-    for item in (tree.get("paths") or {}).values():
+    for path, item in (tree.get("paths") or {}).items():
         for method in [m for m in item if m in METHODS]:
-            if item[method].get(SERVED_KEY, True) is False:
+            if item[method].get(SERVED_KEY, True) is False or path.startswith(TESTING_PATHS):
                 del item[method]
                 removed += 1
             else:
