@@ -148,7 +148,7 @@ class GracefulShutdownIT {
             }
             // The handler, blocked reading the body, learns of it on its own thread some time after the stop.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (log.list.stream()
+            while (events(log).stream()
                             .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO)
                                     && e.getLoggerName().startsWith("io.sessiongateway.server.http."))
                     && System.nanoTime() < deadline) {
@@ -161,15 +161,15 @@ class GracefulShutdownIT {
         // A request cut off is not a bug of the gateway: no ERROR, no stack trace; one line says what happened.
         assertEquals(
                 List.of(),
-                log.list.stream()
+                events(log).stream()
                         .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
                         .map(ILoggingEvent::getFormattedMessage)
                         .toList());
         assertTrue(
-                log.list.stream()
+                events(log).stream()
                         .anyMatch(e ->
                                 e.getFormattedMessage().startsWith("request body not received: connection closed (")),
-                log.list.stream()
+                events(log).stream()
                         .map(ILoggingEvent::getFormattedMessage)
                         .toList()
                         .toString());
@@ -267,6 +267,16 @@ class GracefulShutdownIT {
                 }
             }
             return b.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * The events logged so far. The appender adds to its list on the request's thread (under the appender's lock,
+     * as logback's AppenderBase appends), so a test reads a copy taken under the same lock.
+     */
+    private static List<ILoggingEvent> events(ListAppender<ILoggingEvent> log) {
+        synchronized (log) {
+            return List.copyOf(log.list);
         }
     }
 }
