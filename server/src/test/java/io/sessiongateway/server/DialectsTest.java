@@ -55,7 +55,7 @@ class DialectsTest {
     @Test
     void everyDialectVerifiesCredentialsBeforeTheBody() {
         List<Dialect> all = new ArrayList<>(Dialects.vendors(null, null, null));
-        all.add(new AdminDialect(null, null, null, null, Set.of(), List.of()));
+        all.add(new AdminDialect(null, null, null, null, Set.of(), List.of(), null));
         Map<String, Boolean> credentialsFirst = new TreeMap<>();
         for (Dialect d : all) {
             credentialsFirst.put(

@@ -103,16 +103,6 @@ public final class AdminAdapter implements AdminApi, CredentialsFirst {
     @Context
     private UriInfo uri;
 
-    public AdminAdapter(
-            AgentService agents,
-            ApiKeyService keys,
-            SessionService sessions,
-            PageTokens tokens,
-            Set<String> reservedTenants,
-            List<Dialect> dialects) {
-        this(agents, keys, sessions, tokens, reservedTenants, dialects, null);
-    }
-
     /** @param testing the testing endpoints, or null when they are not served */
     public AdminAdapter(
             AgentService agents,

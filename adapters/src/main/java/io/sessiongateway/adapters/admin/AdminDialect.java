@@ -28,18 +28,8 @@ public final class AdminDialect extends BaseDialect {
      *     serves itself ({@code health}, {@code metrics}), where a tenant's paths would be unreachable
      * @param tokens signs the session list's cursors (the same key as the dialects' page tokens)
      * @param dialects the vendor dialects, whose status projections a session view shows
+     * @param testing the testing endpoints (docs/fixtures.md), or null when they are not served
      */
-    public AdminDialect(
-            AgentService agents,
-            ApiKeyService keys,
-            SessionService sessions,
-            PageTokens tokens,
-            Set<String> reservedTenants,
-            List<Dialect> dialects) {
-        this(agents, keys, sessions, tokens, reservedTenants, dialects, null);
-    }
-
-    /** @param testing the testing endpoints (docs/fixtures.md), or null when they are not served */
     public AdminDialect(
             AgentService agents,
             ApiKeyService keys,

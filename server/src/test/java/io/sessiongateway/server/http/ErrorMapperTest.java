@@ -89,7 +89,7 @@ class ErrorMapperTest {
             new EverrunsDialect(null),
             new AgentcloudDialect(null),
             new RecoupDialect(null, null, "recoup"),
-            new AdminDialect(null, null, null, null, Set.of(), List.of()));
+            new AdminDialect(null, null, null, null, Set.of(), List.of(), null));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
@@ -114,7 +114,7 @@ class ErrorMapperTest {
         DialectRouter router = new DialectRouter(List.of(
                 new Mounted(prefix, new TrueFoundryDialect(null)),
                 new Mounted("", new EverrunsDialect(null)),
-                new Mounted("", new AdminDialect(null, null, null, null, Set.of(), List.of()))));
+                new Mounted("", new AdminDialect(null, null, null, null, Set.of(), List.of(), null))));
         assertEquals(dialect, router.dialectOf(path).map(d -> d.name()).orElse("none"));
     }
 

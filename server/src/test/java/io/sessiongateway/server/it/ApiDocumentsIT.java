@@ -186,7 +186,7 @@ class ApiDocumentsIT {
             return own;
         }
         List<Dialect> dialects = new ArrayList<>(Dialects.vendors(null, null, null));
-        dialects.add(new AdminDialect(null, null, null, null, Set.of(), List.of()));
+        dialects.add(new AdminDialect(null, null, null, null, Set.of(), List.of(), null));
         Dialect named = null;
         for (Dialect d : dialects) {
             if (d.name().equals(name)) {
