@@ -8,6 +8,7 @@ import io.sessiongateway.core.conversation.NewMessage;
 import io.sessiongateway.core.conversation.Posted;
 import io.sessiongateway.core.conversation.Turn;
 import io.sessiongateway.core.conversation.TurnStatus;
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.AccessRule;
 import io.sessiongateway.core.model.Agent;
@@ -19,6 +20,7 @@ import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +31,9 @@ import java.util.UUID;
  * Dialect adapters (next: issue #13's operations) compose these and render the log in their own shapes.
  */
 public final class ConversationService {
+    /** Messages read per query when a dialect reads them all. */
+    static final int MESSAGE_PAGE = 500;
+
     private final SessionStore sessions;
     private final ConversationStore store;
     private final SessionLifecycle lifecycle;
@@ -60,6 +65,44 @@ public final class ConversationService {
             Principal caller, AccessRule rule, SessionKey key, long afterSeq, Long beforeSeq, int limit, boolean desc) {
         Session session = lifecycle.read(caller, rule, key);
         return store.listMessages(session.id(), afterSeq, beforeSeq, limit, desc);
+    }
+
+    /**
+     * Every message of a session after the one whose ObjectId (Agentcloud's {@code _id}) is {@code afterObjectId}
+     * (null: from the first), by seq: what a client that polls with the last message it has reads next, with no loss
+     * and no repeat whichever instance wrote them. Read in pages of {@link #MESSAGE_PAGE}.
+     *
+     * <p>{@code readable} is a session the caller was let read by the dialect's read rule
+     * ({@link SessionLifecycle#read}, or {@link SessionService#getSharedInTeam}, which lets anyone read a public
+     * session). Raises NOT_FOUND ({@code message_not_found}, param {@code messageId}) when no message of that
+     * session has the ObjectId.
+     */
+    public List<Message> messagesAfter(Session readable, String afterObjectId) {
+        return messagesAfter(readable, afterObjectId, MESSAGE_PAGE);
+    }
+
+    /** {@link #messagesAfter(Session, String)}, read in pages of {@code page}. */
+    List<Message> messagesAfter(Session readable, String afterObjectId, int page) {
+        long after = 0;
+        if (afterObjectId != null) {
+            after = store.findMessageByObjectId(afterObjectId)
+                    .filter(m -> m.sessionId().equals(readable.id()))
+                    .orElseThrow(() -> new GatewayException(
+                            ErrorKind.NOT_FOUND,
+                            "message_not_found",
+                            "no message of this session has that id",
+                            "messageId"))
+                    .seq();
+        }
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> rows = store.listMessages(readable.id(), after, null, page, false);
+            all.addAll(rows);
+            if (rows.size() < page) {
+                return all;
+            }
+            after = rows.get(rows.size() - 1).seq();
+        }
     }
 
     /** The session's turns, newest first, numbered below {@code beforeNumber} (null: all). */

@@ -373,14 +373,18 @@ final class JooqConversations implements ConversationStore {
         return cancelled;
     }
 
-    /** Cancels every open turn of a session being deleted ({@code abandoned}); the caller holds the session lock. */
-    void abandonTurns(DSLContext tx, Log log, UUID sessionId, Instant now) {
+    /**
+     * Cancels every open turn of a session, oldest first, with the reason: {@code abandoned} for a session being
+     * deleted, {@code client-cancelled} for one a client cancels. The caller holds the session lock and moves the
+     * session's status itself.
+     */
+    void cancelOpenTurns(DSLContext tx, Log log, UUID sessionId, CancelReason reason, Instant now) {
         for (TurnRecord t : tx.selectFrom(TURN)
                 .where(TURN.SESSION_ID.eq(sessionId).and(TURN.STATUS.in(OPEN)))
                 .orderBy(TURN.NUMBER)
                 .forUpdate()
                 .fetch()) {
-            cancel(tx, log, t, CancelReason.ABANDONED, now);
+            cancel(tx, log, t, reason, now);
         }
     }
 

@@ -1407,8 +1407,11 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         .where(SESSION.ID.eq(id))
                         .execute();
                 countMove(tx, row, SessionStatus.CANCELLED);
-                JooqConversations.statusChanged(
-                        conversations.lifecycleLog(tx, id, now, appended), row.status(), SessionStatus.CANCELLED);
+                JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
+                // A cancelled session runs nothing: its running and queued turns end with it, in this transaction
+                // (their workers learn it on their next write), before the status event that announces it.
+                conversations.cancelOpenTurns(tx, log, id, CancelReason.CLIENT_CANCELLED, now);
+                JooqConversations.statusChanged(log, row.status(), SessionStatus.CANCELLED);
             }
             return sessions(tx)
                     .where(SESSION.ID.eq(id))
@@ -1433,7 +1436,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                     .execute();
             count(tx, row.tenantId(), row.agentId(), row.accountId(), Map.of(row.status(), -1));
             JooqConversations.Log log = conversations.lifecycleLog(tx, id, now, appended);
-            conversations.abandonTurns(tx, log, id, now);
+            conversations.cancelOpenTurns(tx, log, id, CancelReason.ABANDONED, now);
             log.append(EventType.SESSION_DELETED, null, null, JSON.createObjectNode());
             return true;
         });

@@ -149,7 +149,8 @@ public interface SessionStore {
 
     /**
      * Cancels the session if its status is one of {@code from}: status {@code cancelled}, {@code finished_at} set
-     * if unset. Otherwise nothing changes.
+     * if unset, and (in a store with conversations) its queued and running turns cancelled ({@code client-cancelled})
+     * in the same transaction. Otherwise nothing changes.
      *
      * @return the session and whether it changed; empty when there is none with that id, or it is deleted
      */

@@ -239,6 +239,46 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void cancellingTheSessionCancelsItsOpenTurnsInTheSameTransaction() {
+        Session s = session();
+        String r = responder();
+        Posted running = post(s, "first", r, T0);
+        store().claimTurns(Set.of(r), "w", LEASE, 1, T0);
+        Posted queued = post(s, "second", r, T0.plusSeconds(1));
+
+        assertTrue(
+                store().cancelSession(s.id(), Set.of(SessionStatus.RUNNING, SessionStatus.WAITING), T0.plusSeconds(2))
+                        .orElseThrow()
+                        .changed());
+        assertEquals(
+                SessionStatus.CANCELLED, store().findById(s.id()).orElseThrow().status());
+        for (Posted p : List.of(running, queued)) {
+            Turn t = store().findTurn(p.turn().id()).orElseThrow();
+            assertEquals(TurnStatus.CANCELLED, t.status());
+            assertEquals(CancelReason.CLIENT_CANCELLED, t.cancelReason());
+        }
+        List<Event> log = log(s);
+        assertEquals(
+                List.of("turn.cancelled", "turn.cancelled", "session.status.changed"),
+                types(log.subList(log.size() - 3, log.size())));
+        assertEquals("cancelled", log.get(log.size() - 1).payload().path("to").asText());
+        GatewayException e = assertThrows(
+                GatewayException.class,
+                () -> store().appendOutput(running.turn().id(), "w", 1, new Output.TextDelta("x"), T0.plusSeconds(3)));
+        assertEquals("turn_not_running", e.code());
+
+        // A cancel that changes nothing touches no turn.
+        Session other = session();
+        Posted open = post(other, "hi", r, T0);
+        assertTrue(store().cancelSession(other.id(), Set.of(SessionStatus.WAITING), T0.plusSeconds(1))
+                .map(c -> !c.changed())
+                .orElseThrow());
+        assertEquals(
+                TurnStatus.QUEUED,
+                store().findTurn(open.turn().id()).orElseThrow().status());
+    }
+
+    @Test
     void aLapsedLeaseRequeuesATurnWithoutOutputAndFailsOneWithOutput() {
         Session s = session();
         String r = responder();
