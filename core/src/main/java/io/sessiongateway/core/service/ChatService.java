@@ -2,6 +2,8 @@ package io.sessiongateway.core.service;
 
 import io.sessiongateway.core.conversation.CancelReason;
 import io.sessiongateway.core.conversation.Chat;
+import io.sessiongateway.core.conversation.Event;
+import io.sessiongateway.core.conversation.EventQuery;
 import io.sessiongateway.core.conversation.Message;
 import io.sessiongateway.core.conversation.NewMessage;
 import io.sessiongateway.core.conversation.Posted;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -197,6 +200,17 @@ public final class ChatService {
         Session session = lifecycle.read(caller, rule, key);
         Chat chat = find(session, chatId, defaults);
         return new Resolved(session, views(caller, session, List.of(chat)).get(0));
+    }
+
+    /**
+     * The seq of the turn's first event (its user message's {@code message.created}): a stream of the turn's
+     * answer reads the log after the seq before it.
+     */
+    public long turnStartSeq(Turn turn) {
+        return store.listEvents(turn.sessionId(), new EventQuery(0, null, Set.of(), turn.id(), 1, false)).stream()
+                .findFirst()
+                .map(Event::seq)
+                .orElse(1L);
     }
 
     // ---- helpers
