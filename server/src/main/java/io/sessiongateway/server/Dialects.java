@@ -6,7 +6,9 @@ import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
+import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
@@ -51,6 +53,14 @@ public final class Dialects {
     }
 
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
+        return vendors(sessions, agents, new Conversations(null, null), config);
+    }
+
+    /** The conversation services the dialects serve conversations with (nulls where only declarations are read). */
+    public record Conversations(ChatService chats, EventBus bus) {}
+
+    public static List<Dialect> vendors(
+            SessionService sessions, AgentService agents, Conversations conversations, GatewayConfig config) {
         if (config != null) {
             checkVersions(config);
         }
@@ -75,7 +85,9 @@ public final class Dialects {
                                 : config.dialects()
                                         .get("recoup")
                                         .option("agent")
-                                        .orElseThrow()));
+                                        .orElseThrow(),
+                        conversations.chats(),
+                        conversations.bus()));
     }
 
     /**

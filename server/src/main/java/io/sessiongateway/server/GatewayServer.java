@@ -7,6 +7,8 @@ import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.ChatService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -135,7 +137,8 @@ public final class GatewayServer implements AutoCloseable {
             SessionService sessions,
             AgentService agents,
             ConversationRuntime conversations,
-            EventStreams streams) {
+            EventStreams streams,
+            ChatService chats) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
@@ -146,14 +149,18 @@ public final class GatewayServer implements AutoCloseable {
                     config.conversations().script(),
                     config.conversations().workers(),
                     clock);
+            SessionService sessions =
+                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
+            ConversationService conversation = new ConversationService(store, store, sessions.lifecycle(), clock);
             return new Services(
                     clock,
                     store,
-                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
+                    sessions,
                     new AgentService(store, clock, config.conversations().defaultResponder()),
                     conversations,
                     // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
-                    new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()));
+                    new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()),
+                    new ChatService(store, store, sessions.lifecycle(), conversation, clock));
         }
     }
 
@@ -164,7 +171,12 @@ public final class GatewayServer implements AutoCloseable {
      */
     private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
         static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
-            List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
+            List<Dialect> vendors = Dialects.vendors(
+                    services.sessions(),
+                    services.agents(),
+                    new Dialects.Conversations(
+                            services.chats(), services.conversations().bus()),
+                    config);
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.

@@ -3,6 +3,8 @@ package io.sessiongateway.adapters.recoup;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.RequestBodies;
+import io.sessiongateway.core.conversation.EventBus;
+import io.sessiongateway.core.conversation.Message;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
@@ -12,22 +14,27 @@ import io.sessiongateway.core.model.SessionPage;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
+import io.sessiongateway.generated.recoup.api.ApiChatsApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiListSessionsApi;
 import io.sessiongateway.generated.recoup.api.ApiUpdateSessionApi;
+import io.sessiongateway.generated.recoup.model.CreateChatRequest;
 import io.sessiongateway.generated.recoup.model.CreateSessionRequest;
 import io.sessiongateway.generated.recoup.model.CreateSessionResponse;
 import io.sessiongateway.generated.recoup.model.GetSessionResponse;
+import io.sessiongateway.generated.recoup.model.PatchChatRequest;
 import io.sessiongateway.generated.recoup.model.PatchSessionRequest;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -42,20 +49,30 @@ public final class RecoupAdapter
                 ApiUpdateSessionApi,
                 ApiListSessionsApi,
                 ApiDeleteSessionApi,
+                ApiChatsApi,
                 CredentialsFirst {
     private final SessionService sessions;
     private final AgentService agents;
     private final String agentName;
+    private final ChatService chats;
+    private final EventBus bus;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    /** @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none) */
-    public RecoupAdapter(SessionService sessions, AgentService agents, String agentName) {
+    /**
+     * @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none)
+     * @param chats the sessions' chats (null where only declarations are read)
+     * @param bus live events for the UI message streams (null where only declarations are read)
+     */
+    public RecoupAdapter(
+            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventBus bus) {
         this.sessions = sessions;
         this.agents = agents;
         this.agentName = agentName;
+        this.chats = chats;
+        this.bus = bus;
     }
 
     /**
@@ -66,8 +83,7 @@ public final class RecoupAdapter
     @Override
     public void verifyCredentials(Caller caller) {
         ContainerRequestContext r = request.get();
-        if (HttpMethod.POST.equals(r.getMethod())
-                && r.getUriInfo().getPathParameters().isEmpty()) {
+        if (HttpMethod.POST.equals(r.getMethod()) && r.getUriInfo().getPath().endsWith("api/sessions")) {
             return;
         }
         RecoupCredentials.principal(caller);
@@ -154,4 +170,69 @@ public final class RecoupAdapter
     private static SessionKey key(Principal principal, String sessionId) {
         return SessionKey.publicId(principal.tenant(), sessionId);
     }
+
+    // ---- Chats (chats.yaml)
+
+    @Override
+    public Response listSessionChats(String sessionId) {
+        Principal principal = principal();
+        var views = chats.list(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), DEFAULTS);
+        return Response.ok(RecoupChatMapper.list(views, sessionId)).build();
+    }
+
+    /** Creates a chat (the client's id, or a fresh one); an id the session has answers that chat. */
+    @Override
+    public Response createSessionChat(String sessionId, CreateChatRequest body) {
+        Principal principal = principal();
+        SessionKey key = key(principal, sessionId);
+        var chat = chats.create(
+                principal,
+                RecoupLifecycleMapper.RULE,
+                key,
+                RecoupChatMapper.createChatId(RequestBodies.tree(request.get())),
+                DEFAULTS);
+        var view =
+                chats.get(principal, RecoupLifecycleMapper.RULE, key, chat.id().toString(), DEFAULTS);
+        return Response.ok(RecoupChatMapper.chatResponse(view, sessionId)).build();
+    }
+
+    @Override
+    public Response getSessionChat(String sessionId, String chatId) {
+        Principal principal = principal();
+        var resolved =
+                chats.resolve(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), chatId, DEFAULTS);
+        List<Message> messages =
+                chats.messages(resolved.session(), resolved.view().chat());
+        return Response.ok(RecoupChatMapper.getResponse(resolved.view(), sessionId, messages))
+                .build();
+    }
+
+    @Override
+    public Response patchSessionChat(String sessionId, String chatId, PatchChatRequest body) {
+        Principal principal = principal();
+        SessionKey key = key(principal, sessionId);
+        var patch = RecoupChatMapper.patch(RequestBodies.tree(request.get()));
+        var chat = chats.update(
+                principal, RecoupLifecycleMapper.RULE, key, chatId, patch.title(), patch.modelId(), DEFAULTS);
+        var view =
+                chats.get(principal, RecoupLifecycleMapper.RULE, key, chat.id().toString(), DEFAULTS);
+        return Response.ok(RecoupChatMapper.chatResponse(view, sessionId)).build();
+    }
+
+    /** Deletes the chat (its open answer is abandoned; its messages stay in the session's log); not the only one. */
+    @Override
+    public Response deleteSessionChat(String sessionId, String chatId) {
+        Principal principal = principal();
+        chats.delete(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), chatId, DEFAULTS);
+        return Response.ok(Map.of("success", true)).build();
+    }
+
+    @Override
+    public Response markChatRead(String sessionId, String chatId) {
+        Principal principal = principal();
+        chats.markRead(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), chatId, DEFAULTS);
+        return Response.ok(Map.of("success", true)).build();
+    }
+
+    private static final ChatService.Defaults DEFAULTS = RecoupChatMapper.DEFAULTS;
 }

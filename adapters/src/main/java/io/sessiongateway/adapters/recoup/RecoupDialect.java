@@ -2,12 +2,15 @@ package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.BaseDialect;
 import io.sessiongateway.adapters.spi.HttpStatuses;
+import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
+import io.sessiongateway.generated.recoup.api.ApiChatsApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiListSessionsApi;
@@ -28,16 +31,26 @@ public final class RecoupDialect extends BaseDialect {
 
     /** @param agentName the tenant's agent that sessions created through Recoup belong to (Recoup names none) */
     public RecoupDialect(SessionService sessions, AgentService agents, String agentName) {
+        this(sessions, agents, agentName, null, null);
+    }
+
+    /**
+     * @param chats the sessions' chats
+     * @param bus live events for the UI message streams
+     */
+    public RecoupDialect(
+            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventBus bus) {
         super(
                 NAME,
                 "^/api(/.*)?$",
-                new RecoupAdapter(sessions, agents, agentName),
+                new RecoupAdapter(sessions, agents, agentName, chats, bus),
                 "",
                 ApiApi.class,
                 ApiCreateSessionApi.class,
                 ApiUpdateSessionApi.class,
                 ApiListSessionsApi.class,
-                ApiDeleteSessionApi.class);
+                ApiDeleteSessionApi.class,
+                ApiChatsApi.class);
     }
 
     @Override

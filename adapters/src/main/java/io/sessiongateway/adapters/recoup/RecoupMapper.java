@@ -3,7 +3,6 @@ package io.sessiongateway.adapters.recoup;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
@@ -12,7 +11,6 @@ import io.sessiongateway.generated.recoup.model.Chat;
 import io.sessiongateway.generated.recoup.model.CreateSessionRequest;
 import io.sessiongateway.generated.recoup.model.Session.LifecycleStateEnum;
 import io.sessiongateway.generated.recoup.model.Session.StatusEnum;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,15 +80,10 @@ public final class RecoupMapper {
                 .updatedAt(odt(s.times().updatedAt()));
     }
 
-    /** The initial chat created with a Recoup session, as stored in the session's vendor extras. */
+    /** The session's default chat as create answers it: its id is the session's canonical id (its turns' chat). */
     static Chat chat(Session s) {
-        JsonNode chat = s.extra() == null ? null : s.extra().path("recoup").path("chat");
-        String id = chat == null || chat.isMissingNode()
-                ? UUID.nameUUIDFromBytes(s.id().toString().getBytes(StandardCharsets.UTF_8))
-                        .toString()
-                : chat.path("id").asText();
         return new Chat()
-                .id(id)
+                .id(s.id().toString())
                 .sessionId(s.publicId())
                 .title(CHAT_TITLE)
                 .modelId(CHAT_MODEL)
@@ -128,8 +121,6 @@ public final class RecoupMapper {
             throw GatewayException.forbidden("organization_forbidden", "Access denied to specified organization_id");
         }
         UUID workspace = organization != null ? organization : principal.account();
-        ObjectNode extra = JSON.createObjectNode();
-        extra.putObject("recoup").putObject("chat").put("id", UUID.randomUUID().toString());
         return NewSession.builder()
                 .title(title)
                 .artistId(body == null ? null : body.getArtistId())
@@ -140,7 +131,6 @@ public final class RecoupMapper {
                 .globalSkillRefs(JSON.createArrayNode())
                 .linesAdded(0)
                 .linesRemoved(0)
-                .extra(extra)
                 .build();
     }
 

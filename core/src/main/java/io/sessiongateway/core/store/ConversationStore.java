@@ -1,6 +1,7 @@
 package io.sessiongateway.core.store;
 
 import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Chat;
 import io.sessiongateway.core.conversation.ClaimedTurn;
 import io.sessiongateway.core.conversation.Event;
 import io.sessiongateway.core.conversation.EventQuery;
@@ -12,6 +13,7 @@ import io.sessiongateway.core.conversation.Turn;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -108,4 +110,41 @@ public interface ConversationStore {
      * @return how many turns it handled
      */
     int sweepLapsedLeases(int maxClaims, Instant now);
+
+    // ---- Chats (Recoup): a session's extra chats and read marks
+
+    /**
+     * Creates a chat of a live session. An id the session already has (live or deleted) answers that chat as it is;
+     * an id another session has raises {@code CONFLICT} ({@code chat_conflict}).
+     *
+     * @return empty when there is no live session with that id
+     */
+    Optional<Chat> createChat(UUID sessionId, UUID chatId, String title, String modelId, Instant createdAt);
+
+    /** A chat by id, tombstones included. */
+    Optional<Chat> findChat(UUID chatId);
+
+    /** The session's chat rows (tombstones included), by creation, then id. */
+    List<Chat> listChats(UUID sessionId);
+
+    /** Sets the chat's title and/or model (null: unchanged); empty when it has no live row. */
+    Optional<Chat> updateChat(UUID chatId, String title, String modelId, Instant now);
+
+    /**
+     * Deletes a live chat (a tombstone) and cancels its open turns ({@code abandoned}, with their events); its
+     * messages stay in the session's log. False when it has no live row.
+     */
+    boolean deleteChat(UUID chatId, Instant now);
+
+    /** Marks the chat read for the account now. */
+    void markChatRead(UUID chatId, UUID accountId, Instant now);
+
+    /** The account's read marks in the session's chats, by chat id. */
+    Map<UUID, Instant> chatReads(UUID sessionId, UUID accountId);
+
+    /** When each chat of the session got its last agent message, by chat id (null: the default chat). */
+    Map<UUID, Instant> lastAgentMessages(UUID sessionId);
+
+    /** A chat's messages (null: the default chat's), by seq, at most limit. */
+    List<Message> listChatMessages(UUID sessionId, UUID chatId, int limit);
 }

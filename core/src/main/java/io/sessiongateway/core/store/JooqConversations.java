@@ -7,6 +7,8 @@ import static io.sessiongateway.core.store.JooqSessionStore.inst;
 import static io.sessiongateway.core.store.JooqSessionStore.lock;
 import static io.sessiongateway.core.store.JooqSessionStore.odt;
 import static io.sessiongateway.core.store.JooqSessionStore.upsertSubject;
+import static io.sessiongateway.core.store.jooq.Tables.CHAT;
+import static io.sessiongateway.core.store.jooq.Tables.CHAT_READ;
 import static io.sessiongateway.core.store.jooq.Tables.EVENT;
 import static io.sessiongateway.core.store.jooq.Tables.MESSAGE;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Chat;
 import io.sessiongateway.core.conversation.ClaimedTurn;
 import io.sessiongateway.core.conversation.ConversationJson;
 import io.sessiongateway.core.conversation.Event;
@@ -34,6 +37,7 @@ import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.store.JooqSessionStore.Locked;
+import io.sessiongateway.core.store.jooq.tables.records.ChatRecord;
 import io.sessiongateway.core.store.jooq.tables.records.EventRecord;
 import io.sessiongateway.core.store.jooq.tables.records.MessageRecord;
 import io.sessiongateway.core.store.jooq.tables.records.TurnRecord;
@@ -42,6 +46,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -784,5 +789,165 @@ final class JooqConversations implements ConversationStore {
                 r.getStep(),
                 tree(r.getPayload()),
                 inst(r.getCreatedAt()));
+    }
+
+    // ---- Chats
+
+    @Override
+    public Optional<Chat> createChat(UUID sessionId, UUID chatId, String title, String modelId, Instant createdAt) {
+        return write((tx, appended) -> {
+            if (lock(tx, sessionId).isEmpty()) {
+                return Optional.<Chat>empty();
+            }
+            ChatRecord existing = tx.selectFrom(CHAT).where(CHAT.ID.eq(chatId)).fetchOne();
+            if (existing != null) {
+                if (!existing.getSessionId().equals(sessionId)) {
+                    throw new GatewayException(
+                            ErrorKind.CONFLICT, "chat_conflict", "a chat with this id is in another session", "id");
+                }
+                return Optional.of(chat(existing));
+            }
+            ChatRecord r = tx.newRecord(CHAT);
+            r.setId(chatId);
+            r.setSessionId(sessionId);
+            r.setTitle(title);
+            r.setModelId(modelId);
+            r.setCreatedAt(odt(createdAt));
+            r.setUpdatedAt(odt(createdAt));
+            r.insert();
+            return Optional.of(chat(r));
+        });
+    }
+
+    @Override
+    public Optional<Chat> findChat(UUID chatId) {
+        return guard(() -> dsl.selectFrom(CHAT).where(CHAT.ID.eq(chatId)).fetchOptional(JooqConversations::chat));
+    }
+
+    @Override
+    public List<Chat> listChats(UUID sessionId) {
+        return guard(() -> dsl.selectFrom(CHAT)
+                .where(CHAT.SESSION_ID.eq(sessionId))
+                .orderBy(CHAT.CREATED_AT, CHAT.ID)
+                .fetch(JooqConversations::chat));
+    }
+
+    @Override
+    public Optional<Chat> updateChat(UUID chatId, String title, String modelId, Instant now) {
+        return write((tx, appended) -> {
+            ChatRecord r = tx.selectFrom(CHAT)
+                    .where(CHAT.ID.eq(chatId).and(CHAT.DELETED_AT.isNull()))
+                    .forUpdate()
+                    .fetchOne();
+            if (r == null) {
+                return Optional.<Chat>empty();
+            }
+            if (title != null) {
+                r.setTitle(title);
+            }
+            if (modelId != null) {
+                r.setModelId(modelId);
+            }
+            r.setUpdatedAt(odt(now));
+            r.update();
+            return Optional.of(chat(r));
+        });
+    }
+
+    @Override
+    public boolean deleteChat(UUID chatId, Instant now) {
+        Optional<Chat> found = findChat(chatId);
+        if (found.isEmpty() || found.get().isDeleted()) {
+            return false;
+        }
+        UUID sessionId = found.get().sessionId();
+        return write((tx, appended) -> {
+            Optional<Locked> locked = lock(tx, sessionId);
+            ChatRecord r = tx.selectFrom(CHAT)
+                    .where(CHAT.ID.eq(chatId).and(CHAT.DELETED_AT.isNull()))
+                    .forUpdate()
+                    .fetchOne();
+            if (locked.isEmpty() || r == null) {
+                return false;
+            }
+            r.setDeletedAt(odt(now));
+            r.setUpdatedAt(odt(now));
+            r.update();
+            Condition ofChat = found.get().isDefault() ? TURN.CHAT_ID.isNull() : TURN.CHAT_ID.eq(chatId);
+            List<TurnRecord> open = tx.selectFrom(TURN)
+                    .where(TURN.SESSION_ID.eq(sessionId).and(ofChat).and(TURN.STATUS.in(OPEN)))
+                    .orderBy(TURN.NUMBER)
+                    .forUpdate()
+                    .fetch();
+            if (!open.isEmpty()) {
+                Log log = log(tx, sessionId, now, appended);
+                for (TurnRecord t : open) {
+                    cancel(tx, log, t, CancelReason.ABANDONED, now);
+                }
+                followTurns(tx, locked.get(), log, now);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public void markChatRead(UUID chatId, UUID accountId, Instant now) {
+        guard(() -> dsl.insertInto(CHAT_READ)
+                .columns(CHAT_READ.CHAT_ID, CHAT_READ.ACCOUNT_ID, CHAT_READ.READ_AT)
+                .values(chatId, accountId, odt(now))
+                .onConflict(CHAT_READ.CHAT_ID, CHAT_READ.ACCOUNT_ID)
+                .doUpdate()
+                .set(CHAT_READ.READ_AT, odt(now))
+                .execute());
+    }
+
+    @Override
+    public Map<UUID, Instant> chatReads(UUID sessionId, UUID accountId) {
+        Map<UUID, Instant> reads = new HashMap<>();
+        guard(() -> dsl.select(CHAT_READ.CHAT_ID, CHAT_READ.READ_AT)
+                        .from(CHAT_READ)
+                        .where(CHAT_READ
+                                .ACCOUNT_ID
+                                .eq(accountId)
+                                .and(CHAT_READ
+                                        .CHAT_ID
+                                        .in(DSL.select(CHAT.ID).from(CHAT).where(CHAT.SESSION_ID.eq(sessionId)))
+                                        .or(CHAT_READ.CHAT_ID.eq(sessionId))))
+                        .fetch())
+                .forEach(r -> reads.put(r.value1(), inst(r.value2())));
+        return reads;
+    }
+
+    @Override
+    public Map<UUID, Instant> lastAgentMessages(UUID sessionId) {
+        Map<UUID, Instant> last = new HashMap<>();
+        guard(() -> dsl.select(MESSAGE.CHAT_ID, DSL.max(MESSAGE.CREATED_AT))
+                        .from(MESSAGE)
+                        .where(MESSAGE.SESSION_ID.eq(sessionId).and(MESSAGE.ROLE.eq(Role.AGENT.dbValue())))
+                        .groupBy(MESSAGE.CHAT_ID)
+                        .fetch())
+                .forEach(r -> last.put(r.value1(), inst(r.value2())));
+        return last;
+    }
+
+    @Override
+    public List<Message> listChatMessages(UUID sessionId, UUID chatId, int limit) {
+        Condition ofChat = chatId == null ? MESSAGE.CHAT_ID.isNull() : MESSAGE.CHAT_ID.eq(chatId);
+        return guard(() -> dsl.selectFrom(MESSAGE)
+                .where(MESSAGE.SESSION_ID.eq(sessionId).and(ofChat))
+                .orderBy(MESSAGE.SEQ)
+                .limit(limit)
+                .fetch(JooqConversations::message));
+    }
+
+    static Chat chat(ChatRecord r) {
+        return new Chat(
+                r.getId(),
+                r.getSessionId(),
+                r.getTitle(),
+                r.getModelId(),
+                inst(r.getCreatedAt()),
+                inst(r.getUpdatedAt()),
+                r.getDeletedAt() == null ? null : inst(r.getDeletedAt()));
     }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Chat;
 import io.sessiongateway.core.conversation.ClaimedTurn;
 import io.sessiongateway.core.conversation.Event;
 import io.sessiongateway.core.conversation.EventQuery;
@@ -1649,5 +1650,50 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         ObjectNode p = JSON.createObjectNode();
         fields.forEach(p.putArray("fields")::add);
         return p;
+    }
+
+    @Override
+    public Optional<Chat> createChat(UUID sessionId, UUID chatId, String title, String modelId, Instant createdAt) {
+        return conversations.createChat(sessionId, chatId, title, modelId, createdAt);
+    }
+
+    @Override
+    public Optional<Chat> findChat(UUID chatId) {
+        return conversations.findChat(chatId);
+    }
+
+    @Override
+    public List<Chat> listChats(UUID sessionId) {
+        return conversations.listChats(sessionId);
+    }
+
+    @Override
+    public Optional<Chat> updateChat(UUID chatId, String title, String modelId, Instant now) {
+        return conversations.updateChat(chatId, title, modelId, now);
+    }
+
+    @Override
+    public boolean deleteChat(UUID chatId, Instant now) {
+        return conversations.deleteChat(chatId, now);
+    }
+
+    @Override
+    public void markChatRead(UUID chatId, UUID accountId, Instant now) {
+        conversations.markChatRead(chatId, accountId, now);
+    }
+
+    @Override
+    public Map<UUID, Instant> chatReads(UUID sessionId, UUID accountId) {
+        return conversations.chatReads(sessionId, accountId);
+    }
+
+    @Override
+    public Map<UUID, Instant> lastAgentMessages(UUID sessionId) {
+        return conversations.lastAgentMessages(sessionId);
+    }
+
+    @Override
+    public List<Message> listChatMessages(UUID sessionId, UUID chatId, int limit) {
+        return conversations.listChatMessages(sessionId, chatId, limit);
     }
 }

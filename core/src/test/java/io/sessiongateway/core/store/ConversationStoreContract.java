@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Chat;
 import io.sessiongateway.core.conversation.ClaimedTurn;
 import io.sessiongateway.core.conversation.Event;
 import io.sessiongateway.core.conversation.EventQuery;
@@ -34,6 +35,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -422,5 +425,123 @@ abstract class ConversationStoreContract {
         }
         assertEquals(List.of(), twice);
         assertEquals(Set.copyOf(turns), owner.keySet());
+    }
+
+    // ---- Chats
+
+    private Posted postIn(Session s, UUID chat, String text, String responder, Instant at) {
+        NewMessage m = new NewMessage(Role.USER, List.of(new Part.Text(text)), chat, ALICE);
+        return store().postMessage(s.id(), m, responder, at).orElseThrow();
+    }
+
+    @Test
+    void chatsAreCreatedOnceAndTheirIdsBelongToOneSession() {
+        Session s = session();
+        UUID id = UUID.randomUUID();
+        Chat c = store().createChat(s.id(), id, "New chat", "m", T0.plusSeconds(1))
+                .orElseThrow();
+        assertEquals(new Chat(id, s.id(), "New chat", "m", T0.plusSeconds(1), T0.plusSeconds(1), null), c);
+        // again: the same chat, unchanged (idempotent)
+        assertEquals(
+                c,
+                store().createChat(s.id(), id, "other", "x", T0.plusSeconds(2)).orElseThrow());
+        assertEquals(Optional.of(c), store().findChat(id));
+
+        Session other = session();
+        GatewayException e = assertThrows(
+                GatewayException.class, () -> store().createChat(other.id(), id, "t", "m", T0.plusSeconds(3)));
+        assertEquals(ErrorKind.CONFLICT, e.kind());
+        assertEquals("chat_conflict", e.code());
+
+        assertEquals(Optional.empty(), store().createChat(UUID.randomUUID(), UUID.randomUUID(), "t", "m", T0));
+        assertTrue(store().findChat(UUID.randomUUID()).isEmpty());
+    }
+
+    @Test
+    void chatsListByCreationAndUpdateAndDeleteAsTombstones() {
+        Session s = session();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        assertTrue(store().createChat(s.id(), b, "B", "m", T0.plusSeconds(2)).isPresent());
+        assertTrue(store().createChat(s.id(), a, "A", "m", T0.plusSeconds(1)).isPresent());
+        assertEquals(
+                List.of(a, b), store().listChats(s.id()).stream().map(Chat::id).toList());
+
+        Chat renamed = store().updateChat(a, "A2", null, T0.plusSeconds(5)).orElseThrow();
+        assertEquals("A2", renamed.title());
+        assertEquals("m", renamed.modelId());
+        assertEquals(T0.plusSeconds(5), renamed.updatedAt());
+        assertEquals(
+                "m2",
+                store().updateChat(a, null, "m2", T0.plusSeconds(6))
+                        .orElseThrow()
+                        .modelId());
+        assertEquals("A2", store().findChat(a).orElseThrow().title());
+
+        assertTrue(store().deleteChat(b, T0.plusSeconds(7)));
+        assertEquals(T0.plusSeconds(7), store().findChat(b).orElseThrow().deletedAt());
+        assertTrue(!store().deleteChat(b, T0.plusSeconds(8)), "deleting again changes nothing");
+        assertEquals(Optional.empty(), store().updateChat(b, "x", null, T0.plusSeconds(9)));
+        assertTrue(!store().deleteChat(UUID.randomUUID(), T0));
+        // a tombstone keeps its id: creating it again answers the deleted chat
+        assertTrue(store().createChat(s.id(), b, "B", "m", T0.plusSeconds(10))
+                .orElseThrow()
+                .isDeleted());
+    }
+
+    @Test
+    void deletingAChatAbandonsItsOpenTurnsAndKeepsItsMessagesInTheLog() {
+        Session s = session();
+        String r = responder();
+        UUID chat = UUID.randomUUID();
+        assertTrue(store().createChat(s.id(), chat, "c", "m", T0.plusSeconds(1)).isPresent());
+        Posted inChat = postIn(s, chat, "in chat", r, T0.plusSeconds(2));
+        Posted inDefault = postIn(s, null, "in default", r, T0.plusSeconds(3));
+        assertEquals(chat, inChat.turn().chatId());
+        assertEquals(chat, inChat.message().chatId());
+
+        assertEquals(List.of(inChat.message()), store().listChatMessages(s.id(), chat, 100));
+        assertEquals(List.of(inDefault.message()), store().listChatMessages(s.id(), null, 100));
+
+        assertTrue(store().deleteChat(chat, T0.plusSeconds(4)));
+        Turn abandoned = store().findTurn(inChat.turn().id()).orElseThrow();
+        assertEquals(TurnStatus.CANCELLED, abandoned.status());
+        assertEquals(CancelReason.ABANDONED, abandoned.cancelReason());
+        assertEquals(
+                TurnStatus.QUEUED,
+                store().findTurn(inDefault.turn().id()).orElseThrow().status());
+        List<Event> log = log(s);
+        assertEquals("turn.cancelled", log.get(log.size() - 1).type().value());
+        assertEquals(List.of(inChat.message()), store().listChatMessages(s.id(), chat, 100), "messages stay");
+    }
+
+    @Test
+    void readMarksAndLastAgentMessagesAreKeptPerChat() {
+        Session s = session();
+        String r = responder();
+        UUID chat = UUID.randomUUID();
+        UUID account = UUID.randomUUID();
+        assertTrue(store().createChat(s.id(), chat, "c", "m", T0.plusSeconds(1)).isPresent());
+        assertEquals(Map.of(), store().chatReads(s.id(), account));
+        assertEquals(Map.of(), store().lastAgentMessages(s.id()));
+
+        postIn(s, chat, "hi", r, T0.plusSeconds(2));
+        ClaimedTurn claimed =
+                store().claimTurns(Set.of(r), "w", LEASE, 1, T0.plusSeconds(3)).get(0);
+        store().appendOutput(
+                        claimed.turn().id(),
+                        "w",
+                        1,
+                        new Output.AgentMessage(List.of(new Part.Text("yo"))),
+                        T0.plusSeconds(4));
+        Map<UUID, Instant> last = store().lastAgentMessages(s.id());
+        assertEquals(Map.of(chat, T0.plusSeconds(4)), last);
+
+        store().markChatRead(chat, account, T0.plusSeconds(5));
+        store().markChatRead(s.id(), account, T0.plusSeconds(6));
+        assertEquals(Map.of(chat, T0.plusSeconds(5), s.id(), T0.plusSeconds(6)), store().chatReads(s.id(), account));
+        store().markChatRead(chat, account, T0.plusSeconds(7));
+        assertEquals(T0.plusSeconds(7), store().chatReads(s.id(), account).get(chat));
+        assertEquals(Map.of(), store().chatReads(s.id(), UUID.randomUUID()));
     }
 }
