@@ -2,6 +2,7 @@ package io.sessiongateway.server.config;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Conversations (issue #13, docs/architecture.md): what answers turns in the gateway itself.
@@ -11,8 +12,10 @@ import java.nio.file.Path;
  * @param script {@code gateway.conversations.script}: the {@code script} responder's YAML rules file; null: that
  *     responder does not run in this instance
  * @param workers {@code gateway.conversations.workers}: threads that run the built-in responders; 0: none
+ * @param leaseSweepInterval {@code gateway.conversations.lease-sweep-interval}: how often each instance hands back
+ *     or fails the turns whose worker's lease lapsed
  */
-public record ConversationSettings(String defaultResponder, Path script, int workers) {
+public record ConversationSettings(String defaultResponder, Path script, int workers, Duration leaseSweepInterval) {
 
     /** Reads {@code gateway.conversations.*}. */
     static ConversationSettings from(Config g) {
@@ -27,6 +30,11 @@ public record ConversationSettings(String defaultResponder, Path script, int wor
             throw new IllegalArgumentException("conversations.workers must be between 0 and 64: " + workers);
         }
         String script = GatewayConfig.blankToNull(c.getString("script"));
-        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers);
+        Duration sweep = c.getDuration("lease-sweep-interval");
+        if (sweep.toMillis() < 10 || sweep.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException(
+                    "conversations.lease-sweep-interval must be between 10ms and 10m: " + sweep);
+        }
+        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers, sweep);
     }
 }
