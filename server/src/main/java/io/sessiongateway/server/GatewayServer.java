@@ -1,11 +1,13 @@
 package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.RuntimeService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -128,7 +130,8 @@ public final class GatewayServer implements AutoCloseable {
             SessionStore store,
             SessionService sessions,
             AgentService agents,
-            ConversationRuntime conversations) {
+            ConversationRuntime conversations,
+            RuntimeService runtime) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
@@ -138,13 +141,15 @@ public final class GatewayServer implements AutoCloseable {
                     store,
                     config.conversations().script(),
                     config.conversations().workers(),
+                    config.conversations().leaseSweepInterval(),
                     clock);
             return new Services(
                     clock,
                     store,
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
                     new AgentService(store, clock, config.conversations().defaultResponder()),
-                    conversations);
+                    conversations,
+                    new RuntimeService(store, conversations.bus(), clock));
         }
     }
 
@@ -156,7 +161,9 @@ public final class GatewayServer implements AutoCloseable {
     private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
         static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
             List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
-            Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
+            Dialect runtime = new RuntimeDialect(services.runtime());
+            // the runtime API's worker keys are a key form like the vendors' (admin API, CLI, fixtures)
+            Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(Dialects.withRuntime(vendors, runtime));
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.
             Testing testing = Testing.create(
@@ -175,6 +182,7 @@ public final class GatewayServer implements AutoCloseable {
                     reserved.tenantNames(),
                     vendors,
                     testing.operations()));
+            dialects.add(runtime);
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
                 DialectSettings settings = config.dialects().get(dialect.name());
