@@ -4,6 +4,7 @@ import io.sessiongateway.adapters.agentcloud.AgentcloudDialect;
 import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
+import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.conversation.EventBus;
@@ -17,6 +18,7 @@ import io.sessiongateway.server.config.GatewayConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,8 +116,16 @@ public final class Dialects {
         return prefixes;
     }
 
-    /** The API key forms, sorted: the names of the registered dialects that take API keys. */
+    /** The API key forms, sorted: the names of the registered dialects that take API keys, and the runtime API's. */
     public static List<String> apiKeyForms() {
-        return List.copyOf(apiKeyPrefixes(vendors(null, null, null)).keySet());
+        return List.copyOf(apiKeyPrefixes(withRuntime(vendors(null, null, null), new RuntimeDialect(null)))
+                .keySet());
+    }
+
+    /** The vendor dialects and the runtime API: every form of API key (worker keys are the runtime API's). */
+    public static List<Dialect> withRuntime(List<Dialect> vendors, Dialect runtime) {
+        List<Dialect> all = new ArrayList<>(vendors);
+        all.add(runtime);
+        return List.copyOf(all);
     }
 }

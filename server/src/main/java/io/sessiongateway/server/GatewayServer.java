@@ -1,6 +1,7 @@
 package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.core.conversation.ConversationRuntime;
@@ -9,6 +10,7 @@ import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.ConversationService;
+import io.sessiongateway.core.service.RuntimeService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -138,7 +140,8 @@ public final class GatewayServer implements AutoCloseable {
             AgentService agents,
             ConversationRuntime conversations,
             EventStreams streams,
-            ChatService chats) {
+            ChatService chats,
+            RuntimeService runtime) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
@@ -148,6 +151,7 @@ public final class GatewayServer implements AutoCloseable {
                     store,
                     config.conversations().script(),
                     config.conversations().workers(),
+                    config.conversations().leaseSweepInterval(),
                     clock);
             SessionService sessions =
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
@@ -160,7 +164,8 @@ public final class GatewayServer implements AutoCloseable {
                     conversations,
                     // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
                     new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()),
-                    new ChatService(store, store, sessions.lifecycle(), conversation, clock));
+                    new ChatService(store, store, sessions.lifecycle(), conversation, clock),
+                    new RuntimeService(store, conversations.bus(), clock));
         }
     }
 
@@ -177,7 +182,9 @@ public final class GatewayServer implements AutoCloseable {
                     new Dialects.Conversations(
                             services.chats(), services.conversations().bus()),
                     config);
-            Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
+                        Dialect runtime = new RuntimeDialect(services.runtime());
+            // the runtime API's worker keys are a key form like the vendors' (admin API, CLI, fixtures)
+            Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(Dialects.withRuntime(vendors, runtime));
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.
             Testing testing = Testing.create(
@@ -196,6 +203,7 @@ public final class GatewayServer implements AutoCloseable {
                     reserved.tenantNames(),
                     vendors,
                     testing.operations()));
+            dialects.add(runtime);
             List<Mounted> mounted = new ArrayList<>();
             for (Dialect dialect : dialects) {
                 DialectSettings settings = config.dialects().get(dialect.name());

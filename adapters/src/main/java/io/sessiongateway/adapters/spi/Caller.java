@@ -33,6 +33,16 @@ public final class Caller {
 
         /** Whether a credential has the form of an API key of any dialect (so it is no JWT). */
         boolean isApiKey(String credential);
+
+        /** Whether a credential has the form of a worker API key (the runtime API's own form). */
+        default boolean isWorkerKey(String credential) {
+            return false;
+        }
+
+        /** The principal of a worker API key, or UNAUTHENTICATED. */
+        default Principal workerKey(String key) {
+            throw GatewayException.unauthenticated("invalid API key");
+        }
     }
 
     private static final Caller ANONYMOUS = new Caller(new MultivaluedHashMap<>(), null);
@@ -79,9 +89,52 @@ public final class Caller {
         return bearerJwt();
     }
 
-    /** The principal of an {@code Authorization} value that must be {@code Bearer <jwt>}. */
+    /**
+     * The principal of an {@code Authorization} value that must be {@code Bearer <jwt>}. Worker credentials (a JWT
+     * with the worker role, or a worker API key) are FORBIDDEN: they are for the runtime API alone.
+     */
     public Principal bearer(String authorization) {
+        return notWorker(anyBearer(authorization));
+    }
+
+    /**
+     * The principal of an API key of this form (a dialect's name). A valid worker API key presented where a
+     * dialect's key is expected is FORBIDDEN.
+     */
+    public Principal apiKey(String form, String key) {
+        if (key != null && verifier.isWorkerKey(key)) {
+            return notWorker(workerKey(key));
+        }
+        String memo = "key " + form + " " + key;
+        Principal p = verified.get(memo);
+        if (p == null) {
+            p = verifier.apiKey(form, key);
+            verified.put(memo, p);
+        }
+        return p;
+    }
+
+    /**
+     * The runtime API's caller: {@code Authorization: Bearer} with a worker JWT or a worker API key; UNAUTHENTICATED
+     * without a valid one, FORBIDDEN (code {@code worker_required}) for any other valid credential.
+     */
+    public Principal worker() {
+        List<String> authorization = headers(HttpHeaders.AUTHORIZATION);
+        if (authorization.isEmpty()) {
+            throw GatewayException.unauthenticated("missing authentication token");
+        }
+        Principal p = anyBearer(single(authorization, HttpHeaders.AUTHORIZATION));
+        if (!p.worker()) {
+            throw GatewayException.forbidden("worker_required", "worker credentials are required");
+        }
+        return p;
+    }
+
+    private Principal anyBearer(String authorization) {
         String token = bearerToken(authorization);
+        if (verifier.isWorkerKey(token)) {
+            return workerKey(token);
+        }
         Principal p = verified.get("jwt " + token);
         if (p == null) {
             p = verifier.jwt(token);
@@ -90,13 +143,20 @@ public final class Caller {
         return p;
     }
 
-    /** The principal of an API key of this form (a dialect's name). */
-    public Principal apiKey(String form, String key) {
-        String memo = "key " + form + " " + key;
+    private Principal workerKey(String key) {
+        String memo = "worker-key " + key;
         Principal p = verified.get(memo);
         if (p == null) {
-            p = verifier.apiKey(form, key);
+            p = verifier.workerKey(key);
             verified.put(memo, p);
+        }
+        return p;
+    }
+
+    private static Principal notWorker(Principal p) {
+        if (p.worker()) {
+            throw GatewayException.forbidden(
+                    "worker_credentials", "worker credentials are accepted by the runtime API only");
         }
         return p;
     }
@@ -124,7 +184,7 @@ public final class Caller {
             throw GatewayException.unauthenticated("Authorization header must be 'Bearer <token>'");
         }
         String token = value.substring(space + 1).strip();
-        if (verifier.isApiKey(token)) {
+        if (verifier.isApiKey(token) && !verifier.isWorkerKey(token)) {
             throw GatewayException.unauthenticated("API keys are not accepted here; use a Bearer JWT");
         }
         return token;

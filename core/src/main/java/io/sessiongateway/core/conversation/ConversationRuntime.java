@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * What an instance runs for conversations beside its requests: the {@link EventBus} (with, on PostgreSQL, its one
- * listening connection) and the in-process workers of the built-in responders.
+ * listening connection), the in-process workers of the built-in responders, and the {@link LeaseSweeper}.
  */
 public final class ConversationRuntime implements AutoCloseable {
     /** Events a live subscriber may hold unread before it is cut. */
@@ -28,12 +28,20 @@ public final class ConversationRuntime implements AutoCloseable {
     private final EventBus bus;
     private final PgEventListener listener;
     private final ResponderWorkers workers;
+    private final LeaseSweeper sweeper;
 
     /**
      * @param script the script responder's rules file; null: the {@code script} responder is not run here
      * @param workerThreads threads for the built-in responders; 0: none (turns wait for external workers)
+     * @param sweepInterval how often lapsed leases are looked for ({@link LeaseSweeper})
      */
-    public ConversationRuntime(Database database, JooqSessionStore store, Path script, int workerThreads, Clock clock) {
+    public ConversationRuntime(
+            Database database,
+            JooqSessionStore store,
+            Path script,
+            int workerThreads,
+            Duration sweepInterval,
+            Clock clock) {
         this.bus = new EventBus(store, SUBSCRIBER_BUFFER, PAGE);
         this.listener = database.config().isPostgres()
                 ? new PgEventListener(database.config(), store.notificationChannel(), bus)
@@ -44,6 +52,7 @@ public final class ConversationRuntime implements AutoCloseable {
         }
         this.workers =
                 workerThreads > 0 ? new ResponderWorkers(store, responders, workerThreads, LEASE, IDLE, clock) : null;
+        this.sweeper = new LeaseSweeper(store, sweepInterval, clock);
     }
 
     public EventBus bus() {
@@ -52,6 +61,7 @@ public final class ConversationRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.close();
         if (workers != null) {
             workers.close();
         }

@@ -28,6 +28,12 @@ import java.util.UUID;
  * the dialect that accepts it, whose prefix starts the key. The forms are the registered dialects' declarations.
  */
 public final class ApiKeyService {
+    /**
+     * The form of worker keys: the runtime API's (the gateway's own, not a vendor's). Such a key authenticates a
+     * worker ({@link Principal#worker()}), which every dialect refuses.
+     */
+    public static final String WORKER_FORM = "runtime";
+
     private static final int DISPLAY_CHARS = 12;
 
     private final SessionStore store;
@@ -50,6 +56,12 @@ public final class ApiKeyService {
     /** Whether a presented credential has the form of an API key (starts with a key prefix). */
     public boolean looksLikeKey(String credential) {
         return credential != null && prefixes.values().stream().anyMatch(credential::startsWith);
+    }
+
+    /** Whether a presented credential has the form of a worker key (starts with the worker form's prefix). */
+    public boolean looksLikeWorkerKey(String credential) {
+        String prefix = prefixes.get(WORKER_FORM);
+        return credential != null && prefix != null && credential.startsWith(prefix);
     }
 
     /** A created key and its secret, which is never shown again. */
@@ -106,7 +118,13 @@ public final class ApiKeyService {
             throw GatewayException.unauthenticated("API key has expired");
         }
         store.touchApiKey(key.id(), now);
-        return new Principal(key.subject(), key.tenantName(), Set.copyOf(key.teams()), key.accountId(), false);
+        return new Principal(
+                key.subject(),
+                key.tenantName(),
+                Set.copyOf(key.teams()),
+                key.accountId(),
+                false,
+                WORKER_FORM.equals(dialect));
     }
 
     static String hash(String secret) {

@@ -83,7 +83,19 @@ public interface ConversationStore {
      * claimants on any instance never wait on each other and a turn has one claimant. Each claimed turn is running
      * under {@code worker}'s lease until {@code now + lease}, with {@code turn.started} appended.
      */
-    List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now);
+    default List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now) {
+        return claimTurns(responders, null, worker, lease, max, now);
+    }
+
+    /**
+     * As {@link #claimTurns(Set, String, Duration, int, Instant)}, only turns of sessions of the tenant with this
+     * name (null: of every tenant): a tenant's worker never sees another tenant's turns.
+     */
+    List<ClaimedTurn> claimTurns(
+            Set<String> responders, String tenantName, String worker, Duration lease, int max, Instant now);
+
+    /** The name of the tenant of the turn's session (deleted sessions included); empty when there is no turn. */
+    Optional<String> tenantOfTurn(UUID turnId);
 
     /**
      * Appends one output step of a running turn the worker holds. Idempotent by (turn, step): repeating a step

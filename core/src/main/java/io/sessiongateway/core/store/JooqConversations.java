@@ -12,6 +12,7 @@ import static io.sessiongateway.core.store.jooq.Tables.CHAT_READ;
 import static io.sessiongateway.core.store.jooq.Tables.EVENT;
 import static io.sessiongateway.core.store.jooq.Tables.MESSAGE;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION;
+import static io.sessiongateway.core.store.jooq.Tables.TENANT;
 import static io.sessiongateway.core.store.jooq.Tables.TURN;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -396,13 +397,25 @@ final class JooqConversations implements ConversationStore {
     // ---- Worker writes
 
     @Override
-    public List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now) {
+    public List<ClaimedTurn> claimTurns(
+            Set<String> responders, String tenantName, String worker, Duration lease, int max, Instant now) {
         if (responders.isEmpty() || max < 1) {
             return List.of();
         }
+        Condition queued = TURN.STATUS.eq(TurnStatus.QUEUED.dbValue()).and(TURN.RESPONDER.in(responders));
+        if (tenantName != null) {
+            // the session's tenant never changes, so filtering the candidates is enough: claimIn takes a listed
+            // session's oldest queued turn
+            queued = queued.and(TURN.SESSION_ID.in(DSL.select(SESSION.ID)
+                    .from(SESSION)
+                    .join(TENANT)
+                    .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                    .where(TENANT.NAME.eq(tenantName))));
+        }
+        Condition candidates = queued;
         Set<UUID> sessions = new LinkedHashSet<>(guard(() -> dsl.select(TURN.SESSION_ID)
                 .from(TURN)
-                .where(TURN.STATUS.eq(TurnStatus.QUEUED.dbValue()).and(TURN.RESPONDER.in(responders)))
+                .where(candidates)
                 .orderBy(TURN.CREATED_AT, TURN.ID)
                 .limit(max * 4 + 16)
                 .fetch(TURN.SESSION_ID)));
@@ -417,6 +430,18 @@ final class JooqConversations implements ConversationStore {
             }
         }
         return claimed;
+    }
+
+    @Override
+    public Optional<String> tenantOfTurn(UUID turnId) {
+        return guard(() -> dsl.select(TENANT.NAME)
+                .from(TURN)
+                .join(SESSION)
+                .on(SESSION.ID.eq(TURN.SESSION_ID))
+                .join(TENANT)
+                .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .where(TURN.ID.eq(turnId))
+                .fetchOptional(TENANT.NAME));
     }
 
     private ClaimedTurn claimIn(

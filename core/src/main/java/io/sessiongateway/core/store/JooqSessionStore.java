@@ -1621,8 +1621,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     @Override
-    public List<ClaimedTurn> claimTurns(Set<String> responders, String worker, Duration lease, int max, Instant now) {
-        return conversations.claimTurns(responders, worker, lease, max, now);
+    public List<ClaimedTurn> claimTurns(
+            Set<String> responders, String tenantName, String worker, Duration lease, int max, Instant now) {
+        return conversations.claimTurns(responders, tenantName, worker, lease, max, now);
+    }
+
+    @Override
+    public Optional<String> tenantOfTurn(UUID turnId) {
+        return conversations.tenantOfTurn(turnId);
     }
 
     @Override

@@ -125,6 +125,27 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aTenantsClaimTakesOnlyThatTenantsTurns() {
+        Session mine = session();
+        Session theirs = session();
+        String r = responder();
+        Posted other = post(theirs, "theirs", r, T0);
+        Posted own = post(mine, "mine", r, T0.plusMillis(1));
+        String tenant = mine.scope().tenantName();
+        assertEquals(Optional.of(tenant), store().tenantOfTurn(own.turn().id()));
+        assertEquals(Optional.empty(), store().tenantOfTurn(UUID.randomUUID()));
+
+        List<ClaimedTurn> claimed = store().claimTurns(Set.of(r), tenant, "w1", LEASE, 10, T0.plusSeconds(1));
+        assertEquals(
+                List.of(own.turn().id()),
+                claimed.stream().map(c -> c.turn().id()).toList());
+        List<ClaimedTurn> rest = store().claimTurns(Set.of(r), null, "w2", LEASE, 10, T0.plusSeconds(1));
+        assertEquals(
+                List.of(other.turn().id()),
+                rest.stream().map(c -> c.turn().id()).toList());
+    }
+
+    @Test
     void aTurnRunsClaimedOnceStreamsIdempotentlyAndFinishes() {
         Session s = session();
         String r = responder();

@@ -58,4 +58,14 @@ public final class AuthFilter implements ContainerRequestFilter, Caller.Verifier
     public boolean isApiKey(String credential) {
         return keys.looksLikeKey(credential);
     }
+
+    @Override
+    public boolean isWorkerKey(String credential) {
+        return keys.looksLikeWorkerKey(credential);
+    }
+
+    @Override
+    public Principal workerKey(String key) {
+        return apiKey(ApiKeyService.WORKER_FORM, key);
+    }
 }

@@ -105,7 +105,8 @@ public record ClaimMapping(
                 scope,
                 teamIds,
                 accountId,
-                roleNames.contains(adminRole));
+                roleNames.contains(adminRole),
+                roleNames.contains(Claims.WORKER_ROLE));
     }
 
     /** The first of the named claims that is present, or null. */

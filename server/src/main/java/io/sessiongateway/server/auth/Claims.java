@@ -10,6 +10,9 @@ public final class Claims {
     public static final String ACCOUNT = "account";
     public static final String ROLES = "roles";
     public static final String ADMIN_ROLE = "admin";
+    /** The role of agent runtimes: such a token is accepted by the runtime API alone. */
+    public static final String WORKER_ROLE = "worker";
+
     public static final String DEFAULT_SUBJECT_TYPE = "user";
 
     private Claims() {}

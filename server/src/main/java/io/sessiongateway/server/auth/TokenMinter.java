@@ -10,6 +10,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.sessiongateway.server.config.GatewayConfig;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,21 @@ public final class TokenMinter {
             List<String> teams,
             UUID account,
             boolean admin,
-            Duration ttl) {}
+            Duration ttl,
+            boolean worker) {
+        /** A client's (or admin's) token: no worker role. */
+        public Grant(
+                String tenant,
+                String subject,
+                String subjectType,
+                String subjectSlug,
+                List<String> teams,
+                UUID account,
+                boolean admin,
+                Duration ttl) {
+            this(tenant, subject, subjectType, subjectSlug, teams, account, admin, ttl, false);
+        }
+    }
 
     public String mint(Grant g, Instant now) {
         Map<String, Object> custom = new LinkedHashMap<>();
@@ -75,8 +90,15 @@ public final class TokenMinter {
         if (g.account() != null) {
             put(custom, first(names.account()), g.account().toString());
         }
+        List<String> roles = new ArrayList<>();
         if (g.admin()) {
-            put(custom, first(names.roles()), List.of(names.adminRole()));
+            roles.add(names.adminRole());
+        }
+        if (g.worker()) {
+            roles.add(Claims.WORKER_ROLE);
+        }
+        if (!roles.isEmpty()) {
+            put(custom, first(names.roles()), List.copyOf(roles));
         }
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)

@@ -52,6 +52,12 @@ final class TokenCommand implements Callable<Integer> {
     boolean admin;
 
     @Option(
+            names = "--worker",
+            description = "Grant the worker role: a token for the runtime API (/runtime/v1) only, which every"
+                    + " dialect refuses; --tenant '*' works for every tenant.")
+    boolean worker;
+
+    @Option(
             names = "--ttl",
             defaultValue = "12h",
             converter = Durations.class,
@@ -75,7 +81,8 @@ final class TokenCommand implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println(minter.mint(
-                        new TokenMinter.Grant(tenant, subject, subjectType, subjectSlug, teams, account, admin, ttl),
+                        new TokenMinter.Grant(
+                                tenant, subject, subjectType, subjectSlug, teams, account, admin, ttl, worker),
                         Instant.now()));
         spec.commandLine().getOut().flush();
         return 0;

@@ -12,9 +12,12 @@ import java.time.Duration;
  * @param script {@code gateway.conversations.script}: the {@code script} responder's YAML rules file; null: that
  *     responder does not run in this instance
  * @param workers {@code gateway.conversations.workers}: threads that run the built-in responders; 0: none
+ * @param leaseSweepInterval {@code gateway.conversations.lease-sweep-interval}: how often each instance hands back
+ *     or fails the turns whose worker's lease lapsed
  * @param streamHeartbeat {@code gateway.streams.heartbeat}: a comment line on an event stream idle this long
  */
-public record ConversationSettings(String defaultResponder, Path script, int workers, Duration streamHeartbeat) {
+public record ConversationSettings(
+        String defaultResponder, Path script, int workers, Duration leaseSweepInterval, Duration streamHeartbeat) {
 
     /** Reads {@code gateway.conversations.*}. */
     static ConversationSettings from(Config g) {
@@ -29,10 +32,15 @@ public record ConversationSettings(String defaultResponder, Path script, int wor
             throw new IllegalArgumentException("conversations.workers must be between 0 and 64: " + workers);
         }
         String script = GatewayConfig.blankToNull(c.getString("script"));
+        Duration sweep = c.getDuration("lease-sweep-interval");
+        if (sweep.toMillis() < 10 || sweep.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException(
+                    "conversations.lease-sweep-interval must be between 10ms and 10m: " + sweep);
+        }
         Duration heartbeat = g.getDuration("streams.heartbeat");
         if (heartbeat.toMillis() < 100 || heartbeat.toHours() > 1) {
             throw new IllegalArgumentException("streams.heartbeat must be between 100ms and 1h: " + heartbeat);
         }
-        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers, heartbeat);
+        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers, sweep, heartbeat);
     }
 }

@@ -17,14 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The in-process workers of the built-in responders: threads that claim queued turns of the responders they run,
- * through the same claim/lease/append/finish calls an external runtime makes, and a sweeper for lapsed leases
- * (docs/architecture.md, "Work by lease"). Each commit wakes them; without one they poll every {@code idle}.
+ * through the same claim/lease/append/finish calls an external runtime makes (docs/architecture.md, "Work by lease";
+ * lapsed leases are the {@code LeaseSweeper}'s). Each commit wakes them; without one they poll every {@code idle}.
  */
 public final class ResponderWorkers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResponderWorkers.class);
-    /** Claims of a turn whose leases lapsed before output, after which it fails. */
-    public static final int MAX_CLAIMS = 3;
-
     private final ConversationStore store;
     private final Map<String, Responder> responders;
     private final Duration lease;
@@ -54,22 +51,16 @@ public final class ResponderWorkers implements AutoCloseable {
         });
         for (int i = 0; i < threads; i++) {
             String worker = instance + "-" + i;
-            boolean sweeps = i == 0;
-            Thread t = new Thread(() -> work(worker, sweeps), "responder-" + i);
+            Thread t = new Thread(() -> work(worker), "responder-" + i);
             t.setDaemon(true);
             this.threads.add(t);
         }
         this.threads.forEach(Thread::start);
     }
 
-    private void work(String worker, boolean sweeps) {
-        long lastSweep = 0;
+    private void work(String worker) {
         while (running) {
             try {
-                if (sweeps && System.nanoTime() - lastSweep > lease.toNanos() / 2) {
-                    lastSweep = System.nanoTime();
-                    store.sweepLapsedLeases(MAX_CLAIMS, clock.instant());
-                }
                 List<ClaimedTurn> claimed = store.claimTurns(responders.keySet(), worker, lease, 1, clock.instant());
                 if (claimed.isEmpty()) {
                     wake.tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
