@@ -1,5 +1,6 @@
 package io.sessiongateway.adapters.spi;
 
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Principal;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -91,15 +92,15 @@ public final class Caller {
 
     /**
      * The principal of an {@code Authorization} value that must be {@code Bearer <jwt>}. Worker credentials (a JWT
-     * with the worker role, or a worker API key) are FORBIDDEN: they are for the runtime API alone.
+     * with the worker role, or a worker API key) are refused: they are for the runtime API alone.
      */
     public Principal bearer(String authorization) {
         return notWorker(anyBearer(authorization));
     }
 
     /**
-     * The principal of an API key of this form (a dialect's name). A valid worker API key presented where a
-     * dialect's key is expected is FORBIDDEN.
+     * The principal of an API key of this form (a dialect's name). A worker API key presented where a dialect's key
+     * is expected is refused.
      */
     public Principal apiKey(String form, String key) {
         if (key != null && verifier.isWorkerKey(key)) {
@@ -153,10 +154,18 @@ public final class Caller {
         return p;
     }
 
+    /**
+     * Refuses a worker's credential as UNAUTHENTICATED (code {@code worker_credentials}): a credential that is not
+     * valid here, like a token for another audience. Not FORBIDDEN, since the vendors' documents do not declare 403
+     * on every operation (Recoup's list declares 400 and 401 only; Everruns shows a forbidden session as 404), and
+     * every dialect renders a refused credential in a status its documents declare.
+     */
     private static Principal notWorker(Principal p) {
         if (p.worker()) {
-            throw GatewayException.forbidden(
-                    "worker_credentials", "worker credentials are accepted by the runtime API only");
+            throw new GatewayException(
+                    ErrorKind.UNAUTHENTICATED,
+                    "worker_credentials",
+                    "worker credentials are accepted by the runtime API only");
         }
         return p;
     }

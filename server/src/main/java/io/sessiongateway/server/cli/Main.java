@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             TeamCommand.class,
             KeyCommand.class,
             SessionCommand.class,
-            MigrateCommand.class
+            MigrateCommand.class,
+            WorkerCommand.class
         })
 public final class Main {
 
