@@ -3,6 +3,7 @@ package io.sessiongateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.generated.admin.model.ApiKey;
@@ -38,8 +39,9 @@ class DialectsTest {
 
     @Test
     void everyKeyPrefixIsDistinctSoAKeyNamesItsDialect() {
-        var prefixes =
-                Dialects.apiKeyPrefixes(Dialects.vendors(null, null, null)).values();
+        var prefixes = Dialects.apiKeyPrefixes(
+                        Dialects.withRuntime(Dialects.vendors(null, null, null), new RuntimeDialect(null)))
+                .values();
         for (String a : prefixes) {
             for (String b : prefixes) {
                 assertEquals(a.equals(b), a.startsWith(b), a + " / " + b);
@@ -56,13 +58,20 @@ class DialectsTest {
     void everyDialectVerifiesCredentialsBeforeTheBody() {
         List<Dialect> all = new ArrayList<>(Dialects.vendors(null, null, null));
         all.add(new AdminDialect(null, null, null, null, Set.of(), List.of(), null));
+        all.add(new RuntimeDialect(null));
         Map<String, Boolean> credentialsFirst = new TreeMap<>();
         for (Dialect d : all) {
             credentialsFirst.put(
                     d.name(), d.bindings().stream().allMatch(b -> b.implementation() instanceof CredentialsFirst));
         }
         assertEquals(
-                Map.of("admin", true, "agentcloud", true, "everruns", true, "recoup", true, "truefoundry", true),
+                Map.of(
+                        "admin", true,
+                        "agentcloud", true,
+                        "everruns", true,
+                        "recoup", true,
+                        "runtime", true,
+                        "truefoundry", true),
                 credentialsFirst);
     }
 }

@@ -21,6 +21,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
 public final class RuntimeAdapter implements RuntimeApi, CredentialsFirst {
     static final Pattern RESPONDER = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
     static final Pattern WORKER = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final int MAX_TEXT = 1_048_576;
+    private static final int MAX_TEXT = 262_144;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RuntimeService runtime;
@@ -44,6 +45,9 @@ public final class RuntimeAdapter implements RuntimeApi, CredentialsFirst {
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
+
+    @Context
+    private UriInfo uri;
 
     RuntimeAdapter(RuntimeService runtime) {
         this.runtime = runtime;
@@ -146,6 +150,14 @@ public final class RuntimeAdapter implements RuntimeApi, CredentialsFirst {
     @Override
     public Response listTurnEvents(UUID turnId, Long afterSequence, Integer waitSeconds) {
         Principal worker = worker();
+        // Jersey reads an empty value (?after_sequence=) as absent and a repeated one as its first; the document's
+        // integer admits neither
+        for (String name : List.of("after_sequence", "wait_seconds")) {
+            List<String> raw = uri.getQueryParameters().get(name);
+            if (raw != null && (raw.size() > 1 || raw.stream().anyMatch(String::isEmpty))) {
+                throw GatewayException.invalidArgument(name + " must be one integer", name);
+            }
+        }
         if (afterSequence != null && afterSequence < 0) {
             throw GatewayException.invalidArgument("after_sequence must not be negative", "after_sequence");
         }
@@ -164,37 +176,48 @@ public final class RuntimeAdapter implements RuntimeApi, CredentialsFirst {
         }
     }
 
-    /** The step's output from the request: the properties its type needs (others are ignored). */
+    /**
+     * The step's output from the request. Every property given is checked as the document declares it, whatever
+     * the type; the type takes the ones it uses: absent text or output is empty, absent arguments {}, and a tool
+     * call or result needs its {@code call_id} (and a call its {@code name}).
+     */
     static Output output(OutputRequest body) {
+        String text = text(body.getText(), "text");
+        String output = text(body.getOutput(), "output");
+        String callId = name(body.getCallId(), "call_id");
+        String name = name(body.getName(), "name");
+        JsonNode arguments = arguments(body.getArguments());
         return switch (body.getType()) {
-            case TEXT_DELTA -> new Output.TextDelta(text(body.getText(), "text"));
-            case AGENT_MESSAGE -> new Output.AgentMessage(List.of(new Part.Text(text(body.getText(), "text"))));
-            case TOOL_CALL ->
-                new Output.ToolCall(
-                        name(body.getCallId(), "call_id"),
-                        name(body.getName(), "name"),
-                        arguments(body.getArguments()));
+            case TEXT_DELTA -> new Output.TextDelta(text);
+            case AGENT_MESSAGE -> new Output.AgentMessage(List.of(new Part.Text(text)));
+            case TOOL_CALL -> new Output.ToolCall(required(callId, "call_id"), required(name, "name"), arguments);
             case TOOL_RESULT ->
-                new Output.ToolResult(
-                        name(body.getCallId(), "call_id"),
-                        body.getOutput() == null ? "" : text(body.getOutput(), "output"),
-                        Boolean.TRUE.equals(body.getIsError()));
+                new Output.ToolResult(required(callId, "call_id"), output, Boolean.TRUE.equals(body.getIsError()));
         };
     }
 
+    /** A text property: absent is empty. */
     private static String text(String value, String field) {
         if (value == null) {
-            throw GatewayException.invalidBody(field + " is required for this type", field);
+            return "";
         }
         if (value.length() > MAX_TEXT) {
-            throw GatewayException.invalidBody(field + " is too long", field);
+            throw GatewayException.invalidBody(field + " must be at most " + MAX_TEXT + " characters", field);
         }
         return value;
     }
 
+    /** A name property: absent is null, else 1 to 255 characters. */
     private static String name(String value, String field) {
-        if (value == null || value.isEmpty() || value.length() > 255) {
-            throw GatewayException.invalidBody(field + " is required for this type (1 to 255 characters)", field);
+        if (value != null && (value.isEmpty() || value.length() > 255)) {
+            throw GatewayException.invalidBody(field + " must be 1 to 255 characters", field);
+        }
+        return value;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null) {
+            throw GatewayException.invalidBody(field + " is required for this type", field);
         }
         return value;
     }

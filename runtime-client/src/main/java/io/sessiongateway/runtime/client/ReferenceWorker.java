@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The reference worker: the {@code echo} responder over the runtime API. It claims turns of its responder (long
  * poll), streams the user's text back in a few text deltas with a pause between them, then the agent message, and
- * finishes the turn done. It keeps its lease (extended when half of it is gone), and stops working on a turn at
+ * finishes the turn done. It keeps its lease (extended when a third of it is gone), and stops working on a turn at
  * once when the turn ends without it: a watcher long-polls the turn's events for {@code turn.cancelled}, and any
  * write answered 409 ({@code turn_not_running}, {@code lease_lost}) ends the turn's work too.
  *
@@ -112,7 +112,7 @@ public final class ReferenceWorker implements Runnable, AutoCloseable {
         }
     }
 
-    /** The lease on one turn: extended whenever half of it is gone, also while the worker pauses. */
+    /** The lease on one turn: extended whenever a third of it is gone, also while the worker pauses. */
     private final class Lease {
         private final String turn;
         private final long nanos = Duration.ofSeconds(settings.leaseSeconds()).toNanos();
@@ -123,7 +123,8 @@ public final class ReferenceWorker implements Runnable, AutoCloseable {
         }
 
         void keep() {
-            if (System.nanoTime() - extended > nanos / 2) {
+            // a third of the lease gone: leaves the rest for a slow answer or a loaded machine
+            if (System.nanoTime() - extended > nanos / 3) {
                 client.extendLease(turn, settings.leaseSeconds());
                 extended = System.nanoTime();
             }

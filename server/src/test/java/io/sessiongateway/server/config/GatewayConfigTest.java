@@ -36,7 +36,7 @@ class GatewayConfigTest {
         assertEquals(Duration.ofSeconds(10), c.http().shutdownGrace());
         assertEquals(Duration.ofSeconds(2), c.ops().readyTimeout());
         assertEquals(
-                Set.of("truefoundry", "everruns", "agentcloud", "recoup", "admin"),
+                Set.of("truefoundry", "everruns", "agentcloud", "recoup", "admin", "runtime"),
                 c.dialects().keySet());
         assertEquals(
                 new DialectSettings(true, "", Map.of("version", "seed")),

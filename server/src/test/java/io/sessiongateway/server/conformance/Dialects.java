@@ -13,6 +13,9 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_CLAIM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.WAIT;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.WORKER;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.PROTECTED;
@@ -56,7 +59,7 @@ public final class Dialects {
     }
 
     public static List<ScenarioTable> all() {
-        return List.of(trueFoundry(), everruns(), agentcloud(), recoup(), admin());
+        return List.of(trueFoundry(), everruns(), agentcloud(), recoup(), admin(), runtime());
     }
 
     static ScenarioTable trueFoundry() {
@@ -167,6 +170,24 @@ public final class Dialects {
                         503,
                         notProvokable("readiness fails only while the database is unreachable; this suite shares a "
                                 + "running database (the health tests stop one of their own)"))
+                .nullMeansAbsent("the gateway's own API: null on an optional property means it was not given");
+    }
+
+    static ScenarioTable runtime() {
+        return new ScenarioTable("runtime", "runtime/runtime.yaml", "RuntimeError", Fixtures.Runtime::new)
+                .role("turn_id", TURN)
+                .role("ClaimRequest.worker", WORKER)
+                .role("OutputRequest.worker", WORKER)
+                .role("LeaseRequest.worker", WORKER)
+                .role("FinishRequest.worker", WORKER)
+                .role("wait_seconds", WAIT)
+                .role("ClaimRequest.wait_seconds", WAIT)
+                .on(200, as(OWNER))
+                .on(401, as(NONE), as(GARBAGE))
+                .on(403, as(OUTSIDER))
+                .on(404, as(OWNER, UNKNOWN, TURN))
+                .on(409, as(OWNER, PROTECTED, TURN))
+                .on(422, violations())
                 .nullMeansAbsent("the gateway's own API: null on an optional property means it was not given");
     }
 }

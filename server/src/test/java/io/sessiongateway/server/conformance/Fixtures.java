@@ -6,10 +6,12 @@ import static io.sessiongateway.server.testing.GatewayHarness.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.restassured.response.Response;
+import io.sessiongateway.core.store.Database;
 import io.sessiongateway.server.conformance.ScenarioTable.Role;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.RuntimeWorkers;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
 import io.sessiongateway.server.testing.clients.Provisioning;
 import java.nio.charset.StandardCharsets;
@@ -431,6 +433,106 @@ final class Fixtures {
                         case UNKNOWN -> text("never-issued." + hex(16));
                         default -> null;
                     };
+                default -> null;
+            };
+        }
+    }
+
+    /**
+     * The runtime API: a tenant with an agent answered by a responder of the fixture's own, a worker token, and
+     * turns claimed through the API. Every exchange naming the shared turn gets a fresh one ({@link #prepare}):
+     * running under the owner's lease (EXISTING) or another worker's (PROTECTED), in a session of its own, since a
+     * successful finish or output changes the turn.
+     */
+    static final class Runtime extends Fixture {
+        /** The default worker name, so that a body without one (a bad-input case) names the same lease holder. */
+        private static final String WORKER_NAME = "default";
+
+        private final String responder = "conf-" + hex(8);
+        private final String worker = RuntimeWorkers.workerToken(tenant, "svc");
+        private final String otherWorker = RuntimeWorkers.workerToken(tenant, "other-svc");
+        private final String everrunsAgent;
+        private final Database database;
+        private final String shared;
+        private final String sharedProtected;
+
+        Runtime(GatewayHarness gateway) {
+            super(gateway);
+            everrunsAgent = expect(
+                            clients.admin(tenant)
+                                    .createAgent(tenant, Map.of("name", "runtime-agent", "responder", responder)),
+                            201)
+                    .path("ids.everruns");
+            database = RuntimeWorkers.database(gateway, Map.of());
+            shared = freshTurn(worker);
+            sharedProtected = freshTurn(otherWorker);
+        }
+
+        /** A session with a user message, its turn claimed by this worker token; answers the turn's id. */
+        private String freshTurn(String by) {
+            return freshTurnAndSession(by).get(0);
+        }
+
+        /** The turn's id and its session's (Everruns) id. */
+        private List<String> freshTurnAndSession(String by) {
+            String id = expect(
+                            clients.everruns().bearer(token(tenant, "alice")).create(Map.of("agent_id", everrunsAgent)),
+                            201)
+                    .path("id");
+            String hex = id.substring("session_".length());
+            UUID session = UUID.fromString(hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5"));
+            String turn = RuntimeWorkers.post(database, session, "hello", responder)
+                    .turn()
+                    .id()
+                    .toString();
+            Response claimed = gateway.given()
+                    .header("Authorization", "Bearer " + by)
+                    .contentType("application/json")
+                    .body(Map.of(
+                            "responders", List.of(responder), "max", 100, "lease_seconds", 3600, "worker", WORKER_NAME))
+                    .post("/runtime/v1/claims");
+            List<String> ids = expect(claimed, 200).jsonPath().getList("data.turn.id");
+            if (!ids.contains(turn)) {
+                throw new AssertionError("the fresh turn was not claimed: " + claimed.asString());
+            }
+            return List.of(turn, id);
+        }
+
+        @Override
+        protected List<String> prepare(Exchange x) {
+            String turn = x.pathValues.get("turn_id");
+            if (turn == null || !(turn.equals(shared) || turn.equals(sharedProtected))) {
+                return List.of();
+            }
+            List<String> fresh = freshTurnAndSession(turn.equals(shared) ? worker : otherWorker);
+            x.pathValues.put("turn_id", fresh.get(0));
+            mayChange();
+            return List.of(fresh.get(1));
+        }
+
+        @Override
+        public Map<String, String> headers(Who who, String scheme) {
+            return switch (who) {
+                case OWNER -> bearer(worker);
+                case NONE -> Map.of();
+                case GARBAGE -> headers("Authorization", NOT_A_TOKEN);
+                case OUTSIDER -> bearer(token(tenant, "alice"));
+                default -> throw unsupported(who);
+            };
+        }
+
+        @Override
+        protected JsonNode special(Role role, Variant variant) {
+            return switch (role) {
+                case TURN ->
+                    switch (variant) {
+                        case EXISTING -> text(shared);
+                        case PROTECTED -> text(sharedProtected);
+                        case UNKNOWN -> text(UUID.randomUUID().toString());
+                        default -> null;
+                    };
+                case WORKER -> variant == Variant.EXISTING ? text(WORKER_NAME) : null;
+                case WAIT -> variant == Variant.EXISTING ? SchemaData.OMIT : null;
                 default -> null;
             };
         }

@@ -72,7 +72,13 @@ public final class ScenarioTable {
          * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
          * apply.
          */
-        PAGE_TOKEN
+        PAGE_TOKEN,
+        /** A turn (runtime API): EXISTING is running under the owner's lease; PROTECTED under another worker's. */
+        TURN,
+        /** The runtime API's worker name: the one the fixture's turns are held by. */
+        WORKER,
+        /** A long poll's wait: left out (no exchange waits); its violations still apply. */
+        WAIT
     }
 
     /**

@@ -29,7 +29,7 @@ class ApiDocumentsConfiguredIT {
         Response r = GATEWAY.given().get("/openapi");
         assertEquals(200, r.statusCode(), r.asString());
         assertEquals(
-                List.of("truefoundry", "everruns", "agentcloud", "admin", "health"),
+                List.of("truefoundry", "everruns", "agentcloud", "admin", "runtime", "health"),
                 r.jsonPath().getList("documents.name"));
     }
 

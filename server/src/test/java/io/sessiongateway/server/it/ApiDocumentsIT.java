@@ -41,7 +41,8 @@ class ApiDocumentsIT {
 
     private static final String GENERIC_DOC = "admin/admin.yaml";
 
-    static final List<String> NAMES = List.of("truefoundry", "everruns", "agentcloud", "recoup", "admin", "health");
+    static final List<String> NAMES =
+            List.of("truefoundry", "everruns", "agentcloud", "recoup", "admin", "runtime", "health");
 
     private static final Map<String, String> TITLES = Map.of(
             "truefoundry", "TrueFoundry Agent Harness",
@@ -49,6 +50,7 @@ class ApiDocumentsIT {
             "agentcloud", "Agentcloud Webapp API Docs",
             "recoup", "Recoup API - Sessions",
             "admin", "Session Gateway Admin API",
+            "runtime", "Session Gateway Runtime API",
             "health", "Session Gateway operations endpoints");
 
     /** The served document's {@code info.title}. */
@@ -70,7 +72,7 @@ class ApiDocumentsIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"truefoundry", "everruns", "agentcloud", "recoup", "admin", "health"})
+    @ValueSource(strings = {"truefoundry", "everruns", "agentcloud", "recoup", "admin", "runtime", "health"})
     void eachDocumentParsesAndListsExactlyTheMountedOperations(String name) {
         Response r = GATEWAY.given().get("/openapi/" + name + ".yaml");
         assertEquals(200, r.statusCode(), r.asString());

@@ -21,7 +21,7 @@ class SpecCatalogTest {
     @Test
     void readsEveryDialectOfTheRealDocuments() {
         SpecCatalog catalog = SpecCatalog.shared();
-        assertEquals(Set.of("admin", "agentcloud", "everruns", "recoup", "truefoundry"), catalog.dialects());
+        assertEquals(Set.of("admin", "agentcloud", "everruns", "recoup", "runtime", "truefoundry"), catalog.dialects());
         SpecOperation get = catalog.match("get", "/acme/v1/agents/sessions/s1").orElseThrow();
         assertEquals("truefoundry/get-session.yaml", get.documentName());
         assertEquals("GET /{tenantName}/v1/agents/sessions/{sessionId}", get.toString());
