@@ -5,6 +5,7 @@ import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.PageTokens;
@@ -51,6 +52,12 @@ public final class Dialects {
     }
 
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
+        return vendors(sessions, agents, null, config);
+    }
+
+    /** @param streams the instance's event streams (SSE), for the dialects that serve a stream; null: none */
+    public static List<Dialect> vendors(
+            SessionService sessions, AgentService agents, EventStreams streams, GatewayConfig config) {
         if (config != null) {
             checkVersions(config);
         }
@@ -65,7 +72,8 @@ public final class Dialects {
                                 pageTokens(config),
                                 EverrunsMapper.Shape.of(config.dialects()
                                         .get(EverrunsDialect.NAME)
-                                        .version())),
+                                        .version()),
+                                streams),
                 new AgentcloudDialect(sessions),
                 new RecoupDialect(
                         sessions,

@@ -164,7 +164,8 @@ public final class GatewayServer implements AutoCloseable {
      */
     private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
         static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
-            List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
+            List<Dialect> vendors =
+                    Dialects.vendors(services.sessions(), services.agents(), services.streams(), config);
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.
