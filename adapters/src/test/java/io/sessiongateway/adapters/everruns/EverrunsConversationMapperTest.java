@@ -245,10 +245,11 @@ class EverrunsConversationMapperTest {
                         + "\"result\":[{\"type\":\"text\",\"text\":\"sunny\"}]}"),
                 shown.get(6).get("data"));
         assertEquals(
-                json("{\"turn_id\":\"" + turn + "\",\"iterations\":1,\"duration_ms\":5}"),
-                shown.get(8).get("data"));
+                json("{\"turn_id\":\"" + turn + "\",\"iterations\":1,\"duration_ms\":5}")
+                        .toString(),
+                shown.get(8).get("data").toString());
         assertEquals(json("{\"turn_id\":\"" + turn + "\"}"), shown.get(9).get("data"));
-        assertEquals(4, shown.get(3).get("sequence").asInt(), "the canonical seq");
+        assertEquals(5, shown.get(3).get("sequence").asInt(), "the canonical seq");
         assertEquals(
                 Ids.prefixed("event", log.events.get(0).id()),
                 shown.get(0).get("id").asText());

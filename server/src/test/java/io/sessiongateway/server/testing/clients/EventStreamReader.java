@@ -1,8 +1,8 @@
 package io.sessiongateway.server.testing.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sessiongateway.server.testing.SseFrames;
 import io.sessiongateway.server.testing.SpecValidator;
+import io.sessiongateway.server.testing.SseFrames;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +56,7 @@ public final class EventStreamReader implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader in =
-                new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 synchronized (received) {
