@@ -7,6 +7,7 @@ import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
@@ -51,6 +52,12 @@ public final class Dialects {
     }
 
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
+        return vendors(sessions, agents, null, config);
+    }
+
+    /** {@link #vendors(SessionService, AgentService, GatewayConfig)} with the conversations (issue #13). */
+    public static List<Dialect> vendors(
+            SessionService sessions, AgentService agents, ConversationService conversations, GatewayConfig config) {
         if (config != null) {
             checkVersions(config);
         }
@@ -66,7 +73,7 @@ public final class Dialects {
                                 EverrunsMapper.Shape.of(config.dialects()
                                         .get(EverrunsDialect.NAME)
                                         .version())),
-                new AgentcloudDialect(sessions),
+                new AgentcloudDialect(sessions, conversations),
                 new RecoupDialect(
                         sessions,
                         agents,

@@ -6,6 +6,7 @@ import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -128,7 +129,8 @@ public final class GatewayServer implements AutoCloseable {
             SessionStore store,
             SessionService sessions,
             AgentService agents,
-            ConversationRuntime conversations) {
+            ConversationRuntime conversations,
+            ConversationService conversationService) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
@@ -139,12 +141,15 @@ public final class GatewayServer implements AutoCloseable {
                     config.conversations().script(),
                     config.conversations().workers(),
                     clock);
+            SessionService sessions =
+                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
             return new Services(
                     clock,
                     store,
-                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
+                    sessions,
                     new AgentService(store, clock, config.conversations().defaultResponder()),
-                    conversations);
+                    conversations,
+                    new ConversationService(store, store, sessions.lifecycle(), clock));
         }
     }
 
@@ -155,7 +160,8 @@ public final class GatewayServer implements AutoCloseable {
      */
     private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
         static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
-            List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
+            List<Dialect> vendors =
+                    Dialects.vendors(services.sessions(), services.agents(), services.conversationService(), config);
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.
