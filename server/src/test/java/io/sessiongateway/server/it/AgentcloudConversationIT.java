@@ -568,7 +568,7 @@ class AgentcloudConversationIT {
         assertEquals(all, messages(null, id, null));
         assertEquals(
                 all.subList(1, 2), messages(outsider(), id, (String) all.get(0).get("_id")));
-        assertError(AGENTCLOUD.as(null).send(team, id, "hi"), 403, "invalid permissions on the resourceSlug");
+        assertError(AGENTCLOUD.as(null).send(team, id, "hi"), 403, "missing authentication token");
         assertError(AGENTCLOUD.as(outsider()).send(team, id, "hi"), 403, "invalid permissions on the resourceSlug");
         assertSent(AGENTCLOUD.as(bob).send(team, id, "bob here"));
         assertEquals(
