@@ -3,6 +3,7 @@ package io.sessiongateway.adapters.agentcloud;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
 import io.sessiongateway.adapters.spi.RequestBodies;
+import io.sessiongateway.core.conversation.NewMessage;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.AccessRule;
@@ -11,6 +12,7 @@ import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionKey;
 import io.sessiongateway.core.model.SessionPatch;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionLifecycle.Cancellable;
 import io.sessiongateway.core.service.SessionService;
@@ -21,9 +23,11 @@ import io.sessiongateway.generated.agentcloud.api.DefaultCancelSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultDeleteSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultEditSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultListSessionsApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultMessagesApi;
 import io.sessiongateway.generated.agentcloud.model.AddSessionRequest;
 import io.sessiongateway.generated.agentcloud.model.AddSessionResponse;
 import io.sessiongateway.generated.agentcloud.model.EditSessionRequest;
+import io.sessiongateway.generated.agentcloud.model.SendMessageRequest;
 import io.sessiongateway.generated.agentcloud.model.SessionIdBody;
 import io.sessiongateway.generated.agentcloud.model.SessionJson200Response;
 import jakarta.inject.Provider;
@@ -38,7 +42,8 @@ import java.util.Optional;
 
 /**
  * Agentcloud webapp sessions: read under a team (resourceSlug) with the session's sharing mode; created from an
- * app of the team; listed, deleted, cancelled and edited by members of the team (docs/lifecycle.md). Each
+ * app of the team; listed, deleted, cancelled and edited by members of the team (docs/lifecycle.md); their chat
+ * messages read (polled with {@code ?messageId=}) and sent (docs/architecture.md, "Conversations"). Each
  * operation maps the request with {@link AgentcloudMapper}, calls one canonical operation and renders the answer.
  *
  * <p>Order of checks, as the vendor's middleware chain runs them ({@link #verifyCredentials}): the path's ids (the
@@ -53,6 +58,7 @@ public final class AgentcloudAdapter
                 DefaultDeleteSessionApi,
                 DefaultCancelSessionApi,
                 DefaultEditSessionApi,
+                DefaultMessagesApi,
                 CredentialsFirst {
     /** Agentcloud names a new session after its app. */
     static final TitleRule NAMED_AFTER_APP = (app, takenInAccount) -> app.name();
@@ -60,13 +66,15 @@ public final class AgentcloudAdapter
     private static final AccessRule RULE = AccessRule.SHARED_IN_TEAM;
 
     private final SessionService sessions;
+    private final ConversationService conversations;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    public AgentcloudAdapter(SessionService sessions) {
+    public AgentcloudAdapter(SessionService sessions, ConversationService conversations) {
         this.sessions = sessions;
+        this.conversations = conversations;
     }
 
     /**
@@ -170,6 +178,56 @@ public final class AgentcloudAdapter
             }
             throw e;
         }
+    }
+
+    /**
+     * The session's messages (all of them, or those after {@code messageId}), read under retrieve's rule: a public
+     * session's by anyone. The vendor's middleware admits members only, then its handler validates
+     * {@code messageId}; the gateway checks access first too, so a caller refused the session learns nothing of the
+     * query. A {@code messageId} that names no message of the session is 400 (the vendor would compare ObjectIds;
+     * the gateway's cursor is the message's place in the log, which an unknown id does not have).
+     */
+    @Override
+    public Response sessionMessagesJson(String resourceSlug, String sessionId, String messageId) {
+        String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");
+        String id = AgentcloudMapper.objectId(sessionId, "sessionId");
+        Session session = sessions.getSharedInTeam(Caller.of(request.get()).optional(), team, id);
+        String after = AgentcloudMapper.messageId(
+                request.get().getUriInfo().getQueryParameters().get("messageId"));
+        return Response.ok(AgentcloudMapper.chatMessages(session, conversations.messagesAfter(session, after)))
+                .build();
+    }
+
+    /**
+     * Stores the user's message and queues a turn for the session's agent (its responder answers; the session is
+     * {@code running} until the last turn ends, then {@code waiting}). A member who may write the session may send;
+     * a missing session is the vendor's 400 {@code Session not found}; a terminated one (cancelled, completed,
+     * archived) the vendor's 400 for an inactive session.
+     */
+    @Override
+    public Response sendMessage(String resourceSlug, String sessionId, SendMessageRequest body) {
+        String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");
+        String id = AgentcloudMapper.objectId(sessionId, "sessionId");
+        if (body == null) {
+            throw GatewayException.invalidBody("request body is required", null);
+        }
+        String text = AgentcloudMapper.messageText(RequestBodies.tree(request.get()));
+        Principal principal = principal();
+        SessionKey key = SessionKey.objectId(team, id);
+        try {
+            Session session = lifecycle().writable(principal, RULE, key);
+            if (AgentcloudStatus.isTerminated(session.status())) {
+                throw GatewayException.invalidArgument("Attempting to send message to inactive session.", null);
+            }
+            conversations.post(principal, RULE, key, NewMessage.userText(text));
+        } catch (GatewayException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                throw new GatewayException(
+                        ErrorKind.INVALID_ARGUMENT, "session_not_found", "Session not found", null, e);
+            }
+            throw e;
+        }
+        return Response.ok(AgentcloudMapper.MESSAGE_SENT).build();
     }
 
     private static SessionKey formKey(String resourceSlug, String sessionId, String bodySessionId, boolean body) {

@@ -5,6 +5,7 @@ import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Session;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.agentcloud.api.DefaultAddSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultApi;
@@ -12,6 +13,7 @@ import io.sessiongateway.generated.agentcloud.api.DefaultCancelSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultDeleteSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultEditSessionApi;
 import io.sessiongateway.generated.agentcloud.api.DefaultListSessionsApi;
+import io.sessiongateway.generated.agentcloud.api.DefaultMessagesApi;
 import io.sessiongateway.generated.agentcloud.model.DynamicResponse;
 import io.sessiongateway.generated.agentcloud.model.EditSessionResponse;
 import jakarta.ws.rs.core.Response;
@@ -19,8 +21,9 @@ import java.util.Optional;
 
 /**
  * Agentcloud webapp: {@code /{resourceSlug}/session/{sessionId}.json}, {@code /{resourceSlug}/sessions.json},
- * {@code /{resourceSlug}/forms/session/add} and the session forms ({@code DELETE …/forms/session/{sessionId}},
- * {@code POST …/cancel}, {@code POST …/edit}); errors as {@code dynamicResponse} {@code {"message","code"}}.
+ * {@code /{resourceSlug}/forms/session/add}, the session forms ({@code DELETE …/forms/session/{sessionId}},
+ * {@code POST …/cancel}, {@code POST …/edit}) and the chat ({@code GET …/session/{sessionId}/messages.json},
+ * {@code POST …/session/{sessionId}/send-message}); errors as {@code dynamicResponse} {@code {"message","code"}}.
  */
 public final class AgentcloudDialect extends BaseDialect {
     public static final String NAME = "agentcloud";
@@ -32,18 +35,24 @@ public final class AgentcloudDialect extends BaseDialect {
     static final String CLAIMED =
             "^/(?:[^/]+/(?:session|forms|sessions\\.json)|[a-f0-9]{24}(?!/v1/agents(?:/|$)))(?:/.*)?$";
 
+    /** Without conversations: to read the dialect's declarations, or to serve lifecycle errors only. */
     public AgentcloudDialect(SessionService sessions) {
+        this(sessions, null);
+    }
+
+    public AgentcloudDialect(SessionService sessions, ConversationService conversations) {
         super(
                 NAME,
                 CLAIMED,
-                new AgentcloudAdapter(sessions),
+                new AgentcloudAdapter(sessions, conversations),
                 "",
                 DefaultApi.class,
                 DefaultAddSessionApi.class,
                 DefaultListSessionsApi.class,
                 DefaultDeleteSessionApi.class,
                 DefaultCancelSessionApi.class,
-                DefaultEditSessionApi.class);
+                DefaultEditSessionApi.class,
+                DefaultMessagesApi.class);
     }
 
     /**

@@ -2,6 +2,9 @@ package io.sessiongateway.adapters.agentcloud;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sessiongateway.adapters.spi.Timestamps;
+import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.Part;
+import io.sessiongateway.core.conversation.Role;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.AccessRule;
@@ -184,5 +187,145 @@ public final class AgentcloudMapper {
                         .modifiedCount(modified ? 1 : 0)
                         .upsertedCount(0)
                         .upsertedId(null));
+    }
+
+    // ---- Conversations (messages.yaml)
+
+    /** The vendor's answer to a message sent. */
+    static final Map<String, Object> MESSAGE_SENT = Map.of("message", "Message sent successfully");
+
+    /** Who wrote a user's message: the vendor's name for a sender without an account name (the gateway has none). */
+    static final String EXTERNAL_API = "External API";
+
+    /** The name system messages go by. */
+    static final String SYSTEM_AUTHOR = "System";
+
+    /**
+     * {@code ?messageId=}: null when absent; otherwise an ObjectId, given once, else 400 (the vendor validates a
+     * length of 24, then its query throws on anything else).
+     */
+    static String messageId(List<String> given) {
+        if (given == null || given.isEmpty()) {
+            return null;
+        }
+        if (given.size() > 1) {
+            throw GatewayException.invalidArgument("Message ID must be given once", "messageId");
+        }
+        String id = given.get(0);
+        if (id.length() != 24) {
+            throw GatewayException.invalidArgument("Message ID is not of the right length", "messageId");
+        }
+        if (!Ids.isObjectId(id)) {
+            throw GatewayException.invalidArgument(
+                    "Message ID must be an ObjectId: 24 lowercase hex digits", "messageId");
+        }
+        return id;
+    }
+
+    /**
+     * The send-message body's {@code messageText}, in the vendor's validation words: absent, null or empty is
+     * "Message Text is empty". (A body that is not an object, or a {@code messageText} that is not a string, is
+     * refused before, where the body is read.)
+     */
+    static String messageText(JsonNode body) {
+        JsonNode text = body == null ? null : body.get("messageText");
+        if (text == null || text.isNull() || (text.isTextual() && text.asText().isEmpty())) {
+            throw GatewayException.invalidBody("Message Text is empty", "messageText");
+        }
+        if (!text.isTextual()) {
+            throw GatewayException.invalidBody("Message Text is an invalid type, should be \"string\"", "messageText");
+        }
+        return text.asText();
+    }
+
+    /** The session's messages as {@code messages.json} answers them. */
+    static List<Map<String, Object>> chatMessages(Session s, List<Message> messages) {
+        return messages.stream().map(m -> chatMessage(s, m)).toList();
+    }
+
+    /**
+     * A message as the vendor stores a chat message ({@code db/chat.ts}): {@code _id} is the message's ObjectId,
+     * {@code chunkId} its canonical id; {@code message} is the socket payload it would have been written from
+     * ({@code incoming} true for the user's). The whole text is one chunk: the gateway stores an agent's message
+     * once it is complete (its deltas are events, not chunks of the stored message).
+     */
+    static Map<String, Object> chatMessage(Session s, Message m) {
+        String author = author(s, m.role());
+        String text = text(m.content());
+        long ts = m.createdAt().toEpochMilli();
+        String chunkId = m.id().toString();
+
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("type", "text");
+        inner.put("text", text);
+        inner.put("chunkId", chunkId);
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("room", "_" + s.objectId());
+        payload.put("authorName", author);
+        payload.put("message", inner);
+        payload.put("event", "message");
+        payload.put("incoming", m.role() == Role.USER);
+        payload.put("ts", ts);
+
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("ts", ts);
+        chunk.put("chunk", text);
+        chunk.put("tokens", 0);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("_id", m.objectId());
+        c.put("orgId", s.scope().tenantObjectId());
+        c.put("teamId", s.scope().teamObjectId());
+        c.put("sessionId", s.objectId());
+        c.put("chunkId", chunkId);
+        c.put("message", payload);
+        c.put("ts", ts);
+        c.put("authorId", null);
+        c.put("authorName", author);
+        c.put("isFeedback", false);
+        c.put("displayType", inline(m.content()) ? "inline" : "bubble");
+        c.put("tokens", 0);
+        c.put("chunks", List.of(chunk));
+        return c;
+    }
+
+    /** The user's messages come from the API; the agent writes its own and its tools'. */
+    static String author(Session s, Role role) {
+        return switch (role) {
+            case USER -> EXTERNAL_API;
+            case AGENT, TOOL -> s.agent().name();
+            case SYSTEM -> SYSTEM_AUTHOR;
+        };
+    }
+
+    /**
+     * The content as the text of one chat message: text parts as they are, an image as a Markdown image (the
+     * vendor's chat renders Markdown), a tool call as {@code name(arguments)}, a tool result as its output; parts
+     * other than consecutive texts on lines of their own.
+     */
+    static String text(List<Part> content) {
+        StringBuilder b = new StringBuilder();
+        Part previous = null;
+        for (Part p : content) {
+            boolean joined = previous == null || (previous instanceof Part.Text && p instanceof Part.Text);
+            if (!joined) {
+                b.append('\n');
+            }
+            if (p instanceof Part.Text t) {
+                b.append(t.text());
+            } else if (p instanceof Part.Image i) {
+                b.append("![image](").append(i.url()).append(')');
+            } else if (p instanceof Part.ToolCall call) {
+                b.append(call.name()).append('(').append(call.arguments()).append(')');
+            } else if (p instanceof Part.ToolResult result) {
+                b.append(result.output());
+            }
+            previous = p;
+        }
+        return b.toString();
+    }
+
+    /** Tool calls and results show inline (the vendor's display type for its agents' tool use), the rest as bubbles. */
+    static boolean inline(List<Part> content) {
+        return content.stream().anyMatch(p -> p instanceof Part.ToolCall || p instanceof Part.ToolResult);
     }
 }

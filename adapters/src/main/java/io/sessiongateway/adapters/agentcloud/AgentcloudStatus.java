@@ -19,4 +19,9 @@ public final class AgentcloudStatus {
             case COMPLETED, CANCELLED, ARCHIVED -> "terminated";
         };
     }
+
+    /** Shown as {@code terminated}: the vendor's inactive session, which refuses messages. */
+    public static boolean isTerminated(SessionStatus s) {
+        return s == SessionStatus.COMPLETED || s == SessionStatus.CANCELLED || s == SessionStatus.ARCHIVED;
+    }
 }

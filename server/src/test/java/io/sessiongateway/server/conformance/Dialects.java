@@ -121,6 +121,7 @@ public final class Dialects {
                 .role("resourceSlug", TEAM)
                 .role("sessionId", SESSION)
                 .role("AddSessionRequest.id", APP)
+                .role("messageId", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(400, violations(), as(OWNER, UNKNOWN))
                 .on(403, as(OUTSIDER), as(NONE), as(GARBAGE))

@@ -13,7 +13,6 @@ import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.RuntimeWorkers;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
-import io.sessiongateway.server.testing.clients.Provisioning;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -185,7 +184,7 @@ final class Fixtures {
 
     /**
      * A team (the tenant's default) with an app, a member's session, and a signed-in non-member. A delete expected
-     * to succeed deletes a session of its own ({@link #beforeSend}).
+     * to succeed deletes a session of its own, and a message expected to be sent goes to one ({@link #beforeSend}).
      */
     static final class Agentcloud extends Fixture {
         private final String team;
@@ -196,9 +195,12 @@ final class Fixtures {
 
         Agentcloud(GatewayHarness gateway) {
             super(gateway);
-            Provisioning.Agent agent = provisioning.agent(tenant, "helper", List.of(), false);
-            team = agent.team();
-            app = agent.agentcloudId();
+            // Responder "none": a message sent queues a turn that nothing answers, so no worker changes a session
+            // while a later exchange checks that it changed nothing.
+            Response agent = expect(
+                    clients.admin(tenant).createAgent(tenant, Map.of("name", "helper", "responder", "none")), 201);
+            team = agent.jsonPath().getString("team");
+            app = agent.jsonPath().getString("ids.agentcloud");
             session = createSession();
         }
 
@@ -207,13 +209,15 @@ final class Fixtures {
                     clients.agentcloud().withHeaders(headers(Who.OWNER, null)).create(team, Map.of("id", app)), 200));
         }
 
+        /**
+         * A delete that should succeed consumes its session, and a message sent needs a live one (a cancel sent
+         * before it terminates the shared session): both get a fresh session of their own.
+         */
         @Override
         protected void beforeSend(Exchange x) {
-            boolean deletes = x.op != null
-                    && x.op.method().equals("DELETE")
-                    && !x.expected.isEmpty()
-                    && x.expected.stream().allMatch(s -> s < 300);
-            if (!deletes) {
+            boolean succeeds =
+                    x.op != null && !x.expected.isEmpty() && x.expected.stream().allMatch(s -> s < 300);
+            if (!succeeds || !(x.op.method().equals("DELETE") || "sendMessage".equals(x.op.id()))) {
                 return;
             }
             String own = createSession();
@@ -245,6 +249,9 @@ final class Fixtures {
                             ? text(session)
                             : variant == Variant.UNKNOWN ? text(unknownSession) : null;
                 case APP -> variant == Variant.EXISTING ? text(app) : variant == Variant.UNKNOWN ? text(hex(24)) : null;
+                // messages.json?messageId=: every message for EXISTING; an ObjectId that names none for UNKNOWN
+                case PAGE_TOKEN ->
+                    variant == Variant.EXISTING ? SchemaData.OMIT : variant == Variant.UNKNOWN ? text(hex(24)) : null;
                 default -> null;
             };
         }

@@ -13,6 +13,8 @@ public final class AgentcloudClient extends DialectClient<AgentcloudClient> {
     public static final String FORM = "/{resourceSlug}/forms/session/{sessionId}";
     public static final String CANCEL = FORM + "/cancel";
     public static final String EDIT = FORM + "/edit";
+    public static final String MESSAGES = "/{resourceSlug}/session/{sessionId}/messages.json";
+    public static final String SEND_MESSAGE = "/{resourceSlug}/session/{sessionId}/send-message";
 
     public AgentcloudClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -75,6 +77,26 @@ public final class AgentcloudClient extends DialectClient<AgentcloudClient> {
     /** {@code POST /{resourceSlug}/forms/session/{sessionId}/edit} with any body (null: none). */
     public Response edit(String slug, String id, Object body) {
         return json(body).post(EDIT, slug, id);
+    }
+
+    /** {@code GET /{resourceSlug}/session/{sessionId}/messages.json}: every message of the session. */
+    public Response messages(String slug, String id) {
+        return request().get(MESSAGES, slug, id);
+    }
+
+    /** {@code GET …/messages.json?messageId=}: the messages after that one ({@code messageId} sent as given). */
+    public Response messagesAfter(String slug, String id, String messageId) {
+        return request().queryParam("messageId", messageId).get(MESSAGES, slug, id);
+    }
+
+    /** {@code POST /{resourceSlug}/session/{sessionId}/send-message} with {@code {"messageText": text}}. */
+    public Response send(String slug, String id, String text) {
+        return sendBody(slug, id, Map.of("messageText", text));
+    }
+
+    /** {@code POST /{resourceSlug}/session/{sessionId}/send-message} with any body (null: none). */
+    public Response sendBody(String slug, String id, Object body) {
+        return json(body).post(SEND_MESSAGE, slug, id);
     }
 
     /** The session id at the end of a create's {@code redirect}. */
