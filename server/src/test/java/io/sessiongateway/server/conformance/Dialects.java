@@ -4,6 +4,7 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.API_KEY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.APP;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.CHAT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.CLIENT_ID;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.LOCALE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.ORGANIZATION;
@@ -15,6 +16,7 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.ONLY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.PROTECTED;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.UNKNOWN;
 import static io.sessiongateway.server.conformance.ScenarioTable.Who.BOTH_HEADERS;
@@ -128,15 +130,19 @@ public final class Dialects {
         return new ScenarioTable("recoup", "recoup/get-session.yaml", "Error", Fixtures.Recoup::new)
                 .role("sessionId", SESSION)
                 .role("organizationId", ORGANIZATION)
+                .role("chatId", CHAT)
+                .role("CreateChatRequest.id", CLIENT_ID)
                 .on(200, as(OWNER))
-                .on(400, violations())
+                .on(400, violations(), as(OWNER, ONLY, CHAT).onlyFor("DELETE /api/sessions/{sessionId}/chats/{chatId}"))
                 .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY), as(BOTH_HEADERS))
                 .on(403, as(OUTSIDER, PROTECTED))
                 .on(404, as(OWNER, UNKNOWN))
                 .on(
                         409,
+                        as(OWNER, DUPLICATE, CLIENT_ID),
                         notProvokable("unarchiving while the vendor's sandbox is still pausing without a snapshot; "
-                                + "the gateway runs no sandboxes, so no session is ever pausing"))
+                                        + "the gateway runs no sandboxes, so no session is ever pausing")
+                                .onlyFor("PATCH /api/sessions/{sessionId}"))
                 .on(500, notProvokable(SERVER_FAILURE))
                 .on(
                         502,

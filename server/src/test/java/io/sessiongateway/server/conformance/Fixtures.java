@@ -250,37 +250,81 @@ final class Fixtures {
 
     /** An account with a key and a session; another account of the same tenant. */
     static final class Recoup extends Fixture {
+        private static final String CHATS = "/api/sessions/{sessionId}/chats";
+        private static final String CHAT = CHATS + "/{chatId}";
+        /** Stands for "a session's only chat"; {@link #prepare} makes one for the exchange. */
+        private static final String ONLY_CHAT = "00000000-0000-4000-8000-00000000000a";
+
         private final UUID account = UUID.randomUUID();
         private final UUID otherAccount = UUID.randomUUID();
         private final String key;
         private final String session;
+        /** The session's initial chat (its default chat); the session has a second one, so it may be deleted. */
+        private final String chat;
+        /** The initial chat of another session of the account: an id this session cannot take. */
+        private final String otherSessionsChat;
 
         Recoup(GatewayHarness gateway) {
             super(gateway);
             key = provisioning.key(tenant, "recoup", "svc", account, List.of()).secret();
-            session = newSession();
+            String[] created = newSessionAndChat();
+            session = created[0];
+            chat = created[1];
+            newChat(session);
+            otherSessionsChat = newSessionAndChat()[1];
         }
 
         private String newSession() {
+            return newSessionAndChat()[0];
+        }
+
+        /** A session of account A and its initial chat's id. */
+        private String[] newSessionAndChat() {
+            Response r = expect(
+                    clients.recoup()
+                            .withHeaders(headers(Who.OWNER, "BearerAuth"))
+                            .create(null),
+                    200);
+            return new String[] {r.path("session.id"), r.path("chat.id")};
+        }
+
+        private String newChat(String sessionId) {
             return expect(
                             clients.recoup()
                                     .withHeaders(headers(Who.OWNER, "BearerAuth"))
-                                    .create(null),
+                                    .createChat(sessionId, null),
                             200)
-                    .path("session.id");
+                    .path("chat.id");
         }
 
-        /** A delete of account A's session gets a fresh one, so that the other operations keep theirs. */
+        /**
+         * A delete of account A's session or of its chat gets a fresh one, so that the other operations keep theirs;
+         * "the only chat" becomes the initial chat of a fresh session.
+         */
         @Override
         protected List<String> prepare(Exchange x) {
-            if (x.op != null
-                    && x.op.method().equalsIgnoreCase("DELETE")
+            if (x.op == null) {
+                return List.of();
+            }
+            boolean delete = x.op.method().equalsIgnoreCase("DELETE");
+            if (delete
                     && x.op.template().equals("/api/sessions/{sessionId}")
                     && session.equals(x.pathValues.get("sessionId"))) {
                 String fresh = newSession();
                 x.pathValues.put("sessionId", fresh);
                 mayChange();
                 return List.of(fresh);
+            }
+            if (ONLY_CHAT.equals(x.pathValues.get("chatId"))) {
+                String[] fresh = newSessionAndChat();
+                x.pathValues.put("sessionId", fresh[0]);
+                x.pathValues.put("chatId", fresh[1]);
+                mayChange();
+                return List.of(fresh[0]);
+            }
+            if (delete && x.op.template().equals(CHAT) && chat.equals(x.pathValues.get("chatId"))) {
+                x.pathValues.put("chatId", newChat(session));
+                mayChange();
             }
             return List.of();
         }
@@ -306,6 +350,19 @@ final class Fixtures {
                     switch (variant) {
                         case EXISTING, PROTECTED -> text(session); // account A's; the outsider is account B
                         case UNKNOWN -> text(fresh("nope"));
+                        default -> null;
+                    };
+                case CHAT ->
+                    switch (variant) {
+                        case EXISTING, PROTECTED -> text(chat);
+                        case UNKNOWN -> text(UUID.randomUUID().toString());
+                        case ONLY -> text(ONLY_CHAT);
+                        default -> null;
+                    };
+                case CLIENT_ID ->
+                    switch (variant) {
+                        case EXISTING -> text(UUID.randomUUID().toString());
+                        case DUPLICATE -> text(otherSessionsChat);
                         default -> null;
                     };
                 case ORGANIZATION ->

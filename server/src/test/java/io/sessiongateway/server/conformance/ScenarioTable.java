@@ -48,7 +48,9 @@ public final class ScenarioTable {
         /** Names and ids that are already taken. */
         DUPLICATE,
         /** A session mid-turn (running), which some operations refuse to act on (Everruns fork: 409). */
-        BUSY
+        BUSY,
+        /** The only one of its kind, which may not be removed (a Recoup session's last chat). */
+        ONLY
     }
 
     /** The kinds of thing a parameter or property can name. */
@@ -67,6 +69,8 @@ public final class ScenarioTable {
         TEAM_CLAIM,
         /** A BCP 47 language tag, which a plain string schema cannot generate. */
         LOCALE,
+        /** A chat of a session (Recoup). */
+        CHAT,
         /**
          * An opaque page token or cursor that only the gateway issues: left out of generated requests for
          * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
