@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
@@ -47,6 +48,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final Database database;
     private final ConversationRuntime conversations;
+    private final EventStreams streams;
     private final Operations ops;
     private final HttpServer http;
     private final int port;
@@ -55,12 +57,14 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(
             Database database,
             ConversationRuntime conversations,
+            EventStreams streams,
             Operations ops,
             HttpServer http,
             int port,
             Duration shutdownGrace) {
         this.database = database;
         this.conversations = conversations;
+        this.streams = streams;
         this.ops = ops;
         this.http = http;
         this.port = port;
@@ -98,12 +102,14 @@ public final class GatewayServer implements AutoCloseable {
             return new GatewayServer(
                     database,
                     services.conversations(),
+                    services.streams(),
                     ops,
                     http,
                     port,
                     config.http().shutdownGrace());
         } catch (RuntimeException e) {
             if (services != null) {
+                services.streams().close();
                 services.conversations().close();
             }
             if (ops != null) {
@@ -131,6 +137,7 @@ public final class GatewayServer implements AutoCloseable {
             SessionService sessions,
             AgentService agents,
             ConversationRuntime conversations,
+            EventStreams streams,
             ChatService chats) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
@@ -151,6 +158,8 @@ public final class GatewayServer implements AutoCloseable {
                     sessions,
                     new AgentService(store, clock, config.conversations().defaultResponder()),
                     conversations,
+                    // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
+                    new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()),
                     new ChatService(store, store, sessions.lifecycle(), conversation, clock));
         }
     }
@@ -165,8 +174,7 @@ public final class GatewayServer implements AutoCloseable {
             List<Dialect> vendors = Dialects.vendors(
                     services.sessions(),
                     services.agents(),
-                    new Dialects.Conversations(
-                            services.chats(), services.conversations().bus()),
+                    new Dialects.Conversations(services.chats(), services.streams()),
                     config);
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
@@ -280,6 +288,9 @@ public final class GatewayServer implements AutoCloseable {
         long t0 = System.nanoTime();
         LOG.info(
                 "stopping: new connections refused, in-flight requests have {} ms to finish", shutdownGrace.toMillis());
+        // Open event streams first: each ends with its dialect's closing frame, so the requests in flight are the
+        // others, and a stream does not hold the stop for the whole grace period.
+        streams.close();
         try {
             http.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)
                     .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);

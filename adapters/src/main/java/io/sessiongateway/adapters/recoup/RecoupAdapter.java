@@ -2,8 +2,8 @@ package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
-import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.conversation.Message;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
@@ -55,7 +55,7 @@ public final class RecoupAdapter
     private final AgentService agents;
     private final String agentName;
     private final ChatService chats;
-    private final EventBus bus;
+    private final EventStreams streams;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -64,15 +64,15 @@ public final class RecoupAdapter
     /**
      * @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none)
      * @param chats the sessions' chats (null where only declarations are read)
-     * @param bus live events for the UI message streams (null where only declarations are read)
+     * @param streams the SSE streams for the UI message streams (null where only declarations are read)
      */
     public RecoupAdapter(
-            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventBus bus) {
+            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventStreams streams) {
         this.sessions = sessions;
         this.agents = agents;
         this.agentName = agentName;
         this.chats = chats;
-        this.bus = bus;
+        this.streams = streams;
     }
 
     /**
