@@ -10,6 +10,7 @@ import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
+import io.sessiongateway.generated.recoup.api.ApiChatStreamApi;
 import io.sessiongateway.generated.recoup.api.ApiChatsApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
@@ -50,7 +51,8 @@ public final class RecoupDialect extends BaseDialect {
                 ApiUpdateSessionApi.class,
                 ApiListSessionsApi.class,
                 ApiDeleteSessionApi.class,
-                ApiChatsApi.class);
+                ApiChatsApi.class,
+                ApiChatStreamApi.class);
     }
 
     @Override
