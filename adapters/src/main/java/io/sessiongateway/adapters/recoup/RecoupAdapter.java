@@ -277,6 +277,8 @@ public final class RecoupAdapter
     @Override
     public Response resumeChatStream(String chatId, Integer startIndex) {
         Principal principal = principal();
+        int skip = RecoupChatMapper.startIndex(
+                request.get().getUriInfo().getQueryParameters().get("startIndex"));
         var resolved = byChat(() ->
                 chats.resolve(principal, RecoupLifecycleMapper.RULE, chatKey(principal, chatId), chatId, DEFAULTS));
         Optional<Turn> open = resolved.view().openTurn();
@@ -284,7 +286,7 @@ public final class RecoupAdapter
             return Response.noContent().build();
         }
         long from = chats.turnStartSeq(open.get()) - 1;
-        return RecoupStreams.answer(streams, open.get(), from, startIndex == null ? 0 : Math.max(0, startIndex));
+        return RecoupStreams.answer(streams, open.get(), from, skip);
     }
 
     private SessionKey chatKey(Principal principal, String chatId) {

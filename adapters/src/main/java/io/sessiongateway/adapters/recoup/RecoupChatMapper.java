@@ -248,4 +248,16 @@ final class RecoupChatMapper {
             return null;
         }
     }
+
+    /** A resume's {@code startIndex} as sent: absent is 0; anything but one non-negative integer is 400. */
+    static int startIndex(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return 0;
+        }
+        String v = values.get(0);
+        if (values.size() > 1 || !v.matches("[0-9]{1,9}")) {
+            throw GatewayException.invalidArgument("startIndex must be a non-negative integer", "startIndex");
+        }
+        return Integer.parseInt(v);
+    }
 }
