@@ -48,7 +48,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * -Dfuzz.seed=<seed>}; {@code -Dfuzz.tries=<n>} changes the number of requests (default 1000).
  */
 class FuzzIT {
-    static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final GatewayHarness GATEWAY = new GatewayHarness(Fixtures.harnessEnv());
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final List<ScenarioTable> TABLES = Dialects.all();
     static final Map<String, Fixture> FIXTURES = new LinkedHashMap<>();

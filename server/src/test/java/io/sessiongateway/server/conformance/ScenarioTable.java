@@ -4,6 +4,7 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +72,8 @@ public final class ScenarioTable {
         LOCALE,
         /** A chat of a session (Recoup). */
         CHAT,
+        /** The messages a client sends (Recoup's UI messages: the last is the user's new one). */
+        MESSAGES,
         /**
          * An opaque page token or cursor that only the gateway issues: left out of generated requests for
          * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
@@ -111,9 +114,28 @@ public final class ScenarioTable {
             return new Scenario(kind, who, variant, extras, only, reason, Set.of(operations));
         }
 
-        /** Whether the scenario is about this operation (always, unless restricted with {@link #onlyFor}). */
+        /**
+         * The same scenario, for every operation but these (kept as {@code "!operation"}): Recoup's 200 by the owner
+         * holds for every operation but the resume of an idle chat, which is 204.
+         */
+        public Scenario exceptFor(String... excluded) {
+            Set<String> ops = new LinkedHashSet<>(operations);
+            for (String e : excluded) {
+                ops.add("!" + e);
+            }
+            return new Scenario(kind, who, variant, extras, only, reason, Set.copyOf(ops));
+        }
+
+        /**
+         * Whether the scenario is about this operation (always, unless restricted with {@link #onlyFor} or
+         * {@link #exceptFor}).
+         */
         public boolean concerns(SpecOperation op) {
-            return operations.isEmpty() || operations.contains(op.id()) || operations.contains(op.toString());
+            if (operations.contains("!" + op.id()) || operations.contains("!" + op.toString())) {
+                return false;
+            }
+            boolean restricted = operations.stream().anyMatch(o -> !o.startsWith("!"));
+            return !restricted || operations.contains(op.id()) || operations.contains(op.toString());
         }
 
         @Override
