@@ -7,6 +7,7 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.SseFrames;
 import io.sessiongateway.server.testing.spec.SpecCatalog;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
@@ -100,7 +101,12 @@ class FuzzIT {
             throw new AssertionError("server error " + status + "\n" + request + "\nresponse: " + r.asString());
         }
         if (status < 300 && request.exchange().operation().writes()) {
-            acknowledge(r.asString());
+            String type = r.contentType() == null ? "" : r.contentType();
+            if (type.startsWith("text/event-stream")) {
+                SseFrames.parse(r.asString()).forEach(f -> acknowledge(f.toString())); // a stream: its frames
+            } else if (!r.asString().isEmpty()) {
+                acknowledge(r.asString());
+            }
         }
     }
 
