@@ -6,8 +6,8 @@ import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
-import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.PageTokens;
@@ -59,7 +59,7 @@ public final class Dialects {
     }
 
     /** The conversation services the dialects serve conversations with (nulls where only declarations are read). */
-    public record Conversations(ChatService chats, EventBus bus) {}
+    public record Conversations(ChatService chats, EventStreams streams) {}
 
     public static List<Dialect> vendors(
             SessionService sessions, AgentService agents, Conversations conversations, GatewayConfig config) {
@@ -89,7 +89,7 @@ public final class Dialects {
                                         .option("agent")
                                         .orElseThrow(),
                         conversations.chats(),
-                        conversations.bus()));
+                        conversations.streams()));
     }
 
     /**

@@ -2,9 +2,12 @@ package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
-import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.Posted;
+import io.sessiongateway.core.conversation.Turn;
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.NewSession;
 import io.sessiongateway.core.model.Principal;
@@ -18,6 +21,7 @@ import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
+import io.sessiongateway.generated.recoup.api.ApiChatStreamApi;
 import io.sessiongateway.generated.recoup.api.ApiChatsApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
@@ -36,7 +40,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Recoup sessions: owned by an account; exactly one of {@code x-api-key} or a Bearer token. Create and get are the
@@ -50,12 +56,13 @@ public final class RecoupAdapter
                 ApiListSessionsApi,
                 ApiDeleteSessionApi,
                 ApiChatsApi,
+                ApiChatStreamApi,
                 CredentialsFirst {
     private final SessionService sessions;
     private final AgentService agents;
     private final String agentName;
     private final ChatService chats;
-    private final EventBus bus;
+    private final EventStreams streams;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
@@ -64,15 +71,15 @@ public final class RecoupAdapter
     /**
      * @param agentName the tenant's agent that Recoup-created sessions belong to (Recoup names none)
      * @param chats the sessions' chats (null where only declarations are read)
-     * @param bus live events for the UI message streams (null where only declarations are read)
+     * @param streams the SSE streams for the UI message streams (null where only declarations are read)
      */
     public RecoupAdapter(
-            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventBus bus) {
+            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventStreams streams) {
         this.sessions = sessions;
         this.agents = agents;
         this.agentName = agentName;
         this.chats = chats;
-        this.bus = bus;
+        this.streams = streams;
     }
 
     /**
@@ -232,6 +239,70 @@ public final class RecoupAdapter
         Principal principal = principal();
         chats.markRead(principal, RecoupLifecycleMapper.RULE, key(principal, sessionId), chatId, DEFAULTS);
         return Response.ok(Map.of("success", true)).build();
+    }
+
+    // ---- The UI message stream (chat-stream.yaml)
+
+    /** Stores the last message as the user's, queues its turn and streams the answer. */
+    @Override
+    public Response chatStream(Object body) {
+        Principal principal = principal();
+        var send = RecoupChatMapper.send(RequestBodies.tree(request.get()));
+        Posted posted = chats.post(
+                principal,
+                RecoupLifecycleMapper.RULE,
+                key(principal, send.sessionId()),
+                send.chatId(),
+                send.message(),
+                DEFAULTS);
+        return RecoupStreams.answer(streams, posted.turn(), posted.message().seq() - 1, 0);
+    }
+
+    @Override
+    public Response chatWorkflowStream(Object body) {
+        return chatStream(body);
+    }
+
+    /** Cancels the chat's running answer: {@code stopped} says whether one was running. */
+    @Override
+    public Response stopChat(String chatId) {
+        Principal principal = principal();
+        Optional<Turn> stopped = byChat(
+                () -> chats.stop(principal, RecoupLifecycleMapper.RULE, chatKey(principal, chatId), chatId, DEFAULTS));
+        return Response.ok(Map.of("success", true, "stopped", stopped.isPresent()))
+                .build();
+    }
+
+    /** The running answer's stream from its start (less {@code startIndex} chunks); 204 when none runs. */
+    @Override
+    public Response resumeChatStream(String chatId, Integer startIndex) {
+        Principal principal = principal();
+        int skip = RecoupChatMapper.startIndex(
+                request.get().getUriInfo().getQueryParameters().get("startIndex"));
+        var resolved = byChat(() ->
+                chats.resolve(principal, RecoupLifecycleMapper.RULE, chatKey(principal, chatId), chatId, DEFAULTS));
+        Optional<Turn> open = resolved.view().openTurn();
+        if (open.isEmpty()) {
+            return Response.noContent().build();
+        }
+        long from = chats.turnStartSeq(open.get()) - 1;
+        return RecoupStreams.answer(streams, open.get(), from, skip);
+    }
+
+    private SessionKey chatKey(Principal principal, String chatId) {
+        return chats.keyOfChat(principal.tenant(), chatId);
+    }
+
+    /** The chat operations without a session id: a session that is not there is a chat that is not there. */
+    private static <T> T byChat(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (GatewayException e) {
+            if (e.kind() == ErrorKind.NOT_FOUND) {
+                throw GatewayException.notFound("chat_not_found", "Chat not found");
+            }
+            throw e;
+        }
     }
 
     private static final ChatService.Defaults DEFAULTS = RecoupChatMapper.DEFAULTS;

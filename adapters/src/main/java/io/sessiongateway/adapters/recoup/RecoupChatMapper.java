@@ -31,6 +31,7 @@ final class RecoupChatMapper {
             new ChatService.Defaults(RecoupMapper.CHAT_TITLE, RecoupMapper.CHAT_MODEL);
 
     private static final Set<String> PATCH_FIELDS = Set.of("title", "modelId");
+    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
     private RecoupChatMapper() {}
 
@@ -190,11 +191,23 @@ final class RecoupChatMapper {
             if (!m.isObject()
                     || !m.path("id").isTextual()
                     || !m.path("role").isTextual()
-                    || !Set.of("system", "user", "assistant")
-                            .contains(m.path("role").asText())
+                    || !ROLES.contains(m.path("role").asText())
                     || !m.path("parts").isArray()) {
                 throw GatewayException.invalidBody("each message needs an id, a role and parts", "messages");
             }
+            for (JsonNode p : m.path("parts")) {
+                if (!p.isObject() || !p.path("type").isTextual()) {
+                    throw GatewayException.invalidBody("each part needs a type", "messages");
+                }
+            }
+        }
+        JsonNode limit = tree.get("contextLimit");
+        if (limit != null && (!limit.isIntegralNumber() || limit.asLong() < 1)) {
+            throw GatewayException.invalidBody("contextLimit must be a positive integer", "contextLimit");
+        }
+        JsonNode token = tree.get("recoupAccessToken");
+        if (token != null && !token.isTextual()) {
+            throw GatewayException.invalidBody("recoupAccessToken must be a string", "recoupAccessToken");
         }
         JsonNode last = messages.get(messages.size() - 1);
         if (!"user".equals(last.path("role").asText())) {
@@ -234,5 +247,17 @@ final class RecoupChatMapper {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** A resume's {@code startIndex} as sent: absent is 0; anything but one non-negative integer is 400. */
+    static int startIndex(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return 0;
+        }
+        String v = values.get(0);
+        if (values.size() > 1 || !v.matches("[0-9]{1,9}")) {
+            throw GatewayException.invalidArgument("startIndex must be a non-negative integer", "startIndex");
+        }
+        return Integer.parseInt(v);
     }
 }

@@ -1,8 +1,8 @@
 package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.BaseDialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.HttpStatuses;
-import io.sessiongateway.core.conversation.EventBus;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.Session;
@@ -10,6 +10,7 @@ import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ChatService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.recoup.api.ApiApi;
+import io.sessiongateway.generated.recoup.api.ApiChatStreamApi;
 import io.sessiongateway.generated.recoup.api.ApiChatsApi;
 import io.sessiongateway.generated.recoup.api.ApiCreateSessionApi;
 import io.sessiongateway.generated.recoup.api.ApiDeleteSessionApi;
@@ -36,21 +37,22 @@ public final class RecoupDialect extends BaseDialect {
 
     /**
      * @param chats the sessions' chats
-     * @param bus live events for the UI message streams
+     * @param streams the SSE streams for the UI message streams
      */
     public RecoupDialect(
-            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventBus bus) {
+            SessionService sessions, AgentService agents, String agentName, ChatService chats, EventStreams streams) {
         super(
                 NAME,
                 "^/api(/.*)?$",
-                new RecoupAdapter(sessions, agents, agentName, chats, bus),
+                new RecoupAdapter(sessions, agents, agentName, chats, streams),
                 "",
                 ApiApi.class,
                 ApiCreateSessionApi.class,
                 ApiUpdateSessionApi.class,
                 ApiListSessionsApi.class,
                 ApiDeleteSessionApi.class,
-                ApiChatsApi.class);
+                ApiChatsApi.class,
+                ApiChatStreamApi.class);
     }
 
     @Override

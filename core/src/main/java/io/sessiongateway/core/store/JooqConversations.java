@@ -827,8 +827,7 @@ final class JooqConversations implements ConversationStore {
             ChatRecord existing = tx.selectFrom(CHAT).where(CHAT.ID.eq(chatId)).fetchOne();
             if (existing != null) {
                 if (!existing.getSessionId().equals(sessionId)) {
-                    throw new GatewayException(
-                            ErrorKind.CONFLICT, "chat_conflict", "a chat with this id is in another session", "id");
+                    throw new GatewayException(ErrorKind.CONFLICT, "chat_conflict", "Chat ID conflict", "id");
                 }
                 return Optional.of(chat(existing));
             }

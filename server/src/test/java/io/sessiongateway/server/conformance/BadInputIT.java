@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,8 +56,13 @@ class BadInputIT {
     static final int MAX_BODY = 64 * 1024;
 
     @RegisterExtension
-    static final GatewayHarness GATEWAY =
-            new GatewayHarness(Map.of("GATEWAY_MAX_BODY_BYTES", Integer.toString(MAX_BODY)));
+    static final GatewayHarness GATEWAY = new GatewayHarness(withMaxBody(Fixtures.harnessEnv()));
+
+    private static Map<String, String> withMaxBody(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("GATEWAY_MAX_BODY_BYTES", Integer.toString(MAX_BODY));
+        return all;
+    }
 
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();

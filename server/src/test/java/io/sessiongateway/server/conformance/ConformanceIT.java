@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ConformanceIT {
     @RegisterExtension
-    static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final GatewayHarness GATEWAY = new GatewayHarness(Fixtures.harnessEnv());
 
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final Coverage COVERAGE = new Coverage();

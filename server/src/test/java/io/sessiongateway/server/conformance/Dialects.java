@@ -4,8 +4,10 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.AGENT_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.API_KEY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.APP;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.CHAT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.CLIENT_ID;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.LOCALE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.MESSAGES;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.ORGANIZATION;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.PAGE_TOKEN;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.SESSION;
@@ -18,6 +20,7 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.WAIT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.WORKER;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
+import static io.sessiongateway.server.conformance.ScenarioTable.Variant.ONLY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.PROTECTED;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.UNKNOWN;
 import static io.sessiongateway.server.conformance.ScenarioTable.Who.BOTH_HEADERS;
@@ -134,20 +137,34 @@ public final class Dialects {
         return new ScenarioTable("recoup", "recoup/get-session.yaml", "Error", Fixtures.Recoup::new)
                 .role("sessionId", SESSION)
                 .role("organizationId", ORGANIZATION)
-                .on(200, as(OWNER))
-                .on(400, violations())
+                .role("chatId", CHAT)
+                .role("CreateChatRequest.id", CLIENT_ID)
+                .role("ChatStreamRequest.messages", MESSAGES)
+                .on(
+                        200,
+                        as(OWNER).exceptFor("GET /api/chat/{chatId}/stream"),
+                        as(OWNER, BUSY, CHAT).onlyFor("GET /api/chat/{chatId}/stream"))
+                .on(204, as(OWNER))
+                .on(400, violations(), as(OWNER, ONLY, CHAT).onlyFor("DELETE /api/sessions/{sessionId}/chats/{chatId}"))
                 .on(401, as(NONE), as(GARBAGE), as(UNKNOWN_KEY), as(BOTH_HEADERS))
                 .on(403, as(OUTSIDER, PROTECTED))
                 .on(404, as(OWNER, UNKNOWN))
                 .on(
                         409,
+                        as(OWNER, DUPLICATE, CLIENT_ID),
+                        as(OWNER, BUSY, CHAT).onlyFor("POST /api/chat", "POST /api/chat/workflow"),
                         notProvokable("unarchiving while the vendor's sandbox is still pausing without a snapshot; "
-                                + "the gateway runs no sandboxes, so no session is ever pausing"))
+                                        + "the gateway runs no sandboxes, so no session is ever pausing")
+                                .onlyFor("PATCH /api/sessions/{sessionId}"))
                 .on(500, notProvokable(SERVER_FAILURE))
                 .on(
                         502,
                         notProvokable("the vendor's workspace repository could not be provisioned; the gateway "
-                                + "provisions no repository, so nothing can fail there"));
+                                        + "provisions no repository, so nothing can fail there")
+                                .onlyFor("POST /api/sessions"),
+                        notProvokable("the vendor's workflow service did not confirm a stop; the gateway cancels "
+                                        + "the turn in its own store")
+                                .onlyFor("POST /api/chat/{chatId}/stop"));
     }
 
     static ScenarioTable admin() {

@@ -13,7 +13,17 @@ import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.RuntimeWorkers;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
+import io.sessiongateway.server.testing.clients.Provisioning;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +36,28 @@ final class Fixtures {
     private static final String NOT_A_TOKEN = "Bearer not.a.jwt";
 
     private Fixtures() {}
+
+    /**
+     * The settings every conformance harness runs with: the {@code script} responder's rules, whose {@code slow}
+     * rule keeps a turn running for about two seconds (a busy Recoup chat), and a quick answer to anything else.
+     */
+    static Map<String, String> harnessEnv() {
+        try {
+            Path file = Files.createTempFile("conformance-script", ".yaml");
+            Files.writeString(file, """
+                    rules:
+                      - match: "^slow"
+                        reply: "a slow answer, one piece at a time, for a while"
+                        delta_size: 3
+                        delay_ms: 120
+                    default: {reply: "ok"}
+                    """);
+            file.toFile().deleteOnExit();
+            return Map.of("GATEWAY_RESPONDER_SCRIPT", file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static Response expect(Response r, int status) {
         if (r.statusCode() != status) {
@@ -259,31 +291,72 @@ final class Fixtures {
 
     /** An account with a key and a session; another account of the same tenant. */
     static final class Recoup extends Fixture {
+        private static final String CHATS = "/api/sessions/{sessionId}/chats";
+        private static final String CHAT = CHATS + "/{chatId}";
+        /** Stands for "a session's only chat"; {@link #prepare} makes one for the exchange. */
+        private static final String ONLY_CHAT = "00000000-0000-4000-8000-00000000000a";
+        /** Stands for "a chat answering a message"; {@link #prepare} makes one for the exchange. */
+        private static final String BUSY_CHAT = "00000000-0000-4000-8000-00000000000b";
+
         private final UUID account = UUID.randomUUID();
         private final UUID otherAccount = UUID.randomUUID();
         private final String key;
         private final String session;
+        /** The session's initial chat (its default chat); the session has a second one, so it may be deleted. */
+        private final String chat;
+        /** The initial chat of another session of the account: an id this session cannot take. */
+        private final String otherSessionsChat;
+        /** Where busy chats are made (its sessions' statuses move while other exchanges run: not snapshotted). */
+        private final String busyTenant = GatewayHarness.uniqueTenant();
+
+        private boolean busyTenantReady;
 
         Recoup(GatewayHarness gateway) {
             super(gateway);
+            // the tenant's Recoup agent answers with the script (harnessEnv): quickly, or slowly for a busy chat
+            provisioning.agent(tenant, Map.of("name", "recoup", "responder", "script"));
             key = provisioning.key(tenant, "recoup", "svc", account, List.of()).secret();
-            session = newSession();
+            String[] created = newSessionAndChat();
+            session = created[0];
+            chat = created[1];
+            newChat(session);
+            otherSessionsChat = newSessionAndChat()[1];
         }
 
         private String newSession() {
+            return newSessionAndChat()[0];
+        }
+
+        /** A session of account A and its initial chat's id. */
+        private String[] newSessionAndChat() {
+            Response r = expect(
+                    clients.recoup()
+                            .withHeaders(headers(Who.OWNER, "BearerAuth"))
+                            .create(null),
+                    200);
+            return new String[] {r.path("session.id"), r.path("chat.id")};
+        }
+
+        private String newChat(String sessionId) {
             return expect(
                             clients.recoup()
                                     .withHeaders(headers(Who.OWNER, "BearerAuth"))
-                                    .create(null),
+                                    .createChat(sessionId, null),
                             200)
-                    .path("session.id");
+                    .path("chat.id");
         }
 
-        /** A delete of account A's session gets a fresh one, so that the other operations keep theirs. */
+        /**
+         * A delete of account A's session or of its chat gets a fresh one, so that the other operations keep theirs;
+         * "the only chat" becomes the initial chat of a fresh session.
+         */
         @Override
         protected List<String> prepare(Exchange x) {
-            if (x.op != null
-                    && x.op.method().equalsIgnoreCase("DELETE")
+            if (x.op == null) {
+                return List.of();
+            }
+            boolean delete = x.op.method().equalsIgnoreCase("DELETE");
+            if (delete
                     && x.op.template().equals("/api/sessions/{sessionId}")
                     && session.equals(x.pathValues.get("sessionId"))) {
                 String fresh = newSession();
@@ -291,7 +364,78 @@ final class Fixtures {
                 mayChange();
                 return List.of(fresh);
             }
+            String body = x.body == null ? "" : new String(x.body, StandardCharsets.UTF_8);
+            if (BUSY_CHAT.equals(x.pathValues.get("chatId")) || body.contains(BUSY_CHAT)) {
+                // in a tenant of its own: the answer ends during later exchanges, and moves its session's status
+                String[] fresh = newBusySessionAndChat();
+                startSlowAnswer(fresh[0], fresh[1]);
+                x.headers.remove("x-api-key");
+                x.headers.put("Authorization", "Bearer " + busyToken());
+                if (x.pathValues.containsKey("chatId")) {
+                    x.pathValues.put("chatId", fresh[1]);
+                }
+                if (x.pathValues.containsKey("sessionId")) {
+                    x.pathValues.put("sessionId", fresh[0]);
+                }
+                if (x.body != null) {
+                    x.body = body.replace(BUSY_CHAT, fresh[1])
+                            .replace(session, fresh[0])
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                mayChange();
+                return List.of(fresh[0]);
+            }
+            if (ONLY_CHAT.equals(x.pathValues.get("chatId"))) {
+                String[] fresh = newSessionAndChat();
+                x.pathValues.put("sessionId", fresh[0]);
+                x.pathValues.put("chatId", fresh[1]);
+                mayChange();
+                return List.of(fresh[0]);
+            }
+            if (delete && x.op.template().equals(CHAT) && chat.equals(x.pathValues.get("chatId"))) {
+                x.pathValues.put("chatId", newChat(session));
+                mayChange();
+            }
             return List.of();
+        }
+
+        /** A session of the busy tenant's member, and its initial chat's id. */
+        private String[] newBusySessionAndChat() {
+            if (!busyTenantReady) {
+                provisioning.agent(busyTenant, Map.of("name", "recoup", "responder", "script"));
+                busyTenantReady = true;
+            }
+            Response r = expect(clients.recoup().bearer(busyToken()).create(null), 200);
+            return new String[] {r.path("session.id"), r.path("chat.id")};
+        }
+
+        private String busyToken() {
+            return fullToken(busyTenant, "user-a", account, List.of());
+        }
+
+        /** Sends a message the script answers slowly and leaves the stream after its headers: the chat is busy. */
+        private void startSlowAnswer(String sessionId, String chatId) {
+            String message = "{\"sessionId\":\"" + sessionId + "\",\"chatId\":\"" + chatId
+                    + "\",\"messages\":[{\"id\":\"m1\",\"role\":\"user\",\"parts\":"
+                    + "[{\"type\":\"text\",\"text\":\"slow\"}]}]}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUri() + "/api/chat"))
+                    .header("Authorization", "Bearer " + busyToken())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(message))
+                    .build();
+            try {
+                HttpResponse<InputStream> r =
+                        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+                r.body().close();
+                if (r.statusCode() != 200) {
+                    throw new AssertionError("fixture setup: a slow answer got " + r.statusCode());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -317,6 +461,25 @@ final class Fixtures {
                         case UNKNOWN -> text(fresh("nope"));
                         default -> null;
                     };
+                case CHAT ->
+                    switch (variant) {
+                        case EXISTING, PROTECTED -> text(chat);
+                        case UNKNOWN -> text(UUID.randomUUID().toString());
+                        case ONLY -> text(ONLY_CHAT);
+                        case BUSY -> text(BUSY_CHAT);
+                        default -> null;
+                    };
+                case CLIENT_ID ->
+                    switch (variant) {
+                        case EXISTING -> text(UUID.randomUUID().toString());
+                        case DUPLICATE -> text(otherSessionsChat);
+                        default -> null;
+                    };
+                case MESSAGES ->
+                    variant == Variant.EXISTING
+                            ? read(
+                                    "[{\"id\":\"m1\",\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]")
+                            : null;
                 case ORGANIZATION ->
                     variant == Variant.EXISTING
                             ? SchemaData.OMIT // personal session

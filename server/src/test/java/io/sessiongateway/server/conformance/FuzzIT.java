@@ -7,6 +7,7 @@ import io.restassured.response.Response;
 import io.sessiongateway.server.conformance.ScenarioTable.Variant;
 import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.SseFrames;
 import io.sessiongateway.server.testing.spec.SpecCatalog;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import io.sessiongateway.server.testing.spec.SpecOperation.Parameter;
@@ -48,7 +49,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  * -Dfuzz.seed=<seed>}; {@code -Dfuzz.tries=<n>} changes the number of requests (default 1000).
  */
 class FuzzIT {
-    static final GatewayHarness GATEWAY = new GatewayHarness();
+    static final GatewayHarness GATEWAY = new GatewayHarness(Fixtures.harnessEnv());
     static final SpecCatalog CATALOG = SpecCatalog.shared();
     static final List<ScenarioTable> TABLES = Dialects.all();
     static final Map<String, Fixture> FIXTURES = new LinkedHashMap<>();
@@ -100,7 +101,12 @@ class FuzzIT {
             throw new AssertionError("server error " + status + "\n" + request + "\nresponse: " + r.asString());
         }
         if (status < 300 && request.exchange().operation().writes()) {
-            acknowledge(r.asString());
+            String type = r.contentType() == null ? "" : r.contentType();
+            if (type.startsWith("text/event-stream")) {
+                SseFrames.parse(r.asString()).forEach(f -> acknowledge(f.toString())); // a stream: its frames
+            } else if (!r.asString().isEmpty()) {
+                acknowledge(r.asString());
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +49,9 @@ public final class ScenarioTable {
         /** Names and ids that are already taken. */
         DUPLICATE,
         /** A session mid-turn (running), which some operations refuse to act on (Everruns fork: 409). */
-        BUSY
+        BUSY,
+        /** The only one of its kind, which may not be removed (a Recoup session's last chat). */
+        ONLY
     }
 
     /** The kinds of thing a parameter or property can name. */
@@ -67,6 +70,10 @@ public final class ScenarioTable {
         TEAM_CLAIM,
         /** A BCP 47 language tag, which a plain string schema cannot generate. */
         LOCALE,
+        /** A chat of a session (Recoup). */
+        CHAT,
+        /** The messages a client sends (Recoup's UI messages: the last is the user's new one). */
+        MESSAGES,
         /**
          * An opaque page token or cursor that only the gateway issues: left out of generated requests for
          * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
@@ -113,9 +120,28 @@ public final class ScenarioTable {
             return new Scenario(kind, who, variant, extras, only, reason, Set.of(operations));
         }
 
-        /** Whether the scenario is about this operation (always, unless restricted with {@link #onlyFor}). */
+        /**
+         * The same scenario, for every operation but these (kept as {@code "!operation"}): Recoup's 200 by the owner
+         * holds for every operation but the resume of an idle chat, which is 204.
+         */
+        public Scenario exceptFor(String... excluded) {
+            Set<String> ops = new LinkedHashSet<>(operations);
+            for (String e : excluded) {
+                ops.add("!" + e);
+            }
+            return new Scenario(kind, who, variant, extras, only, reason, Set.copyOf(ops));
+        }
+
+        /**
+         * Whether the scenario is about this operation (always, unless restricted with {@link #onlyFor} or
+         * {@link #exceptFor}).
+         */
         public boolean concerns(SpecOperation op) {
-            return operations.isEmpty() || operations.contains(op.id()) || operations.contains(op.toString());
+            if (operations.contains("!" + op.id()) || operations.contains("!" + op.toString())) {
+                return false;
+            }
+            boolean restricted = operations.stream().anyMatch(o -> !o.startsWith("!"));
+            return !restricted || operations.contains(op.id()) || operations.contains(op.toString());
         }
 
         @Override

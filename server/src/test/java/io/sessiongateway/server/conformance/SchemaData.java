@@ -198,6 +198,19 @@ public final class SchemaData {
                         }
                     }
                 }
+                // a schema that asks for at least n properties (Recoup's PATCH of a chat) gets optional ones too
+                int minProperties = s.path("minProperties").asInt(0);
+                for (Iterator<String> it = s.path("properties").fieldNames();
+                        o.size() < minProperties && it.hasNext(); ) {
+                    String name = it.next();
+                    if (!o.has(name)) {
+                        String child = path.isEmpty() ? name : path + "." + name;
+                        JsonNode v = valid(s.get("properties").get(name), rootName, child, full);
+                        if (!v.isMissingNode()) {
+                            o.set(name, v);
+                        }
+                    }
+                }
                 return o;
             }
             case "array": {

@@ -64,7 +64,8 @@ public final class Provisioning {
         return agent(tenant, Map.of("name", name, "team", team));
     }
 
-    private Agent agent(String tenant, Map<String, Object> body) {
+    /** Creates an agent from a whole request body (a responder, say); asserts 201. */
+    public Agent agent(String tenant, Map<String, Object> body) {
         Response r = expect(201, clients.admin(tenant).createAgent(tenant, body));
         return new Agent(
                 r.jsonPath().getString("name"),
