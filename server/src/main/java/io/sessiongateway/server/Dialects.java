@@ -10,6 +10,7 @@ import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ChatService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
@@ -55,11 +56,16 @@ public final class Dialects {
     }
 
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
-        return vendors(sessions, agents, new Conversations(null, null), config);
+        return vendors(sessions, agents, Conversations.NONE, config);
     }
 
-    /** The conversation services the dialects serve conversations with (nulls where only declarations are read). */
-    public record Conversations(ChatService chats, EventStreams streams) {}
+    /**
+     * The services the dialects serve conversations with: messages, turns and events, Recoup's chats, and every
+     * dialect's SSE streams (nulls where only the declarations are read).
+     */
+    public record Conversations(ConversationService conversation, ChatService chats, EventStreams streams) {
+        public static final Conversations NONE = new Conversations(null, null, null);
+    }
 
     public static List<Dialect> vendors(
             SessionService sessions, AgentService agents, Conversations conversations, GatewayConfig config) {
@@ -69,7 +75,12 @@ public final class Dialects {
         return List.of(
                 config == null
                         ? new TrueFoundryDialect(sessions)
-                        : new TrueFoundryDialect(sessions, pageTokens(config), Clock.systemUTC()),
+                        : new TrueFoundryDialect(
+                                sessions,
+                                pageTokens(config),
+                                Clock.systemUTC(),
+                                conversations.conversation(),
+                                conversations.streams()),
                 config == null
                         ? new EverrunsDialect(sessions)
                         : new EverrunsDialect(
@@ -77,8 +88,9 @@ public final class Dialects {
                                 pageTokens(config),
                                 EverrunsMapper.Shape.of(config.dialects()
                                         .get(EverrunsDialect.NAME)
-                                        .version())),
-                new AgentcloudDialect(sessions),
+                                        .version()),
+                                conversations.streams()),
+                new AgentcloudDialect(sessions, conversations.conversation()),
                 new RecoupDialect(
                         sessions,
                         agents,

@@ -9,7 +9,6 @@ import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
 import io.sessiongateway.core.service.ChatService;
-import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.RuntimeService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
@@ -145,7 +144,7 @@ public final class GatewayServer implements AutoCloseable {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
-            // the event bus and the built-in responders' workers (conversations, issue #13; no dialect serves them yet)
+            // the event bus, the built-in responders' workers and the lease sweeper (conversations, issue #13)
             ConversationRuntime conversations = new ConversationRuntime(
                     database,
                     store,
@@ -155,7 +154,6 @@ public final class GatewayServer implements AutoCloseable {
                     clock);
             SessionService sessions =
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
-            ConversationService conversation = new ConversationService(store, store, sessions.lifecycle(), clock);
             return new Services(
                     clock,
                     store,
@@ -164,7 +162,7 @@ public final class GatewayServer implements AutoCloseable {
                     conversations,
                     // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
                     new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()),
-                    new ChatService(store, store, sessions.lifecycle(), conversation, clock),
+                    new ChatService(store, store, sessions.lifecycle(), sessions.conversations(), clock),
                     new RuntimeService(store, conversations.bus(), clock));
         }
     }
@@ -180,9 +178,9 @@ public final class GatewayServer implements AutoCloseable {
                     services.sessions(),
                     services.agents(),
                     new Dialects.Conversations(
-                            services.chats(), services.conversations().bus()),
+                            services.sessions().conversations(), services.chats(), services.streams()),
                     config);
-                        Dialect runtime = new RuntimeDialect(services.runtime());
+            Dialect runtime = new RuntimeDialect(services.runtime());
             // the runtime API's worker keys are a key form like the vendors' (admin API, CLI, fixtures)
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(Dialects.withRuntime(vendors, runtime));
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);

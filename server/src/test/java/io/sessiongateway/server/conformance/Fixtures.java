@@ -13,7 +13,6 @@ import io.sessiongateway.server.conformance.ScenarioTable.Who;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.RuntimeWorkers;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
-import io.sessiongateway.server.testing.clients.Provisioning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
