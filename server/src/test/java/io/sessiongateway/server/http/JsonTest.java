@@ -78,7 +78,7 @@ class JsonTest {
                 Arguments.of(Instant.class, "an RFC 3339 date-time"),
                 Arguments.of(LocalDate.class, "an RFC 3339 date"),
                 Arguments.of(URI.class, "a URI"),
-                Arguments.of(CreateApiKeyRequest.DialectEnum.class, "one of everruns, recoup"),
+                Arguments.of(CreateApiKeyRequest.DialectEnum.class, "one of everruns, recoup, runtime"),
                 Arguments.of(List.class, "an array"),
                 Arguments.of(String[].class, "an array"),
                 Arguments.of(Map.class, "an object"),
