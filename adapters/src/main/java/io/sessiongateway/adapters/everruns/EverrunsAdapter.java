@@ -1,23 +1,36 @@
 package io.sessiongateway.adapters.everruns;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.RequestBodies;
+import io.sessiongateway.core.conversation.CancelReason;
+import io.sessiongateway.core.conversation.Event;
+import io.sessiongateway.core.conversation.EventQuery;
+import io.sessiongateway.core.conversation.EventType;
+import io.sessiongateway.core.conversation.Message;
+import io.sessiongateway.core.conversation.Posted;
+import io.sessiongateway.core.conversation.Turn;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.AccessRule;
+import io.sessiongateway.core.model.CancelResult;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionKey;
 import io.sessiongateway.core.model.SessionPage;
 import io.sessiongateway.core.model.SessionQuery;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.everruns.api.V1Api;
 import io.sessiongateway.generated.everruns.api.V1CancelSessionApi;
 import io.sessiongateway.generated.everruns.api.V1DeleteSessionApi;
+import io.sessiongateway.generated.everruns.api.V1EventsApi;
 import io.sessiongateway.generated.everruns.api.V1ForkSessionApi;
 import io.sessiongateway.generated.everruns.api.V1ListSessionsApi;
+import io.sessiongateway.generated.everruns.api.V1MessagesApi;
 import io.sessiongateway.generated.everruns.api.V1PinSessionApi;
 import io.sessiongateway.generated.everruns.api.V1SessionStatsApi;
 import io.sessiongateway.generated.everruns.api.V1UpdateSessionApi;
@@ -26,9 +39,15 @@ import io.sessiongateway.generated.everruns.model.ForkSessionRequest;
 import io.sessiongateway.generated.everruns.model.UpdateSessionRequest;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -46,8 +65,12 @@ public final class EverrunsAdapter
                 V1SessionStatsApi,
                 V1PinSessionApi,
                 V1ForkSessionApi,
+                V1MessagesApi,
+                V1EventsApi,
                 CredentialsFirst {
     private static final AccessRule RULE = AccessRule.TENANT_MEMBER;
+    /** Events read from the store per query while a list scans its selection. */
+    private static final int SCAN = 500;
 
     private final SessionService sessions;
     private final SessionLifecycle lifecycle;
@@ -125,11 +148,145 @@ public final class EverrunsAdapter
         return Response.noContent().build();
     }
 
+    /**
+     * Cancels the session's open turn ({@code cancelled}; the session goes back to idle as the turn ends). With no
+     * open turn, a session another dialect set running (no turn behind it) is cancelled as before turns existed;
+     * otherwise {@code no_op}.
+     */
     @Override
     public Response cancelTurn(String sessionId) {
         Principal principal = principal();
-        var result = lifecycle.cancel(principal, RULE, key(principal, sessionId), SessionLifecycle.Cancellable.RUNNING);
+        SessionKey key = key(principal, sessionId);
+        Optional<Turn> cancelled = conversations().cancelOpenTurns(principal, RULE, key, CancelReason.CLIENT_CANCELLED);
+        CancelResult result = cancelled.isPresent()
+                ? new CancelResult(null, true)
+                : lifecycle.cancel(principal, RULE, key, SessionLifecycle.Cancellable.RUNNING);
         return Response.ok(EverrunsLifecycleMapper.cancel(result)).build();
+    }
+
+    @Override
+    public Response listMessages(String sessionId) {
+        Principal principal = principal();
+        SessionKey key = key(principal, sessionId);
+        List<Message> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Message> page = conversations().messages(principal, RULE, key, after, null, SCAN, false);
+            all.addAll(page);
+            if (page.size() < SCAN) {
+                break;
+            }
+            after = page.get(page.size() - 1).seq();
+        }
+        return Response.ok(EverrunsConversationMapper.messages(all)).build();
+    }
+
+    @Override
+    public Response createMessage(String sessionId, Object body) {
+        Principal principal = principal();
+        SessionKey key = key(principal, sessionId);
+        var message = EverrunsConversationMapper.newMessage(RequestBodies.tree(request.get()));
+        Posted posted = conversations().post(principal, RULE, key, message);
+        return Response.status(Response.Status.CREATED)
+                .entity(EverrunsConversationMapper.message(posted.message()))
+                .build();
+    }
+
+    /**
+     * One page of the session's events as Everruns shows them: the selection is scanned from the store in seq order
+     * (the projection leaves some canonical events out, so {@code limit} and {@code X-Total-Count} count what
+     * Everruns shows), keeping the oldest {@code limit} events, or the newest when {@code before_sequence} pages
+     * backward.
+     */
+    @Override
+    public Response listEvents(
+            String sessionId,
+            String sinceId,
+            List<String> types,
+            List<String> exclude,
+            Integer limit,
+            Integer beforeSequence,
+            Integer afterSequence) {
+        Principal principal = principal();
+        EverrunsConversationMapper.checkQuery(
+                request.get().getUriInfo().getQueryParameters(),
+                List.of("since_id", "limit", "before_sequence", "after_sequence"),
+                List.of("limit", "before_sequence", "after_sequence"));
+        SessionKey key = key(principal, sessionId);
+        UUID since = sinceId == null ? null : EverrunsConversationMapper.sinceId(sinceId);
+        EverrunsConversationMapper.filter(types, exclude, limit, beforeSequence, afterSequence, 0);
+        ConversationService.SessionLog log = conversations().log(principal, RULE, key);
+        long sinceSeq = since == null ? 0 : sinceSeq(log, since);
+        var filter = EverrunsConversationMapper.filter(types, exclude, limit, beforeSequence, afterSequence, sinceSeq);
+        Set<EventType> canonical = filter.canonical();
+        ArrayDeque<Event> window = new ArrayDeque<>();
+        long total = 0;
+        if (!canonical.isEmpty()) {
+            var classifier = new EverrunsConversationMapper.Renderer(lookup(log));
+            long cursor = filter.afterSeq();
+            while (true) {
+                List<Event> batch = log.page(new EventQuery(cursor, filter.beforeSeq(), canonical, null, SCAN, false));
+                for (Event e : batch) {
+                    Optional<String> type = classifier.type(e);
+                    if (type.isPresent() && filter.types().contains(type.get())) {
+                        total++;
+                        if (filter.backward()) {
+                            window.addLast(e);
+                            if (window.size() > filter.limit()) {
+                                window.removeFirst();
+                            }
+                        } else if (window.size() < filter.limit()) {
+                            window.addLast(e);
+                        }
+                    }
+                }
+                if (batch.size() < SCAN) {
+                    break;
+                }
+                cursor = batch.get(batch.size() - 1).seq();
+            }
+        }
+        var renderer = new EverrunsConversationMapper.Renderer(lookup(log));
+        var body = JsonNodeFactory.instance.objectNode();
+        var data = body.putArray("data");
+        for (Event e : window) {
+            renderer.render(e).ifPresent(data::add);
+        }
+        return Response.ok(body).header("X-Total-Count", total).build();
+    }
+
+    @Override
+    public Response streamEvents(String sessionId, String sinceId, List<String> types, List<String> exclude) {
+        // served with the shared stream layer (branch c13-sse); until then the route does not exist
+        throw new NotFoundException();
+    }
+
+    /** The seq a {@code since_id} names; 400 when it names no event of this session. */
+    private static long sinceSeq(ConversationService.SessionLog log, UUID since) {
+        return log.find(since)
+                .map(Event::seq)
+                .orElseThrow(
+                        () -> GatewayException.invalidArgument("since_id names no event of this session", "since_id"));
+    }
+
+    /** Reads of the session's log a rendering may need (the cause of a status move, earlier deltas, tool names). */
+    private static EverrunsConversationMapper.Lookup lookup(ConversationService.SessionLog log) {
+        return new EverrunsConversationMapper.Lookup() {
+            @Override
+            public Optional<Event> at(long seq) {
+                return log.page(new EventQuery(seq - 1, seq + 1, Set.of(), null, 1, false)).stream()
+                        .findFirst();
+            }
+
+            @Override
+            public List<Event> turnEvents(UUID turnId, EventType type, long beforeSeq) {
+                return log.page(new EventQuery(0, beforeSeq, Set.of(type), turnId, 1000, false));
+            }
+        };
+    }
+
+    private ConversationService conversations() {
+        return sessions.conversations();
     }
 
     @Override

@@ -10,8 +10,10 @@ import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.everruns.api.V1Api;
 import io.sessiongateway.generated.everruns.api.V1CancelSessionApi;
 import io.sessiongateway.generated.everruns.api.V1DeleteSessionApi;
+import io.sessiongateway.generated.everruns.api.V1EventsApi;
 import io.sessiongateway.generated.everruns.api.V1ForkSessionApi;
 import io.sessiongateway.generated.everruns.api.V1ListSessionsApi;
+import io.sessiongateway.generated.everruns.api.V1MessagesApi;
 import io.sessiongateway.generated.everruns.api.V1PinSessionApi;
 import io.sessiongateway.generated.everruns.api.V1SessionStatsApi;
 import io.sessiongateway.generated.everruns.api.V1UpdateSessionApi;
@@ -56,7 +58,9 @@ public final class EverrunsDialect extends BaseDialect {
                 V1CancelSessionApi.class,
                 V1SessionStatsApi.class,
                 V1PinSessionApi.class,
-                V1ForkSessionApi.class);
+                V1ForkSessionApi.class,
+                V1MessagesApi.class,
+                V1EventsApi.class);
     }
 
     private static byte[] randomKey() {

@@ -83,6 +83,40 @@ public final class ConversationService {
     }
 
     /**
+     * One session's log, resolved and checked for read access once: for a dialect that reads several pages (or
+     * resolves a cursor) in one request. Raises as resolving a read does.
+     */
+    public SessionLog log(Principal caller, AccessRule rule, SessionKey key) {
+        Session session = lifecycle.read(caller, rule, key);
+        return new SessionLog(session.id(), store);
+    }
+
+    /** Reads of one session's log, after the access check of {@link #log}. */
+    public static final class SessionLog {
+        private final UUID sessionId;
+        private final ConversationStore store;
+
+        SessionLog(UUID sessionId, ConversationStore store) {
+            this.sessionId = sessionId;
+            this.store = store;
+        }
+
+        public UUID sessionId() {
+            return sessionId;
+        }
+
+        /** One page of the log. */
+        public List<Event> page(EventQuery query) {
+            return store.listEvents(sessionId, query);
+        }
+
+        /** The event with this id when it belongs to this session (a cursor naming another session's is unknown). */
+        public Optional<Event> find(UUID eventId) {
+            return store.findEvent(eventId).filter(e -> e.sessionId().equals(sessionId));
+        }
+    }
+
+    /**
      * Cancels the session's open turns (the running one and any queued), newest first; empty when none was open
      * (Everruns answers {@code no_op}). Returns the running or oldest cancelled turn.
      */

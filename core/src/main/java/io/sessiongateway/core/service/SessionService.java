@@ -11,6 +11,7 @@ import io.sessiongateway.core.model.SessionChange;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.Team;
 import io.sessiongateway.core.model.Tenant;
+import io.sessiongateway.core.store.ConversationStore;
 import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +32,8 @@ public final class SessionService {
     private final AccessPolicy policy;
     private final Clock clock;
     private final SessionLifecycle lifecycle;
+    /** Null when the store keeps no conversations (the in-memory store). */
+    private final ConversationService conversations;
     /** Tenant names by id: a team's tenant never changes, and membership checks need it on every request. */
     private final ConcurrentHashMap<UUID, String> tenantNames = new ConcurrentHashMap<>();
 
@@ -39,6 +42,8 @@ public final class SessionService {
         this.policy = policy;
         this.clock = clock;
         this.lifecycle = new SessionLifecycle(store, policy, clock);
+        this.conversations =
+                store instanceof ConversationStore c ? new ConversationService(store, c, lifecycle, clock) : null;
     }
 
     /**
@@ -47,6 +52,18 @@ public final class SessionService {
      */
     public SessionLifecycle lifecycle() {
         return lifecycle;
+    }
+
+    /**
+     * Conversations (messages, turns, events) over the same store, lifecycle and clock: what every dialect that
+     * already holds this service reaches them through. UNAVAILABLE when the store keeps no conversations.
+     */
+    public ConversationService conversations() {
+        if (conversations == null) {
+            throw new GatewayException(
+                    ErrorKind.UNAVAILABLE, "conversations_unavailable", "this store keeps no conversations");
+        }
+        return conversations;
     }
 
     /** {@link #createForAgentName(Principal, String, String, NewSession, TitleRule)} without a title rule. */
