@@ -47,18 +47,19 @@ async def wait_idle(ev, session_id, timeout=20.0):
 async def collect(stream, until=lambda e: e.type == "session.idled", timeout=20.0) -> list:
     """Reads the SDK's EventStream until an event satisfies `until`, then stops it (the SDK never ends a stream)."""
     got = []
+    events = stream.__aiter__()  # the SDK's async generator: closed below, which closes its connection
 
     async def read():
-        async for event in stream:
+        async for event in events:
             got.append(event)
             if until(event):
-                stream.stop()
                 break
     try:
         await asyncio.wait_for(read(), timeout)
     finally:
         stream.stop()
-        if hasattr(stream, "aclose"):
+        await events.aclose()
+        if hasattr(stream, "aclose"):  # 0.3: the HTTP client it keeps across reconnections
             await stream.aclose()
     return got
 
