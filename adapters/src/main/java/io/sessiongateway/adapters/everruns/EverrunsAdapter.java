@@ -178,7 +178,7 @@ public final class EverrunsAdapter
             }
             after = page.get(page.size() - 1).seq();
         }
-        return Response.ok(EverrunsConversationMapper.messages(all)).build();
+        return Response.ok(EverrunsConversationMapper.messages(all, shape)).build();
     }
 
     @Override
@@ -188,7 +188,7 @@ public final class EverrunsAdapter
         var message = EverrunsConversationMapper.newMessage(RequestBodies.tree(request.get()));
         Posted posted = conversations().post(principal, RULE, key, message);
         return Response.status(Response.Status.CREATED)
-                .entity(EverrunsConversationMapper.message(posted.message()))
+                .entity(EverrunsConversationMapper.listedMessage(posted.message()))
                 .build();
     }
 

@@ -194,10 +194,19 @@ public final class EverrunsConversationMapper {
         return o;
     }
 
-    static ObjectNode messages(List<Message> messages) {
+    /**
+     * The list's body. The seed's shape leaves system messages out (another dialect may have posted one): the SDK
+     * release that matches the seed (everruns-sdk 0.1.2) knows only the roles user, agent and tool_result.
+     */
+    static ObjectNode messages(List<Message> messages, EverrunsMapper.Shape shape) {
         ObjectNode o = NODES.objectNode();
         ArrayNode data = o.putArray("data");
-        messages.forEach(m -> data.add(listedMessage(m)));
+        for (Message m : messages) {
+            if (shape == EverrunsMapper.Shape.SEED && m.role() == Role.SYSTEM) {
+                continue;
+            }
+            data.add(listedMessage(m));
+        }
         return o;
     }
 

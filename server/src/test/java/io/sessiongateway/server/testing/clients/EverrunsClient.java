@@ -2,6 +2,7 @@ package io.sessiongateway.server.testing.clients;
 
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -13,6 +14,9 @@ public final class EverrunsClient extends DialectClient<EverrunsClient> {
     public static final String CANCEL = SESSION + "/cancel";
     public static final String PIN = SESSION + "/pin";
     public static final String FORK = SESSION + "/fork";
+    public static final String MESSAGES = SESSION + "/messages";
+    public static final String EVENTS = SESSION + "/events";
+    public static final String SSE = SESSION + "/sse";
 
     public EverrunsClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -82,5 +86,30 @@ public final class EverrunsClient extends DialectClient<EverrunsClient> {
     /** {@code POST /v1/sessions/{session_id}/fork}; a null body sends none (every field is optional). */
     public Response fork(String id, Object body) {
         return json(body).post(FORK, id);
+    }
+
+    /** {@code GET /v1/sessions/{session_id}/messages}. */
+    public Response messages(String id) {
+        return request().get(MESSAGES, id);
+    }
+
+    /** {@code POST /v1/sessions/{session_id}/messages}. */
+    public Response postMessage(String id, Object body) {
+        return json(body).post(MESSAGES, id);
+    }
+
+    /** {@code POST …/messages} of one user text, as the vendor's SDK sends it. */
+    public Response say(String id, String text) {
+        return postMessage(
+                id,
+                Map.of("message", Map.of("role", "user", "content", List.of(Map.of("type", "text", "text", text)))));
+    }
+
+    /**
+     * {@code GET /v1/sessions/{session_id}/events} with query parameters as given; a list value is sent as repeated
+     * keys ({@code types}, {@code exclude}), as the vendor's SDK sends them.
+     */
+    public Response events(String id, Map<String, ?> query) {
+        return request().queryParams(query).get(EVENTS, id);
     }
 }
