@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Session Gateway benchmarks, one command: bench/run.sh [--quick]
+# Session Gateway benchmarks, one command: bench/run.sh [--quick]; the streams series: bench/run.sh streams [--quick]
 #
 # Measures, in one run on this machine: GET and create per dialect at fixed concurrency on H2 and on PostgreSQL
 # with N bulk-loaded sessions (10^3 and 10^6); at each N also the lifecycle per dialect: a list page (first page
@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# The streams series (SSE subscribers, two instances over one PostgreSQL and one): bench/run.sh streams [--quick]
+if [ "${1:-}" = streams ]; then shift; exec bench/streams.sh "$@"; fi
 
 quick=false
 [ "${1:-}" = "--quick" ] && quick=true

@@ -2,6 +2,7 @@ package io.sessiongateway.server;
 
 import io.sessiongateway.adapters.admin.AdminDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
@@ -45,6 +46,7 @@ public final class GatewayServer implements AutoCloseable {
 
     private final Database database;
     private final ConversationRuntime conversations;
+    private final EventStreams streams;
     private final Operations ops;
     private final HttpServer http;
     private final int port;
@@ -53,12 +55,14 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayServer(
             Database database,
             ConversationRuntime conversations,
+            EventStreams streams,
             Operations ops,
             HttpServer http,
             int port,
             Duration shutdownGrace) {
         this.database = database;
         this.conversations = conversations;
+        this.streams = streams;
         this.ops = ops;
         this.http = http;
         this.port = port;
@@ -96,12 +100,14 @@ public final class GatewayServer implements AutoCloseable {
             return new GatewayServer(
                     database,
                     services.conversations(),
+                    services.streams(),
                     ops,
                     http,
                     port,
                     config.http().shutdownGrace());
         } catch (RuntimeException e) {
             if (services != null) {
+                services.streams().close();
                 services.conversations().close();
             }
             if (ops != null) {
@@ -128,7 +134,8 @@ public final class GatewayServer implements AutoCloseable {
             SessionStore store,
             SessionService sessions,
             AgentService agents,
-            ConversationRuntime conversations) {
+            ConversationRuntime conversations,
+            EventStreams streams) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
             Clock clock = Clock.systemUTC();
@@ -144,7 +151,9 @@ public final class GatewayServer implements AutoCloseable {
                     store,
                     new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
                     new AgentService(store, clock, config.conversations().defaultResponder()),
-                    conversations);
+                    conversations,
+                    // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
+                    new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()));
         }
     }
 
@@ -268,6 +277,9 @@ public final class GatewayServer implements AutoCloseable {
         long t0 = System.nanoTime();
         LOG.info(
                 "stopping: new connections refused, in-flight requests have {} ms to finish", shutdownGrace.toMillis());
+        // Open event streams first: each ends with its dialect's closing frame, so the requests in flight are the
+        // others, and a stream does not hold the stop for the whole grace period.
+        streams.close();
         try {
             http.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)
                     .get(shutdownGrace.toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * subscribers (one query per distinct cursor), so catch-up and live delivery are one path and a lost signal only
  * delays. {@link #signal} never blocks: writers never wait on subscribers. A subscriber whose buffer is full when
  * live events arrive is cut; one reading history gets what fits and asks for more as it drains.
+ *
+ * <p>A subscription is read by polling ({@link Subscription#poll}, a thread per reader) or pushed: with a listener
+ * ({@link #subscribe(UUID, long, Runnable)}), the dispatcher calls it after it put events in the buffer or cut the
+ * subscription, and the reader drains with {@link Subscription#poll()} on whatever thread it likes, holding none
+ * while it waits (how SSE streams are served).
  */
 public final class EventBus implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventBus.class);
@@ -49,7 +54,19 @@ public final class EventBus implements AutoCloseable {
 
     /** Subscribes to the session's events after {@code afterSeq} (0: from the start): history first, then live. */
     public Subscription subscribe(UUID sessionId, long afterSeq) {
-        Subscription s = new Subscription(this, sessionId, afterSeq, bufferSize);
+        return subscribe(sessionId, afterSeq, null);
+    }
+
+    /**
+     * Subscribes with a listener that the dispatcher calls (on its own thread) whenever it has put events in the
+     * subscription's buffer or cut it. The listener must return at once, never block or read the store: it schedules
+     * the reader, which drains the buffer with {@link Subscription#poll()}. A listener's exception is logged and
+     * otherwise ignored.
+     *
+     * @param listener null: a polled subscription, as {@link #subscribe(UUID, long)}
+     */
+    public Subscription subscribe(UUID sessionId, long afterSeq, Runnable listener) {
+        Subscription s = new Subscription(this, sessionId, afterSeq, bufferSize, listener);
         subscribers
                 .computeIfAbsent(sessionId, k -> new CopyOnWriteArrayList<>())
                 .add(s);
@@ -125,17 +142,25 @@ public final class EventBus implements AutoCloseable {
                     for (int i = 0; i < n; i++) {
                         s.offer(events.get(i));
                     }
+                    if (n > 0) {
+                        s.ready();
+                    }
                     if (n == events.size() && !full) {
                         s.catchingUp = false; // reached the head: from now on it keeps up or is cut
                     } else if (n == events.size()) {
                         more = true;
                     }
                 } else {
+                    int offered = 0;
                     for (Event e : events) {
                         if (!s.offer(e)) {
                             s.cut();
                             break;
                         }
+                        offered++;
+                    }
+                    if (offered > 0 || s.isCut()) {
+                        s.ready();
                     }
                     more |= full;
                 }

@@ -5,6 +5,8 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A live view of one session's log from a sequence number on, fed by {@link EventBus}. Events arrive in seq order,
@@ -12,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * new subscription after {@link #lastSeq()}.
  */
 public final class Subscription implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
+
     private final EventBus bus;
     private final UUID sessionId;
     private final BlockingQueue<Event> buffer;
@@ -24,8 +28,10 @@ public final class Subscription implements AutoCloseable {
     private volatile long lastSeq;
     private volatile boolean cut;
     private volatile boolean closed;
+    private final Runnable listener;
 
-    Subscription(EventBus bus, UUID sessionId, long afterSeq, int capacity) {
+    Subscription(EventBus bus, UUID sessionId, long afterSeq, int capacity, Runnable listener) {
+        this.listener = listener;
         this.bus = bus;
         this.sessionId = sessionId;
         this.cursor = afterSeq;
@@ -59,6 +65,26 @@ public final class Subscription implements AutoCloseable {
         return e;
     }
 
+    /**
+     * The next buffered event without waiting; null when the buffer is empty (for a pushed subscription: wait for the
+     * listener's next call). Asks the bus for more history as the buffer drains, as {@link #poll(Duration)} does.
+     */
+    public Event poll() {
+        Event e = buffer.poll();
+        if (e != null) {
+            lastSeq = e.seq();
+            if (catchingUp && buffer.size() <= capacity / 2) {
+                bus.wake(sessionId);
+            }
+        }
+        return e;
+    }
+
+    /** Whether events are buffered, waiting for {@link #poll()}. */
+    public boolean hasBuffered() {
+        return !buffer.isEmpty();
+    }
+
     /** The seq of the last event {@link #poll} returned: where a resumed subscription starts after. */
     public long lastSeq() {
         return lastSeq;
@@ -84,6 +110,16 @@ public final class Subscription implements AutoCloseable {
         }
         cursor = e.seq();
         return true;
+    }
+
+    void ready() {
+        if (listener != null) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a subscription's listener failed: {}", e.toString());
+            }
+        }
     }
 
     void cut() {

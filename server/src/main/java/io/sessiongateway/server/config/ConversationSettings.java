@@ -2,6 +2,7 @@ package io.sessiongateway.server.config;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Conversations (issue #13, docs/architecture.md): what answers turns in the gateway itself.
@@ -11,8 +12,9 @@ import java.nio.file.Path;
  * @param script {@code gateway.conversations.script}: the {@code script} responder's YAML rules file; null: that
  *     responder does not run in this instance
  * @param workers {@code gateway.conversations.workers}: threads that run the built-in responders; 0: none
+ * @param streamHeartbeat {@code gateway.streams.heartbeat}: a comment line on an event stream idle this long
  */
-public record ConversationSettings(String defaultResponder, Path script, int workers) {
+public record ConversationSettings(String defaultResponder, Path script, int workers, Duration streamHeartbeat) {
 
     /** Reads {@code gateway.conversations.*}. */
     static ConversationSettings from(Config g) {
@@ -27,6 +29,10 @@ public record ConversationSettings(String defaultResponder, Path script, int wor
             throw new IllegalArgumentException("conversations.workers must be between 0 and 64: " + workers);
         }
         String script = GatewayConfig.blankToNull(c.getString("script"));
-        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers);
+        Duration heartbeat = g.getDuration("streams.heartbeat");
+        if (heartbeat.toMillis() < 100 || heartbeat.toHours() > 1) {
+            throw new IllegalArgumentException("streams.heartbeat must be between 100ms and 1h: " + heartbeat);
+        }
+        return new ConversationSettings(responder, script == null ? null : Path.of(script), workers, heartbeat);
     }
 }

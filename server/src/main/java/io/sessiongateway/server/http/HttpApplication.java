@@ -36,6 +36,7 @@ public final class HttpApplication {
         rc.register(new TimeParamConverters());
         rc.register(auth);
         rc.register(new CredentialsFirstFilter());
+        rc.register(StreamTransports.class);
         rc.register(new ErrorMapper(new DialectRouter(mounted)));
         rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
         // Errors are answered by our mapper with a body, never by the container's HTML error page.
