@@ -5,8 +5,10 @@ import io.sessiongateway.adapters.everruns.EverrunsDialect;
 import io.sessiongateway.adapters.everruns.EverrunsMapper;
 import io.sessiongateway.adapters.recoup.RecoupDialect;
 import io.sessiongateway.adapters.spi.Dialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryDialect;
 import io.sessiongateway.core.service.AgentService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.server.auth.DevSecret;
@@ -51,13 +53,27 @@ public final class Dialects {
     }
 
     public static List<Dialect> vendors(SessionService sessions, AgentService agents, GatewayConfig config) {
+        return vendors(sessions, agents, null, null, config);
+    }
+
+    /**
+     * Every vendor dialect with the conversation services its turn and message operations need (null where only the
+     * declarations are read).
+     */
+    public static List<Dialect> vendors(
+            SessionService sessions,
+            AgentService agents,
+            ConversationService conversations,
+            EventStreams streams,
+            GatewayConfig config) {
         if (config != null) {
             checkVersions(config);
         }
         return List.of(
                 config == null
                         ? new TrueFoundryDialect(sessions)
-                        : new TrueFoundryDialect(sessions, pageTokens(config), Clock.systemUTC()),
+                        : new TrueFoundryDialect(
+                                sessions, pageTokens(config), Clock.systemUTC(), conversations, streams),
                 config == null
                         ? new EverrunsDialect(sessions)
                         : new EverrunsDialect(

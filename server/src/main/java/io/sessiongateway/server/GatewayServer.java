@@ -7,6 +7,7 @@ import io.sessiongateway.core.conversation.ConversationRuntime;
 import io.sessiongateway.core.service.AccessPolicy;
 import io.sessiongateway.core.service.AgentService;
 import io.sessiongateway.core.service.ApiKeyService;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.core.store.Database;
 import io.sessiongateway.core.store.DatabaseConfig;
@@ -135,6 +136,7 @@ public final class GatewayServer implements AutoCloseable {
             SessionService sessions,
             AgentService agents,
             ConversationRuntime conversations,
+            ConversationService conversationService,
             EventStreams streams) {
         static Services create(Database database, GatewayConfig config) {
             JooqSessionStore store = new JooqSessionStore(database);
@@ -146,12 +148,16 @@ public final class GatewayServer implements AutoCloseable {
                     config.conversations().script(),
                     config.conversations().workers(),
                     clock);
+            SessionService sessions =
+                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock);
             return new Services(
                     clock,
                     store,
-                    new SessionService(store, new AccessPolicy(config.auth().sessionCreatorTypes()), clock),
+                    sessions,
                     new AgentService(store, clock, config.conversations().defaultResponder()),
                     conversations,
+                    // the dialects' conversation operations, under the sessions' access rules
+                    new ConversationService(store, store, sessions.lifecycle(), clock),
                     // every dialect's SSE streams, over the bus (adapters/spi/EventStreams)
                     new EventStreams(conversations.bus(), config.conversations().streamHeartbeat()));
         }
@@ -164,7 +170,8 @@ public final class GatewayServer implements AutoCloseable {
      */
     private record Registry(List<Mounted> mounted, ApiKeyService keys, Testing testing) {
         static Registry create(GatewayConfig config, Database database, Services services, ReservedPaths reserved) {
-            List<Dialect> vendors = Dialects.vendors(services.sessions(), services.agents(), config);
+            List<Dialect> vendors = Dialects.vendors(
+                    services.sessions(), services.agents(), services.conversationService(), services.streams(), config);
             Map<String, String> keyPrefixes = Dialects.apiKeyPrefixes(vendors);
             ApiKeyService keys = new ApiKeyService(services.store(), services.clock(), keyPrefixes);
             // Fixtures (loaded at every start) and the testing endpoints (docs/fixtures.md), served by the admin API.

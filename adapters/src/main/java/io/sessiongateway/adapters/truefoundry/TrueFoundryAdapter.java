@@ -2,9 +2,11 @@ package io.sessiongateway.adapters.truefoundry;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryListMapper.Token;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryListMapper.Window;
+import io.sessiongateway.core.conversation.CancelReason;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.model.AccessRule;
@@ -15,6 +17,7 @@ import io.sessiongateway.core.model.SessionPage;
 import io.sessiongateway.core.model.SessionQuery;
 import io.sessiongateway.core.model.SessionQuery.Order;
 import io.sessiongateway.core.model.SubjectRef;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionLifecycle;
 import io.sessiongateway.core.service.SessionService;
@@ -24,12 +27,15 @@ import io.sessiongateway.generated.truefoundry.api.V1GetSessionApi;
 import io.sessiongateway.generated.truefoundry.api.V1ListOwnedSessionsApi;
 import io.sessiongateway.generated.truefoundry.api.V1ListSessionsApi;
 import io.sessiongateway.generated.truefoundry.api.V1SearchSessionsApi;
+import io.sessiongateway.generated.truefoundry.api.V1TurnEventsApi;
+import io.sessiongateway.generated.truefoundry.api.V1TurnsApi;
 import io.sessiongateway.generated.truefoundry.api.V1UnsupportedSessionMethodsApi;
 import io.sessiongateway.generated.truefoundry.model.CreateSessionRequest;
 import io.sessiongateway.generated.truefoundry.model.GetSessionResponse;
 import io.sessiongateway.generated.truefoundry.model.ListOwnedSessionsResponse;
 import io.sessiongateway.generated.truefoundry.model.ListSessionsResponse;
 import io.sessiongateway.generated.truefoundry.model.SearchSessionsResponse;
+import io.sessiongateway.generated.truefoundry.model.SubscribeToTurnRequest;
 import io.sessiongateway.generated.truefoundry.model.TokenPagination;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -61,6 +67,8 @@ public final class TrueFoundryAdapter
                 V1SearchSessionsApi,
                 V1CancelSessionApi,
                 V1UnsupportedSessionMethodsApi,
+                V1TurnsApi,
+                V1TurnEventsApi,
                 CredentialsFirst {
     static final String TENANT_PARAM = "tenantName";
     private static final AccessRule RULE = AccessRule.OWNER_MANAGER_OR_ADMIN;
@@ -74,6 +82,8 @@ public final class TrueFoundryAdapter
     private final SessionLifecycle lifecycle;
     private final PageTokens tokens;
     private final Clock clock;
+    private final ConversationService conversations;
+    private final TrueFoundryTurns turns;
 
     @Context
     private UriInfo uri;
@@ -81,11 +91,22 @@ public final class TrueFoundryAdapter
     @Context
     private Provider<ContainerRequestContext> request;
 
-    public TrueFoundryAdapter(SessionService sessions, PageTokens tokens, Clock clock) {
+    /**
+     * @param conversations turns and events; null where only the declarations are read
+     * @param streams the turns' event streams
+     */
+    public TrueFoundryAdapter(
+            SessionService sessions,
+            PageTokens tokens,
+            Clock clock,
+            ConversationService conversations,
+            EventStreams streams) {
         this.sessions = sessions;
         this.lifecycle = sessions == null ? null : sessions.lifecycle();
         this.tokens = tokens;
         this.clock = clock;
+        this.conversations = conversations;
+        this.turns = new TrueFoundryTurns(conversations, lifecycle, tokens, streams);
     }
 
     private static List<String> with(String... names) {
@@ -295,12 +316,68 @@ public final class TrueFoundryAdapter
         return TrueFoundryDialect.methodNotAllowed("sessions cannot be updated through this API");
     }
 
-    /** Cancels a running turn; with none running nothing changes. Either way {@code {}}: safe to repeat. */
+    /**
+     * Cancels the running turn (and any queued one) with reason {@code client-cancelled}; the session then waits for
+     * input. Without an open turn, a session another dialect marked running is cancelled as before; otherwise nothing
+     * changes. Either way {@code {}}: safe to repeat.
+     */
     @Override
     public Response cancelSession(String sessionId, Object body) {
         Principal principal = principal();
-        lifecycle.cancel(principal, RULE, key(sessionId), SessionLifecycle.Cancellable.RUNNING);
+        SessionKey key = key(sessionId);
+        if (conversations
+                .cancelOpenTurns(principal, RULE, key, CancelReason.CLIENT_CANCELLED)
+                .isEmpty()) {
+            lifecycle.cancel(principal, RULE, key, SessionLifecycle.Cancellable.RUNNING);
+        }
         return Response.ok(Map.of()).build();
+    }
+
+    // ---- turns and events (TrueFoundryTurns)
+
+    @Override
+    public Response createTurn(String sessionId, Object body) {
+        Principal principal = principal();
+        return turns.create(principal, key(sessionId), RequestBodies.tree(request.get()));
+    }
+
+    @Override
+    public Response listTurns(String sessionId, String pageToken, Integer limit) {
+        Principal principal = principal();
+        checkRaw("page_token", "limit");
+        return turns.listTurns(principal, key(sessionId), pageToken, limit);
+    }
+
+    @Override
+    public Response getTurn(String sessionId, String turnId) {
+        Principal principal = principal();
+        return turns.getTurn(principal, key(sessionId), turnId);
+    }
+
+    @Override
+    public Response subscribeToTurn(
+            String sessionId, String turnId, String lastEventId, SubscribeToTurnRequest subscribeToTurnRequest) {
+        Principal principal = principal();
+        return turns.subscribe(principal, key(sessionId), turnId, lastEventId, RequestBodies.tree(request.get()));
+    }
+
+    @Override
+    public Response listTurnEvents(String sessionId, String turnId, String pageToken, Integer limit, String order) {
+        Principal principal = principal();
+        checkRaw("page_token", "limit", "order");
+        return turns.listTurnEvents(principal, key(sessionId), turnId, pageToken, limit, order);
+    }
+
+    @Override
+    public Response listSessionEvents(String sessionId, String pageToken, String lastTurnId, Integer limit) {
+        Principal principal = principal();
+        checkRaw("page_token", "last_turn_id", "limit");
+        return turns.listSessionEvents(principal, key(sessionId), pageToken, lastTurnId, limit);
+    }
+
+    /** Each declared query parameter at most once and not empty (400 on these operations). */
+    private void checkRaw(String... declared) {
+        TrueFoundryListMapper.checkRaw(uri.getQueryParameters(), List.of(declared));
     }
 
     // ---- the parts every list shares

@@ -1,9 +1,11 @@
 package io.sessiongateway.adapters.truefoundry;
 
 import io.sessiongateway.adapters.spi.BaseDialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
+import io.sessiongateway.core.service.ConversationService;
 import io.sessiongateway.core.service.PageTokens;
 import io.sessiongateway.core.service.SessionService;
 import io.sessiongateway.generated.truefoundry.api.V1CancelSessionApi;
@@ -12,12 +14,15 @@ import io.sessiongateway.generated.truefoundry.api.V1GetSessionApi;
 import io.sessiongateway.generated.truefoundry.api.V1ListOwnedSessionsApi;
 import io.sessiongateway.generated.truefoundry.api.V1ListSessionsApi;
 import io.sessiongateway.generated.truefoundry.api.V1SearchSessionsApi;
+import io.sessiongateway.generated.truefoundry.api.V1TurnEventsApi;
+import io.sessiongateway.generated.truefoundry.api.V1TurnsApi;
 import io.sessiongateway.generated.truefoundry.api.V1UnsupportedSessionMethodsApi;
 import io.sessiongateway.generated.truefoundry.model.RequestErrorResponse;
 import io.sessiongateway.generated.truefoundry.model.RequestErrorResponseError;
 import jakarta.ws.rs.core.Response;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.regex.Pattern;
 
 /**
  * TrueFoundry Agent Harness: {@code /{tenantName}/v1/agents/sessions…} and {@code /{tenantName}/v1/x/agents/…},
@@ -25,21 +30,33 @@ import java.time.Clock;
  */
 public final class TrueFoundryDialect extends BaseDialect {
     public static final String NAME = "truefoundry";
+    /** The code of a {@code CONFLICT} the turn documents answer with 412 ({@code previous_turn_id} not the last). */
+    static final String PRECONDITION_FAILED = "previous_turn_not_last";
+    /** The conversation operations' paths: their documents answer every malformed request with 400 (no 422). */
+    private static final Pattern CONVERSATION_PATH =
+            Pattern.compile(".*/v1/agents/sessions/[^/]+/(turns(/.*)?|events)$");
 
     /** Page tokens signed with a key of this instance only (tests, and reading declarations). */
     public TrueFoundryDialect(SessionService sessions) {
-        this(sessions, new PageTokens(randomKey()), Clock.systemUTC());
+        this(sessions, new PageTokens(randomKey()), Clock.systemUTC(), null, null);
     }
 
     /**
      * @param tokens signs the lists' page tokens
      * @param clock "now", the end of a list's default window
+     * @param conversations turns and events
+     * @param streams the turns' event streams
      */
-    public TrueFoundryDialect(SessionService sessions, PageTokens tokens, Clock clock) {
+    public TrueFoundryDialect(
+            SessionService sessions,
+            PageTokens tokens,
+            Clock clock,
+            ConversationService conversations,
+            EventStreams streams) {
         super(
                 NAME,
                 "^/[^/]+/v1/(x/)?agents(/.*)?$",
-                new TrueFoundryAdapter(sessions, tokens, clock),
+                new TrueFoundryAdapter(sessions, tokens, clock, conversations, streams),
                 "/{" + TrueFoundryAdapter.TENANT_PARAM + "}",
                 V1GetSessionApi.class,
                 V1CreateSessionApi.class,
@@ -47,7 +64,9 @@ public final class TrueFoundryDialect extends BaseDialect {
                 V1ListOwnedSessionsApi.class,
                 V1SearchSessionsApi.class,
                 V1CancelSessionApi.class,
-                V1UnsupportedSessionMethodsApi.class);
+                V1UnsupportedSessionMethodsApi.class,
+                V1TurnsApi.class,
+                V1TurnEventsApi.class);
     }
 
     private static byte[] randomKey() {
@@ -72,9 +91,18 @@ public final class TrueFoundryDialect extends BaseDialect {
     /**
      * The status of one error on one path: the lists' documents answer a page token not issued for the query and a
      * window that ends before it starts with 400 (malformed parameters are 422); the cancel document answers a body
-     * that is not a JSON object with 400 (create's bad body is 422).
+     * that is not a JSON object with 400 (create's bad body is 422). The turn and event documents declare no 422:
+     * their malformed requests are 400, and a {@code previous_turn_id} that is not the session's last turn is 412.
      */
     static int status(GatewayException error, String path) {
+        if (path != null && CONVERSATION_PATH.matcher(path).matches()) {
+            if (error.kind() == ErrorKind.CONFLICT && PRECONDITION_FAILED.equals(error.code())) {
+                return 412;
+            }
+            if (error.kind() == ErrorKind.INVALID_ARGUMENT || error.kind() == ErrorKind.INVALID_BODY) {
+                return 400;
+            }
+        }
         if (error.kind() == ErrorKind.INVALID_ARGUMENT
                 && (TrueFoundryListMapper.INVALID_PAGE_TOKEN.equals(error.code())
                         || TrueFoundryListMapper.INVALID_WINDOW.equals(error.code()))) {

@@ -15,6 +15,11 @@ public final class TrueFoundryClient extends DialectClient<TrueFoundryClient> {
     public static final String CANCEL = SESSION + "/cancel";
     public static final String OWNED = "/{tenantName}/v1/x/agents/owned-sessions";
     public static final String SEARCH = "/{tenantName}/v1/x/agents/search-sessions";
+    public static final String TURNS = SESSION + "/turns";
+    public static final String TURN = TURNS + "/{turnId}";
+    public static final String SUBSCRIBE = TURN + "/subscribe";
+    public static final String TURN_EVENTS = TURN + "/events";
+    public static final String SESSION_EVENTS = SESSION + "/events";
 
     public TrueFoundryClient(Supplier<RequestSpecification> route) {
         this(route, Map.of());
@@ -67,5 +72,42 @@ public final class TrueFoundryClient extends DialectClient<TrueFoundryClient> {
     /** {@code updateSession}: {@code PATCH …/sessions/{sessionId}} (405: the hosted API has no update). */
     public Response update(String tenant, String id, Object body) {
         return json(body).patch(SESSION, tenant, id);
+    }
+
+    /** {@code createTurn}: {@code POST …/sessions/{sessionId}/turns} (a {@code text/event-stream} until the turn ends). */
+    public Response createTurn(String tenant, String id, Object body) {
+        return json(body).post(TURNS, tenant, id);
+    }
+
+    /** {@code listTurns}: {@code GET …/sessions/{sessionId}/turns?…}, newest first. */
+    public Response listTurns(String tenant, String id, Map<String, ?> query) {
+        return request().queryParams(query).get(TURNS, tenant, id);
+    }
+
+    /** {@code getTurn}: {@code GET …/sessions/{sessionId}/turns/{turnId}}. */
+    public Response getTurn(String tenant, String id, String turnId) {
+        return request().get(TURN, tenant, id, turnId);
+    }
+
+    /**
+     * {@code subscribeToTurn}: {@code POST …/turns/{turnId}/subscribe} with a body (null: none) and a
+     * {@code Last-Event-Id} (null: none).
+     */
+    public Response subscribe(String tenant, String id, String turnId, Object body, String lastEventId) {
+        RequestSpecification request = json(body);
+        if (lastEventId != null) {
+            request.header("Last-Event-Id", lastEventId);
+        }
+        return request.post(SUBSCRIBE, tenant, id, turnId);
+    }
+
+    /** {@code listTurnEvents}: {@code GET …/turns/{turnId}/events?…}. */
+    public Response turnEvents(String tenant, String id, String turnId, Map<String, ?> query) {
+        return request().queryParams(query).get(TURN_EVENTS, tenant, id, turnId);
+    }
+
+    /** {@code listSessionEvents}: {@code GET …/sessions/{sessionId}/events?…}. */
+    public Response sessionEvents(String tenant, String id, Map<String, ?> query) {
+        return request().queryParams(query).get(SESSION_EVENTS, tenant, id);
     }
 }
