@@ -81,7 +81,8 @@ public final class Dialects {
                                 pageTokens(config),
                                 EverrunsMapper.Shape.of(config.dialects()
                                         .get(EverrunsDialect.NAME)
-                                        .version())),
+                                        .version()),
+                                streams),
                 new AgentcloudDialect(sessions),
                 new RecoupDialect(
                         sessions,

@@ -3,6 +3,7 @@ package io.sessiongateway.adapters.everruns;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.conversation.CancelReason;
 import io.sessiongateway.core.conversation.Event;
@@ -11,6 +12,7 @@ import io.sessiongateway.core.conversation.EventType;
 import io.sessiongateway.core.conversation.Message;
 import io.sessiongateway.core.conversation.Posted;
 import io.sessiongateway.core.conversation.Turn;
+import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.core.model.AccessRule;
@@ -39,7 +41,6 @@ import io.sessiongateway.generated.everruns.model.ForkSessionRequest;
 import io.sessiongateway.generated.everruns.model.UpdateSessionRequest;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
@@ -76,16 +77,19 @@ public final class EverrunsAdapter
     private final SessionLifecycle lifecycle;
     private final PageTokens tokens;
     private final EverrunsMapper.Shape shape;
+    private final EventStreams streams;
 
     /** Request-scoped; a provider because the adapter itself is a singleton. */
     @Context
     private Provider<ContainerRequestContext> request;
 
-    public EverrunsAdapter(SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape) {
+    public EverrunsAdapter(
+            SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape, EventStreams streams) {
         this.sessions = sessions;
         this.lifecycle = sessions == null ? null : sessions.lifecycle();
         this.tokens = tokens;
         this.shape = shape;
+        this.streams = streams;
     }
 
     @Override
@@ -255,10 +259,42 @@ public final class EverrunsAdapter
         return Response.ok(body).header("X-Total-Count", total).build();
     }
 
+    /**
+     * The session's log as Server-Sent Events ({@link EventStreams}): {@code connected} first, the events after
+     * {@code since_id} (all without it), then live ones; {@code disconnecting} before the connection is cycled (every
+     * 5 minutes, as the vendor) or the gateway stops. The renderer is primed with the log up to {@code since_id} (the
+     * turn it belongs to), so mapping a frame reads nothing from the store.
+     */
     @Override
     public Response streamEvents(String sessionId, String sinceId, List<String> types, List<String> exclude) {
-        // served with the shared stream layer (branch c13-sse); until then the route does not exist
-        throw new NotFoundException();
+        Principal principal = principal();
+        EverrunsConversationMapper.checkQuery(
+                request.get().getUriInfo().getQueryParameters(), List.of("since_id"), List.of());
+        SessionKey key = key(principal, sessionId);
+        UUID since = sinceId == null ? null : EverrunsConversationMapper.sinceId(sinceId);
+        Set<String> selected = EverrunsConversationMapper.selectedTypes(types, exclude);
+        ConversationService.SessionLog log = conversations().log(principal, RULE, key);
+        if (streams == null) {
+            throw new GatewayException(ErrorKind.UNAVAILABLE, "streams_unavailable", "event streams are not served");
+        }
+        var renderer = new EverrunsConversationMapper.Renderer(lookup(log));
+        long afterSeq = 0;
+        if (since != null) {
+            Event last = log.find(since)
+                    .orElseThrow(() ->
+                            GatewayException.invalidArgument("since_id names no event of this session", "since_id"));
+            afterSeq = last.seq();
+            if (last.turnId() != null) {
+                log.page(new EventQuery(0, last.seq(), Set.of(), last.turnId(), SCAN, false))
+                        .forEach(renderer::render);
+            }
+            renderer.render(last);
+        }
+        return streams.open(
+                log.sessionId(),
+                afterSeq,
+                event -> EverrunsConversationMapper.frame(renderer, selected, event),
+                EverrunsConversationMapper.streamOptions());
     }
 
     /** The seq a {@code since_id} names; 400 when it names no event of this session. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sessiongateway.adapters.spi.SseFrame;
+import io.sessiongateway.adapters.spi.StreamOptions;
 import io.sessiongateway.core.conversation.ConversationJson;
 import io.sessiongateway.core.conversation.Event;
 import io.sessiongateway.core.conversation.EventType;
@@ -18,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,18 +96,39 @@ public final class EverrunsConversationMapper {
         for (JsonNode part : content) {
             parts.add(inputPart(part));
         }
-        optional(body, "controls", JsonNode::isObject, "an object");
+        optional(body, "controls", EverrunsConversationMapper::controls, "an object of the documented controls");
         optional(body, "metadata", JsonNode::isObject, "an object");
         optional(body, "addressed_participant_id", JsonNode::isTextual, "a string");
         optional(body, "tags", n -> n.isArray() && allText(n), "an array of strings");
         optional(
                 body,
                 "external_actor",
-                n -> n.isObject()
-                        && n.path("actor_id").isTextual()
-                        && n.path("source").isTextual(),
-                "an object with actor_id and source");
+                EverrunsConversationMapper::externalActor,
+                "an object with actor_id and source strings");
         return new NewMessage(Role.USER, parts, null, null);
+    }
+
+    /** {@code Controls}: its declared properties with their declared types (null allowed), any others. */
+    private static boolean controls(JsonNode n) {
+        return n.isObject()
+                && nullOr(n, "error_disclosure", JsonNode::isTextual)
+                && nullOr(n, "hints", JsonNode::isObject)
+                && nullOr(n, "locale", JsonNode::isTextual)
+                && nullOr(n, "model_id", JsonNode::isTextual);
+    }
+
+    /** {@code ExternalActor}: {@code actor_id} and {@code source} strings; a name, and metadata of strings. */
+    private static boolean externalActor(JsonNode n) {
+        return n.isObject()
+                && n.path("actor_id").isTextual()
+                && n.path("source").isTextual()
+                && nullOr(n, "actor_name", JsonNode::isTextual)
+                && nullOr(n, "metadata", m -> m.isObject() && allText(m));
+    }
+
+    private static boolean nullOr(JsonNode o, String field, Predicate<JsonNode> ok) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() || ok.test(v);
     }
 
     private static Part inputPart(JsonNode part) {
@@ -351,6 +375,48 @@ public final class EverrunsConversationMapper {
         }
     }
 
+    // ---- The stream
+
+    /** The vendor cycles a stream after this long, with a {@code disconnecting} frame first. */
+    static final Duration CYCLE = Duration.ofMinutes(5);
+    /** What {@code disconnecting} suggests a client waits before it reconnects. */
+    static final long RETRY_MS = 1000;
+
+    /** The frame of one event on the stream: none when Everruns does not show it or the client filtered it out. */
+    static List<SseFrame> frame(Renderer renderer, Set<String> selected, Event event) {
+        Optional<ObjectNode> rendered = renderer.render(event);
+        if (rendered.isEmpty()) {
+            return List.of();
+        }
+        ObjectNode e = rendered.get();
+        String type = e.get("type").asText();
+        if (!selected.contains(type)) {
+            return List.of();
+        }
+        return List.of(SseFrame.of(e.get("id").asText(), type, e.toString()));
+    }
+
+    /**
+     * {@code connected} first; {@code disconnecting} when the connection is cycled ({@code connection_cycle}) or the
+     * gateway stops ({@code server_maintenance}); nothing when the client fell behind or left (it resumes with
+     * {@code since_id}).
+     */
+    static StreamOptions streamOptions() {
+        return StreamOptions.defaults()
+                .opening(SseFrame.of(null, "connected", "{}"))
+                .closing(end -> switch (end) {
+                    case MAX_DURATION -> List.of(disconnecting("connection_cycle"));
+                    case SHUTDOWN -> List.of(disconnecting("server_maintenance"));
+                    default -> List.of();
+                })
+                .maxDuration(CYCLE);
+    }
+
+    static SseFrame disconnecting(String reason) {
+        ObjectNode data = NODES.objectNode().put("reason", reason).put("retry_ms", RETRY_MS);
+        return SseFrame.of(null, "disconnecting", data.toString());
+    }
+
     // ---- Events
 
     /** What rendering an event may need to read from the session's log besides the event itself. */
@@ -370,6 +436,9 @@ public final class EverrunsConversationMapper {
         private final Lookup lookup;
         private final Map<String, StringBuilder> accumulated = new HashMap<>();
         private final Map<String, String> toolNames = new HashMap<>();
+        /** Turns whose first event this renderer saw: nothing of theirs lies before, no need to read back. */
+        private final Set<UUID> seenFromStart = new HashSet<>();
+
         private Event previous;
 
         public Renderer(Lookup lookup) {
@@ -433,6 +502,16 @@ public final class EverrunsConversationMapper {
 
         /** The event in Everruns' shape, when it shows; feed every event of the selection, in order. */
         public Optional<ObjectNode> render(Event e) {
+            if (e.turnId() != null
+                    && (e.type() == EventType.TURN_QUEUED
+                            || (e.type() == EventType.MESSAGE_CREATED
+                                    && e.payload()
+                                            .path("message")
+                                            .path("role")
+                                            .asText()
+                                            .equals("user")))) {
+                seenFromStart.add(e.turnId());
+            }
             Event before = previous;
             Optional<String> type = classify(e);
             if (type.isEmpty()) {
@@ -543,6 +622,9 @@ public final class EverrunsConversationMapper {
         /** The text of the message's deltas before this one (a list or stream that starts mid-message). */
         private StringBuilder earlierText(Event e, String messageId) {
             StringBuilder b = new StringBuilder();
+            if (seenFromStart.contains(e.turnId())) {
+                return b;
+            }
             for (Event d : lookup.turnEvents(e.turnId(), EventType.OUTPUT_TEXT_DELTA, e.seq())) {
                 if (d.payload().path("message_id").asText().equals(messageId)) {
                     b.append(d.payload().path("delta").asText());
@@ -553,8 +635,8 @@ public final class EverrunsConversationMapper {
 
         private String toolName(Event e, String callId) {
             String name = toolNames.get(callId);
-            if (name != null) {
-                return name;
+            if (name != null || seenFromStart.contains(e.turnId())) {
+                return name == null ? "unknown" : name;
             }
             for (Event c : lookup.turnEvents(e.turnId(), EventType.TOOL_CALL, e.seq())) {
                 Part.ToolCall call = toolCall(messageOf(c.payload()));

@@ -1,6 +1,7 @@
 package io.sessiongateway.adapters.everruns;
 
 import io.sessiongateway.adapters.spi.BaseDialect;
+import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.HttpStatuses;
 import io.sessiongateway.core.error.ErrorKind;
 import io.sessiongateway.core.error.GatewayException;
@@ -38,18 +39,20 @@ public final class EverrunsDialect extends BaseDialect {
 
     /** The seed's shape, cursors signed with a key of this instance only (tests, and reading declarations). */
     public EverrunsDialect(SessionService sessions) {
-        this(sessions, new PageTokens(randomKey()), EverrunsMapper.Shape.SEED);
+        this(sessions, new PageTokens(randomKey()), EverrunsMapper.Shape.SEED, null);
     }
 
     /**
      * @param tokens signs the keyset cursors of the list's {@code next_url} and {@code prev_url}
      * @param shape the version of the vendor's API the Session is rendered in (setting {@code version})
+     * @param streams the instance's event streams ({@code GET /v1/sessions/{id}/sse}); null: that route answers 503
      */
-    public EverrunsDialect(SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape) {
+    public EverrunsDialect(
+            SessionService sessions, PageTokens tokens, EverrunsMapper.Shape shape, EventStreams streams) {
         super(
                 NAME,
                 "^/v1(/.*)?$",
-                new EverrunsAdapter(sessions, tokens, shape),
+                new EverrunsAdapter(sessions, tokens, shape, streams),
                 "",
                 V1Api.class,
                 V1ListSessionsApi.class,

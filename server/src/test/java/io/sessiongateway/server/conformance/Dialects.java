@@ -99,6 +99,8 @@ public final class Dialects {
                 .role("agent_id", AGENT)
                 .role("locale", LOCALE)
                 .role("cursor", PAGE_TOKEN)
+                // an event id names an event of the session only: the ITs follow real ones
+                .role("since_id", PAGE_TOKEN)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
                 .on(204, as(OWNER))

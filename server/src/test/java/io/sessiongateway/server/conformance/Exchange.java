@@ -1,15 +1,28 @@
 package io.sessiongateway.server.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.restassured.builder.ResponseBuilder;
+import io.restassured.http.Header;
+import io.restassured.http.Headers;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.spec.SpecOperation;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -22,6 +35,12 @@ import java.util.regex.Pattern;
  * routes), against the dialect's error schema.
  */
 public final class Exchange {
+    private static final String EVENT_STREAM = "text/event-stream";
+    /** How long an endless stream is read before the client leaves. */
+    private static final Duration STREAM_READ = Duration.ofMillis(700);
+    /** Headers java.net.http sets itself. */
+    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+
     private static final Pattern VARIABLE = Pattern.compile("\\{([^}/]+)}");
 
     final String name;
@@ -115,6 +134,9 @@ public final class Exchange {
 
     /** Sends the request; the harness's filter throws AssertionError if the response breaks the documents. */
     Response send(GatewayHarness gateway, ScenarioTable table) {
+        if (endlessStream()) {
+            return sendStream(gateway);
+        }
         RequestSpecification spec =
                 strict ? gateway.given() : gateway.givenUndocumented(table.errorDocument(), table.errorSchema());
         spec.urlEncodingEnabled(false);
@@ -132,6 +154,100 @@ public final class Exchange {
             }
         }
         return spec.request(method, uri());
+    }
+
+    /** A GET whose success is an event stream that runs until the client leaves (Everruns' {@code /sse}). */
+    private boolean endlessStream() {
+        return op != null
+                && method.equals("GET")
+                && body == null
+                && op.response(200)
+                        .map(r ->
+                                r.content().stream().anyMatch(c -> c.mediaType().equals(EVENT_STREAM)))
+                        .orElse(false);
+    }
+
+    /**
+     * Sends such a request and, when the answer is a stream, reads it for a moment and leaves (rest-assured would
+     * wait for an end that never comes); what arrived is validated as the harness's filter validates every other
+     * response, and answered as a rest-assured response.
+     */
+    private Response sendStream(GatewayHarness gateway) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.baseUri() + uri()))
+                .version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(10))
+                .GET();
+        headers.forEach((name, value) -> {
+            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                b.header(name, value);
+            }
+        });
+        HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<InputStream> r;
+        String text;
+        try {
+            r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            String contentType = r.headers().firstValue("Content-Type").orElse("");
+            try (InputStream in = r.body()) {
+                text = contentType.startsWith(EVENT_STREAM)
+                        ? readFor(in, STREAM_READ)
+                        : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        String contentType = r.headers().firstValue("Content-Type").orElse(null);
+        List<String> violations =
+                GatewayHarness.validator().validate(method, path(), r.statusCode(), contentType, text);
+        if (!violations.isEmpty() && (strict || op.declares(r.statusCode()))) {
+            throw new AssertionError(method + " " + uri() + " -> " + r.statusCode() + ": " + violations);
+        }
+        List<Header> list = new ArrayList<>();
+        r.headers().map().forEach((name, values) -> values.forEach(v -> list.add(new Header(name, v))));
+        ResponseBuilder response = new ResponseBuilder()
+                .setStatusCode(r.statusCode())
+                .setHeaders(new Headers(list))
+                .setBody(text);
+        if (contentType != null) {
+            response.setContentType(contentType);
+        }
+        return response.build();
+    }
+
+    /** What a stream sends within {@code time}, cut at its last complete frame. */
+    private static String readFor(InputStream in, Duration time) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (out) {
+                        out.write(buf, 0, n);
+                    }
+                }
+            } catch (IOException e) {
+                // closed below
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            reader.join(time.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        in.close();
+        String text;
+        synchronized (out) {
+            text = out.toString(StandardCharsets.UTF_8);
+        }
+        int end = text.lastIndexOf("\n\n");
+        return end < 0 ? "" : text.substring(0, end + 2);
     }
 
     /** The request, for failure messages (credentials shortened). */

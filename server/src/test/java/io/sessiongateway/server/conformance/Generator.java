@@ -115,7 +115,7 @@ public final class Generator {
             }
             switch (p.in()) {
                 case "path", "server" -> x.pathValues.put(p.name(), v.asText());
-                case "query" -> x.query.add(Map.entry(p.name(), v.asText()));
+                case "query" -> addQuery(x, p.name(), v);
                 case "header" -> x.headers.put(p.name(), v.asText());
                 default -> throw new IllegalStateException(op + ": parameters in " + p.in() + " are not supported");
             }
@@ -205,7 +205,7 @@ public final class Generator {
                     case "query" -> {
                         x.query.removeIf(e -> e.getKey().equals(p.name()));
                         if (v.value() != null) {
-                            x.query.add(Map.entry(p.name(), v.value().asText()));
+                            addQuery(x, p.name(), v.value());
                         }
                     }
                     default -> {
@@ -296,5 +296,17 @@ public final class Generator {
             coverage.covered(x.op, r.statusCode());
         }
         return r;
+    }
+
+    /**
+     * A query parameter's value: an array as repeated keys (the form style's {@code explode}, OpenAPI's default for
+     * query parameters), anything else as its text.
+     */
+    private static void addQuery(Exchange x, String name, JsonNode value) {
+        if (value.isArray()) {
+            value.forEach(item -> x.query.add(Map.entry(name, item.asText())));
+        } else {
+            x.query.add(Map.entry(name, value.asText()));
+        }
     }
 }

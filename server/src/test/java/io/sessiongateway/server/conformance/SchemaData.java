@@ -158,6 +158,9 @@ public final class SchemaData {
         if (s == null || s.isMissingNode()) {
             return F.objectNode();
         }
+        if (s.has("const")) {
+            return s.get("const");
+        }
         if (s.has("oneOf") || s.has("anyOf")) {
             JsonNode branches = s.has("oneOf") ? s.get("oneOf") : s.get("anyOf");
             for (JsonNode branch : branches) {

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
+import io.sessiongateway.server.testing.clients.EventStreamReader;
 import io.sessiongateway.server.testing.clients.EverrunsClient;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import java.io.IOException;
@@ -62,6 +66,7 @@ class EverrunsConversationIT {
     static final Pattern MESSAGE_ID = Pattern.compile("^message_[0-9a-f]{32}$");
     static final Pattern TURN_ID = Pattern.compile("^turn_[0-9a-f]{32}$");
     static final Duration WAIT = Duration.ofSeconds(15);
+    static final ObjectMapper JSON = new ObjectMapper();
 
     static String scriptFile() {
         try {
@@ -466,6 +471,131 @@ class EverrunsConversationIT {
         // the conversation goes on
         say(c, "and now quickly");
         awaitEvents(c, count("session.idled", 2));
+    }
+
+    // ---- The live stream (GET …/sse)
+
+    static EventStreamReader stream(Conversation c, String query) {
+        try {
+            return EventStreamReader.open(
+                    GATEWAY.baseUri(),
+                    "/v1/sessions/" + c.session() + "/sse" + query,
+                    Map.of("Authorization", c.tenant().bearer(), "Accept", "text/event-stream"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Predicate<List<JsonNode>> frameCount(String type, int n) {
+        return frames -> frames.stream()
+                        .filter(f -> type.equals(f.path("event").asText()))
+                        .count()
+                >= n;
+    }
+
+    /** The event frames' data as the events list shows events, asserting each frame's id and event fields. */
+    static List<Map<String, Object>> eventsOf(List<JsonNode> frames) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (JsonNode f : frames) {
+            if (f.path("event").asText().equals("connected")) {
+                continue;
+            }
+            assertEquals(f.path("data").path("id").asText(), f.path("id").asText(), f.toString());
+            assertEquals(f.path("data").path("type").asText(), f.path("event").asText(), f.toString());
+            events.add(JSON.convertValue(f.path("data"), new TypeReference<Map<String, Object>>() {}));
+        }
+        return events;
+    }
+
+    static void assertStreamValid(EventStreamReader s) {
+        assertEquals(200, s.status());
+        assertEquals("text/event-stream", s.header("Content-Type").split(";")[0].trim());
+        assertEquals("no-cache", s.header("Cache-Control"));
+        assertEquals(List.of(), s.validate(GatewayHarness.validator()), s.text());
+        List<JsonNode> frames = s.frames();
+        assertEquals(
+                JSON.createObjectNode().put("event", "connected").set("data", JSON.createObjectNode()), frames.get(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"echo", "script"})
+    void theStreamShowsTheConversationLiveAsTheListDoes(String responder) {
+        Conversation c = conversation(responder);
+        try (EventStreamReader s = stream(c, "")) {
+            s.awaitFrames(frames -> !frames.isEmpty(), WAIT);
+            say(c, "streamed hello");
+            List<JsonNode> frames = s.awaitFrames(frameCount("session.idled", 1), WAIT);
+            assertStreamValid(s);
+            assertEquals(events(c, Map.of()), eventsOf(frames), "the stream shows what the list shows, in order");
+        }
+        // a filtered stream of the whole history: deltas only
+        try (EventStreamReader s = stream(c, "?types=output.message.delta&types=turn.completed")) {
+            List<JsonNode> frames = s.awaitFrames(frameCount("turn.completed", 1), WAIT);
+            assertStreamValid(s);
+            assertEquals(
+                    events(c, Map.of("types", List.of("output.message.delta", "turn.completed"))), eventsOf(frames));
+        }
+    }
+
+    @Test
+    void aCutStreamResumesBySinceIdWithoutLossOrRepeat() {
+        Conversation c = conversation("script");
+        List<Map<String, Object>> received = new ArrayList<>();
+        try (EventStreamReader s = stream(c, "")) {
+            s.awaitFrames(frames -> !frames.isEmpty(), WAIT);
+            say(c, "answer slowly please");
+            List<JsonNode> frames = s.awaitFrames(frameCount("output.message.delta", 3), WAIT);
+            assertStreamValid(s);
+            received.addAll(eventsOf(frames));
+        } // the client cuts the connection mid-turn
+        String last = (String) received.get(received.size() - 1).get("id");
+        try (EventStreamReader s = stream(c, "?since_id=" + last)) {
+            List<JsonNode> frames = s.awaitFrames(frameCount("session.idled", 1), WAIT);
+            assertStreamValid(s);
+            received.addAll(eventsOf(frames));
+        }
+        assertEquals(events(c, Map.of()), received, "every event once, in order, across the cut");
+        List<String> ids = received.stream().map(e -> (String) e.get("id")).toList();
+        assertEquals(ids.size(), ids.stream().distinct().count());
+    }
+
+    @Test
+    void cancelMidStreamEndsTheTurnOnTheStream() {
+        Conversation c = conversation("script");
+        try (EventStreamReader s = stream(c, "")) {
+            s.awaitFrames(frames -> !frames.isEmpty(), WAIT);
+            say(c, "answer slowly please");
+            s.awaitFrames(frameCount("output.message.delta", 2), WAIT);
+            assertEquals(
+                    Map.of("status", "cancelled", "message", "Turn cancelled successfully"),
+                    ok(c.client().cancel(c.session())));
+            List<JsonNode> frames = s.awaitFrames(frameCount("session.idled", 1), WAIT);
+            assertStreamValid(s);
+            List<String> types = types(eventsOf(frames));
+            assertEquals(List.of("turn.cancelled", "session.idled"), types.subList(types.size() - 2, types.size()));
+            assertEquals(events(c, Map.of()), eventsOf(frames));
+        }
+    }
+
+    @Test
+    void streamErrorsAreJsonInTheVendorsEnvelope() {
+        Conversation c = conversation("echo");
+        EverrunsClient client = c.client();
+        assertError(client.request().get(EverrunsClient.SSE, "session_1"), 400);
+        assertError(client.request().queryParam("since_id", "event_1").get(EverrunsClient.SSE, c.session()), 400);
+        assertError(
+                client.request()
+                        .queryParam("since_id", "event_" + "0".repeat(32))
+                        .get(EverrunsClient.SSE, c.session()),
+                400);
+        assertError(client.request().queryParam("types", "turn.unknown").get(EverrunsClient.SSE, c.session()), 400);
+        assertError(client.request().get(EverrunsClient.SSE, NO_SESSION), 404);
+        assertError(CLIENTS.everruns().request().get(EverrunsClient.SSE, c.session()), 401);
+        Tenant other = GATEWAY.provisioning().tenant();
+        assertError(CLIENTS.everruns().as(other.bearer()).request().get(EverrunsClient.SSE, c.session()), 404);
     }
 
     @Nested
