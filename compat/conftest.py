@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from gateway import Gateway
+from proxy import CuttingProxy
 
 WORK = Path(os.environ.get("COMPAT_WORK", Path(__file__).parent / "target"))
 
@@ -82,6 +83,14 @@ def fuzz_gateway() -> Gateway:
 @pytest.fixture(scope="session")
 def world(gateway):
     return gateway.world
+
+
+@pytest.fixture
+def cutting_proxy(gateway) -> CuttingProxy:
+    """A proxy to the SDK gateway that cuts the first SSE connection mid-stream (proxy.py)."""
+    proxy = CuttingProxy(gateway.url).start()
+    yield proxy
+    proxy.stop()
 
 
 def pytest_sessionfinish(session, exitstatus):

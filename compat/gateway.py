@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = ROOT / "gateway"
+SCRIPT = Path(__file__).resolve().parent / "responder.yaml"
 SECRET = "compat-suite-secret-0123456789abcdef0123456789abcdef"
 LISTENING = re.compile(r"listening on [^ ]*:(\d+);")
 CLI_JAVA_OPTS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
@@ -30,6 +31,8 @@ class World:
     tenant: str
     agent_name: str
     agent_everruns_id: str
+    scripted_agent_name: str
+    scripted_everruns_id: str
     agent_agentcloud_id: str
     team: str
     account: str
@@ -53,6 +56,7 @@ class Gateway:
             "GATEWAY_JWT_SECRET": SECRET,
             "GATEWAY_PORT": "0",
             "GATEWAY_BIND": "127.0.0.1",
+            "GATEWAY_RESPONDER_SCRIPT": str(SCRIPT),
             **(env or {}),
         }
         for inherited in ("GATEWAY_CONFIG", "GATEWAY_URL", "GATEWAY_TOKEN", "GATEWAY_DB_URL"):
@@ -125,12 +129,15 @@ class Gateway:
         return out.strip()
 
     def provision(self, tenant: str, agent: str = "helper", admin: bool = False) -> World:
-        """An agent (created first: it also creates the tenant), then tokens and keys, the CLI calls in parallel."""
+        """An agent answered by the default responder (created first: it also creates the tenant), then the agent
+        `scripted` (the `script` responder, compat/responder.yaml), tokens and keys, the CLI calls in parallel."""
         made = json.loads(self.result(self.cli("agent", "create", "--tenant", tenant, "--name", agent,
                                                "--manager", "alice")))
         account = str(uuid.uuid4())
         team = made["team"]
         calls = {
+            "scripted": self.cli("agent", "create", "--tenant", tenant, "--name", "scripted", "--manager", "alice",
+                                 "--responder", "script"),
             # alice: no sub_slug claim (the common case), a member of the agent's team, with a Recoup account
             "token": self.cli("token", "--tenant", tenant, "--subject", "alice", "--team", team,
                               "--account", account),
@@ -147,7 +154,9 @@ class Gateway:
         if admin:
             calls["admin_token"] = self.cli("token", "--tenant", tenant, "--subject", "ops", "--admin")
         out = {k: self.result(p) for k, p in calls.items()}
+        scripted = json.loads(out["scripted"])
         return World(tenant=tenant, agent_name=agent, agent_everruns_id=made["ids"]["everruns"],
+                     scripted_agent_name="scripted", scripted_everruns_id=scripted["ids"]["everruns"],
                      agent_agentcloud_id=made["ids"]["agentcloud"], team=team, account=account,
                      token=out["token"], stranger_token=out["stranger_token"],
                      other_tenant_token=out["other_tenant_token"], admin_token=out.get("admin_token"),

@@ -54,9 +54,10 @@ run() {
 }
 args=("$@")
 start=$(date +%s)
-run current test_truefoundry_sdk.py test_everruns_sdk.py test_cross_dialect.py test_schemathesis.py &
+run current test_truefoundry_sdk.py test_truefoundry_turns.py test_everruns_sdk.py test_everruns_conversation.py \
+  test_cross_dialect.py test_schemathesis.py &
 current=$!
-run seed test_everruns_sdk.py test_cross_dialect.py &
+run seed test_everruns_sdk.py test_everruns_conversation.py test_cross_dialect.py &
 seed=$!
 status=0
 failed=()

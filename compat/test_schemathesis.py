@@ -16,6 +16,8 @@ import httpx
 import pytest
 import yaml
 
+from served import served
+
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 # The served-operations switch (specs/README.md, "Served operations"): an operation marked `x-gateway-served: false`
 # is declared ahead of its adapter, so Schemathesis leaves it out; a document with no served operation is left out.
@@ -30,13 +32,24 @@ METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 TESTING_PATHS = "/admin/v1/testing"
 
 
+# Streams: Schemathesis reads a whole response, checks its status, Content-Type and headers, and leaves a body that is
+# not JSON unvalidated (the frames are validated by the ITs through SseFrames and, in this suite, by the vendors'
+# SDKs). A stream that ends by itself is fuzzed like any operation (TrueFoundry's create turn and subscribe end after
+# turn.done; the agents answer with `echo`). A stream that never ends by design is left out: every call would run
+# into the request timeout. Everruns' GET /v1/sessions/{id}/sse stays open and is cycled by the server every 5
+# minutes (events.yaml); test_everruns_conversation.py streams it through the SDK.
+ENDLESS_STREAMS = {("everruns/events.yaml", "/v1/sessions/{session_id}/sse", "get")}
+
+
 def served_copy(doc: Path) -> tuple[dict, int, int]:
     """The document without its unserved operations, with the number of operations kept and removed."""
     tree = yaml.safe_load(doc.read_text())
+    name = str(doc.relative_to(SPECS)) if doc.is_relative_to(SPECS) else doc.name
     kept = removed = 0
     for path, item in (tree.get("paths") or {}).items():
         for method in [m for m in item if m in METHODS]:
-            if item[method].get(SERVED_KEY, True) is False or path.startswith(TESTING_PATHS):
+            if item[method].get(SERVED_KEY, True) is False or path.startswith(TESTING_PATHS) or (
+                    name, path, method) in ENDLESS_STREAMS:
                 del item[method]
                 removed += 1
             else:
@@ -68,8 +81,16 @@ def real(fuzz_gateway):
                      headers={"Authorization": f"Bearer {w.admin_token}"})
     assert key.status_code == 201, key.text
     public_id = tf.json()["data"]["id"]
+    turns = []
+    if served("truefoundry", "createTurn"):
+        # a finished turn, so that turn paths reach a real one (its events are only listed once it is over)
+        turn = httpx.post(f"{gw.url}/{w.tenant}/v1/agents/sessions/{public_id}/turns", headers=bearer, timeout=30,
+                          json={"input": [{"type": "user.message", "content": "hello"}]})
+        assert turn.status_code == 200, turn.text
+        first = next(line for line in turn.text.splitlines() if line.startswith("data:"))
+        turns.append(json.loads(first[len("data:"):])["turn_id"])
     return {"session": public_id, "agentcloud_session": ac.json()["redirect"].rsplit("/", 1)[1],
-            "recoup_session": rc.json()["session"]["id"], "key": key.json()["key"]["id"]}
+            "recoup_session": rc.json()["session"]["id"], "key": key.json()["key"]["id"], "turns": turns}
 
 
 def target(doc: str, gw, w, real) -> tuple[str, dict[str, str], dict[str, list[str]]]:
@@ -77,7 +98,8 @@ def target(doc: str, gw, w, real) -> tuple[str, dict[str, str], dict[str, list[s
     dialect = doc.split("/")[0]
     bearer = {"Authorization": f"Bearer {w.token}"}
     if dialect == "truefoundry":
-        return f"{gw.url}/{w.tenant}", bearer, {"sessionId": [real["session"]], "body.agent_name": [w.agent_name]}
+        return f"{gw.url}/{w.tenant}", bearer, {"sessionId": [real["session"]], "turnId": real["turns"],
+                                                "body.agent_name": [w.agent_name]}
     if dialect == "everruns":
         return gw.url, {"Authorization": w.everruns_key}, {"session_id": [real["session"]],
                                                            "body.agent_id": [w.agent_everruns_id]}

@@ -139,7 +139,7 @@ def test_another_tenant_session_raises_not_found(gateway, world):
 
 # -- methods whose routes land with the lifecycle (#12) and conversation issues --------------------------------
 
-@requires("truefoundry", "list")
+@requires("truefoundry", "listSessions")
 def test_list_pages_through_sessions(gateway, world):
     tf = client(gateway, world.token)
     ids = {tf.agents.sessions.create(agent_name=world.agent_name).data.id for _ in range(3)}
@@ -148,56 +148,15 @@ def test_list_pages_through_sessions(gateway, world):
     assert ids <= set(seen) and len(seen) == len(set(seen))
 
 
-@requires("truefoundry", "list")
+@requires("truefoundry", "listSessions")
 def test_high_level_list_sessions(gateway, world):
     hl = high_level(gateway, world.token)
     created = hl.create_session(agent_name=world.agent_name)
     assert created.id in {s.id for s in hl.list_sessions(agent_name=world.agent_name, limit=100)}
 
 
-@requires("truefoundry", "cancel")
+@requires("truefoundry", "cancelSession")
 def test_cancel(gateway, world):
     tf = client(gateway, world.token)
     created = tf.agents.sessions.create(agent_name=world.agent_name).data
     tf.agents.sessions.cancel(created.id)
-
-
-@requires("truefoundry", "turns")
-def test_list_turns(gateway, world):
-    tf = client(gateway, world.token)
-    created = tf.agents.sessions.create(agent_name=world.agent_name).data
-    assert list(tf.agents.sessions.list_turns(created.id)) == []
-
-
-@requires("truefoundry", "events")
-def test_list_events(gateway, world):
-    tf = client(gateway, world.token)
-    created = tf.agents.sessions.create(agent_name=world.agent_name).data
-    assert list(tf.agents.sessions.list_events(created.id)) == []
-
-
-@requires("truefoundry", "turns")
-def test_create_turn_and_get_turn(gateway, world):
-    tf = client(gateway, world.token)
-    created = tf.agents.sessions.create(agent_name=world.agent_name).data
-    turn = tf.agents.sessions.create_turn(created.id, input=[{"type": "user.message", "content": "hello"}]).data
-    assert tf.agents.sessions.get_turn(created.id, turn.id).data.id == turn.id
-
-
-@requires("truefoundry", "turns")
-def test_create_turn_stream_and_subscribe_to_turn(gateway, world):
-    tf = client(gateway, world.token)
-    created = tf.agents.sessions.create(agent_name=world.agent_name).data
-    events = list(tf.agents.sessions.create_turn_stream(created.id,
-                                                        input=[{"type": "user.message", "content": "hello"}]))
-    assert events
-    turn_id = tf.agents.sessions.list_turns(created.id).items[0].id
-    assert list(tf.agents.sessions.subscribe_to_turn(created.id, turn_id, after_sequence_number=0))
-
-
-@requires("truefoundry", "turns")
-def test_list_turn_events(gateway, world):
-    tf = client(gateway, world.token)
-    created = tf.agents.sessions.create(agent_name=world.agent_name).data
-    turn = tf.agents.sessions.create_turn(created.id, input=[{"type": "user.message", "content": "hello"}]).data
-    assert list(tf.agents.sessions.list_turn_events(created.id, turn.id)) is not None
