@@ -161,6 +161,7 @@ public final class Exchange {
         return op != null
                 && method.equals("GET")
                 && body == null
+                && op.matches(path())
                 && op.response(200)
                         .map(r ->
                                 r.content().stream().anyMatch(c -> c.mediaType().equals(EVENT_STREAM)))

@@ -174,10 +174,15 @@ class ConversationDocumentsTest {
                                 + message.replace(
                                         "\"role\"", "\"session_id\":\"" + ER_SESSION + "\",\"sequence\":1,\"role\"")
                                 + "]}"));
+        // the created message is answered as listed (everruns-sdk 0.1.2 requires session_id and sequence)
         assertEquals(
                 List.of(),
                 validator.validate(
-                        "POST", "/v1/sessions/" + ER_SESSION + "/messages", 201, "application/json", message));
+                        "POST",
+                        "/v1/sessions/" + ER_SESSION + "/messages",
+                        201,
+                        "application/json",
+                        message.replace("\"role\"", "\"session_id\":\"" + ER_SESSION + "\",\"sequence\":1,\"role\"")));
     }
 
     @Test
