@@ -153,7 +153,11 @@ final class Fixtures {
 
         Everruns(GatewayHarness gateway) {
             super(gateway);
-            agent = provisioning.agent(tenant, "helper", List.of(), false).everrunsId();
+            // Responder "none": a message sent queues a turn that nothing answers, so no worker writes to a session
+            // while a later exchange checks that a refused request changed nothing.
+            agent = provisioning
+                    .agent(tenant, Map.of("name", "helper", "responder", "none"))
+                    .everrunsId();
             key = provisioning.key(tenant, "everruns", "svc", null, List.of()).secret();
             session = newSession();
             busy = newSession();
