@@ -13,7 +13,7 @@
 # query:NAME), BENCH_POST_PATH, BENCH_POST_BODY (JSON with {text}), BENCH_CREATE_PATH and BENCH_CREATE_BODY (JSON
 # with {agent}: the Everruns agent id) for the sessions.
 # Knobs: BENCH_SUBSCRIBERS (1000; --quick 100), BENCH_STREAM_SESSIONS (10: subscribers and posts round robin over
-# them), BENCH_STREAM_RATE (posts per second over all sessions: 20), BENCH_DURATION (20s; --quick 10s),
+# them), BENCH_STREAM_RATE (posts per second over all sessions, sent open-loop: 5; a rate the gateways cannot keep up with shows as queueing, timed-out posts and growing latency, not as delivery latency), BENCH_DURATION (20s; --quick 10s),
 # BENCH_WARMUP (5s), BENCH_JAR (a built session-gateway.jar; default: ./gateway builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,15 +23,19 @@ quick=false
 [ "${1:-}" = "--quick" ] && quick=true
 SUBSCRIBERS=${BENCH_SUBSCRIBERS:-$($quick && echo 100 || echo 1000)}
 SESSIONS=${BENCH_STREAM_SESSIONS:-10}
-RATE=${BENCH_STREAM_RATE:-20}
+RATE=${BENCH_STREAM_RATE:-5}
 DURATION=${BENCH_DURATION:-$($quick && echo 10s || echo 20s)}
 WARMUP=${BENCH_WARMUP:-5s}
-STREAM_PATH=${BENCH_STREAM_PATH:-/v1/sessions/{session}/sse}
+def_stream='/v1/sessions/{session}/sse' # defaults apart: a } inside ${VAR:-...} would end it
+STREAM_PATH=${BENCH_STREAM_PATH:-$def_stream}
 RESUME=${BENCH_STREAM_RESUME:-query:since_id}
-POST_PATH=${BENCH_POST_PATH:-/v1/sessions/{session}/messages}
-POST_BODY=${BENCH_POST_BODY:-'{"message":{"role":"user","content":[{"type":"text","text":"{text}"}]}}'}
+def_post='/v1/sessions/{session}/messages'
+POST_PATH=${BENCH_POST_PATH:-$def_post}
+def_body='{"message":{"role":"user","content":[{"type":"text","text":"{text}"}]}}'
+POST_BODY=${BENCH_POST_BODY:-$def_body}
 CREATE_PATH=${BENCH_CREATE_PATH:-/v1/sessions}
-CREATE_BODY=${BENCH_CREATE_BODY:-'{"agent_id":"{agent}","title":"bench"}'}
+def_create='{"agent_id":"{agent}","title":"bench"}'
+CREATE_BODY=${BENCH_CREATE_BODY:-$def_create}
 HDR_VERSION=2.2.2
 started=$(date +%s)
 

@@ -29,7 +29,7 @@ import org.HdrHistogram.Histogram;
  * JVM, reads the send time back out of any frame's data that carries it (whatever the dialect's frame shape), so no
  * clock of the gateway is involved. Per subscriber only the first frame carrying a marker is a delivery (an echo
  * responder repeats the text in its deltas and its message, which are later events: they count as events, not as
- * deliveries). A subscriber's stream that ends (cut, or the server's limit) is reopened after the last {@code id:} it
+ * deliveries). Posts are sent asynchronously at the given rate. A subscriber's stream that ends (cut, or the server's limit) is reopened after the last {@code id:} it
  * received, as a client does; reconnects are counted.
  *
  * <p>Run (Java 17+, source launch): {@code java -cp HdrHistogram-2.2.2.jar StreamBench.java key=value...}; keys:
@@ -121,13 +121,14 @@ public final class StreamBench {
                     .timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body.replace("{text}", text)))
                     .build();
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                errors.incrementAndGet();
-                if (errors.get() <= 3) {
-                    System.err.println("post answered " + r.statusCode() + ": " + r.body());
+            // asynchronous: the rate holds however long a post takes (posts in flight are bounded by the timeout)
+            var unused = http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() / 100 != 2) {
+                    if (errors.incrementAndGet() <= 3) {
+                        System.err.println("post: " + (e != null ? e : r.statusCode() + " " + r.body()));
+                    }
                 }
-            }
+            });
             posts++;
             if (System.nanoTime() >= measureFrom && eventsAtStart >= 0) {
                 measuredPosts++;
@@ -178,7 +179,8 @@ public final class StreamBench {
         private volatile Flow.Subscription subscription;
         private volatile boolean cancelled;
         private volatile String lastId;
-        private long lastMarker;
+        /** Markers seen: posts to one session may overlap, so their events need not come in send order. */
+        private final java.util.Set<Long> seen = new java.util.HashSet<>();
         private boolean counted;
 
         Subscriber(HttpClient http, String url, String resume, String token, Recorder latency, AtomicLong events,
@@ -252,8 +254,7 @@ public final class StreamBench {
                 Matcher m = MARKER.matcher(line);
                 if (m.find()) {
                     long sent = Long.parseLong(m.group(1));
-                    if (sent > lastMarker) {
-                        lastMarker = sent;
+                    if (seen.add(sent)) {
                         long micros = (System.nanoTime() - sent) / 1000;
                         latency.recordValue(Math.max(0, micros));
                         deliveries.incrementAndGet();
