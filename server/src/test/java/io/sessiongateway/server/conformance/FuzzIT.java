@@ -130,6 +130,7 @@ class FuzzIT {
             Fixture fixture = FIXTURES.get(table.dialect());
             SpecOperation read = Dialects.served(CATALOG, table.dialect()).stream()
                     .filter(o -> o.method().equals("GET"))
+                    .filter(o -> !o.declares(204)) // a resume of an idle chat answers 204
                     .findFirst()
                     .orElseThrow();
             Exchange x = Generator.request("still answers", table, fixture, read, Variant.EXISTING, false);
