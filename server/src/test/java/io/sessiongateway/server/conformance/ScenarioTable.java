@@ -72,7 +72,13 @@ public final class ScenarioTable {
          * {@link Variant#EXISTING} (the ITs follow real ones), one never issued for UNKNOWN; its violations still
          * apply.
          */
-        PAGE_TOKEN
+        PAGE_TOKEN,
+        /** A turn of the session (TrueFoundry {@code turnId}, {@code last_turn_id}): finished, or running (BUSY). */
+        TURN,
+        /** The turn a new turn continues: absent ({@code auto}) for EXISTING, one that is not the last (DUPLICATE). */
+        PREVIOUS_TURN,
+        /** A new turn's input: a user message (the schema makes every property optional). */
+        TURN_INPUT
     }
 
     /**
