@@ -211,9 +211,14 @@ public final class EventStreams implements AutoCloseable {
             this.out = new SseOutput(this::attach, () -> requestEnd(StreamEnd.DISCONNECTED));
         }
 
-        void attach(StreamTransport t) {
+        synchronized void attach(StreamTransport t) {
+            Runnable release = t.onClose(() -> requestEnd(StreamEnd.DISCONNECTED));
+            if (ended) {
+                release.run(); // ended before the server handed it over (a stop meanwhile)
+                return;
+            }
             transport = t;
-            removeCloseListener = t.onClose(() -> requestEnd(StreamEnd.DISCONNECTED));
+            removeCloseListener = release;
         }
 
         void requestEnd(StreamEnd end) {
@@ -352,14 +357,14 @@ public final class EventStreams implements AutoCloseable {
             if (sub != null) {
                 sub.close();
             }
-            Runnable remove = removeCloseListener;
-            if (remove != null) {
-                remove.run();
-            }
             try {
-                out.close();
+                out.close(); // before the transport is released: the last chunk must not wait on a full socket
             } catch (IOException | RuntimeException e) {
                 // the client is gone already
+            }
+            Runnable release = removeCloseListener;
+            if (release != null) {
+                release.run();
             }
             LOG.debug("event stream ended: {}", end);
         }

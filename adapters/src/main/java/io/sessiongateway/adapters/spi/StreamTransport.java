@@ -12,7 +12,8 @@ public interface StreamTransport {
     /**
      * Runs {@code listener} once when the connection closes (at once when it is already closed).
      *
-     * @return what removes the listener again (the stream ended, the connection lives on for the next request)
+     * @return what the stream runs when it ends: removes the listener and restores what the server changed on the
+     *     connection for the stream (the connection lives on for the next request)
      */
     Runnable onClose(Runnable listener);
 }

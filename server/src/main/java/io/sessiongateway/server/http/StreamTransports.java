@@ -31,12 +31,14 @@ public final class StreamTransports implements ContainerResponseFilter {
         }
         Connection<?> connection = request.get().getContext().getConnection();
         if (connection instanceof NIOConnection nio) {
+            int previous = nio.getMaxAsyncWriteQueueSize();
             nio.setMaxAsyncWriteQueueSize(-1); // unlimited: never block the writer; the stream cuts at its bound
-            output.attach(new GrizzlyTransport(nio));
+            output.attach(new GrizzlyTransport(nio, previous));
         }
     }
 
-    private record GrizzlyTransport(NIOConnection connection) implements StreamTransport {
+    /** @param previousMax the connection's write queue bound, restored when the stream ends (keep-alive) */
+    private record GrizzlyTransport(NIOConnection connection, int previousMax) implements StreamTransport {
         @Override
         public long pendingBytes() {
             return connection.getAsyncWriteQueue().spaceInBytes();
@@ -55,7 +57,10 @@ public final class StreamTransports implements ContainerResponseFilter {
             if (!connection.isOpen()) {
                 listener.run();
             }
-            return () -> connection.removeCloseListener(l);
+            return () -> {
+                connection.removeCloseListener(l);
+                connection.setMaxAsyncWriteQueueSize(previousMax);
+            };
         }
     }
 }
