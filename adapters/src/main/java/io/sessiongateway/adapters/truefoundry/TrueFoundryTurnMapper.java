@@ -98,7 +98,7 @@ public final class TrueFoundryTurnMapper {
         }
         String previous = AUTO;
         JsonNode prev = body.get("previous_turn_id");
-        if (prev != null && !prev.isNull()) {
+        if (prev != null) {
             if (!prev.isTextual() || prev.textValue().isEmpty()) {
                 throw GatewayException.invalidBody(
                         "previous_turn_id must be auto, none or a turn id", "previous_turn_id");
@@ -107,7 +107,7 @@ public final class TrueFoundryTurnMapper {
         }
         boolean stream = true;
         JsonNode streamed = body.get("stream");
-        if (streamed != null && !streamed.isNull()) {
+        if (streamed != null) {
             if (!streamed.isBoolean()) {
                 throw GatewayException.invalidBody("stream must be true or false", "stream");
             }

@@ -54,6 +54,9 @@ final class TrueFoundryTurns {
     static final int TURNS_MAX = 25;
     static final int TURN_EVENTS_MAX = 25;
     static final int SESSION_EVENTS_MAX = 100;
+    /** The documents' {@code maxLength} of a turn id: longer is a malformed parameter (400), not an unknown turn. */
+    static final int TURN_ID_MAX = 128;
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final ConversationService conversations;
@@ -386,6 +389,9 @@ final class TrueFoundryTurns {
 
     /** The session's turn by TrueFoundry id: 404 for an id the gateway never issued or another session's turn. */
     private Turn turn(Principal caller, SessionKey key, String turnId) {
+        if (turnId.length() > TURN_ID_MAX) {
+            throw GatewayException.invalidArgument("turnId must be at most " + TURN_ID_MAX + " characters", "turnId");
+        }
         UUID id = TrueFoundryTurnMapper.parseTurnId(turnId)
                 .orElseThrow(() -> GatewayException.notFound("turn_not_found", "turn '" + turnId + "' not found"));
         return sessionTurn(caller, key, id)

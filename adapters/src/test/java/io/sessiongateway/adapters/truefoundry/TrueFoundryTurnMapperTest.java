@@ -150,7 +150,9 @@ class TrueFoundryTurnMapperTest {
                 "{\"input\":[{\"type\":\"other\"}]}",
                 "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"previous_turn_id\":\"\"}",
                 "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"previous_turn_id\":5}",
-                "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"stream\":\"yes\"}"
+                "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"stream\":\"yes\"}",
+                "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"stream\":null}",
+                "{\"input\":[{\"type\":\"user.message\",\"content\":\"a\"}],\"previous_turn_id\":null}"
             })
     void malformedBodiesAreInvalid(String body) {
         GatewayException e = assertThrows(GatewayException.class, () -> TrueFoundryTurnMapper.newTurn(json(body)));

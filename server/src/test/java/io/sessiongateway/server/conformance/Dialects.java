@@ -10,14 +10,19 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.LOCALE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.MESSAGES;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.ORGANIZATION;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.PAGE_TOKEN;
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.PREVIOUS_TURN;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.SESSION;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_CLAIM;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN;
+<<<<<<< HEAD
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.WAIT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.WORKER;
+=======
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN_INPUT;
+>>>>>>> t13-truefoundry
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.ONLY;
@@ -75,9 +80,14 @@ public final class Dialects {
                 .role("sessionId", SESSION)
                 .role("agent_name", AGENT)
                 .role("page_token", PAGE_TOKEN)
+                .role("turnId", TURN)
+                .role("last_turn_id", TURN)
+                .role("CreateTurnRequest.previous_turn_id", PREVIOUS_TURN)
+                .role("CreateTurnRequest.input", TURN_INPUT)
                 .on(200, as(OWNER))
                 .on(201, as(OWNER))
-                // malformed parameters and bodies are 422, except on cancel, whose document has only 400
+                // malformed parameters and bodies are 422, except on cancel and the conversation operations, whose
+                // documents have only 400
                 .on(422, violations())
                 .on(
                         400,
@@ -86,17 +96,29 @@ public final class Dialects {
                         violations())
                 .on(401, as(NONE), as(GARBAGE), as(OTHER_TENANT))
                 .on(403, as(OUTSIDER, PROTECTED))
-                .on(404, as(OWNER, UNKNOWN, SESSION, AGENT))
+                .on(404, as(OWNER, UNKNOWN, SESSION, AGENT, TURN, PREVIOUS_TURN))
                 .on(405, as(OWNER), as(NONE))
-                .on(409, as(OWNER, DUPLICATE, "id", CLIENT_ID))
+                .on(
+                        409,
+                        as(OWNER, DUPLICATE, "id", CLIENT_ID).onlyFor("POST /{tenantName}/v1/agents/sessions"),
+                        as(OWNER, BUSY).onlyFor("listTurnEvents"))
                 .on(
                         412,
                         notProvokable("the vendor's executor could not confirm a cancellation; the gateway runs "
-                                + "no turns on executors"))
+                                        + "no turns on executors")
+                                .onlyFor("cancelSession"),
+                        as(OWNER, DUPLICATE, PREVIOUS_TURN).onlyFor("createTurn"),
+                        notProvokable("the vendor's turn or stream store could not serve the turn chain; the "
+                                        + "gateway keeps every turn and event in its own store")
+                                .onlyFor("listTurns", "subscribeToTurn", "listTurnEvents", "listSessionEvents"))
                 .on(
                         424,
                         notProvokable("a service the vendor's cancellation depends on failed; the gateway has "
-                                + "no such dependency"));
+                                + "no such dependency"))
+                .on(
+                        504,
+                        notProvokable("the vendor's stream backend timed out; the gateway reads its own store, and "
+                                + "a long subscription ends with a whole frame for the client to resume"));
     }
 
     static ScenarioTable everruns() {

@@ -72,20 +72,85 @@ final class Fixtures {
 
     /** A tenant with a free agent, a restricted one, alice's session and a session with a client-chosen id. */
     static final class TrueFoundry extends Fixture {
+        private static final List<Map<String, String>> INPUT = List.of(Map.of("type", "user.message", "content", "hi"));
+        private static final String JSON_INPUT = "[{\"type\":\"user.message\",\"content\":\"hi\"}]";
         private final String session;
         private final String duplicate = fresh("dup");
+        /** Two finished turns of alice's session: the first is never the last again. */
+        private final String firstTurn;
+        /** A session of an agent no worker answers, and its turn, which stays running. */
+        private final String busySession;
+
+        private final String busyTurn;
 
         TrueFoundry(GatewayHarness gateway) {
             super(gateway);
             provisioning.agent(tenant, "helper", List.of("bob"), false);
             provisioning.agent(tenant, "vault", List.of("bob"), true);
             provisioning.agent(otherTenant, "helper", List.of(), false);
-            session = create(null);
-            create(duplicate);
+            expect(clients.admin(tenant).createAgent(tenant, Map.of("name", "idle", "responder", "none")), 201);
+            session = create(null, "helper");
+            create(duplicate, "helper");
+            firstTurn = turn(session, true);
+            turn(session, true);
+            busySession = create(null, "idle");
+            busyTurn = turn(busySession, false);
         }
 
-        private String create(String id) {
-            Map<String, Object> body = new HashMap<>(Map.of("agent_name", "helper"));
+        /**
+         * After a turn was created, the next exchange waits until the fixture's session has none open: a turn answered
+         * as JSON ({@code stream: false}) runs on, and its end (status, {@code updated_at}) must not look like a write
+         * of the refused request after it.
+         */
+        private boolean settling;
+
+        @Override
+        protected List<String> prepare(Exchange x) {
+            if (settling) {
+                settle();
+                settling = false;
+            }
+            if (x.op != null && "createTurn".equals(x.op.id())) {
+                settling = true;
+            }
+            return List.of();
+        }
+
+        private void settle() {
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (System.nanoTime() < deadline) {
+                Response r = clients.trueFoundry()
+                        .bearer(token(tenant, "alice"))
+                        .listTurns(tenant, session, Map.of("limit", 1));
+                if (r.statusCode() == 200 && !"running".equals(r.path("data[0].state.status"))) {
+                    return;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        /** A turn of the session: streamed to its end (echo), or answered at once as created (nobody answers). */
+        private String turn(String id, boolean stream) {
+            Response r = expect(
+                    clients.trueFoundry()
+                            .bearer(token(tenant, "alice"))
+                            .createTurn(tenant, id, Map.of("input", INPUT, "stream", stream)),
+                    200);
+            if (!stream) {
+                return r.path("data.id");
+            }
+            String body = r.asString();
+            int at = body.indexOf("\"turn_id\":\"") + 11;
+            return body.substring(at, body.indexOf('"', at));
+        }
+
+        private String create(String id, String agent) {
+            Map<String, Object> body = new HashMap<>(Map.of("agent_name", agent));
             if (id != null) {
                 body.put("id", id);
             }
@@ -114,8 +179,24 @@ final class Fixtures {
                     switch (variant) {
                         case EXISTING, PROTECTED -> text(session); // alice's; the outsider is neither owner nor manager
                         case UNKNOWN -> text("session_" + hex(32));
+                        case BUSY -> text(busySession);
                         default -> null;
                     };
+                case TURN ->
+                    switch (variant) {
+                        case EXISTING, PROTECTED -> text(firstTurn);
+                        case UNKNOWN -> text("turn_" + hex(32));
+                        case BUSY -> text(busyTurn);
+                        default -> null;
+                    };
+                case PREVIOUS_TURN ->
+                    switch (variant) {
+                        case EXISTING -> SchemaData.OMIT; // auto: continue the last turn
+                        case UNKNOWN -> text("turn_" + hex(32));
+                        case DUPLICATE -> text(firstTurn); // not the session's last turn
+                        default -> null;
+                    };
+                case TURN_INPUT -> variant == Variant.EXISTING ? read(JSON_INPUT) : null;
                 case AGENT ->
                     switch (variant) {
                         case EXISTING -> text("helper");

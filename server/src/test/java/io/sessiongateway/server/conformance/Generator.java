@@ -134,7 +134,11 @@ public final class Generator {
             List<Scenario> scenarios = table.scenarios(status);
             for (Scenario sc : scenarios) {
                 switch (sc.kind()) {
-                    case NOT_PROVOKABLE -> coverage.notProvokable(op, status, sc.reason());
+                    case NOT_PROVOKABLE -> {
+                        if (sc.concerns(op)) {
+                            coverage.notProvokable(op, status, sc.reason());
+                        }
+                    }
                     case VIOLATIONS -> {
                         if (status == table.violationStatus(op)) {
                             out.addAll(violations(table, fixture, op));

@@ -225,13 +225,16 @@ class SpecCatalogTest {
         assertTrue(violations.toString().contains("pattern"), violations.toString());
     }
 
-    /** Every document under specs/ compiles, pending operations included; they are listed, never matched. */
+    /**
+     * Every document under specs/ compiles, pending operations included; they are listed, never matched. An operation
+     * whose adapter landed (TrueFoundry's createTurn) is served, no longer pending.
+     */
     @Test
     void theRealDocumentsDeclareTheConversationOperationsAsPending() {
         SpecCatalog catalog = SpecCatalog.shared();
         SpecValidator.of(catalog);
         assertTrue(
-                catalog.pending().stream().anyMatch(o -> o.id().equals("createTurn")),
+                catalog.operations().stream().anyMatch(o -> o.id().equals("createTurn")),
                 catalog.pending().toString());
         assertTrue(
                 catalog.operations().stream().noneMatch(o -> catalog.pending().contains(o)));
