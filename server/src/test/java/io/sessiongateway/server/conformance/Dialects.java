@@ -17,12 +17,9 @@ import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_CLAIM
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TEAM_NAME;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TENANT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN;
-<<<<<<< HEAD
+import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN_INPUT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.WAIT;
 import static io.sessiongateway.server.conformance.ScenarioTable.Role.WORKER;
-=======
-import static io.sessiongateway.server.conformance.ScenarioTable.Role.TURN_INPUT;
->>>>>>> t13-truefoundry
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.BUSY;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.DUPLICATE;
 import static io.sessiongateway.server.conformance.ScenarioTable.Variant.ONLY;

@@ -101,16 +101,10 @@ class FuzzIT {
             throw new AssertionError("server error " + status + "\n" + request + "\nresponse: " + r.asString());
         }
         if (status < 300 && request.exchange().operation().writes()) {
-<<<<<<< HEAD
             String type = r.contentType() == null ? "" : r.contentType();
             if (type.startsWith("text/event-stream")) {
                 SseFrames.parse(r.asString()).forEach(f -> acknowledge(f.toString())); // a stream: its frames
             } else if (!r.asString().isEmpty()) {
-=======
-            if (r.contentType() != null && r.contentType().startsWith("text/event-stream")) {
-                SseFrames.parse(r.asString()).forEach(frame -> acknowledge(frame.toString()));
-            } else {
->>>>>>> t13-truefoundry
                 acknowledge(r.asString());
             }
         }

@@ -80,21 +80,19 @@ public final class ScenarioTable {
          * apply.
          */
         PAGE_TOKEN,
-<<<<<<< HEAD
-        /** A turn (runtime API): EXISTING is running under the owner's lease; PROTECTED under another worker's. */
+        /**
+         * A turn. Runtime API: EXISTING is running under the owner's lease; PROTECTED under another worker's.
+         * TrueFoundry ({@code turnId}, {@code last_turn_id}): finished, or running (BUSY).
+         */
         TURN,
         /** The runtime API's worker name: the one the fixture's turns are held by. */
         WORKER,
         /** A long poll's wait: left out (no exchange waits); its violations still apply. */
-        WAIT
-=======
-        /** A turn of the session (TrueFoundry {@code turnId}, {@code last_turn_id}): finished, or running (BUSY). */
-        TURN,
+        WAIT,
         /** The turn a new turn continues: absent ({@code auto}) for EXISTING, one that is not the last (DUPLICATE). */
         PREVIOUS_TURN,
         /** A new turn's input: a user message (the schema makes every property optional). */
         TURN_INPUT
->>>>>>> t13-truefoundry
     }
 
     /**
