@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * The "external worker" case of the dialects' conversation ITs: an agent whose responder is {@code none}, answered by
  * the reference worker over HTTP (runtime API, a worker JWT of the conversation's tenant), started here per
  * conversation and stopped after each test. By default it answers as {@code echo} does (3 deltas, no pause); {@link
- * #slowly()} makes the next workers answer in up to 20 deltas with a pause before each, so that a test can cancel mid-turn
- * or cut a stream.
+ * #slowly()} makes the next workers answer in up to 20 deltas with a pause before each, so that a test can cancel
+ * mid-turn or cut a stream.
  */
 public final class ExternalWorkers implements AfterEachCallback {
     /** The parameter value of the conversation ITs for this case. */
