@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
+import io.sessiongateway.server.testing.ExternalWorkers;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.AgentcloudClient;
 import io.sessiongateway.server.testing.clients.Clients;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An Agentcloud conversation over real HTTP (specs/agentcloud/messages.yaml): send a message, watch the answer
@@ -51,6 +53,10 @@ class AgentcloudConversationIT {
 
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_RESPONDER_SCRIPT", SCRIPT.toString()));
+
+    /** The external-worker case: the reference worker over the runtime API answers an app of responder none. */
+    @RegisterExtension
+    static final ExternalWorkers WORKERS = new ExternalWorkers(GATEWAY);
 
     static final Clients CLIENTS = GATEWAY.clients();
     static final AgentcloudClient AGENTCLOUD = CLIENTS.agentcloud();
@@ -107,7 +113,8 @@ class AgentcloudConversationIT {
     static Stream<Answering> answering() {
         return Stream.of(
                 new Answering("echo", text -> text, () -> {}),
-                new Answering("script", text -> "Script says: " + text, () -> {}));
+                new Answering("script", text -> "Script says: " + text, () -> {}),
+                new Answering("none", text -> text, () -> WORKERS.serve(org, ExternalWorkers.EXTERNAL)));
     }
 
     @BeforeAll
@@ -391,9 +398,12 @@ class AgentcloudConversationIT {
         assertEquals(List.of("fail please", "hi", "Script says: hi"), texts(messages(alice, id, null)));
     }
 
-    @Test
-    void cancelStopsTheRunningTurnMidAnswerAndTheTerminatedSessionRefusesMessages() {
-        App app = agent("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void cancelStopsTheRunningTurnMidAnswerAndTheTerminatedSessionRefusesMessages(String responder)
+            throws InterruptedException {
+        WORKERS.slowly().serve(org, responder);
+        App app = agent(ExternalWorkers.agentResponder(responder));
         String alice = member("alice");
         String id = create(alice, app);
         assertSent(AGENTCLOUD.as(alice).send(team, id, "slow please"));
@@ -415,6 +425,7 @@ class AgentcloudConversationIT {
 
         // The worker learns it on its next write and stops: no agent message ever comes.
         pause(1500);
+        WORKERS.assertStopped(responder, PATIENCE);
         assertEquals(List.of("slow please"), texts(messages(alice, id, null)));
         assertEquals("terminated", status(alice, id));
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
+import io.sessiongateway.server.testing.ExternalWorkers;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.EventStreamReader;
@@ -60,6 +61,10 @@ class EverrunsConversationIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_RESPONDER_SCRIPT", scriptFile()));
 
+    /** The external-worker case: the reference worker over the runtime API answers an agent of responder none. */
+    @RegisterExtension
+    static final ExternalWorkers WORKERS = new ExternalWorkers(GATEWAY);
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final String NO_SESSION = "session_" + "0".repeat(32);
     static final Pattern EVENT_ID = Pattern.compile("^event_[0-9a-f]{32}$");
@@ -88,8 +93,11 @@ class EverrunsConversationIT {
 
     static Conversation conversation(String responder) {
         Tenant t = GATEWAY.provisioning().tenant();
+        WORKERS.serve(t.tenant(), responder);
         Response agent = CLIENTS.admin(t.tenant())
-                .createAgent(t.tenant(), Map.of("name", "bot-" + responder, "responder", responder));
+                .createAgent(
+                        t.tenant(),
+                        Map.of("name", "bot-" + responder, "responder", ExternalWorkers.agentResponder(responder)));
         assertEquals(201, agent.statusCode(), agent.asString());
         Response created = CLIENTS.everruns()
                 .as(t.bearer())
@@ -192,7 +200,7 @@ class EverrunsConversationIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo", "script"})
+    @ValueSource(strings = {"echo", "script", ExternalWorkers.EXTERNAL})
     void sendAMessageAndReadTheConversationBack(String responder) {
         Conversation c = conversation(responder);
         assertEquals("started", status(c));
@@ -296,7 +304,7 @@ class EverrunsConversationIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo", "script"})
+    @ValueSource(strings = {"echo", "script", ExternalWorkers.EXTERNAL})
     void everyFilterAndCursorOfTheEventsList(String responder) {
         Conversation c = conversation(responder);
         say(c, "first message");
@@ -432,9 +440,11 @@ class EverrunsConversationIT {
                         .size());
     }
 
-    @Test
-    void cancelStopsTheRunningTurnThenAnswersNoOp() {
-        Conversation c = conversation("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void cancelStopsTheRunningTurnThenAnswersNoOp(String responder) throws InterruptedException {
+        WORKERS.slowly();
+        Conversation c = conversation(responder);
         assertEquals(
                 Map.of("status", "no_op", "message", "No turn currently running"),
                 ok(c.client().cancel(c.session())));
@@ -448,6 +458,7 @@ class EverrunsConversationIT {
         assertEquals("idle", status(c));
         List<String> types = types(log);
         assertEquals(List.of("turn.cancelled", "session.idled"), types.subList(types.size() - 2, types.size()));
+        WORKERS.assertStopped(responder, WAIT);
         Map<String, Object> cancelled = log.get(log.size() - 2);
         String turn = (String) ((Map<?, ?>) cancelled.get("data")).get("turn_id");
         String input = (String) ((Map<?, ?>) log.get(0).get("context")).get("input_message_id");
@@ -521,7 +532,7 @@ class EverrunsConversationIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo", "script"})
+    @ValueSource(strings = {"echo", "script", ExternalWorkers.EXTERNAL})
     void theStreamShowsTheConversationLiveAsTheListDoes(String responder) {
         Conversation c = conversation(responder);
         try (EventStreamReader s = stream(c, "")) {
@@ -540,9 +551,11 @@ class EverrunsConversationIT {
         }
     }
 
-    @Test
-    void aCutStreamResumesBySinceIdWithoutLossOrRepeat() {
-        Conversation c = conversation("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void aCutStreamResumesBySinceIdWithoutLossOrRepeat(String responder) throws InterruptedException {
+        WORKERS.slowly();
+        Conversation c = conversation(responder);
         List<Map<String, Object>> received = new ArrayList<>();
         try (EventStreamReader s = stream(c, "")) {
             s.awaitFrames(frames -> !frames.isEmpty(), WAIT);
@@ -562,9 +575,11 @@ class EverrunsConversationIT {
         assertEquals(ids.size(), ids.stream().distinct().count());
     }
 
-    @Test
-    void cancelMidStreamEndsTheTurnOnTheStream() {
-        Conversation c = conversation("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void cancelMidStreamEndsTheTurnOnTheStream(String responder) throws InterruptedException {
+        WORKERS.slowly();
+        Conversation c = conversation(responder);
         try (EventStreamReader s = stream(c, "")) {
             s.awaitFrames(frames -> !frames.isEmpty(), WAIT);
             say(c, "answer slowly please");
@@ -577,6 +592,7 @@ class EverrunsConversationIT {
             List<String> types = types(eventsOf(frames));
             assertEquals(List.of("turn.cancelled", "session.idled"), types.subList(types.size() - 2, types.size()));
             assertEquals(events(c, Map.of()), eventsOf(frames));
+            WORKERS.assertStopped(responder, WAIT);
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
+import io.sessiongateway.server.testing.ExternalWorkers;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.SseFrames;
 import io.sessiongateway.server.testing.clients.Clients;
@@ -41,8 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A conversation through Recoup's chats (specs/recoup/chat-stream.yaml, chats.yaml): send and stream the answer as
  * the AI SDK UI message stream, read the history, stop mid-stream, resume a cut stream by {@code startIndex} (no
  * loss, no repeat), the errors, another account's session and a deleted one. Parameterized over the agent's
- * responder ({@code echo}, {@code script}); an external worker over the runtime API is one more value (an agent
- * with responder {@code none} plus a worker the test starts) once that API lands. Every stream a test reads is
+ * responder ({@code echo}, {@code script}) and an external worker over the runtime API ({@link ExternalWorkers}: an
+ * agent with responder {@code none} plus the reference worker the test starts). Every stream a test reads is
  * validated frame by frame against the document (the harness's filter for whole bodies, {@link #validated} for
  * streams read live).
  */
@@ -65,6 +66,10 @@ class RecoupConversationIT {
     @RegisterExtension
     static final GatewayHarness GATEWAY = new GatewayHarness(Map.of("GATEWAY_RESPONDER_SCRIPT", script()));
 
+    /** The external-worker case: the reference worker over the runtime API answers an agent of responder none. */
+    @RegisterExtension
+    static final ExternalWorkers WORKERS = new ExternalWorkers(GATEWAY);
+
     static final Clients CLIENTS = GATEWAY.clients();
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP =
@@ -84,11 +89,14 @@ class RecoupConversationIT {
 
     /** A tenant whose Recoup agent answers with this responder, and its member. */
     static Provisioning.Tenant tenant(String responder) {
-        return TENANTS.computeIfAbsent(responder, r -> {
+        Provisioning.Tenant tenant = TENANTS.computeIfAbsent(responder, r -> {
             Provisioning.Tenant t = GATEWAY.provisioning().tenant();
-            GATEWAY.provisioning().agent(t.tenant(), Map.of("name", "recoup", "responder", r));
+            GATEWAY.provisioning()
+                    .agent(t.tenant(), Map.of("name", "recoup", "responder", ExternalWorkers.agentResponder(r)));
             return t;
         });
+        WORKERS.serve(tenant.tenant(), responder);
+        return tenant;
     }
 
     static RecoupClient as(Provisioning.Tenant t) {
@@ -110,7 +118,7 @@ class RecoupConversationIT {
 
     /** What the responder answers to the text. */
     static String reply(String responder, String text) {
-        return responder.equals("echo") ? text : "you said: " + text;
+        return responder.equals("script") ? "you said: " + text : text;
     }
 
     static List<JsonNode> frames(String body) {
@@ -190,7 +198,7 @@ class RecoupConversationIT {
     // ---- send, stream, history
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo", "script"})
+    @ValueSource(strings = {"echo", "script", ExternalWorkers.EXTERNAL})
     void sendStreamsTheAnswerAndTheChatKeepsBothMessages(String responder) {
         Provisioning.Tenant t = tenant(responder);
         RecoupClient me = as(t);
@@ -264,7 +272,7 @@ class RecoupConversationIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"echo", "script"})
+    @ValueSource(strings = {"echo", "script", ExternalWorkers.EXTERNAL})
     void eachChatHasItsOwnHistory(String responder) {
         Provisioning.Tenant t = tenant(responder);
         RecoupClient me = as(t);
@@ -360,9 +368,11 @@ class RecoupConversationIT {
 
     // ---- stop, busy, resume
 
-    @Test
-    void stopCancelsTheRunningAnswerMidStream() throws Exception {
-        Provisioning.Tenant t = tenant("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void stopCancelsTheRunningAnswerMidStream(String responder) throws Exception {
+        WORKERS.slowly();
+        Provisioning.Tenant t = tenant(responder);
         RecoupClient me = as(t);
         Chat c = session(me);
         try (Live live = post(t, send(c, "slow please"))) {
@@ -390,6 +400,7 @@ class RecoupConversationIT {
                     "client-cancelled", all.get(all.size() - 2).path("reason").asText());
             validated("POST", "/api/chat", live.body.toString());
         }
+        WORKERS.assertStopped(responder, Duration.ofSeconds(15));
         Response again = me.stop(c.chat());
         assertEquals(Map.of("success", true, "stopped", false), again.jsonPath().getMap(""));
         assertEquals(false, me.chat(c.session(), c.chat()).jsonPath().getBoolean("isStreaming"));
@@ -397,9 +408,11 @@ class RecoupConversationIT {
         assertEquals(200, me.send(send(c, "quick one")).statusCode());
     }
 
-    @Test
-    void aCutStreamResumesWhereItStoppedWithoutLossOrRepeat() throws Exception {
-        Provisioning.Tenant t = tenant("script");
+    @ParameterizedTest
+    @ValueSource(strings = {"script", ExternalWorkers.EXTERNAL})
+    void aCutStreamResumesWhereItStoppedWithoutLossOrRepeat(String responder) throws Exception {
+        WORKERS.slowly();
+        Provisioning.Tenant t = tenant(responder);
         RecoupClient me = as(t);
         Chat c = session(me);
         List<JsonNode> before;
@@ -428,7 +441,9 @@ class RecoupConversationIT {
             assertEquals(1, types.stream().filter("finish"::equals).count(), types.toString());
             assertEquals(List.of("finish-step", "finish", "[DONE]"), types.subList(types.size() - 3, types.size()));
             assertEquals(
-                    "one two three four five six seven eight nine ten eleven twelve",
+                    responder.equals("script")
+                            ? "one two three four five six seven eight nine ten eleven twelve"
+                            : "slow and steady",
                     deltas(whole),
                     "every delta once, in order");
         }

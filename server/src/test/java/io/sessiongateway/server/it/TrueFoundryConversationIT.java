@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.restassured.response.Response;
+import io.sessiongateway.server.testing.ExternalWorkers;
 import io.sessiongateway.server.testing.GatewayHarness;
 import io.sessiongateway.server.testing.SseFrames;
 import io.sessiongateway.server.testing.clients.TrueFoundryClient;
@@ -85,9 +86,18 @@ class TrueFoundryConversationIT {
         }
     }
 
-    /** The responders every conversation scenario runs against (the lead adds the external worker's row). */
+    /** The external-worker case: the reference worker over the runtime API answers the agent of responder none. */
+    @RegisterExtension
+    static final ExternalWorkers WORKERS = new ExternalWorkers(GATEWAY);
+
+    /** The responders every conversation scenario runs against; an external worker answers as echo does. */
     static Stream<String> responders() {
-        return Stream.of("echo", "script");
+        return Stream.of("echo", "script", ExternalWorkers.EXTERNAL);
+    }
+
+    /** The responders of the cancel and resume scenarios: a slow answer (the script's rule, or a slow worker). */
+    static Stream<String> slowResponders() {
+        return Stream.of("script", ExternalWorkers.EXTERNAL);
     }
 
     @BeforeAll
@@ -109,7 +119,9 @@ class TrueFoundryConversationIT {
     }
 
     static String session(String responder) {
-        Response r = TF.bearer(alice).create(tenant, Map.of("agent_name", agent(responder)));
+        WORKERS.serve(tenant, responder);
+        Response r =
+                TF.bearer(alice).create(tenant, Map.of("agent_name", agent(ExternalWorkers.agentResponder(responder))));
         assertEquals(201, r.statusCode(), r.asString());
         return r.jsonPath().getString("data.id");
     }
@@ -120,7 +132,7 @@ class TrueFoundryConversationIT {
 
     /** The deltas a responder streams for a reply: echo in 3 pieces, the script's default in 4 characters. */
     static List<String> deltas(String responder, String reply) {
-        int pieces = responder.equals("echo") ? 3 : (reply.codePointCount(0, reply.length()) + 3) / 4;
+        int pieces = !responder.equals("script") ? 3 : (reply.codePointCount(0, reply.length()) + 3) / 4;
         int size = Math.max(1, (reply.length() + pieces - 1) / pieces);
         List<String> out = new ArrayList<>();
         for (int i = 0; i < reply.length(); i += size) {
@@ -414,9 +426,11 @@ class TrueFoundryConversationIT {
 
     // ---- cancel, replace, resume
 
-    @Test
-    void cancelEndsTheRunningTurnMidStream() throws Exception {
-        String id = session("script");
+    @ParameterizedTest
+    @MethodSource("slowResponders")
+    void cancelEndsTheRunningTurnMidStream(String responder) throws Exception {
+        WORKERS.slowly();
+        String id = session(responder);
         try (RawStream stream = RawStream.post(TrueFoundryClient.TURNS, say("go slow"), null, tenant, id)) {
             JsonNode created = stream.next();
             assertEquals("turn.created", created.get("data").get("type").asText());
@@ -434,6 +448,7 @@ class TrueFoundryConversationIT {
                     last.get("data").get("state").get("reason").asText());
             stream.assertValid();
         }
+        WORKERS.assertStopped(responder, Duration.ofSeconds(15));
         // a second cancel changes nothing
         assertEquals(200, TF.bearer(alice).cancel(tenant, id, Map.of()).statusCode());
     }
@@ -506,9 +521,11 @@ class TrueFoundryConversationIT {
         assertEquals(first, events.get(0).get("turn_id").asText());
     }
 
-    @Test
-    void aCutStreamResumesWithoutLossOrRepeat() throws Exception {
-        String id = session("script");
+    @ParameterizedTest
+    @MethodSource("slowResponders")
+    void aCutStreamResumesWithoutLossOrRepeat(String responder) throws Exception {
+        WORKERS.slowly();
+        String id = session(responder);
         List<JsonNode> before = new ArrayList<>();
         String turn;
         try (RawStream stream = RawStream.post(TrueFoundryClient.TURNS, say("slow please"), null, tenant, id)) {
@@ -536,7 +553,7 @@ class TrueFoundryConversationIT {
         List<JsonNode> whole = frames(TF.bearer(alice).subscribe(tenant, id, turn, null, null));
         assertEquals(whole, joined);
         assertEquals(
-                "s-l-o-w-l-y",
+                responder.equals("script") ? "s-l-o-w-l-y" : "slow please",
                 whole.get(whole.size() - 2).get("data").get("content").asText());
         // Last-Event-Id resumes the same way; the body's after_sequence_number wins over it
         assertEquals(after, frames(TF.bearer(alice).subscribe(tenant, id, turn, null, lastId)));

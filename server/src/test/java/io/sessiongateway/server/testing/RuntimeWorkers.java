@@ -73,6 +73,11 @@ public final class RuntimeWorkers {
             return false;
         }
 
+        /** Stops claiming without waiting (see {@link #close()}). */
+        public void stop() {
+            worker.close();
+        }
+
         @Override
         public void close() throws InterruptedException {
             worker.close();
@@ -82,10 +87,15 @@ public final class RuntimeWorkers {
 
     /** Starts the reference worker for a responder against a gateway, with a pause before each text delta. */
     public static Running start(String baseUri, String credential, String responder, Duration stepDelay) {
+        return start(baseUri, credential, responder, stepDelay, 3);
+    }
+
+    /** Starts the reference worker answering in {@code deltas} text deltas, with a pause before each. */
+    public static Running start(String baseUri, String credential, String responder, Duration stepDelay, int deltas) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream log = new PrintStream(out, true, StandardCharsets.UTF_8);
         ReferenceWorker worker = new ReferenceWorker(
-                new ReferenceWorker.Settings(baseUri, credential, responder, "it", 30, stepDelay, 3, 2), log);
+                new ReferenceWorker.Settings(baseUri, credential, responder, "it", 30, stepDelay, deltas, 2), log);
         Thread t = new Thread(worker, "reference-worker");
         t.setDaemon(true);
         t.start();
