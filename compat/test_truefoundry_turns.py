@@ -113,8 +113,6 @@ def test_create_turn_stream_echo(gateway, world):
 
 
 @requires("truefoundry", "createTurn")
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="the deltas carry their own event ids, the SDK's "
-                   "merge_event_delta needs the id of the message they build (findings-truefoundry.md 7; t13-truefoundry)")
 def test_the_sdks_merge_event_delta_rebuilds_the_message_from_its_deltas(gateway, world):
     """The SDK's public helper folds `.delta` events into a base event of the same id: the streamed message."""
     from truefoundry_gateway_sdk.agents import is_event_delta, merge_event_delta

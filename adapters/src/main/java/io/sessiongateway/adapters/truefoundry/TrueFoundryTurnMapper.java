@@ -337,22 +337,28 @@ public final class TrueFoundryTurnMapper {
                     yield Optional.of(o);
                 }
                 if (role.equals(Role.AGENT.dbValue())) {
-                    yield Optional.of(modelMessage(e, thread, ConversationJson.parts(m.path("content"))));
+                    yield Optional.of(messageId(
+                            modelMessage(e, thread, ConversationJson.parts(m.path("content"))), m));
                 }
                 yield Optional.empty(); // system messages belong to no turn
             }
             case OUTPUT_TEXT_DELTA -> {
                 ObjectNode o = base("model.message.delta", e);
+                // a delta carries the id of the model.message it builds (the vendor's streaming model: the SDK's
+                // merge_event_delta folds deltas into the event of that id)
+                o.put("id", payload.path("message_id").asText(e.id().toString()));
                 o.put("thread_id", thread);
                 o.put("content", payload.path("delta").asText());
                 o.put("created_at", created(e));
                 yield Optional.of(o);
             }
             case TOOL_CALL ->
-                Optional.of(modelMessage(
-                        e,
-                        thread,
-                        ConversationJson.parts(payload.path("message").path("content"))));
+                Optional.of(messageId(
+                        modelMessage(
+                                e,
+                                thread,
+                                ConversationJson.parts(payload.path("message").path("content"))),
+                        payload.path("message")));
             case TOOL_RESULT -> {
                 ObjectNode o = base("tool.response", e);
                 o.put("thread_id", thread);
@@ -446,6 +452,14 @@ public final class TrueFoundryTurnMapper {
         o.put("finish_reason", calls.isEmpty() ? "stop" : "tool_calls");
         o.put("created_at", created(e));
         return o;
+    }
+
+    /** A {@code model.message} is identified by its message's id, which its streamed deltas carry too. */
+    private static ObjectNode messageId(ObjectNode modelMessage, JsonNode message) {
+        if (message.hasNonNull("id")) {
+            modelMessage.put("id", message.get("id").asText());
+        }
+        return modelMessage;
     }
 
     private static ObjectNode base(String type, Event e) {

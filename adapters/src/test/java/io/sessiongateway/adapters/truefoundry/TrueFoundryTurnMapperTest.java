@@ -70,8 +70,11 @@ class TrueFoundryTurnMapperTest {
         return new Event(SESSION, seq, EVENT, type, TURN, null, payload, T1);
     }
 
+    /** The agent message a turn streams: its deltas and its model.message carry this id. */
+    static final UUID MESSAGE = UUID.fromString("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a99");
+
     static ObjectNode messagePayload(Role role, List<Part> parts) {
-        Message m = new Message(UUID.randomUUID(), SESSION, TURN, null, 5, role, parts, "a".repeat(24), T0);
+        Message m = new Message(MESSAGE, SESSION, TURN, null, 5, role, parts, "a".repeat(24), T0);
         ObjectNode p = JSON.createObjectNode();
         p.set("message", ConversationJson.message(m));
         return p;
@@ -181,16 +184,16 @@ class TrueFoundryTurnMapperTest {
         Turn t = turn(TurnStatus.RUNNING, null, null);
         String thread = "turn_0190a1b2c3d47e5f8a9b0c1d2e3f4a5c";
         assertEquals(
-                json("{\"type\":\"model.message.delta\",\"id\":\"" + EVENT + "\",\"thread_id\":\"" + thread
+                json("{\"type\":\"model.message.delta\",\"id\":\"" + MESSAGE + "\",\"thread_id\":\"" + thread
                         + "\",\"content\":\"He\",\"created_at\":\"2026-12-05T10:00:01.456Z\"}"),
                 TrueFoundryTurnMapper.event(
-                                event(EventType.OUTPUT_TEXT_DELTA, 6, json("{\"message_id\":\"m\",\"delta\":\"He\"}")),
+                                event(EventType.OUTPUT_TEXT_DELTA, 6, json("{\"message_id\":\"" + MESSAGE + "\",\"delta\":\"He\"}")),
                                 t,
                                 ALICE,
                                 null)
                         .orElseThrow());
         assertEquals(
-                json("{\"type\":\"model.message\",\"id\":\"" + EVENT + "\",\"thread_id\":\"" + thread
+                json("{\"type\":\"model.message\",\"id\":\"" + MESSAGE + "\",\"thread_id\":\"" + thread
                         + "\",\"content\":\"Hello\",\"finish_reason\":\"stop\","
                         + "\"created_at\":\"2026-12-05T10:00:01.456Z\"}"),
                 TrueFoundryTurnMapper.event(
@@ -203,7 +206,7 @@ class TrueFoundryTurnMapperTest {
                                 null)
                         .orElseThrow());
         assertEquals(
-                json("{\"type\":\"model.message\",\"id\":\"" + EVENT + "\",\"thread_id\":\"" + thread
+                json("{\"type\":\"model.message\",\"id\":\"" + MESSAGE + "\",\"thread_id\":\"" + thread
                         + "\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
                         + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"},"
                         + "\"tool_info\":{\"type\":\"truefoundry-system\",\"name\":\"get_weather\"}}],"

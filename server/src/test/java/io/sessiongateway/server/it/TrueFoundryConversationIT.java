@@ -191,6 +191,13 @@ class TrueFoundryConversationIT {
                             a.get("data").get("created_at").asText())));
         }
         JsonNode m = actual.get(1 + deltas.size());
+        for (int i = 0; i < deltas.size(); i++) {
+            // a delta carries the id of the model.message it builds (the SDK's merge_event_delta needs it)
+            assertEquals(
+                    m.get("data").get("id").asText(),
+                    actual.get(1 + i).get("data").get("id").asText(),
+                    "delta " + i + " names its message");
+        }
         ObjectNode message = obj(
                 "type",
                 "model.message",
