@@ -337,8 +337,7 @@ public final class TrueFoundryTurnMapper {
                     yield Optional.of(o);
                 }
                 if (role.equals(Role.AGENT.dbValue())) {
-                    yield Optional.of(messageId(
-                            modelMessage(e, thread, ConversationJson.parts(m.path("content"))), m));
+                    yield Optional.of(messageId(modelMessage(e, thread, ConversationJson.parts(m.path("content"))), m));
                 }
                 yield Optional.empty(); // system messages belong to no turn
             }

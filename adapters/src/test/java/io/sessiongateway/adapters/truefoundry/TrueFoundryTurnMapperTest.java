@@ -187,7 +187,10 @@ class TrueFoundryTurnMapperTest {
                 json("{\"type\":\"model.message.delta\",\"id\":\"" + MESSAGE + "\",\"thread_id\":\"" + thread
                         + "\",\"content\":\"He\",\"created_at\":\"2026-12-05T10:00:01.456Z\"}"),
                 TrueFoundryTurnMapper.event(
-                                event(EventType.OUTPUT_TEXT_DELTA, 6, json("{\"message_id\":\"" + MESSAGE + "\",\"delta\":\"He\"}")),
+                                event(
+                                        EventType.OUTPUT_TEXT_DELTA,
+                                        6,
+                                        json("{\"message_id\":\"" + MESSAGE + "\",\"delta\":\"He\"}")),
                                 t,
                                 ALICE,
                                 null)

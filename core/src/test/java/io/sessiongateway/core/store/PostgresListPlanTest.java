@@ -39,7 +39,8 @@ class PostgresListPlanTest extends ListPlanContract {
                 JOIN session s ON s.tenant_id = ? AND s.id IN (
                     SELECT id FROM session WHERE tenant_id = ? ORDER BY created_at, id LIMIT 2)
                 """, SESSIONS / 2, tenant.id(), tenant.id());
-        db.dsl().execute("ANALYZE"); // every table: the joined ones (team, agent, subject) grow with the other tests in this database
+        db.dsl().execute("ANALYZE"); // every table: the joined ones (team, agent, subject) grow with the other tests in
+        // this database
     }
 
     @Override
