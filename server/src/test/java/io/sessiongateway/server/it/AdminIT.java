@@ -283,7 +283,7 @@ class AdminIT {
                 Arguments.of("account", "not-a-uuid", "account must be a UUID"),
                 Arguments.of("expires_at", "yesterday", "expires_at must be an RFC 3339 date-time"),
                 Arguments.of("name", 5, "name must be a string"),
-                Arguments.of("dialect", "agentcloud", "dialect must be one of everruns, recoup"),
+                Arguments.of("dialect", "agentcloud", "dialect must be one of everruns, recoup, runtime"),
                 Arguments.of("teams", "0123456789abcdef01234567", "teams must be an array"),
                 Arguments.of("teams", List.of(5), "teams[0] must be a string"));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.response.Response;
 import io.sessiongateway.adapters.admin.AdminDialect;
+import io.sessiongateway.adapters.runtime.RuntimeDialect;
 import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.generated.health.api.DocsApi;
@@ -187,7 +188,8 @@ class ApiDocumentsIT {
             }
             return own;
         }
-        List<Dialect> dialects = new ArrayList<>(Dialects.vendors(null, null, null));
+        List<Dialect> dialects =
+                new ArrayList<>(Dialects.withRuntime(Dialects.vendors(null, null, null), new RuntimeDialect(null)));
         dialects.add(new AdminDialect(null, null, null, null, Set.of(), List.of(), null));
         Dialect named = null;
         for (Dialect d : dialects) {
