@@ -55,7 +55,10 @@ for d in "${dialects[@]}"; do
       vars=(--env-var "bearerToken=$(token --team 66a0000000000000000000d1)"
         --env-var "sessionId=66a0000000000000000000c1") ;;
   esac
-  npx portman -l "$work/$d.yaml" -c "portman/$d.json" -o "$work/$d.postman.json" -b "$url" \
+  # portman/<dialect>.filter.json leaves the conversation operations out (docs/contract-testing.md: their ids,
+  # bodies and streams need fixtures of their own; the conformance suite and the SDK suites cover them)
+  npx portman -l "$work/$d.yaml" -c "portman/$d.json" --filterFile "portman/$d.filter.json" \
+    -o "$work/$d.postman.json" -b "$url" \
     > "$work/$d.portman.log" 2>&1 || { cat "$work/$d.portman.log"; status=1; continue; }
   if npx newman run "$work/$d.postman.json" "${vars[@]}" --color off \
       --reporters cli,junit --reporter-junit-export "$work/$d.junit.xml" > "$work/$d.newman.log" 2>&1; then
