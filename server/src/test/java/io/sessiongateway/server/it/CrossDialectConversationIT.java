@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.ReadmeTable;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning.Agent;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
@@ -88,33 +89,9 @@ class CrossDialectConversationIT {
     }
 
     static List<Row> rows() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(README);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int start = lines.indexOf(HEADING);
-        assertTrue(start >= 0, "README has no section " + HEADING);
-        List<String> header = null;
+        List<String> header = List.of("write", "before", "TrueFoundry", "Everruns", "Agentcloud", "Recoup");
         List<Row> rows = new ArrayList<>();
-        for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("#"); i++) {
-            String line = lines.get(i);
-            if (!line.startsWith("|")) {
-                if (header != null) {
-                    break;
-                }
-                continue;
-            }
-            List<String> cells = CrossDialectWritesIT.cells(line);
-            if (header == null) {
-                header = cells;
-                assertEquals(List.of("write", "before", "TrueFoundry", "Everruns", "Agentcloud", "Recoup"), header);
-                continue;
-            }
-            if (cells.get(0).startsWith("---")) {
-                continue;
-            }
+        for (List<String> cells : ReadmeTable.rows(README, HEADING, header)) {
             Matcher w = WRITE.matcher(cells.get(0));
             assertTrue(w.matches(), "write cell: " + cells.get(0));
             Map<String, String> byReader = new LinkedHashMap<>();

@@ -11,13 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.response.Response;
 import io.sessiongateway.core.ids.Ids;
 import io.sessiongateway.server.testing.GatewayHarness;
+import io.sessiongateway.server.testing.ReadmeTable;
 import io.sessiongateway.server.testing.clients.Clients;
 import io.sessiongateway.server.testing.clients.Provisioning.Tenant;
 import io.sessiongateway.server.testing.clients.Sessions;
 import io.sessiongateway.server.testing.clients.Sessions.Created;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,44 +76,10 @@ class CrossDialectWritesIT {
     }
 
     static List<Row> rows() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(README);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int start = lines.indexOf(HEADING);
-        assertTrue(start >= 0, "README has no section " + HEADING);
-        List<String> header = null;
+        List<String> header = List.of(
+                "concern", "write", "from", "TrueFoundry", "Everruns", "Agentcloud", "Recoup", "admin API", "updated");
         List<Row> rows = new ArrayList<>();
-        for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("#"); i++) {
-            String line = lines.get(i);
-            if (!line.startsWith("|")) {
-                if (header != null) {
-                    break;
-                }
-                continue;
-            }
-            List<String> cells = cells(line);
-            if (header == null) {
-                header = cells;
-                assertEquals(
-                        List.of(
-                                "concern",
-                                "write",
-                                "from",
-                                "TrueFoundry",
-                                "Everruns",
-                                "Agentcloud",
-                                "Recoup",
-                                "admin API",
-                                "updated"),
-                        header);
-                continue;
-            }
-            if (cells.get(0).startsWith("---")) {
-                continue;
-            }
+        for (List<String> cells : ReadmeTable.rows(README, HEADING, header)) {
             Matcher w = WRITE.matcher(cells.get(1));
             assertTrue(w.matches(), "write cell: " + cells.get(1));
             Map<String, String> byReader = new LinkedHashMap<>();
@@ -126,15 +90,6 @@ class CrossDialectWritesIT {
         }
         assertTrue(rows.size() >= 20, "the README table has " + rows.size() + " rows");
         return rows;
-    }
-
-    static List<String> cells(String line) {
-        String inner = line.substring(1, line.lastIndexOf('|'));
-        List<String> out = new ArrayList<>();
-        for (String c : inner.split("\\|", -1)) {
-            out.add(c.trim());
-        }
-        return out;
     }
 
     static Expectation expectation(String cell) {
