@@ -215,11 +215,13 @@ public final class AgentcloudAdapter
         Principal principal = principal();
         SessionKey key = SessionKey.objectId(team, id);
         try {
-            Session session = lifecycle().writable(principal, RULE, key);
-            if (AgentcloudStatus.isTerminated(session.status())) {
-                throw GatewayException.invalidArgument("Attempting to send message to inactive session.", null);
-            }
-            conversations.post(principal, RULE, key, NewMessage.userText(text));
+            conversations.post(
+                    principal,
+                    RULE,
+                    key,
+                    NewMessage.userText(text),
+                    status -> !AgentcloudStatus.isTerminated(status),
+                    () -> GatewayException.invalidArgument("Attempting to send message to inactive session.", null));
         } catch (GatewayException e) {
             if (e.kind() == ErrorKind.NOT_FOUND) {
                 throw new GatewayException(

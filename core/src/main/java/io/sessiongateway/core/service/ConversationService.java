@@ -15,6 +15,7 @@ import io.sessiongateway.core.model.Agent;
 import io.sessiongateway.core.model.Principal;
 import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionKey;
+import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.store.ConversationStore;
 import io.sessiongateway.core.store.SessionStore;
 import java.time.Clock;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Conversation use cases in canonical terms (docs/architecture.md, "Conversations"), guarded by the session's
@@ -52,12 +55,34 @@ public final class ConversationService {
      * resolving a write does; NOT_FOUND when the session is deleted meanwhile.
      */
     public Posted post(Principal caller, AccessRule rule, SessionKey key, NewMessage message) {
+        return post(caller, rule, key, message, status -> true, () -> {
+            throw new AssertionError("every status is open");
+        });
+    }
+
+    /**
+     * {@link #post(Principal, AccessRule, SessionKey, NewMessage)} to a session whose status passes {@code open};
+     * otherwise throws what {@code closed} supplies and writes nothing. The status is checked twice: on the session
+     * as resolved (a cheap early answer) and again under the session's row lock in the posting transaction, so a
+     * cancel that lands between the two still refuses the message.
+     */
+    public Posted post(
+            Principal caller,
+            AccessRule rule,
+            SessionKey key,
+            NewMessage message,
+            Predicate<SessionStatus> open,
+            Supplier<? extends RuntimeException> closed) {
         Session session = lifecycle.writable(caller, rule, key);
+        if (!open.test(session.status())) {
+            throw closed.get();
+        }
         String responder = sessions.findAgentById(session.agent().id())
                 .map(Agent::responder)
                 .orElse(Agent.DEFAULT_RESPONDER);
         NewMessage posted = new NewMessage(message.role(), message.content(), message.chatId(), caller.subject());
-        return store.postMessage(session.id(), posted, responder, now()).orElseThrow(ConversationService::gone);
+        return store.postMessage(session.id(), posted, responder, now(), open, closed)
+                .orElseThrow(ConversationService::gone);
     }
 
     /** The session's messages by seq between the bounds (exclusive; null: none), at most limit. */

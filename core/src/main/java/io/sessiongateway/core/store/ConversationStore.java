@@ -10,6 +10,7 @@ import io.sessiongateway.core.conversation.NewMessage;
 import io.sessiongateway.core.conversation.Output;
 import io.sessiongateway.core.conversation.Posted;
 import io.sessiongateway.core.conversation.Turn;
+import io.sessiongateway.core.model.SessionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Turns, messages and the per-session event log (docs/architecture.md, "Conversations").
@@ -44,7 +47,24 @@ public interface ConversationStore {
      *
      * @return empty when there is no live session with that id
      */
-    Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now);
+    default Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now) {
+        return postMessage(sessionId, message, responder, now, status -> true, () -> {
+            throw new AssertionError("every status is open");
+        });
+    }
+
+    /**
+     * {@link #postMessage(UUID, NewMessage, String, Instant)} when the session's status, read under its row lock in
+     * the posting transaction, passes {@code open}; otherwise throws what {@code closed} supplies, and nothing is
+     * written. (A check before the call could pass and a concurrent cancel land before the write.)
+     */
+    Optional<Posted> postMessage(
+            UUID sessionId,
+            NewMessage message,
+            String responder,
+            Instant now,
+            Predicate<SessionStatus> open,
+            Supplier<? extends RuntimeException> closed);
 
     /** The session's messages with {@code afterSeq < seq < beforeSeq} (null: no bound), by seq, at most limit. */
     List<Message> listMessages(UUID sessionId, long afterSeq, Long beforeSeq, int limit, boolean descending);

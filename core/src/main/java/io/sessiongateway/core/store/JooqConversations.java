@@ -58,6 +58,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -299,13 +301,22 @@ final class JooqConversations implements ConversationStore {
     // ---- Client writes
 
     @Override
-    public Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now) {
+    public Optional<Posted> postMessage(
+            UUID sessionId,
+            NewMessage message,
+            String responder,
+            Instant now,
+            Predicate<SessionStatus> open,
+            Supplier<? extends RuntimeException> closed) {
         return write((tx, appended) -> {
             Optional<Locked> locked = lock(tx, sessionId);
             if (locked.isEmpty()) {
                 return Optional.<Posted>empty();
             }
             Locked row = locked.get();
+            if (!open.test(row.status())) {
+                throw closed.get(); // rolls the transaction back: nothing was written yet
+            }
             Log log = log(tx, sessionId, now, appended);
             UUID turnId = null;
             TurnRecord turn = null;

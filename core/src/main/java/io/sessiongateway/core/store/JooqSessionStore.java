@@ -72,6 +72,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.Condition;
@@ -1571,8 +1572,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     @Override
-    public Optional<Posted> postMessage(UUID sessionId, NewMessage message, String responder, Instant now) {
-        return conversations.postMessage(sessionId, message, responder, now);
+    public Optional<Posted> postMessage(
+            UUID sessionId,
+            NewMessage message,
+            String responder,
+            Instant now,
+            Predicate<SessionStatus> open,
+            Supplier<? extends RuntimeException> closed) {
+        return conversations.postMessage(sessionId, message, responder, now, open, closed);
     }
 
     @Override

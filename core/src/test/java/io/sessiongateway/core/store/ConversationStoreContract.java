@@ -125,6 +125,46 @@ abstract class ConversationStoreContract {
     }
 
     @Test
+    void aMessageToAClosedSessionIsRefusedUnderTheLockAndWritesNothing() {
+        Session s = session();
+        String r = responder();
+        post(s, "first", r, T0.plusSeconds(1));
+        long seq = store().lastSeq(s.id()).orElseThrow();
+        // the session is RUNNING now; a caller that accepts only CREATED is refused, and nothing is written
+        IllegalStateException refused = assertThrows(
+                IllegalStateException.class,
+                () -> store().postMessage(
+                                s.id(),
+                                NewMessage.userText("second"),
+                                r,
+                                T0.plusSeconds(2),
+                                status -> status == SessionStatus.CREATED,
+                                () -> new IllegalStateException("closed")));
+        assertEquals("closed", refused.getMessage());
+        assertEquals(seq, store().lastSeq(s.id()).orElseThrow());
+        assertEquals(
+                List.of("first"),
+                store().listMessages(s.id(), 0, null, 10, false).stream()
+                        .map(m -> ((Part.Text) m.content().get(0)).text())
+                        .toList());
+        assertEquals(
+                1,
+                store().listEvents(s.id(), EventQuery.after(0, 1000)).stream()
+                        .filter(e -> e.type().value().equals("turn.queued"))
+                        .count());
+        // the same status passing the check posts as usual
+        Posted second = store().postMessage(
+                        s.id(),
+                        NewMessage.userText("second"),
+                        r,
+                        T0.plusSeconds(3),
+                        status -> status == SessionStatus.RUNNING,
+                        () -> new IllegalStateException("closed"))
+                .orElseThrow();
+        assertEquals(seq + 1, second.message().seq());
+    }
+
+    @Test
     void aTenantsClaimTakesOnlyThatTenantsTurns() {
         Session mine = session();
         Session theirs = session();
