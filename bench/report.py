@@ -135,9 +135,9 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
     # H2 at the largest N against the smallest, p50 and p99.
     for d in DIALECTS:
         for q in ("p50", "p99"):
-            t = f"GET H2 {q}, n={nmax} / n={n1}, {d}"
+            t = f"GET H2 {q}, n={nmax} / n={n1}, {d}" if nmax != n1 else f"GET H2 {q}, n=10^6 / n=10^3, {d}"
             if nmax == n1:
-                add(t, "", "≤ 1.5", "not run (one size)")
+                add(t, "", "≤ 1.5", "not run (one size in BENCH_SIZES)")
                 continue
             a, b = row(f"h2 n={nmax} GET {d}"), row(f"h2 n={n1} GET {d}")
             why = missing(a, b)
@@ -215,7 +215,12 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
         for b, bname in (("h2", "H2"), ("pg", "PostgreSQL")):
             v = num(facts.get(f"rss_{b}{suffix}"))
             t = f"peak RSS under load, {bname}, {jname}"
-            add(t, f"{v:.0f} MB" if v is not None else "", "< 200 MB", "not run" if v is None else judge(v < 200))
+            # which series the process ran, and (for a like-for-like look) each JDK's peak after the same first GET
+            first = next((mb for label, mb in rss_marks if label.startswith(f"{b}, {jname}: after GET")), None)
+            ran = ", ".join(x for x in (("get", "create") if suffix else ("get", "lifecycle", "create")) if x in only)
+            detail = f" (series: {ran}; after the first GET series: {first} MB)" if first else ""
+            add(t, f"{v:.0f} MB{detail}" if v is not None else "", "< 200 MB",
+                "not run" if v is None else judge(v < 200))
     errs = [f"{r['name']} ({r['errors']})" for r in rows if r["errors"]]
     add("series with errors (non-2xx, socket errors, pgbench failures)", "; ".join(errs) or "none", "0",
         "reported" if not errs else "**errors**")
@@ -265,17 +270,23 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
             "run.", "",
             "| target | measured | goal | result |", "| --- | --- | --- | --- |"]
     out += [f"| {t} | {m} | {g} | {v} |" for t, m, g, v in targets]
-    out += ["", f"Create on H2 is compared with {H2_CREATE_BASE_SOURCE}: "
+    expl = [f"Create on H2 is compared with {H2_CREATE_BASE_SOURCE}: "
             + ", ".join(f"{d} {v}" for d, v in H2_CREATE_BASE.items()) + " req/s (a ratio across runs, not within "
-            "this one). The pgbench INSERT inserts one row per transaction into a copy of the session table's "
-            "columns with its primary key and its two unique ids (not its keyset indexes or foreign keys), the "
-            "values of the widest row the gateway's create series wrote (only the ids and timestamps fresh), "
-            f"synchronous_commit {facts.get('pg_synchronous_commit', '?')}, fsync {facts.get('pg_fsync', '?')}, "
-            f"-M prepared, the create series' {facts.get('connections')} clients and duration; the gateway's create "
-            "also upserts its subject, updates the per-scope counters and reads the row back, in one transaction. "
-            "LIST is a first page (Agentcloud's vendor-fixed 10 sessions). The newer JDK's peak RSS is taken over "
-            "its own series (GET at every N on H2, at the largest on PostgreSQL, and create), JDK 17's over all "
-            "series of the backend (the table of peak RSS after each group shows which raised it).", ""]
+            "this one)."]
+    if ins:
+        expl.append("The pgbench INSERT inserts one row per transaction into a copy of the session table's columns "
+                    "with its primary key and its two unique ids (not its keyset indexes or foreign keys), the values "
+                    "of the widest row the gateway wrote on PostgreSQL (only the ids and timestamps fresh; "
+                    f"{facts.get('pg_gateway_row_bytes', '?')} bytes, the INSERT's rows "
+                    f"{facts.get('pg_insert_row_bytes', '?')}), synchronous_commit "
+                    f"{facts.get('pg_synchronous_commit', '?')}, fsync {facts.get('pg_fsync', '?')}, -M prepared, "
+                    f"the create series' {facts.get('connections')} clients and duration; the gateway's create also "
+                    "upserts its subject, updates the per-scope counters and reads the row back, in one transaction.")
+    expl.append("LIST is a first page (Agentcloud's vendor-fixed 10 sessions). Peak RSS: JDK 17's process runs every "
+                "series of its backend, the newer JDK's its own (GET at the largest N, and create); the table of "
+                "peak RSS after each group of series shows which load raised it, and compares the two JDKs after "
+                "the same first series.")
+    out += ["", " ".join(expl), ""]
 
     out += ["## Every series", "",
             "| measurement | req/s | p50 | p99 | errors | requests | server CPU us/request |",
