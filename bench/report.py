@@ -217,7 +217,7 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
             t = f"peak RSS under load, {bname}, {jname}"
             # which series the process ran, and (for a like-for-like look) each JDK's peak after the same first GET
             first = next((mb for label, mb in rss_marks if label.startswith(f"{b}, {jname}: after GET")), None)
-            ran = ", ".join(x for x in (("get", "create") if suffix else ("get", "lifecycle", "create")) if x in only)
+            ran = "get, create" if suffix else ", ".join(x for x in ("get", "lifecycle", "create") if x in only)
             detail = f" (series: {ran}; after the first GET series: {first} MB)" if first else ""
             add(t, f"{v:.0f} MB{detail}" if v is not None else "", "< 200 MB",
                 "not run" if v is None else judge(v < 200))
@@ -339,9 +339,10 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
             for d in DIALECTS:
                 ratio(f"GET {b} {d} n={n}: JDK {jdk25 or 'newer'} / JDK 17", row(f"{b} (JDK {jdk25}) n={n} GET {d}"),
                       row(f"{b} n={n} GET {d}"))
-    for d in DIALECTS:
-        ratio(f"create PostgreSQL {d}: JDK {jdk25 or 'newer'} / JDK 17", row(f"pg (JDK {jdk25}) create {d}"),
-              row(f"pg create {d}"))
+    for b in ("h2", "pg"):
+        for d in DIALECTS:
+            ratio(f"create {b} {d}: JDK {jdk25 or 'newer'} / JDK 17", row(f"{b} (JDK {jdk25}) create {d}"),
+                  row(f"{b} create {d}"))
     if lines:
         out += ["", "| ratio | value |", "| --- | ---: |"] + lines
 

@@ -81,6 +81,7 @@ DIALECTS="truefoundry everruns agentcloud recoup"
 DELETE_RATE=${BENCH_DELETE_RATE:-4000}
 DEL_WARM=$(( DELETE_RATE * ${LIFE_WARMUP%s} )); DEL_MEASURE=$(( DELETE_RATE * ${LIFE_DURATION%s} ))
 DEL_POOL=$(( DEL_WARM + DEL_MEASURE )) # per dialect with a DELETE (Everruns, Agentcloud, Recoup)
+only lifecycle || DEL_POOL=0
 DELETE_DIALECTS="everruns agentcloud recoup"
 started=$(date +%s)
 WIREMOCK_VERSION=3.13.2
