@@ -119,6 +119,16 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     private final String byIdSql;
     private final String byObjectIdSql;
+    /** {@link #sessionFields} and the caller's pin: how the lookups with a pin read their rows. */
+    private final Field<?>[] pinnedSessionFields;
+    /**
+     * The lookups above with the subject's pin as one more column ({@link #isPinned}'s EXISTS, correlated): a read
+     * with the caller's pin costs one query, not two. Binds: the subject's type, its id, then the key.
+     */
+    private final String byPublicIdPinnedSql;
+
+    private final String byIdPinnedSql;
+    private final String byObjectIdPinnedSql;
     private final JooqConversations conversations;
 
     public JooqSessionStore(Database database) {
@@ -131,6 +141,16 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         this.byIdSql = dsl.render(
                 sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))).and(SESSION.DELETED_AT.isNull()));
         this.byObjectIdSql = dsl.render(sessions(dsl)
+                .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.pinnedSessionFields = pinnedSessions(dsl).getSelect().toArray(Field<?>[]::new);
+        this.byPublicIdPinnedSql = dsl.render(pinnedSessions(dsl)
+                .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byIdPinnedSql = dsl.render(pinnedSessions(dsl)
+                .where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byObjectIdPinnedSql = dsl.render(pinnedSessions(dsl)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
@@ -153,6 +173,33 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
             try (ResultSet rs = ps.executeQuery()) {
                 Result<Record> rows = dsl.fetch(rs, sessionFields);
                 return rows.isEmpty() ? Optional.empty() : Optional.of(session(rows.get(0)));
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One of the lookups with the subject's pin: binds the subject (nulls for one that cannot be stored, which no
+     * pin matches, as {@link #isPinned} answers false for it), then the key.
+     */
+    private Optional<Session> findPinnedSession(String sql, Object key, SubjectRef subject) {
+        boolean storable =
+                !unstorable(SUBJECT.SUBJECT_ID, subject.id()) && !unstorable(SUBJECT.SUBJECT_TYPE, subject.type());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, storable ? subject.type() : null);
+            ps.setObject(2, storable ? subject.id() : null);
+            ps.setObject(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                Result<Record> rows = dsl.fetch(rs, pinnedSessionFields);
+                if (rows.isEmpty()) {
+                    return Optional.empty();
+                }
+                Record r = rows.get(0);
+                return Optional.of(session(r).toBuilder()
+                        .pinned(Boolean.TRUE.equals(r.get(PINNED)))
+                        .build());
             }
         } catch (SQLException e) {
             throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
@@ -682,6 +729,27 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     @Override
+    public Optional<Session> findByPublicId(String publicId, SubjectRef pinFor) {
+        if (unstorable(SESSION.PUBLIC_ID, publicId)) {
+            return Optional.empty();
+        }
+        return guard(() -> findPinnedSession(byPublicIdPinnedSql, publicId, pinFor));
+    }
+
+    @Override
+    public Optional<Session> findById(UUID id, SubjectRef pinFor) {
+        return guard(() -> findPinnedSession(byIdPinnedSql, id, pinFor));
+    }
+
+    @Override
+    public Optional<Session> findByObjectId(String objectId, SubjectRef pinFor) {
+        if (unstorable(SESSION.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
+        return guard(() -> findPinnedSession(byObjectIdPinnedSql, objectId, pinFor));
+    }
+
+    @Override
     public List<Session> listSessions(UUID tenantId, int limit) {
         return guard(() -> sessions(dsl)
                 .where(SESSION.TENANT_ID.eq(tenantId).and(SESSION.DELETED_AT.isNull()))
@@ -703,6 +771,48 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         SUBJECT.SUBJECT_TYPE,
                         SUBJECT.SUBJECT_ID,
                         SUBJECT.SUBJECT_SLUG)
+                .from(SESSION)
+                .join(TENANT)
+                .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM)
+                .on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT)
+                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+    }
+
+    /**
+     * {@link #sessions} with one more column, {@link #PINNED}: whether the subject bound first (type, then id) has
+     * pinned the session ({@link #isPinned}'s query, correlated).
+     */
+    private static SelectOnConditionStep<Record> pinnedSessions(DSLContext ctx) {
+        Table<?> pinSubject = SUBJECT.as("pin_subject");
+        Field<UUID> pinSubjectId = pinSubject.field(SUBJECT.ID);
+        Field<String> pinSubjectType = pinSubject.field(SUBJECT.SUBJECT_TYPE);
+        Field<String> pinSubjectExternal = pinSubject.field(SUBJECT.SUBJECT_ID);
+        Field<Boolean> pinned = DSL.field(DSL.exists(DSL.selectOne()
+                        .from(SESSION_PIN)
+                        .join(pinSubject)
+                        .on(pinSubjectId.eq(SESSION_PIN.SUBJECT_ID))
+                        .where(SESSION_PIN
+                                .SESSION_ID
+                                .eq(SESSION.ID)
+                                .and(pinSubjectType.eq(DSL.param("t", SUBJECT.SUBJECT_TYPE)))
+                                .and(pinSubjectExternal.eq(DSL.param("s", SUBJECT.SUBJECT_ID))))))
+                .as(PINNED);
+        return ctx.select(SESSION.fields())
+                .select(
+                        TENANT.NAME,
+                        TENANT.OBJECT_ID,
+                        TEAM.OBJECT_ID,
+                        AGENT.NAME,
+                        AGENT.OBJECT_ID,
+                        AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE,
+                        SUBJECT.SUBJECT_ID,
+                        SUBJECT.SUBJECT_SLUG,
+                        pinned)
                 .from(SESSION)
                 .join(TENANT)
                 .on(TENANT.ID.eq(SESSION.TENANT_ID))
