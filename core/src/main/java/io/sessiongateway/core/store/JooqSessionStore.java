@@ -49,7 +49,6 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
 import io.sessiongateway.core.store.jooq.tables.records.ApiKeyRecord;
-import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
 import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,7 +81,6 @@ import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Record3;
-import org.jooq.Result;
 import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -106,8 +104,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     private final DSLContext dsl;
     private final DataSource dataSource;
-    /** The columns of {@link #sessions}, in order: how the pre-rendered lookups' rows are read. */
-    private final Field<?>[] sessionFields;
+    /** Reads the rows of the pre-rendered lookups ({@link #sessions}' columns, in order) straight from JDBC. */
+    private final SessionRow.Reader sessionRows;
     /**
      * The session lookups of every read, rendered once here and only bound per request: rendering the five-table
      * join with jOOQ cost about a third of a GET's CPU time (profile in bench/results/profile-2026-12-02.md).
@@ -119,8 +117,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     private final String byIdSql;
     private final String byObjectIdSql;
-    /** {@link #sessionFields} and the caller's pin: how the lookups with a pin read their rows. */
-    private final Field<?>[] pinnedSessionFields;
+    /** {@link #sessionRows} with the caller's pin: how the lookups with a pin read their rows. */
+    private final SessionRow.Reader pinnedSessionRows;
     /**
      * The lookups above with the subject's pin as one more column ({@link #isPinned}'s EXISTS, correlated): a read
      * with the caller's pin costs one query, not two. Binds: the subject's type, its id, then the key.
@@ -134,7 +132,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
-        this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
+        this.sessionRows = new SessionRow.Reader(sessions(dsl).getSelect().toArray(Field<?>[]::new));
         this.byPublicIdSql = dsl.render(sessions(dsl)
                 .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
@@ -143,7 +141,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         this.byObjectIdSql = dsl.render(sessions(dsl)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.pinnedSessionFields = pinnedSessions(dsl).getSelect().toArray(Field<?>[]::new);
+        this.pinnedSessionRows =
+                new SessionRow.Reader(pinnedSessions(dsl).getSelect().toArray(Field<?>[]::new));
         this.byPublicIdPinnedSql = dsl.render(pinnedSessions(dsl)
                 .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
@@ -171,8 +170,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, key);
             try (ResultSet rs = ps.executeQuery()) {
-                Result<Record> rows = dsl.fetch(rs, sessionFields);
-                return rows.isEmpty() ? Optional.empty() : Optional.of(session(rows.get(0)));
+                return rs.next() ? Optional.of(session(sessionRows.read(rs))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
@@ -192,14 +190,13 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
             ps.setObject(2, storable ? subject.id() : null);
             ps.setObject(3, key);
             try (ResultSet rs = ps.executeQuery()) {
-                Result<Record> rows = dsl.fetch(rs, pinnedSessionFields);
-                if (rows.isEmpty()) {
+                if (!rs.next()) {
                     return Optional.empty();
                 }
-                Record r = rows.get(0);
-                return Optional.of(session(r).toBuilder()
-                        .pinned(Boolean.TRUE.equals(r.get(PINNED)))
-                        .build());
+                // the pin is the last column
+                boolean pinned = rs.getBoolean(pinnedSessionRows.columns());
+                return Optional.of(
+                        builder(pinnedSessionRows.read(rs)).pinned(pinned).build());
             }
         } catch (SQLException e) {
             throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
@@ -825,72 +822,91 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     private static Session session(Record r) {
-        SessionRecord s = r.into(SESSION);
-        Usage usage = s.getInputTokens() == null
+        return session(SessionRow.of(r));
+    }
+
+    /** The session of a row of {@link #sessions} (a jOOQ record, or the JDBC row of a lookup). */
+    static Session session(SessionRow r) {
+        return builder(r).build();
+    }
+
+    private static Session.Builder builder(SessionRow r) {
+        Usage usage = r.get(SESSION.INPUT_TOKENS) == null
                 ? null
                 : new Usage(
-                        s.getInputTokens(),
-                        nz(s.getOutputTokens()),
-                        s.getCacheReadTokens(),
-                        s.getCacheCreationTokens());
-        List<String> tags = s.getTags() == null ? null : readList(s.getTags());
+                        r.get(SESSION.INPUT_TOKENS),
+                        nz(r.get(SESSION.OUTPUT_TOKENS)),
+                        r.get(SESSION.CACHE_READ_TOKENS),
+                        r.get(SESSION.CACHE_CREATION_TOKENS));
+        List<String> tags = r.get(SESSION.TAGS) == null ? null : readList(r.get(SESSION.TAGS));
         return Session.builder()
-                .id(s.getId())
-                .publicId(s.getPublicId())
-                .objectId(s.getObjectId())
+                .id(r.get(SESSION.ID))
+                .publicId(r.get(SESSION.PUBLIC_ID))
+                .objectId(r.get(SESSION.OBJECT_ID))
                 .scope(new Session.Scope(
-                        s.getTenantId(),
+                        r.get(SESSION.TENANT_ID),
                         r.get(TENANT.NAME),
                         r.get(TENANT.OBJECT_ID),
-                        s.getTeamId(),
+                        r.get(SESSION.TEAM_ID),
                         r.get(TEAM.OBJECT_ID)))
                 .agent(new Session.AgentRef(
-                        s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID), readList(r.get(AGENT.MANAGERS))))
+                        r.get(SESSION.AGENT_ID),
+                        r.get(AGENT.NAME),
+                        r.get(AGENT.OBJECT_ID),
+                        readList(r.get(AGENT.MANAGERS))))
                 .owner(new SubjectRef(
                         r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID), r.get(SUBJECT.SUBJECT_SLUG)))
-                .accountId(s.getAccountId())
-                .artistId(s.getArtistId())
-                .modelId(s.getModelId())
-                .title(s.getTitle())
-                .status(SessionStatus.fromDb(s.getStatus()))
-                .warning(s.getWarning())
+                .accountId(r.get(SESSION.ACCOUNT_ID))
+                .artistId(r.get(SESSION.ARTIST_ID))
+                .modelId(r.get(SESSION.MODEL_ID))
+                .title(r.get(SESSION.TITLE))
+                .status(SessionStatus.fromDb(r.get(SESSION.STATUS)))
+                .warning(r.get(SESSION.WARNING))
                 .lifecycle(new Session.Lifecycle(
-                        s.getLifecycleState(), s.getLifecycleVersion(), s.getLifecycleRunId(), s.getLifecycleError()))
+                        r.get(SESSION.LIFECYCLE_STATE),
+                        r.get(SESSION.LIFECYCLE_VERSION),
+                        r.get(SESSION.LIFECYCLE_RUN_ID),
+                        r.get(SESSION.LIFECYCLE_ERROR)))
                 .times(new Session.Timestamps(
-                        inst(s.getCreatedAt()),
-                        inst(s.getUpdatedAt()),
-                        inst(s.getStartedAt()),
-                        inst(s.getFinishedAt()),
-                        inst(s.getLastActivityAt())))
-                .preview(s.getPreview())
-                .outputPreview(s.getOutputPreview())
+                        inst(r.get(SESSION.CREATED_AT)),
+                        inst(r.get(SESSION.UPDATED_AT)),
+                        inst(r.get(SESSION.STARTED_AT)),
+                        inst(r.get(SESSION.FINISHED_AT)),
+                        inst(r.get(SESSION.LAST_ACTIVITY_AT))))
+                .preview(r.get(SESSION.PREVIEW))
+                .outputPreview(r.get(SESSION.OUTPUT_PREVIEW))
                 .usage(usage)
                 .sharing(new Session.Sharing(
-                        SharingMode.fromDb(s.getSharingMode()),
-                        s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())))
+                        SharingMode.fromDb(r.get(SESSION.SHARING_MODE)),
+                        r.get(SESSION.SHARING_PERMISSIONS) == null
+                                ? Map.of()
+                                : readMap(r.get(SESSION.SHARING_PERMISSIONS))))
                 .tags(tags)
-                .capabilities(node(s.getCapabilities()))
+                .capabilities(node(r.get(SESSION.CAPABILITIES)))
                 .repository(new Session.Repository(
-                        s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(), s.getIsNewBranch()))
-                .globalSkillRefs(node(s.getGlobalSkillRefs()))
+                        r.get(SESSION.REPO_OWNER),
+                        r.get(SESSION.REPO_NAME),
+                        r.get(SESSION.BRANCH),
+                        r.get(SESSION.CLONE_URL),
+                        r.get(SESSION.IS_NEW_BRANCH)))
+                .globalSkillRefs(node(r.get(SESSION.GLOBAL_SKILL_REFS)))
                 .sandbox(new Session.Sandbox(
-                        node(s.getSandboxState()),
-                        inst(s.getSandboxExpiresAt()),
-                        inst(s.getHibernateAfter()),
-                        s.getSnapshotUrl(),
-                        inst(s.getSnapshotCreatedAt()),
-                        s.getSnapshotSizeBytes()))
+                        node(r.get(SESSION.SANDBOX_STATE)),
+                        inst(r.get(SESSION.SANDBOX_EXPIRES_AT)),
+                        inst(r.get(SESSION.HIBERNATE_AFTER)),
+                        r.get(SESSION.SNAPSHOT_URL),
+                        inst(r.get(SESSION.SNAPSHOT_CREATED_AT)),
+                        r.get(SESSION.SNAPSHOT_SIZE_BYTES)))
                 .diff(new Session.DiffStats(
-                        s.getLinesAdded(),
-                        s.getLinesRemoved(),
-                        node(s.getCachedDiff()),
-                        inst(s.getCachedDiffUpdatedAt())))
-                .extra(node(s.getExtra()))
-                .locale(s.getLocale())
-                .variables(node(s.getVariables()))
-                .forkedFromId(s.getForkedFromId())
-                .deletedAt(inst(s.getDeletedAt()))
-                .build();
+                        r.get(SESSION.LINES_ADDED),
+                        r.get(SESSION.LINES_REMOVED),
+                        node(r.get(SESSION.CACHED_DIFF)),
+                        inst(r.get(SESSION.CACHED_DIFF_UPDATED_AT))))
+                .extra(node(r.get(SESSION.EXTRA)))
+                .locale(r.get(SESSION.LOCALE))
+                .variables(node(r.get(SESSION.VARIABLES)))
+                .forkedFromId(r.get(SESSION.FORKED_FROM_ID))
+                .deletedAt(inst(r.get(SESSION.DELETED_AT)));
     }
 
     /**
