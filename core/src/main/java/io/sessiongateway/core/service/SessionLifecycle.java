@@ -179,7 +179,9 @@ public final class SessionLifecycle {
 
     /** The session the key names, as the caller may read it, with the caller's pin. Raises as resolving does. */
     public Session read(Principal caller, AccessRule rule, SessionKey key) {
-        return withPin(caller, resolve(caller, rule, key, false));
+        // The pin comes with the row: one query per read (a separate pin lookup was a second query, rendered by
+        // jOOQ per request, on every GET of every dialect: bench/results/profile-2026-12-05.md).
+        return resolve(caller, rule, key, false, caller.subject());
     }
 
     /**
@@ -319,21 +321,28 @@ public final class SessionLifecycle {
     }
 
     private Session resolve(Principal caller, AccessRule rule, SessionKey key, boolean write) {
+        return resolve(caller, rule, key, write, null);
+    }
+
+    /** As above; with a subject, the session comes with {@link Session#pinned()} for it (one query). */
+    private Session resolve(Principal caller, AccessRule rule, SessionKey key, boolean write, SubjectRef pinFor) {
         if (rule == AccessRule.OPERATOR) {
             requireOperator(caller, key.scope());
         } else if (key.form() != SessionKey.Form.OBJECT_ID && !policy.isInTenant(caller, key.scope())) {
             throw tenantMismatch(key.scope());
         }
         Session session = switch (key.form()) {
-            case PUBLIC_ID -> store.findByPublicId(key.value()).orElse(null);
+            case PUBLIC_ID -> findByPublicId(key.value(), pinFor).orElse(null);
             case ID ->
                 Ids.parsePrefixed("session", key.value())
                         .or(() -> parseUuid(key.value()))
-                        .flatMap(store::findById)
+                        .flatMap(id -> findById(id, pinFor))
                         .orElse(null);
             case OBJECT_ID ->
-                Ids.isObjectId(key.value()) ? store.findByObjectId(key.value()).orElse(null) : null;
-            case ANY_ID -> findByAnyId(key.value()).orElse(null);
+                Ids.isObjectId(key.value())
+                        ? findByObjectId(key.value(), pinFor).orElse(null)
+                        : null;
+            case ANY_ID -> findByAnyId(key.value(), pinFor).orElse(null);
         };
         if (key.form() == SessionKey.Form.OBJECT_ID) {
             if (session == null || !session.scope().teamObjectId().equals(key.scope())) {
@@ -357,15 +366,27 @@ public final class SessionLifecycle {
         return session;
     }
 
-    private Optional<Session> findByAnyId(String id) {
-        Optional<Session> found = store.findByPublicId(id);
+    private Optional<Session> findByAnyId(String id, SubjectRef pinFor) {
+        Optional<Session> found = findByPublicId(id, pinFor);
         if (found.isEmpty()) {
-            found = Ids.parsePrefixed("session", id).flatMap(store::findById);
+            found = Ids.parsePrefixed("session", id).flatMap(uuid -> findById(uuid, pinFor));
         }
         if (found.isEmpty() && Ids.isObjectId(id)) {
-            found = store.findByObjectId(id);
+            found = findByObjectId(id, pinFor);
         }
         return found;
+    }
+
+    private Optional<Session> findByPublicId(String publicId, SubjectRef pinFor) {
+        return pinFor == null ? store.findByPublicId(publicId) : store.findByPublicId(publicId, pinFor);
+    }
+
+    private Optional<Session> findById(UUID id, SubjectRef pinFor) {
+        return pinFor == null ? store.findById(id) : store.findById(id, pinFor);
+    }
+
+    private Optional<Session> findByObjectId(String objectId, SubjectRef pinFor) {
+        return pinFor == null ? store.findByObjectId(objectId) : store.findByObjectId(objectId, pinFor);
     }
 
     private static Optional<UUID> parseUuid(String value) {

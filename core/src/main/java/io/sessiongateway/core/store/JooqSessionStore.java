@@ -49,7 +49,6 @@ import io.sessiongateway.core.model.Tenant;
 import io.sessiongateway.core.model.Usage;
 import io.sessiongateway.core.store.jooq.tables.records.AgentRecord;
 import io.sessiongateway.core.store.jooq.tables.records.ApiKeyRecord;
-import io.sessiongateway.core.store.jooq.tables.records.SessionRecord;
 import io.sessiongateway.core.store.jooq.tables.records.TeamRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,7 +82,6 @@ import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Record1;
 import org.jooq.Record3;
-import org.jooq.Result;
 import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
@@ -107,8 +105,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     private final DSLContext dsl;
     private final DataSource dataSource;
-    /** The columns of {@link #sessions}, in order: how the pre-rendered lookups' rows are read. */
-    private final Field<?>[] sessionFields;
+    /** Reads the rows of the pre-rendered lookups ({@link #sessions}' columns, in order) straight from JDBC. */
+    private final SessionRow.Reader sessionRows;
     /**
      * The session lookups of every read, rendered once here and only bound per request: rendering the five-table
      * join with jOOQ cost about a third of a GET's CPU time (profile in bench/results/profile-2026-12-02.md).
@@ -120,18 +118,39 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     private final String byIdSql;
     private final String byObjectIdSql;
+    /** {@link #sessionRows} with the caller's pin: how the lookups with a pin read their rows. */
+    private final SessionRow.Reader pinnedSessionRows;
+    /**
+     * The lookups above with the subject's pin as one more column ({@link #isPinned}'s EXISTS, correlated): a read
+     * with the caller's pin costs one query, not two. Binds: the subject's type, its id, then the key.
+     */
+    private final String byPublicIdPinnedSql;
+
+    private final String byIdPinnedSql;
+    private final String byObjectIdPinnedSql;
     private final JooqConversations conversations;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
-        this.sessionFields = sessions(dsl).getSelect().toArray(Field<?>[]::new);
+        this.sessionRows = new SessionRow.Reader(sessions(dsl).getSelect().toArray(Field<?>[]::new));
         this.byPublicIdSql = dsl.render(sessions(dsl)
                 .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.byIdSql = dsl.render(
                 sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))).and(SESSION.DELETED_AT.isNull()));
         this.byObjectIdSql = dsl.render(sessions(dsl)
+                .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.pinnedSessionRows =
+                new SessionRow.Reader(pinnedSessions(dsl).getSelect().toArray(Field<?>[]::new));
+        this.byPublicIdPinnedSql = dsl.render(pinnedSessions(dsl)
+                .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byIdPinnedSql = dsl.render(pinnedSessions(dsl)
+                .where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byObjectIdPinnedSql = dsl.render(pinnedSessions(dsl)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
@@ -152,8 +171,33 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, key);
             try (ResultSet rs = ps.executeQuery()) {
-                Result<Record> rows = dsl.fetch(rs, sessionFields);
-                return rows.isEmpty() ? Optional.empty() : Optional.of(session(rows.get(0)));
+                return rs.next() ? Optional.of(session(sessionRows.read(rs))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One of the lookups with the subject's pin: binds the subject (nulls for one that cannot be stored, which no
+     * pin matches, as {@link #isPinned} answers false for it), then the key.
+     */
+    private Optional<Session> findPinnedSession(String sql, Object key, SubjectRef subject) {
+        boolean storable =
+                !unstorable(SUBJECT.SUBJECT_ID, subject.id()) && !unstorable(SUBJECT.SUBJECT_TYPE, subject.type());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, storable ? subject.type() : null);
+            ps.setObject(2, storable ? subject.id() : null);
+            ps.setObject(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                // the pin is the last column
+                boolean pinned = rs.getBoolean(pinnedSessionRows.columns());
+                return Optional.of(
+                        builder(pinnedSessionRows.read(rs)).pinned(pinned).build());
             }
         } catch (SQLException e) {
             throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
@@ -683,6 +727,27 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     @Override
+    public Optional<Session> findByPublicId(String publicId, SubjectRef pinFor) {
+        if (unstorable(SESSION.PUBLIC_ID, publicId)) {
+            return Optional.empty();
+        }
+        return guard(() -> findPinnedSession(byPublicIdPinnedSql, publicId, pinFor));
+    }
+
+    @Override
+    public Optional<Session> findById(UUID id, SubjectRef pinFor) {
+        return guard(() -> findPinnedSession(byIdPinnedSql, id, pinFor));
+    }
+
+    @Override
+    public Optional<Session> findByObjectId(String objectId, SubjectRef pinFor) {
+        if (unstorable(SESSION.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
+        return guard(() -> findPinnedSession(byObjectIdPinnedSql, objectId, pinFor));
+    }
+
+    @Override
     public List<Session> listSessions(UUID tenantId, int limit) {
         return guard(() -> sessions(dsl)
                 .where(SESSION.TENANT_ID.eq(tenantId).and(SESSION.DELETED_AT.isNull()))
@@ -715,73 +780,134 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
     }
 
+    /**
+     * {@link #sessions} with one more column, {@link #PINNED}: whether the subject bound first (type, then id) has
+     * pinned the session ({@link #isPinned}'s query, correlated).
+     */
+    private static SelectOnConditionStep<Record> pinnedSessions(DSLContext ctx) {
+        Table<?> pinSubject = SUBJECT.as("pin_subject");
+        Field<UUID> pinSubjectId = pinSubject.field(SUBJECT.ID);
+        Field<String> pinSubjectType = pinSubject.field(SUBJECT.SUBJECT_TYPE);
+        Field<String> pinSubjectExternal = pinSubject.field(SUBJECT.SUBJECT_ID);
+        Field<Boolean> pinned = DSL.field(DSL.exists(DSL.selectOne()
+                        .from(SESSION_PIN)
+                        .join(pinSubject)
+                        .on(pinSubjectId.eq(SESSION_PIN.SUBJECT_ID))
+                        .where(SESSION_PIN
+                                .SESSION_ID
+                                .eq(SESSION.ID)
+                                .and(pinSubjectType.eq(DSL.param("t", SUBJECT.SUBJECT_TYPE)))
+                                .and(pinSubjectExternal.eq(DSL.param("s", SUBJECT.SUBJECT_ID))))))
+                .as(PINNED);
+        return ctx.select(SESSION.fields())
+                .select(
+                        TENANT.NAME,
+                        TENANT.OBJECT_ID,
+                        TEAM.OBJECT_ID,
+                        AGENT.NAME,
+                        AGENT.OBJECT_ID,
+                        AGENT.MANAGERS,
+                        SUBJECT.SUBJECT_TYPE,
+                        SUBJECT.SUBJECT_ID,
+                        SUBJECT.SUBJECT_SLUG,
+                        pinned)
+                .from(SESSION)
+                .join(TENANT)
+                .on(TENANT.ID.eq(SESSION.TENANT_ID))
+                .join(TEAM)
+                .on(TEAM.ID.eq(SESSION.TEAM_ID))
+                .join(AGENT)
+                .on(AGENT.ID.eq(SESSION.AGENT_ID))
+                .join(SUBJECT)
+                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+    }
+
     private static Session session(Record r) {
-        SessionRecord s = r.into(SESSION);
-        Usage usage = s.getInputTokens() == null
+        return session(SessionRow.of(r));
+    }
+
+    /** The session of a row of {@link #sessions} (a jOOQ record, or the JDBC row of a lookup). */
+    static Session session(SessionRow r) {
+        return builder(r).build();
+    }
+
+    private static Session.Builder builder(SessionRow r) {
+        Usage usage = r.get(SESSION.INPUT_TOKENS) == null
                 ? null
                 : new Usage(
-                        s.getInputTokens(),
-                        nz(s.getOutputTokens()),
-                        s.getCacheReadTokens(),
-                        s.getCacheCreationTokens());
-        List<String> tags = s.getTags() == null ? null : readList(s.getTags());
+                        r.get(SESSION.INPUT_TOKENS),
+                        nz(r.get(SESSION.OUTPUT_TOKENS)),
+                        r.get(SESSION.CACHE_READ_TOKENS),
+                        r.get(SESSION.CACHE_CREATION_TOKENS));
+        List<String> tags = r.get(SESSION.TAGS) == null ? null : readList(r.get(SESSION.TAGS));
         return Session.builder()
-                .id(s.getId())
-                .publicId(s.getPublicId())
-                .objectId(s.getObjectId())
+                .id(r.get(SESSION.ID))
+                .publicId(r.get(SESSION.PUBLIC_ID))
+                .objectId(r.get(SESSION.OBJECT_ID))
                 .scope(new Session.Scope(
-                        s.getTenantId(),
+                        r.get(SESSION.TENANT_ID),
                         r.get(TENANT.NAME),
                         r.get(TENANT.OBJECT_ID),
-                        s.getTeamId(),
+                        r.get(SESSION.TEAM_ID),
                         r.get(TEAM.OBJECT_ID)))
                 .agent(new Session.AgentRef(
-                        s.getAgentId(), r.get(AGENT.NAME), r.get(AGENT.OBJECT_ID), readList(r.get(AGENT.MANAGERS))))
+                        r.get(SESSION.AGENT_ID),
+                        r.get(AGENT.NAME),
+                        r.get(AGENT.OBJECT_ID),
+                        readList(r.get(AGENT.MANAGERS))))
                 .owner(new SubjectRef(
                         r.get(SUBJECT.SUBJECT_TYPE), r.get(SUBJECT.SUBJECT_ID), r.get(SUBJECT.SUBJECT_SLUG)))
-                .accountId(s.getAccountId())
-                .artistId(s.getArtistId())
-                .modelId(s.getModelId())
-                .title(s.getTitle())
-                .status(SessionStatus.fromDb(s.getStatus()))
-                .warning(s.getWarning())
+                .accountId(r.get(SESSION.ACCOUNT_ID))
+                .artistId(r.get(SESSION.ARTIST_ID))
+                .modelId(r.get(SESSION.MODEL_ID))
+                .title(r.get(SESSION.TITLE))
+                .status(SessionStatus.fromDb(r.get(SESSION.STATUS)))
+                .warning(r.get(SESSION.WARNING))
                 .lifecycle(new Session.Lifecycle(
-                        s.getLifecycleState(), s.getLifecycleVersion(), s.getLifecycleRunId(), s.getLifecycleError()))
+                        r.get(SESSION.LIFECYCLE_STATE),
+                        r.get(SESSION.LIFECYCLE_VERSION),
+                        r.get(SESSION.LIFECYCLE_RUN_ID),
+                        r.get(SESSION.LIFECYCLE_ERROR)))
                 .times(new Session.Timestamps(
-                        inst(s.getCreatedAt()),
-                        inst(s.getUpdatedAt()),
-                        inst(s.getStartedAt()),
-                        inst(s.getFinishedAt()),
-                        inst(s.getLastActivityAt())))
-                .preview(s.getPreview())
-                .outputPreview(s.getOutputPreview())
+                        inst(r.get(SESSION.CREATED_AT)),
+                        inst(r.get(SESSION.UPDATED_AT)),
+                        inst(r.get(SESSION.STARTED_AT)),
+                        inst(r.get(SESSION.FINISHED_AT)),
+                        inst(r.get(SESSION.LAST_ACTIVITY_AT))))
+                .preview(r.get(SESSION.PREVIEW))
+                .outputPreview(r.get(SESSION.OUTPUT_PREVIEW))
                 .usage(usage)
                 .sharing(new Session.Sharing(
-                        SharingMode.fromDb(s.getSharingMode()),
-                        s.getSharingPermissions() == null ? Map.of() : readMap(s.getSharingPermissions())))
+                        SharingMode.fromDb(r.get(SESSION.SHARING_MODE)),
+                        r.get(SESSION.SHARING_PERMISSIONS) == null
+                                ? Map.of()
+                                : readMap(r.get(SESSION.SHARING_PERMISSIONS))))
                 .tags(tags)
-                .capabilities(node(s.getCapabilities()))
+                .capabilities(node(r.get(SESSION.CAPABILITIES)))
                 .repository(new Session.Repository(
-                        s.getRepoOwner(), s.getRepoName(), s.getBranch(), s.getCloneUrl(), s.getIsNewBranch()))
-                .globalSkillRefs(node(s.getGlobalSkillRefs()))
+                        r.get(SESSION.REPO_OWNER),
+                        r.get(SESSION.REPO_NAME),
+                        r.get(SESSION.BRANCH),
+                        r.get(SESSION.CLONE_URL),
+                        r.get(SESSION.IS_NEW_BRANCH)))
+                .globalSkillRefs(node(r.get(SESSION.GLOBAL_SKILL_REFS)))
                 .sandbox(new Session.Sandbox(
-                        node(s.getSandboxState()),
-                        inst(s.getSandboxExpiresAt()),
-                        inst(s.getHibernateAfter()),
-                        s.getSnapshotUrl(),
-                        inst(s.getSnapshotCreatedAt()),
-                        s.getSnapshotSizeBytes()))
+                        node(r.get(SESSION.SANDBOX_STATE)),
+                        inst(r.get(SESSION.SANDBOX_EXPIRES_AT)),
+                        inst(r.get(SESSION.HIBERNATE_AFTER)),
+                        r.get(SESSION.SNAPSHOT_URL),
+                        inst(r.get(SESSION.SNAPSHOT_CREATED_AT)),
+                        r.get(SESSION.SNAPSHOT_SIZE_BYTES)))
                 .diff(new Session.DiffStats(
-                        s.getLinesAdded(),
-                        s.getLinesRemoved(),
-                        node(s.getCachedDiff()),
-                        inst(s.getCachedDiffUpdatedAt())))
-                .extra(node(s.getExtra()))
-                .locale(s.getLocale())
-                .variables(node(s.getVariables()))
-                .forkedFromId(s.getForkedFromId())
-                .deletedAt(inst(s.getDeletedAt()))
-                .build();
+                        r.get(SESSION.LINES_ADDED),
+                        r.get(SESSION.LINES_REMOVED),
+                        node(r.get(SESSION.CACHED_DIFF)),
+                        inst(r.get(SESSION.CACHED_DIFF_UPDATED_AT))))
+                .extra(node(r.get(SESSION.EXTRA)))
+                .locale(r.get(SESSION.LOCALE))
+                .variables(node(r.get(SESSION.VARIABLES)))
+                .forkedFromId(r.get(SESSION.FORKED_FROM_ID))
+                .deletedAt(inst(r.get(SESSION.DELETED_AT)));
     }
 
     /**

@@ -120,6 +120,28 @@ public interface SessionStore {
     /** By Agentcloud ObjectId. */
     Optional<Session> findByObjectId(String objectId);
 
+    /**
+     * {@link #findByPublicId(String)} with {@link Session#pinned()} for the subject ({@link #isPinned}); a store may
+     * answer both in one query (a read of a session shows the caller's pin in every dialect's GET).
+     */
+    default Optional<Session> findByPublicId(String publicId, SubjectRef pinFor) {
+        return withPin(findByPublicId(publicId), pinFor);
+    }
+
+    /** {@link #findById(UUID)} with {@link Session#pinned()} for the subject. */
+    default Optional<Session> findById(UUID id, SubjectRef pinFor) {
+        return withPin(findById(id), pinFor);
+    }
+
+    /** {@link #findByObjectId(String)} with {@link Session#pinned()} for the subject. */
+    default Optional<Session> findByObjectId(String objectId, SubjectRef pinFor) {
+        return withPin(findByObjectId(objectId), pinFor);
+    }
+
+    private Optional<Session> withPin(Optional<Session> found, SubjectRef pinFor) {
+        return found.map(s -> s.toBuilder().pinned(isPinned(s.id(), pinFor)).build());
+    }
+
     /** The tenant's sessions, oldest first (ties by id), at most {@code limit} of them. */
     List<Session> listSessions(UUID tenantId, int limit);
 

@@ -534,6 +534,27 @@ abstract class SessionStoreContract implements StoreLifecycleContract {
                         json("{\"chat\":{\"n\":1}}")),
                 s);
         assertEquals(s, store().findByPublicId(chosen).orElseThrow());
+        // The lookups read their row straight from JDBC; the writes read theirs through jOOQ: the same session,
+        // every column set (usage, previews, permissions, warning too).
+        Session changed = store().updateSession(
+                        id,
+                        new SessionChange(
+                                new SessionChange.Value<>("T2"),
+                                SessionStatus.COMPLETED,
+                                true,
+                                new SessionChange.Value<>("in"),
+                                new SessionChange.Value<>("out"),
+                                new SessionChange.Value<>(new Usage(5, 6, 7L, 8L)),
+                                new Session.Sharing(SharingMode.RESTRICTED, Map.of("bob", "read"))),
+                        NOW.plusSeconds(1))
+                .orElseThrow();
+        assertEquals(new Usage(5, 6, 7L, 8L), changed.usage());
+        assertEquals(changed, store().findByPublicId(chosen).orElseThrow());
+        assertEquals(changed, store().findById(id).orElseThrow());
+        assertEquals(changed, store().findByObjectId(s.objectId()).orElseThrow());
+        assertEquals(changed, store().findByPublicId(chosen, ALICE).orElseThrow());
+        assertEquals(changed, store().findById(id, ALICE).orElseThrow());
+        assertEquals(changed, store().findByObjectId(s.objectId(), ALICE).orElseThrow());
     }
 
     @Test

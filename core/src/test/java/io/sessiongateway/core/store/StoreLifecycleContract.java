@@ -293,6 +293,39 @@ interface StoreLifecycleContract {
         assertTrue(lifecycleStore().isPinned(s.id(), newcomer));
         assertFalse(lifecycleStore().isPinned(s.id(), ALICE));
         assertFalse(lifecycleStore().isPinned(s.id(), new SubjectRef("serviceaccount", newcomer.id(), null)));
+        // The lookups with a pin (one query in the database stores) agree with isPinned, by every key.
+        SubjectRef serviceAccount = new SubjectRef("serviceaccount", newcomer.id(), null);
+        SubjectRef unstorable = new SubjectRef("user", "x".repeat(10_000), null);
+        for (SubjectRef who : List.of(newcomer, ALICE, serviceAccount, unstorable)) {
+            boolean expected = who.equals(newcomer);
+            assertEquals(
+                    expected,
+                    lifecycleStore().findById(s.id(), who).orElseThrow().pinned(),
+                    who.toString());
+            assertEquals(
+                    expected,
+                    lifecycleStore()
+                            .findByPublicId(s.publicId(), who)
+                            .orElseThrow()
+                            .pinned(),
+                    who.toString());
+            assertEquals(
+                    expected,
+                    lifecycleStore()
+                            .findByObjectId(s.objectId(), who)
+                            .orElseThrow()
+                            .pinned(),
+                    who.toString());
+            assertEquals(
+                    lifecycleStore().findById(s.id()).orElseThrow().toBuilder()
+                            .pinned(expected)
+                            .build(),
+                    lifecycleStore().findById(s.id(), who).orElseThrow(),
+                    "the same session otherwise");
+        }
+        assertTrue(lifecycleStore().findById(Ids.newId(), newcomer).isEmpty());
+        assertTrue(
+                lifecycleStore().findByPublicId("none-" + unique("x"), newcomer).isEmpty());
         assertEquals(
                 s.times().updatedAt(),
                 lifecycleStore().findById(s.id()).orElseThrow().times().updatedAt(),
