@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -114,15 +115,19 @@ public final class Database implements AutoCloseable {
      * (what H2 cannot run: a trigram index); returns how many ran. Migrations use their own
      * connection, outside the pool, so that the pool's socket timeout (sized for requests) does not cut a long
      * migration short. Instances starting together over one PostgreSQL database take turns: Flyway holds an
-     * advisory lock while it migrates.
+     * advisory lock while it migrates. When the history already holds exactly the migrations on the classpath
+     * ({@link AppliedMigrations}), Flyway is not run at all: it would have nothing to do and nothing to refuse.
      */
     public int migrate() {
+        List<String> locations =
+                config.isPostgres() ? List.of("db/migration", "db/postgresql") : List.of("db/migration");
+        // A restart over an up-to-date schema (the usual start) skips Flyway; anything else runs it as before.
+        if (AppliedMigrations.upToDate(dataSource, locations, Database.class.getClassLoader())) {
+            return 0;
+        }
         MigrateResult result = Flyway.configure()
                 .dataSource(config.url(), config.user(), config.password())
-                .locations(
-                        config.isPostgres()
-                                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
-                                : new String[] {"classpath:db/migration"})
+                .locations(locations.stream().map(l -> "classpath:" + l).toArray(String[]::new))
                 .load()
                 .migrate();
         return result.migrationsExecuted;

@@ -15,7 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /openapi}, {@code /openapi/{name}.yaml}, {@code /docs} and {@code /docs/{asset}} of
@@ -23,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * online validator badge is off, so the page makes no request beyond this gateway).
  */
 public final class DocsAdapter implements OpenapiApi, DocsApi {
+    private static final Logger LOG = LoggerFactory.getLogger(DocsAdapter.class);
     private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
     /** The webjar's files the page uses, with their media types: nothing else under /docs exists. */
     public static final Map<String, String> ASSETS = Map.of(
@@ -38,15 +45,48 @@ public final class DocsAdapter implements OpenapiApi, DocsApi {
     /** Swagger UI's files change only with its version, which is in no URL: a day. */
     private static final CacheControl ASSET_CACHE = CacheControl.valueOf("public, max-age=86400");
 
-    private final ApiDocuments documents;
+    private final Supplier<ApiDocuments> source;
+    private final AtomicBoolean building = new AtomicBoolean();
+    private final CompletableFuture<Built> built = new CompletableFuture<>();
     private final String webjarRoot;
-    private final byte[] page;
     private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
 
-    public DocsAdapter(ApiDocuments documents) {
-        this.documents = documents;
+    /** The documents and the page that lists them, built together. */
+    private record Built(ApiDocuments documents, byte[] page) {}
+
+    /**
+     * Builds nothing yet: reading and merging the documents was about a third of a start's work on the main thread
+     * (YAML parsed and written by cold code, bench/results/profile-2026-12-05.md), and only the docs paths need
+     * them. The first request to one builds them (in about a second on a cold JVM); requests meanwhile wait for it.
+     */
+    public DocsAdapter(Supplier<ApiDocuments> documents) {
+        this.source = documents;
         this.webjarRoot = WEBJAR + swaggerUiVersion() + "/";
-        this.page = page(documents).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Builds the documents on the calling thread unless that is done or under way; a failure (documents that cannot
+     * be merged: a defect of the build, not of the configuration) is logged and answers 500 on the docs paths.
+     */
+    private void build() {
+        if (building.compareAndSet(false, true)) {
+            try {
+                ApiDocuments documents = source.get();
+                built.complete(new Built(documents, page(documents).getBytes(StandardCharsets.UTF_8)));
+            } catch (RuntimeException e) {
+                LOG.error("the API documents cannot be built; /openapi and /docs answer 500", e);
+                built.completeExceptionally(e);
+            }
+        }
+    }
+
+    private Built built() {
+        build();
+        try {
+            return built.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("the API documents cannot be built", e.getCause());
+        }
     }
 
     /** This adapter's two interfaces, mounted at the root. */
@@ -56,15 +96,16 @@ public final class DocsAdapter implements OpenapiApi, DocsApi {
 
     @Override
     public Response listApiDocuments() {
-        return Response.ok(documents.indexJson(), MediaType.APPLICATION_JSON_TYPE)
+        return Response.ok(built().documents().indexJson(), MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(REVALIDATE)
                 .build();
     }
 
     @Override
     public Response getApiDocument(String name, String ifNoneMatch) {
-        ApiDocuments.Served doc =
-                documents.get(name).orElseThrow(() -> GatewayException.notFound("route_not_found", "no such route"));
+        ApiDocuments.Served doc = built().documents()
+                .get(name)
+                .orElseThrow(() -> GatewayException.notFound("route_not_found", "no such route"));
         EntityTag tag = EntityTag.valueOf(doc.etag());
         if (ifNoneMatch != null && matches(ifNoneMatch, doc.etag())) {
             return Response.notModified(tag).cacheControl(REVALIDATE).build();
@@ -87,7 +128,7 @@ public final class DocsAdapter implements OpenapiApi, DocsApi {
 
     @Override
     public Response getDocsPage() {
-        return Response.ok(page, "text/html; charset=utf-8")
+        return Response.ok(built().page(), "text/html; charset=utf-8")
                 .cacheControl(REVALIDATE)
                 .build();
     }

@@ -95,7 +95,8 @@ public final class Operations implements AutoCloseable {
             dialectOfApi.put(MetricsApi.class, OpsDialect.NAME);
         }
         if (settings.docsEnabled()) {
-            DocsAdapter docs = new DocsAdapter(ApiDocuments.build(documentSources(served)));
+            List<DocumentSource> sources = documentSources(served);
+            DocsAdapter docs = new DocsAdapter(() -> ApiDocuments.build(sources));
             for (Binding binding : docs.bindings()) {
                 rc.registerResources(Mounts.resources("", binding).toArray(new Resource[0]));
                 dialectOfApi.put(binding.api(), OpsDialect.NAME);
