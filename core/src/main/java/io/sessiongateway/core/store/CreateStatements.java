@@ -29,7 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -75,6 +75,13 @@ final class CreateStatements {
     private final String sessionInsert;
     private final String countAdd;
     private final String sessionById;
+
+    /** Hands the threads that create sessions the counter slots in turn. */
+    private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
+
+    /** The counter slot of this thread's creates (see {@link #countCreated}). */
+    private static final ThreadLocal<Short> SLOT = ThreadLocal.withInitial(
+            () -> (short) Math.floorMod(NEXT_SLOT.getAndIncrement(), JooqSessionStore.COUNT_SLOTS));
 
     /** The columns a create writes, in the order of {@link #sessionInsert}'s parameters. */
     private static final List<Field<?>> INSERTED = List.of(
@@ -301,8 +308,11 @@ final class CreateStatements {
 
     /**
      * {@link JooqSessionStore#count} for one new session: +1 on the status's counter of the tenant, the agent and
-     * the account, in the same order (scope, then status) and with the same random slot, so that it never waits on
-     * another writer in a cycle; a counter row missing yet is inserted as that method does.
+     * the account, in the same order (scope, then status) and with one slot for all three, so that it never waits
+     * on another writer in a cycle; a counter row missing yet is inserted as that method does. The slot is the
+     * request thread's ({@link #SLOT}), not a random one: a counter row stays locked until its transaction commits,
+     * and the few worker threads creating at once then each hold their own row instead of queueing behind a
+     * commit on a slot they drew alike (four threads drawing among four slots collide nine times in ten).
      */
     private void countCreated(
             DSLContext tx, Connection c, UUID tenantId, UUID agentId, UUID accountId, SessionStatus status)
@@ -312,7 +322,7 @@ final class CreateStatements {
             scopes.add(accountId);
         }
         scopes.sort(Comparator.naturalOrder());
-        short slot = (short) ThreadLocalRandom.current().nextInt(JooqSessionStore.COUNT_SLOTS);
+        short slot = SLOT.get();
         try (PreparedStatement ps = c.prepareStatement(countAdd)) {
             for (UUID scope : scopes) {
                 bind(ps, 1L, tenantId, scope, status.dbValue(), slot);
