@@ -129,6 +129,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     private final String byIdPinnedSql;
     private final String byObjectIdPinnedSql;
     private final JooqConversations conversations;
+    /** The create path's statements and the lookups before a create, rendered once (issue #15). */
+    private final CreateStatements create;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
@@ -154,6 +156,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
+        this.create = new CreateStatements(dsl, this::agents, () -> sessions(dsl));
     }
 
     /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
@@ -243,7 +246,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (unstorable(TENANT.NAME, name)) {
             return Optional.empty();
         }
-        return guard(() -> findTenant(dsl, name));
+        return guard(() -> CreateStatements.withConnection(dataSource, c -> create.tenant(c, name)));
     }
 
     @Override
@@ -330,13 +333,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (unstorable(AGENT.NAME, name)) {
             return Optional.empty();
         }
-        return guard(() -> agents().where(AGENT.TENANT_ID.eq(tenantId).and(AGENT.NAME.eq(name)))
-                .fetchOptional(JooqSessionStore::agent));
+        return guard(() -> CreateStatements.withConnection(
+                dataSource, c -> create.agentByName(c, tenantId, name, JooqSessionStore::agent)));
     }
 
     @Override
     public Optional<Agent> findAgentById(UUID id) {
-        return guard(() -> agents().where(AGENT.ID.eq(id)).fetchOptional(JooqSessionStore::agent));
+        return guard(() ->
+                CreateStatements.withConnection(dataSource, c -> create.agentById(c, id, JooqSessionStore::agent)));
     }
 
     @Override
@@ -344,7 +348,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (unstorable(AGENT.OBJECT_ID, objectId)) {
             return Optional.empty();
         }
-        return guard(() -> agents().where(AGENT.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::agent));
+        return guard(() -> CreateStatements.withConnection(
+                dataSource, c -> create.agentByObjectId(c, objectId, JooqSessionStore::agent)));
     }
 
     @Override
@@ -385,8 +390,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (unstorable(TEAM.OBJECT_ID, objectId)) {
             return Optional.empty();
         }
-        return guard(
-                () -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::team));
+        return guard(() -> CreateStatements.withConnection(
+                dataSource, c -> create.teamByObjectId(c, objectId, r -> team(r.into(TEAM)))));
     }
 
     private static Team team(TeamRecord r) {
@@ -524,59 +529,23 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
             NewSession request,
             SessionStatus status,
             Instant now) {
+        // Pre-rendered statements on the transaction's connection (CreateStatements): session, owner's subject row
+        // and counters commit together or not at all.
         return guard(() -> dsl.transactionResult(trx -> {
             DSLContext tx = trx.dsl();
-            OffsetDateTime at = odt(now);
-            UUID ownerId = upsertSubject(tx, agent.tenantId(), owner, at);
-            Session.Repository repo = request.repository() == null ? Session.Repository.NONE : request.repository();
-            SharingMode sharing = request.sharingMode() == null ? SharingMode.TEAM : request.sharingMode();
-            try {
-                tx.insertInto(SESSION)
-                        .set(SESSION.ID, id)
-                        .set(SESSION.PUBLIC_ID, publicId)
-                        .set(SESSION.OBJECT_ID, Ids.newObjectId())
-                        .set(SESSION.TENANT_ID, agent.tenantId())
-                        .set(SESSION.TEAM_ID, agent.teamId())
-                        .set(SESSION.AGENT_ID, agent.id())
-                        .set(SESSION.OWNER_ID, ownerId)
-                        .set(SESSION.ACCOUNT_ID, accountId)
-                        .set(SESSION.ARTIST_ID, request.artistId())
-                        .set(SESSION.MODEL_ID, request.modelId())
-                        .set(SESSION.TITLE, request.title())
-                        .set(SESSION.STATUS, status.dbValue())
-                        .set(SESSION.CREATED_AT, at)
-                        .set(SESSION.UPDATED_AT, at)
-                        .set(SESSION.SHARING_MODE, sharing.dbValue())
-                        .set(SESSION.TAGS, request.tags() == null ? null : jsonb(request.tags()))
-                        .set(
-                                SESSION.CAPABILITIES,
-                                request.capabilities() == null ? null : jsonb(request.capabilities()))
-                        .set(SESSION.REPO_OWNER, repo.owner())
-                        .set(SESSION.REPO_NAME, repo.name())
-                        .set(SESSION.BRANCH, repo.branch())
-                        .set(SESSION.CLONE_URL, repo.cloneUrl())
-                        .set(SESSION.IS_NEW_BRANCH, repo.newBranch())
-                        .set(SESSION.LIFECYCLE_STATE, request.lifecycleState())
-                        .set(
-                                SESSION.SANDBOX_STATE,
-                                request.sandboxState() == null ? null : jsonb(request.sandboxState()))
-                        .set(
-                                SESSION.GLOBAL_SKILL_REFS,
-                                request.globalSkillRefs() == null ? null : jsonb(request.globalSkillRefs()))
-                        .set(SESSION.LINES_ADDED, request.linesAdded())
-                        .set(SESSION.LINES_REMOVED, request.linesRemoved())
-                        .set(SESSION.EXTRA, request.extra() == null ? null : jsonb(request.extra()))
-                        .execute();
-            } catch (IntegrityConstraintViolationException e) {
-                throw new GatewayException(
-                        ErrorKind.CONFLICT,
-                        "session_exists",
-                        "a session with id '" + publicId + "' already exists",
-                        "id",
-                        e);
-            }
-            count(tx, agent.tenantId(), agent.id(), accountId, Map.of(status, 1));
-            return sessions(tx).where(SESSION.ID.eq(id)).fetchSingle(JooqSessionStore::session);
+            return tx.connectionResult(c -> create.insert(
+                    tx,
+                    c,
+                    id,
+                    publicId,
+                    agent,
+                    owner,
+                    accountId,
+                    request,
+                    status,
+                    odt(now),
+                    JooqSessionStore::jsonb,
+                    JooqSessionStore::session));
         }));
     }
 
@@ -679,7 +648,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
      * session of one subject at once): that outcome is what DO NOTHING promised, so it is swallowed, inside a
      * savepoint so that the surrounding transaction goes on.
      */
-    private static void insertIgnoringDuplicates(DSLContext tx, Function<DSLContext, Query> insert) {
+    static void insertIgnoringDuplicates(DSLContext tx, Function<DSLContext, Query> insert) {
         if (tx.dialect().family() == SQLDialect.POSTGRES) {
             insert.apply(tx).execute();
             return;
@@ -1026,7 +995,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     // ---- Lifecycle (issue #12, docs/lifecycle.md)
 
     /** Counter slots per (scope, status): concurrent writers of one tenant mostly lock different rows. */
-    private static final int COUNT_SLOTS = 4;
+    static final int COUNT_SLOTS = 4;
 
     private static final Field<Boolean> PINNED = DSL.field(DSL.name("pinned"), SQLDataType.BOOLEAN);
 
