@@ -784,8 +784,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     /**
-     * Runs a store operation, turning an unreachable database into UNAVAILABLE (503 in every dialect). Everything
-     * else that escapes is a bug and stays an unchecked exception for the server's catch-all.
+     * Runs a store operation, turning an unreachable database, and a statement the database cancelled for running
+     * past the statement timeout, into UNAVAILABLE (503 in every dialect). Everything else that escapes is a bug and stays an unchecked exception for the server's catch-all.
      */
     static <T> T guard(Supplier<T> op) {
         try {
@@ -796,6 +796,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         ErrorKind.UNAVAILABLE,
                         "database_unavailable",
                         "the session store is temporarily unavailable",
+                        null,
+                        e);
+            }
+            if (Database.isStatementTimeout(e)) {
+                throw new GatewayException(
+                        ErrorKind.UNAVAILABLE,
+                        "statement_timeout",
+                        "the session store did not answer in time (statement timeout)",
                         null,
                         e);
             }
