@@ -120,6 +120,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     private final String byIdSql;
     private final String byObjectIdSql;
     private final JooqConversations conversations;
+    private final TeamLookup teams;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
@@ -134,6 +135,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
+        this.teams = new TeamLookup(dsl, dataSource);
     }
 
     /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
@@ -342,6 +344,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         }
         return guard(
                 () -> dsl.selectFrom(TEAM).where(TEAM.OBJECT_ID.eq(objectId)).fetchOptional(JooqSessionStore::team));
+    }
+
+    @Override
+    public Optional<TeamInTenant> findTeamInTenant(String objectId) {
+        if (unstorable(TEAM.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
+        return guard(() -> teams.find(objectId));
     }
 
     private static Team team(TeamRecord r) {
@@ -1394,7 +1404,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                     JooqConversations.statusChanged(log, row.status(), to);
                 }
             }
-            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
+            return reread(tx, id);
         });
     }
 
@@ -1422,10 +1432,24 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 conversations.cancelOpenTurns(tx, log, id, CancelReason.CLIENT_CANCELLED, now);
                 JooqConversations.statusChanged(log, row.status(), SessionStatus.CANCELLED);
             }
-            return sessions(tx)
-                    .where(SESSION.ID.eq(id))
-                    .fetchOptional(JooqSessionStore::session)
-                    .map(s -> new CancelResult(s, changed));
+            return reread(tx, id).map(s -> new CancelResult(s, changed));
+        });
+    }
+
+    /**
+     * The session after a write, read in the write's transaction through the pre-rendered lookup by id (the read
+     * path's statement, bound per call): rendering the five-table join with jOOQ per write cost as much as it did on
+     * the read path.
+     */
+    private Optional<Session> reread(DSLContext tx, UUID id) {
+        return tx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(byIdSql)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Result<Record> rows = tx.fetch(rs, sessionFields);
+                    return rows.isEmpty() ? Optional.<Session>empty() : Optional.of(session(rows.get(0)));
+                }
+            }
         });
     }
 
