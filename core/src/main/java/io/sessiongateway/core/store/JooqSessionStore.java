@@ -1082,11 +1082,13 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (s.visibility() instanceof SessionSelection.Visibility.SharedWith shared) {
             // A key of the permissions object: its JSON text followed by ':' (PostgreSQL's jsonb text and H2's
             // stored text both put the colon right after the key; inside a string value every quote is escaped).
+            // Found with POSITION, not LIKE: H2 parses and plans again, at every execution, a statement with a LIKE
+            // (its pattern may be a parameter), which was most of the cost of an Agentcloud list page.
             Condition granted = DSL.falseCondition();
             for (String grantee : shared.grantees().stream().sorted().toList()) {
-                granted = granted.or(SESSION.SHARING_PERMISSIONS
-                        .cast(SQLDataType.VARCHAR)
-                        .like("%" + likeEscaped(jsonText(grantee) + ":") + "%", '!'));
+                granted = granted.or(
+                        DSL.position(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR), jsonText(grantee) + ":")
+                                .gt(0));
             }
             c = c.and(SESSION.SHARING_MODE
                     .ne(SharingMode.RESTRICTED.dbValue())
