@@ -278,7 +278,8 @@ public final class GatewayServer implements AutoCloseable {
                 config.db().user(),
                 config.db().password(),
                 config.db().poolSize(),
-                config.db().connectTimeout());
+                config.db().connectTimeout(),
+                config.db().statementTimeout());
     }
 
     /** The port actually bound (useful with port 0). */

@@ -192,10 +192,13 @@ final class TrueFoundryTurns {
         Session session = lifecycle.read(caller, RULE, key);
         String fingerprint = PageTokens.fingerprint("turns", session.id(), lim);
         Integer before = pageToken == null ? null : (int) position(pageToken, fingerprint);
-        List<Turn> turns = conversations.turns(caller, RULE, key, before, lim + 1);
+        // The session is resolved (and its access checked) once for the page: each turn's input and last output
+        // are one log read each, not a read of the session and its pin before each of them.
+        ConversationService.SessionLog log = conversations.log(session);
+        List<Turn> turns = log.turns(before, lim + 1);
         ArrayNode data = NODES.arrayNode();
         for (Turn t : turns.subList(0, Math.min(lim, turns.size()))) {
-            data.add(view(caller, key, session, t));
+            data.add(view(log, session, t));
         }
         ObjectNode page = NODES.objectNode();
         page.set("data", data);
@@ -342,11 +345,16 @@ final class TrueFoundryTurns {
 
     /** A turn as {@code Turn}, with its input and its last model message. */
     private ObjectNode view(Principal caller, SessionKey key, Session session, Turn t) {
-        Message input = firstEvent(caller, key, t.id())
+        return view(conversations.log(caller, RULE, key), session, t);
+    }
+
+    /** {@link #view(Principal, SessionKey, Session, Turn)} over a log already resolved. */
+    private static ObjectNode view(ConversationService.SessionLog log, Session session, Turn t) {
+        Message input = firstEvent(log, t.id())
                 .filter(TrueFoundryTurnMapper::isUserMessage)
                 .map(e -> userMessage(e, session))
                 .orElse(null);
-        return TrueFoundryTurnMapper.turn(t, session.publicId(), input, lastOutput(caller, key, t), session.owner());
+        return TrueFoundryTurnMapper.turn(t, session.publicId(), input, lastOutput(log, t), session.owner());
     }
 
     private static Message userMessage(Event e, Session session) {
@@ -365,16 +373,15 @@ final class TrueFoundryTurns {
 
     /** The turn's last model message (agent message or tool call), as {@code model.message}; null: none. */
     private ObjectNode lastOutput(Principal caller, SessionKey key, Turn t) {
+        return t.status() != TurnStatus.DONE ? null : lastOutput(conversations.log(caller, RULE, key), t);
+    }
+
+    private static ObjectNode lastOutput(ConversationService.SessionLog log, Turn t) {
         if (t.status() != TurnStatus.DONE) {
             return null;
         }
-        return conversations
-                .events(
-                        caller,
-                        RULE,
-                        key,
-                        new EventQuery(
-                                0, null, Set.of(EventType.MESSAGE_CREATED, EventType.TOOL_CALL), t.id(), 1, true))
+        return log
+                .page(new EventQuery(0, null, Set.of(EventType.MESSAGE_CREATED, EventType.TOOL_CALL), t.id(), 1, true))
                 .stream()
                 .filter(e -> !TrueFoundryTurnMapper.isUserMessage(e))
                 .findFirst()
@@ -384,6 +391,11 @@ final class TrueFoundryTurns {
 
     private Optional<Event> firstEvent(Principal caller, SessionKey key, UUID turnId) {
         return conversations.events(caller, RULE, key, new EventQuery(0, null, Set.of(), turnId, 1, false)).stream()
+                .findFirst();
+    }
+
+    private static Optional<Event> firstEvent(ConversationService.SessionLog log, UUID turnId) {
+        return log.page(new EventQuery(0, null, Set.of(), turnId, 1, false)).stream()
                 .findFirst();
     }
 

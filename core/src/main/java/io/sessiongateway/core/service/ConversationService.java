@@ -159,6 +159,15 @@ public final class ConversationService {
         return new SessionLog(session.id(), store);
     }
 
+    /**
+     * The log of a session the caller already read (through {@link SessionLifecycle#read}, which checked access):
+     * for a dialect that reads the log several times in one request (a page of turns, each with its input and its
+     * last output), so that the session is resolved once, not once per read.
+     */
+    public SessionLog log(Session readable) {
+        return new SessionLog(readable.id(), store);
+    }
+
     /** Reads of one session's log, after the access check of {@link #log}. */
     public static final class SessionLog {
         private final UUID sessionId;
@@ -176,6 +185,11 @@ public final class ConversationService {
         /** One page of the log. */
         public List<Event> page(EventQuery query) {
             return store.listEvents(sessionId, query);
+        }
+
+        /** One page of the session's turns, newest first ({@link ConversationService#turns}). */
+        public List<Turn> turns(Integer beforeNumber, int limit) {
+            return store.listTurns(sessionId, beforeNumber, limit);
         }
 
         /** The event with this id when it belongs to this session (a cursor naming another session's is unknown). */

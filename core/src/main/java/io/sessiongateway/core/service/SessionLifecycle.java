@@ -210,13 +210,20 @@ public final class SessionLifecycle {
 
     /**
      * Cancels the session if its status is one {@code which} stops (to {@code cancelled}); otherwise nothing
-     * changes and {@link CancelResult#changed()} is false. Safe to repeat. Raises as resolving a write does.
+     * changes and {@link CancelResult#changed()} is false. Safe to repeat. The result's session is the session after
+     * the cancel without the caller's pin ({@code pinned} false: no dialect's cancel answer shows the session). Raises
+     * as resolving a write does.
+     *
+     * <p>A session the read finds in a status {@code which} does not stop is answered from that read, with no write
+     * and no lock: the cancel takes effect at the read, when there was nothing to stop (a write racing it is ordered
+     * after it), which is what most cancels of a repeatable cancel are.
      */
     public CancelResult cancel(Principal caller, AccessRule rule, SessionKey key, Cancellable which) {
         Session session = resolve(caller, rule, key, true);
-        CancelResult result =
-                store.cancelSession(session.id(), which.statuses(), now()).orElseThrow(() -> notFound(key));
-        return new CancelResult(withPin(caller, result.session()), result.changed());
+        if (!which.statuses().contains(session.status())) {
+            return new CancelResult(session, false);
+        }
+        return store.cancelSession(session.id(), which.statuses(), now()).orElseThrow(() -> notFound(key));
     }
 
     /** Pins the session for the caller's subject; repeating changes nothing. Raises as resolving a write does. */
@@ -288,8 +295,8 @@ public final class SessionLifecycle {
      * (Agentcloud's {@code checkResourceSlug}), which the writes and the list check again when they run.
      */
     public void requireTeamMember(Principal caller, String teamObjectId) {
-        boolean member = store.findTeamByObjectId(teamObjectId)
-                .filter(team -> policy.isTeamMember(caller, tenantName(team), teamObjectId))
+        boolean member = store.findTeamInTenant(teamObjectId)
+                .filter(t -> policy.isTeamMember(caller, t.tenant().name(), teamObjectId))
                 .isPresent();
         if (!member) {
             throw GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug");
@@ -445,18 +452,21 @@ public final class SessionLifecycle {
         Tenant tenant;
         UUID teamId = null;
         if (q.teamObjectId() != null) {
-            Team team = store.findTeamByObjectId(q.teamObjectId()).orElse(null);
-            boolean member = team != null && policy.isTeamMember(caller, tenantName(team), q.teamObjectId());
+            // One statement for the team and its tenant (the membership check needs the tenant's name).
+            SessionStore.TeamInTenant found =
+                    store.findTeamInTenant(q.teamObjectId()).orElse(null);
+            boolean member =
+                    found != null && policy.isTeamMember(caller, found.tenant().name(), q.teamObjectId());
             if (q.rule() == AccessRule.OPERATOR) {
-                requireOperator(caller, team == null ? null : tenantName(team));
+                requireOperator(caller, found == null ? null : found.tenant().name());
             } else if (!member) {
                 throw GatewayException.forbidden("team_forbidden", "invalid permissions on the resourceSlug");
             }
-            if (team == null) {
+            if (found == null) {
                 return Optional.empty();
             }
-            teamId = team.id();
-            tenant = store.findTenantById(team.tenantId()).orElse(null);
+            teamId = found.team().id();
+            tenant = found.tenant();
         } else {
             if (q.rule() == AccessRule.OPERATOR) {
                 requireOperator(caller, q.tenantName());

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -58,6 +59,7 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("gateway-db");
         // Start even when the database is down; requests then answer 503 until it is back.
         hc.setInitializationFailTimeout(-1);
+        statementTimeoutSql(config).ifPresent(hc::setConnectionInitSql);
         if (config.isPostgres()) {
             // Parameters in the URL win over these (pgjdbc reads the URL last).
             // A statement whose server stops answering (network partition, frozen host: no RST ever comes) would
@@ -99,6 +101,38 @@ public final class Database implements AutoCloseable {
             if (t instanceof SQLException sql
                     && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || UNAVAILABLE_STATES.contains(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The session setting, run once on each new pooled connection, that makes the database cancel a statement
+     * running longer than the configured timeout (a client paging by a huge offset must not hold every worker
+     * thread): PostgreSQL's {@code statement_timeout} (it counts lock waits too), H2's {@code QUERY_TIMEOUT}. Both
+     * in milliseconds (at least 1), and both cancel with SQLSTATE 57014 ({@link #isStatementTimeout}). Migrations
+     * run on their own connection and are not bounded. Empty when the timeout is zero.
+     */
+    static Optional<String> statementTimeoutSql(DatabaseConfig config) {
+        if (config.statementTimeout().isZero()) {
+            return Optional.empty();
+        }
+        long ms = Math.max(1, config.statementTimeout().toMillis());
+        return Optional.of(config.isPostgres() ? "SET statement_timeout = " + ms : "SET QUERY_TIMEOUT " + ms);
+    }
+
+    /** SQLSTATE 57014 (query_canceled): PostgreSQL's statement_timeout and H2's QUERY_TIMEOUT both end so. */
+    static final String QUERY_CANCELED = "57014";
+
+    /**
+     * Whether a failure is the database cancelling a statement that ran past the statement timeout (SQLSTATE 57014
+     * anywhere in the cause chain; also an operator's {@code pg_cancel_backend}): the database is up, the statement
+     * was too slow.
+     */
+    public static boolean isStatementTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && QUERY_CANCELED.equals(sql.getSQLState())) {
                 return true;
             }
         }

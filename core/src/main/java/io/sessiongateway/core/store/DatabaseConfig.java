@@ -8,8 +8,22 @@ import java.time.Duration;
  *
  * @param url JDBC URL: {@code jdbc:h2:file:...} or {@code jdbc:postgresql://...}
  * @param connectTimeout how long a request waits for a pooled connection before the store reports UNAVAILABLE
+ * @param statementTimeout the longest one statement of a pooled connection may run before the database cancels it
+ *     (the store then reports UNAVAILABLE); zero leaves the database's own setting (none by default)
  */
-public record DatabaseConfig(String url, String user, String password, int maxPoolSize, Duration connectTimeout) {
+public record DatabaseConfig(
+        String url, String user, String password, int maxPoolSize, Duration connectTimeout, Duration statementTimeout) {
+
+    public DatabaseConfig {
+        if (statementTimeout == null || statementTimeout.isNegative()) {
+            throw new IllegalArgumentException("statementTimeout must be zero or positive: " + statementTimeout);
+        }
+    }
+
+    /** Without a statement timeout of the gateway's own (the database's setting applies). */
+    public DatabaseConfig(String url, String user, String password, int maxPoolSize, Duration connectTimeout) {
+        this(url, user, password, maxPoolSize, connectTimeout, Duration.ZERO);
+    }
 
     /**
      * The embedded, file-backed H2 database in a data directory; survives restarts, and a killed process.

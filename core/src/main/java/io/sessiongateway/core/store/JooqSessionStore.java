@@ -132,6 +132,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     /** The create path's statements and the lookups before a create, rendered once (issue #15). */
     private final CreateStatements create;
 
+    private final TeamLookup teams;
+
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
@@ -157,6 +159,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
         this.create = new CreateStatements(dsl, this::agents, () -> sessions(dsl));
+        this.teams = new TeamLookup(dsl, dataSource);
     }
 
     /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
@@ -392,6 +395,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         }
         return guard(() -> CreateStatements.withConnection(
                 dataSource, c -> create.teamByObjectId(c, objectId, r -> team(r.into(TEAM)))));
+    }
+
+    @Override
+    public Optional<TeamInTenant> findTeamInTenant(String objectId) {
+        if (unstorable(TEAM.OBJECT_ID, objectId)) {
+            return Optional.empty();
+        }
+        return guard(() -> teams.find(objectId));
     }
 
     private static Team team(TeamRecord r) {
@@ -880,8 +891,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     }
 
     /**
-     * Runs a store operation, turning an unreachable database into UNAVAILABLE (503 in every dialect). Everything
-     * else that escapes is a bug and stays an unchecked exception for the server's catch-all.
+     * Runs a store operation, turning an unreachable database, and a statement the database cancelled for running
+     * past the statement timeout, into UNAVAILABLE (503 in every dialect). Everything else that escapes is a bug and stays an unchecked exception for the server's catch-all.
      */
     static <T> T guard(Supplier<T> op) {
         try {
@@ -892,6 +903,14 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                         ErrorKind.UNAVAILABLE,
                         "database_unavailable",
                         "the session store is temporarily unavailable",
+                        null,
+                        e);
+            }
+            if (Database.isStatementTimeout(e)) {
+                throw new GatewayException(
+                        ErrorKind.UNAVAILABLE,
+                        "statement_timeout",
+                        "the session store did not answer in time (statement timeout)",
                         null,
                         e);
             }
@@ -1160,11 +1179,13 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         if (s.visibility() instanceof SessionSelection.Visibility.SharedWith shared) {
             // A key of the permissions object: its JSON text followed by ':' (PostgreSQL's jsonb text and H2's
             // stored text both put the colon right after the key; inside a string value every quote is escaped).
+            // Found with POSITION, not LIKE: H2 parses and plans again, at every execution, a statement with a LIKE
+            // (its pattern may be a parameter), which was most of the cost of an Agentcloud list page.
             Condition granted = DSL.falseCondition();
             for (String grantee : shared.grantees().stream().sorted().toList()) {
-                granted = granted.or(SESSION.SHARING_PERMISSIONS
-                        .cast(SQLDataType.VARCHAR)
-                        .like("%" + likeEscaped(jsonText(grantee) + ":") + "%", '!'));
+                granted = granted.or(
+                        DSL.position(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR), jsonText(grantee) + ":")
+                                .gt(0));
             }
             c = c.and(SESSION.SHARING_MODE
                     .ne(SharingMode.RESTRICTED.dbValue())
@@ -1482,7 +1503,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                     JooqConversations.statusChanged(log, row.status(), to);
                 }
             }
-            return sessions(tx).where(SESSION.ID.eq(id)).fetchOptional(JooqSessionStore::session);
+            return reread(tx, id);
         });
     }
 
@@ -1510,10 +1531,24 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 conversations.cancelOpenTurns(tx, log, id, CancelReason.CLIENT_CANCELLED, now);
                 JooqConversations.statusChanged(log, row.status(), SessionStatus.CANCELLED);
             }
-            return sessions(tx)
-                    .where(SESSION.ID.eq(id))
-                    .fetchOptional(JooqSessionStore::session)
-                    .map(s -> new CancelResult(s, changed));
+            return reread(tx, id).map(s -> new CancelResult(s, changed));
+        });
+    }
+
+    /**
+     * The session after a write, read in the write's transaction through the pre-rendered lookup by id (the read
+     * path's statement, bound per call): rendering the five-table join with jOOQ per write cost as much as it did on
+     * the read path.
+     */
+    private Optional<Session> reread(DSLContext tx, UUID id) {
+        return tx.connectionResult(c -> {
+            try (PreparedStatement ps = c.prepareStatement(byIdSql)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    Result<Record> rows = tx.fetch(rs, sessionFields);
+                    return rows.isEmpty() ? Optional.<Session>empty() : Optional.of(session(rows.get(0)));
+                }
+            }
         });
     }
 

@@ -68,6 +68,18 @@ public interface SessionStore {
     /** By Agentcloud team id (resourceSlug), in any tenant. */
     Optional<Team> findTeamByObjectId(String objectId);
 
+    /** A team and the tenant it belongs to. */
+    record TeamInTenant(Team team, Tenant tenant) {}
+
+    /**
+     * {@link #findTeamByObjectId} with the team's tenant: what every Agentcloud list and write resolves its path's
+     * team to (the membership check needs the tenant's name), in one statement where the store can.
+     */
+    default Optional<TeamInTenant> findTeamInTenant(String objectId) {
+        return findTeamByObjectId(objectId)
+                .flatMap(team -> findTenantById(team.tenantId()).map(tenant -> new TeamInTenant(team, tenant)));
+    }
+
     /** Stores a key under the hash of its secret. */
     ApiKey createApiKey(Tenant tenant, NewApiKey key, String display, String secretHash, Instant now);
 
