@@ -1545,8 +1545,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
             try (PreparedStatement ps = c.prepareStatement(byIdSql)) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    Result<Record> rows = tx.fetch(rs, sessionFields);
-                    return rows.isEmpty() ? Optional.<Session>empty() : Optional.of(session(rows.get(0)));
+                    return rs.next() ? Optional.of(session(sessionRows.read(rs))) : Optional.<Session>empty();
                 }
             }
         });
