@@ -137,9 +137,12 @@ def runs(fuzz_gateway, real, tmp_path_factory):
     """Every document's run, started together (at most PARALLEL at a time): most of a run is waiting on the
     network and on Python's start, so they overlap well even on two cores."""
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=PARALLEL)
+    # Made here, in this thread: pytest's tmp_path_factory is not thread-safe (two threads creating the base
+    # directory at once made one mktemp fail with "st is not a normalized and relative path" in a CI run).
+    workdirs = {doc: tmp_path_factory.mktemp("st") for doc in DOCUMENTS}
 
     def run(doc):
-        workdir = tmp_path_factory.mktemp("st")
+        workdir = workdirs[doc]
         cmd, env = command(doc, fuzz_gateway, real, workdir)
         return subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=900)
     futures = {doc: pool.submit(run, doc) for doc in DOCUMENTS}
