@@ -340,6 +340,11 @@ bulk_sql() { # backend N: sessions 1..N for reads and writes, then DEL_POOL per 
     created="DATEADD(MILLISECOND, -($total + 1 - i), s.created_at)"
   fi
   cat <<SQL
+DELETE FROM event WHERE session_id IN (SELECT id FROM session WHERE public_id LIKE 'session_00000000000070008000%');
+DELETE FROM message WHERE session_id IN (SELECT id FROM session WHERE public_id LIKE 'session_00000000000070008000%');
+DELETE FROM turn WHERE session_id IN (SELECT id FROM session WHERE public_id LIKE 'session_00000000000070008000%');
+DELETE FROM chat WHERE session_id IN (SELECT id FROM session WHERE public_id LIKE 'session_00000000000070008000%');
+DELETE FROM session_pin WHERE session_id IN (SELECT id FROM session WHERE public_id LIKE 'session_00000000000070008000%');
 DELETE FROM session WHERE public_id LIKE 'session_00000000000070008000%';
 INSERT INTO session (id, public_id, object_id, tenant_id, team_id, agent_id, owner_id, account_id, title, status,
     warning, lifecycle_version, created_at, updated_at, sharing_mode, is_new_branch)
