@@ -327,15 +327,7 @@ final class CreateStatements {
             for (UUID scope : scopes) {
                 bind(ps, 1L, tenantId, scope, status.dbValue(), slot);
                 if (ps.executeUpdate() == 0) {
-                    JooqSessionStore.insertIgnoringDuplicates(
-                            tx,
-                            ctx -> ctx.insertInto(SESSION_COUNT)
-                                    .set(SESSION_COUNT.TENANT_ID, tenantId)
-                                    .set(SESSION_COUNT.SCOPE_ID, scope)
-                                    .set(SESSION_COUNT.STATUS, status.dbValue())
-                                    .set(SESSION_COUNT.SLOT, slot)
-                                    .set(SESSION_COUNT.N, 0L)
-                                    .onConflictDoNothing());
+                    JooqSessionStore.insertCounterRow(tx, tenantId, scope, status, slot);
                     ps.executeUpdate();
                 }
             }

@@ -1063,6 +1063,19 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         return odt(now.isBefore(floor) ? floor : now);
     }
 
+    /** A zero counter row for (scope, status, slot) unless one exists; the caller then adds to it. */
+    static void insertCounterRow(DSLContext tx, UUID tenantId, UUID scope, SessionStatus status, short slot) {
+        insertIgnoringDuplicates(
+                tx,
+                ctx -> ctx.insertInto(SESSION_COUNT)
+                        .set(SESSION_COUNT.TENANT_ID, tenantId)
+                        .set(SESSION_COUNT.SCOPE_ID, scope)
+                        .set(SESSION_COUNT.STATUS, status.dbValue())
+                        .set(SESSION_COUNT.SLOT, slot)
+                        .set(SESSION_COUNT.N, 0L)
+                        .onConflictDoNothing());
+    }
+
     /**
      * Adds {@code delta} per status to the counters of the tenant, the agent and the account (when there is one), in
      * one order (scope, status) so that concurrent writers never wait on each other in a cycle.
@@ -1092,15 +1105,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                                 .where(key)
                                 .execute()
                         == 0) {
-                    insertIgnoringDuplicates(
-                            tx,
-                            ctx -> ctx.insertInto(SESSION_COUNT)
-                                    .set(SESSION_COUNT.TENANT_ID, tenantId)
-                                    .set(SESSION_COUNT.SCOPE_ID, scope)
-                                    .set(SESSION_COUNT.STATUS, status.dbValue())
-                                    .set(SESSION_COUNT.SLOT, slot)
-                                    .set(SESSION_COUNT.N, 0L)
-                                    .onConflictDoNothing());
+                    insertCounterRow(tx, tenantId, scope, status, slot);
                     tx.update(SESSION_COUNT)
                             .set(SESSION_COUNT.N, SESSION_COUNT.N.plus(delta))
                             .where(key)
