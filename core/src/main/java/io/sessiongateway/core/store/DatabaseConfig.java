@@ -38,11 +38,17 @@ public record DatabaseConfig(
      *       why production runs on PostgreSQL. The cost is one file write per commit.</li>
      *   <li>{@code MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH}: the same SQL, names and
      *       ordering as on PostgreSQL.</li>
+     *   <li>{@code CACHE_SIZE=4096}: H2's page cache (KB, in the Java heap; H2's default 16 MB). With a store much
+     *       larger than the cache (10^6 sessions: a 2.5 GB file) random reads replace its leaf pages every second
+     *       or so; 16 MB of them outlived a young collection, overflowed the survivor space and filled the old
+     *       generation, whose full collections (75-250 ms) were the p99 at 10^6. At 4 MB the pages die young
+     *       (with the launcher's young generation; bench/results/profile-2026-12-05.md, q15-jvm), the index's
+     *       inner pages, read on every lookup, stay cached.</li>
      * </ul>
      */
     public static String h2FileUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096";
     }
 
     public boolean isPostgres() {
