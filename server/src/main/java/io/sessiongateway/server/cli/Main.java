@@ -1,5 +1,7 @@
 package io.sessiongateway.server.cli;
 
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,8 +10,14 @@ import picocli.CommandLine.Command;
         name = "gateway",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Session Gateway: one session store served in the dialects of four agent platforms.",
-        subcommands = {
+        description = "Session Gateway: one session store served in the dialects of four agent platforms.")
+public final class Main {
+    /**
+     * The subcommands, in the order the usage lists them. Not in {@code @Command(subcommands = ...)}: picocli then
+     * introspects all of them (and their own subcommands) for every run, about a tenth of a restart's main thread
+     * before {@code serve} starts; {@link #run} adds only the one named first when there is one.
+     */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(
             ServeCommand.class,
             TokenCommand.class,
             AgentCommand.class,
@@ -17,9 +25,7 @@ import picocli.CommandLine.Command;
             KeyCommand.class,
             SessionCommand.class,
             MigrateCommand.class,
-            WorkerCommand.class
-        })
-public final class Main {
+            WorkerCommand.class);
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -28,6 +34,13 @@ public final class Main {
     /** Runs a command line; returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // The subcommand named by the first argument alone; anything else (no argument, --help, --version, an
+        // unknown name: picocli's answer lists them all) gets all of them. Added before the settings below, which
+        // reach only the subcommands present when they are made.
+        Class<?> named = args.length == 0 ? null : subcommandNamed(args[0]);
+        for (Class<?> c : named == null ? SUBCOMMANDS : List.of(named)) {
+            cli.addSubcommand(c);
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr()
@@ -35,6 +48,16 @@ public final class Main {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    private static Class<?> subcommandNamed(String name) {
+        for (Class<?> c : SUBCOMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (command.name().equals(name) || Arrays.asList(command.aliases()).contains(name)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
