@@ -74,6 +74,9 @@ final class CreateStatements {
     private final String subjectSlugUpdate;
     private final String sessionInsert;
     private final String countAdd;
+    /** PostgreSQL: the counters of two and of three scopes as one upsert each (index 2, 3); null on H2. */
+    private final String[] countUpsert;
+
     private final String sessionById;
 
     /** Hands the threads that create sessions the counter slots in turn. */
@@ -163,6 +166,43 @@ final class CreateStatements {
                 .and(SESSION_COUNT.STATUS.eq(DSL.param("status", SESSION_COUNT.STATUS)))
                 .and(SESSION_COUNT.SLOT.eq(DSL.param("slot", SESSION_COUNT.SLOT))));
         this.sessionById = dsl.render(sessions.get().where(SESSION.ID.eq(DSL.param("id", SESSION.ID))));
+        this.countUpsert = dsl.dialect().family() == SQLDialect.POSTGRES
+                ? new String[] {null, null, countUpsert(dsl, 2), countUpsert(dsl, 3)}
+                : null;
+    }
+
+    /**
+     * {@code INSERT INTO session_count ... VALUES (scope 1), ..., (scope n) ON CONFLICT (its key) DO UPDATE SET n = n +
+     * excluded.n}: PostgreSQL inserts or locks and updates the rows in the order of the VALUES list, so with the
+     * scopes sorted it takes the counter rows' locks in the order {@link JooqSessionStore#count} takes them, and a
+     * row missing yet is inserted atomically (no separate insert, no race).
+     */
+    private static String countUpsert(DSLContext dsl, int scopes) {
+        var insert = dsl.insertInto(
+                SESSION_COUNT,
+                SESSION_COUNT.TENANT_ID,
+                SESSION_COUNT.SCOPE_ID,
+                SESSION_COUNT.STATUS,
+                SESSION_COUNT.SLOT,
+                SESSION_COUNT.N);
+        var values = insert.values(
+                DSL.param("tenant", SESSION_COUNT.TENANT_ID),
+                DSL.param("scope", SESSION_COUNT.SCOPE_ID),
+                DSL.param("status", SESSION_COUNT.STATUS),
+                DSL.param("slot", SESSION_COUNT.SLOT),
+                DSL.param("delta", SESSION_COUNT.N));
+        for (int i = 1; i < scopes; i++) {
+            values = values.values(
+                    DSL.param("tenant", SESSION_COUNT.TENANT_ID),
+                    DSL.param("scope", SESSION_COUNT.SCOPE_ID),
+                    DSL.param("status", SESSION_COUNT.STATUS),
+                    DSL.param("slot", SESSION_COUNT.SLOT),
+                    DSL.param("delta", SESSION_COUNT.N));
+        }
+        return dsl.render(values.onConflict(
+                        SESSION_COUNT.TENANT_ID, SESSION_COUNT.SCOPE_ID, SESSION_COUNT.STATUS, SESSION_COUNT.SLOT)
+                .doUpdate()
+                .set(SESSION_COUNT.N, SESSION_COUNT.N.plus(DSL.excluded(SESSION_COUNT.N))));
     }
 
     /** The tenant by name, with its default team (the caller checked that the name is storable). */
@@ -265,8 +305,11 @@ final class CreateStatements {
             }
             throw e;
         }
+        Session created = one(c, sessionById, sessionFields, map, id).orElseThrow();
+        // The counters last: their rows are shared by every create of the tenant (a few slots), and each stays
+        // locked from its update until the commit, so the less work after it, the sooner the next create gets it.
         countCreated(tx, c, agent.tenantId(), agent.id(), accountId, status);
-        return one(c, sessionById, sessionFields, map, id).orElseThrow();
+        return created;
     }
 
     /**
@@ -309,7 +352,8 @@ final class CreateStatements {
     /**
      * {@link JooqSessionStore#count} for one new session: +1 on the status's counter of the tenant, the agent and
      * the account, in the same order (scope, then status) and with one slot for all three, so that it never waits
-     * on another writer in a cycle; a counter row missing yet is inserted as that method does. The slot is the
+     * on another writer in a cycle; a counter row missing yet is inserted as that method does (on PostgreSQL all
+     * three in one upsert, {@link #countUpsert(DSLContext, int)}). The slot is the
      * request thread's ({@link #SLOT}), not a random one: a counter row stays locked until its transaction commits,
      * and the few worker threads creating at once then each hold their own row instead of queueing behind a
      * commit on a slot they drew alike (four threads drawing among four slots collide nine times in ten).
@@ -323,6 +367,23 @@ final class CreateStatements {
         }
         scopes.sort(Comparator.naturalOrder());
         short slot = SLOT.get();
+        if (countUpsert != null && scopes.stream().distinct().count() == scopes.size()) {
+            // PostgreSQL: one statement, one round trip, instead of one per scope (a round trip that a counter row
+            // stays locked for); the same rows, the same order, the same sums.
+            Object[] values = new Object[5 * scopes.size()];
+            for (int i = 0; i < scopes.size(); i++) {
+                values[5 * i] = tenantId;
+                values[5 * i + 1] = scopes.get(i);
+                values[5 * i + 2] = status.dbValue();
+                values[5 * i + 3] = slot;
+                values[5 * i + 4] = 1L;
+            }
+            try (PreparedStatement ps = c.prepareStatement(countUpsert[scopes.size()])) {
+                bind(ps, values);
+                ps.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(countAdd)) {
             for (UUID scope : scopes) {
                 bind(ps, 1L, tenantId, scope, status.dbValue(), slot);
