@@ -46,13 +46,17 @@ case $dialect in everruns) agent=$ev ;; agentcloud) scope=$team; agent=$app ;; e
 url="http://127.0.0.1:$port"
 wrk -t"$THREADS" -c"$CONN" -d"${WARM}s" -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent" >/dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+wal() { [ "$backend" = pg ] && psql -Atq -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres -c 'SELECT wal_sync FROM pg_stat_wal' || echo 0; }
+w0=$(wal)
 t0=$(ticks)
 out=$(wrk -t"$THREADS" -c"$CONN" -d"${DUR}s" --latency -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent")
 t1=$(ticks)
+w1=$(wal)
 rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 req=$(awk '/requests in/ {print $1}' <<<"$out")
 p99=$(awk '$1=="99%" {print $2}' <<<"$out")
 non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
 hz=$(getconf CLK_TCK)
-printf '%s %s %s %s: %s req/s, p99 %s, %d us CPU/request, non-2xx %s, load %s\n' "$(basename "$jar")" "$backend" \
-  "$dialect" "$*" "$rps" "$p99" $(( (t1 - t0) * 1000000 / hz / req )) "${non2xx:-0}" "$(cut -d' ' -f1 /proc/loadavg)"
+syncs=""; [ "$backend" = pg ] && syncs=", $(python3 -c "print(round($req / max(1, $w1 - $w0), 1))") requests/WAL sync"
+printf '%s %s %s %s: %s req/s, p99 %s, %d us CPU/request%s, non-2xx %s, load %s\n' "$(basename "$jar")" "$backend" \
+  "$dialect" "$*" "$rps" "$p99" $(( (t1 - t0) * 1000000 / hz / req )) "$syncs" "${non2xx:-0}" "$(cut -d' ' -f1 /proc/loadavg)"
