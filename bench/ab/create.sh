@@ -8,7 +8,8 @@
 #   bench/ab/create.sh JAR h2|pg DIALECT [NAME=VALUE ...]   (the NAME=VALUE pairs go to the gateway's environment)
 # Environment: PG_PORT (PostgreSQL on 127.0.0.1, user gateway / bench, a superuser: the script drops and creates the
 # database gateway_ab), WARM (seconds, default 40), DUR (seconds, default 10), CONN (default 32),
-# LUA (default bench/lua/create.lua), JAVA_OPTS (default: the launcher's).
+# LUA (default bench/lua/create.lua; bench/ab/mixed.lua: creates and GETs), LUA_ARG (a fifth argument to the script),
+# JAVA_OPTS (default: the launcher's).
 set -euo pipefail
 jar=$1 backend=$2 dialect=$3; shift 3
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,12 +45,12 @@ tok=$(cli token --tenant "$tenant" --subject bench-user --team "$team" --account
 scope=$tenant agent=bench-agent
 case $dialect in everruns) agent=$ev ;; agentcloud) scope=$team; agent=$app ;; esac
 url="http://127.0.0.1:$port"
-wrk -t"$THREADS" -c"$CONN" -d"${WARM}s" -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent" >/dev/null
+wrk -t"$THREADS" -c"$CONN" -d"${WARM}s" -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent" ${LUA_ARG:-} >/dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 wal() { [ "$backend" = pg ] && psql -Atq -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres -c 'SELECT wal_sync FROM pg_stat_wal' || echo 0; }
 w0=$(wal)
 t0=$(ticks)
-out=$(wrk -t"$THREADS" -c"$CONN" -d"${DUR}s" --latency -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent")
+out=$(wrk -t"$THREADS" -c"$CONN" -d"${DUR}s" --latency -s "$LUA" "$url" -- "$dialect" "$tok" "$scope" "$agent" ${LUA_ARG:-})
 t1=$(ticks)
 w1=$(wal)
 rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")

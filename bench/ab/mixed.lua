@@ -1,17 +1,18 @@
 -- TrueFoundry: creates and GETs of a session alternately (the GET reads the first session this connection created),
--- so that one pooled connection runs the statements of both paths. wrk -s mixed.lua -- truefoundry <token> <tenant> <agent>
-local token, tenant, agent
+-- so that one pooled connection runs the statements of both paths; with a fifth argument "get", GETs only after
+-- that first create. wrk -s mixed.lua -- truefoundry <token> <tenant> <agent> [get]
+local token, tenant, agent, only_get
 local id = nil
 local n = 0
 
 function init(args)
-  token, tenant, agent = args[2], args[3], args[4]
+  token, tenant, agent, only_get = args[2], args[3], args[4], args[5] == "get"
 end
 
 function request()
   n = n + 1
   local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
-  if id ~= nil and n % 2 == 0 then
+  if id ~= nil and (only_get or n % 2 == 0) then
     return wrk.format("GET", "/" .. tenant .. "/v1/agents/sessions/" .. id, headers)
   end
   return wrk.format("POST", "/" .. tenant .. "/v1/agents/sessions", headers, '{"agent_name":"' .. agent .. '"}')
