@@ -267,7 +267,9 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static int workerThreads(GatewayConfig config) {
-        return config.http().workerThreads(Runtime.getRuntime().availableProcessors());
+        DatabaseConfig db = databaseConfigOf(config);
+        return config.http()
+                .workerThreads(Runtime.getRuntime().availableProcessors(), db.isPostgres() ? db.maxPoolSize() : 0);
     }
 
     /** The store settings a configuration names: the H2 file in the data dir unless a URL is given. */

@@ -74,7 +74,12 @@ final class CreateStatements {
     private final String subjectSlugUpdate;
     private final String sessionInsert;
     private final String countAdd;
+    /** PostgreSQL: the counters of two and of three scopes as one upsert each (index 2, 3); null on H2. */
+    private final String[] countUpsert;
+
     private final String sessionById;
+    /** PostgreSQL: {@link #sessionInsert} and {@link #sessionById} in one statement; null on H2. */
+    private final String sessionInsertRead;
 
     /** Hands the threads that create sessions the counter slots in turn. */
     private static final AtomicInteger NEXT_SLOT = new AtomicInteger();
@@ -163,6 +168,54 @@ final class CreateStatements {
                 .and(SESSION_COUNT.STATUS.eq(DSL.param("status", SESSION_COUNT.STATUS)))
                 .and(SESSION_COUNT.SLOT.eq(DSL.param("slot", SESSION_COUNT.SLOT))));
         this.sessionById = dsl.render(sessions.get().where(SESSION.ID.eq(DSL.param("id", SESSION.ID))));
+        // PostgreSQL: the row as inserted (RETURNING: its defaults, and JSONB as stored, in PostgreSQL's key order),
+        // joined to the names in the same statement, in the same transaction as a re-read would: one round trip
+        // instead of two. The CTE is named as the table, so the re-read's select reads the new row from it as is.
+        this.sessionInsertRead = dsl.dialect().family() == SQLDialect.POSTGRES
+                ? "with \"session\" as ("
+                        + dsl.render(dsl.insertInto(SESSION)
+                                .columns(INSERTED)
+                                .values(values)
+                                .returning(SESSION.fields()))
+                        + ") " + dsl.render(sessions.get())
+                : null;
+        this.countUpsert = dsl.dialect().family() == SQLDialect.POSTGRES
+                ? new String[] {null, null, countUpsert(dsl, 2), countUpsert(dsl, 3)}
+                : null;
+    }
+
+    /**
+     * {@code INSERT INTO session_count ... VALUES (scope 1), ..., (scope n) ON CONFLICT (its key) DO UPDATE SET n = n +
+     * excluded.n}: PostgreSQL inserts or locks and updates the rows in the order of the VALUES list, so with the
+     * scopes sorted it takes the counter rows' locks in the order {@link JooqSessionStore#count} takes them, and a
+     * row missing yet is inserted atomically (no separate insert, no race).
+     */
+    private static String countUpsert(DSLContext dsl, int scopes) {
+        var insert = dsl.insertInto(
+                SESSION_COUNT,
+                SESSION_COUNT.TENANT_ID,
+                SESSION_COUNT.SCOPE_ID,
+                SESSION_COUNT.STATUS,
+                SESSION_COUNT.SLOT,
+                SESSION_COUNT.N);
+        var values = insert.values(
+                DSL.param("tenant", SESSION_COUNT.TENANT_ID),
+                DSL.param("scope", SESSION_COUNT.SCOPE_ID),
+                DSL.param("status", SESSION_COUNT.STATUS),
+                DSL.param("slot", SESSION_COUNT.SLOT),
+                DSL.param("delta", SESSION_COUNT.N));
+        for (int i = 1; i < scopes; i++) {
+            values = values.values(
+                    DSL.param("tenant", SESSION_COUNT.TENANT_ID),
+                    DSL.param("scope", SESSION_COUNT.SCOPE_ID),
+                    DSL.param("status", SESSION_COUNT.STATUS),
+                    DSL.param("slot", SESSION_COUNT.SLOT),
+                    DSL.param("delta", SESSION_COUNT.N));
+        }
+        return dsl.render(values.onConflict(
+                        SESSION_COUNT.TENANT_ID, SESSION_COUNT.SCOPE_ID, SESSION_COUNT.STATUS, SESSION_COUNT.SLOT)
+                .doUpdate()
+                .set(SESSION_COUNT.N, SESSION_COUNT.N.plus(DSL.excluded(SESSION_COUNT.N))));
     }
 
     /** The tenant by name, with its default team (the caller checked that the name is storable). */
@@ -222,7 +275,8 @@ final class CreateStatements {
         UUID ownerId = ownerId(tx, c, agent.tenantId(), owner, at);
         Session.Repository repo = request.repository() == null ? Session.Repository.NONE : request.repository();
         SharingMode sharing = request.sharingMode() == null ? SharingMode.TEAM : request.sharingMode();
-        try (PreparedStatement ps = c.prepareStatement(sessionInsert)) {
+        Session created = null;
+        try (PreparedStatement ps = c.prepareStatement(sessionInsertRead != null ? sessionInsertRead : sessionInsert)) {
             bind(
                     ps,
                     id,
@@ -253,7 +307,13 @@ final class CreateStatements {
                     request.linesAdded(),
                     request.linesRemoved(),
                     request.extra() == null ? null : json.apply(request.extra()));
-            ps.executeUpdate();
+            if (sessionInsertRead != null) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    created = map.apply(dsl.fetch(rs, sessionFields).get(0));
+                }
+            } else {
+                ps.executeUpdate();
+            }
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
                 throw new GatewayException(
@@ -265,8 +325,13 @@ final class CreateStatements {
             }
             throw e;
         }
+        if (created == null) {
+            created = one(c, sessionById, sessionFields, map, id).orElseThrow();
+        }
+        // The counters last: their rows are shared by every create of the tenant (a few slots), and each stays
+        // locked from its update until the commit, so the less work after it, the sooner the next create gets it.
         countCreated(tx, c, agent.tenantId(), agent.id(), accountId, status);
-        return one(c, sessionById, sessionFields, map, id).orElseThrow();
+        return created;
     }
 
     /**
@@ -309,7 +374,8 @@ final class CreateStatements {
     /**
      * {@link JooqSessionStore#count} for one new session: +1 on the status's counter of the tenant, the agent and
      * the account, in the same order (scope, then status) and with one slot for all three, so that it never waits
-     * on another writer in a cycle; a counter row missing yet is inserted as that method does. The slot is the
+     * on another writer in a cycle; a counter row missing yet is inserted as that method does (on PostgreSQL all
+     * three in one upsert, {@link #countUpsert(DSLContext, int)}). The slot is the
      * request thread's ({@link #SLOT}), not a random one: a counter row stays locked until its transaction commits,
      * and the few worker threads creating at once then each hold their own row instead of queueing behind a
      * commit on a slot they drew alike (four threads drawing among four slots collide nine times in ten).
@@ -323,6 +389,23 @@ final class CreateStatements {
         }
         scopes.sort(Comparator.naturalOrder());
         short slot = SLOT.get();
+        if (countUpsert != null && scopes.stream().distinct().count() == scopes.size()) {
+            // PostgreSQL: one statement, one round trip, instead of one per scope (a round trip that a counter row
+            // stays locked for); the same rows, the same order, the same sums.
+            Object[] values = new Object[5 * scopes.size()];
+            for (int i = 0; i < scopes.size(); i++) {
+                values[5 * i] = tenantId;
+                values[5 * i + 1] = scopes.get(i);
+                values[5 * i + 2] = status.dbValue();
+                values[5 * i + 3] = slot;
+                values[5 * i + 4] = 1L;
+            }
+            try (PreparedStatement ps = c.prepareStatement(countUpsert[scopes.size()])) {
+                bind(ps, values);
+                ps.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(countAdd)) {
             for (UUID scope : scopes) {
                 bind(ps, 1L, tenantId, scope, status.dbValue(), slot);

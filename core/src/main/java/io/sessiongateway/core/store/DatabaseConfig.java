@@ -44,11 +44,16 @@ public record DatabaseConfig(
      *       generation, whose full collections (75-250 ms) were the p99 at 10^6. At 4 MB the pages die young
      *       (with the launcher's young generation; bench/results/profile-2026-12-05.md, q15-jvm), the index's
      *       inner pages, read on every lookup, stay cached.</li>
+     *   <li>{@code QUERY_CACHE_SIZE=64}: H2 keeps the parsed and planned commands of each connection in a cache
+     *       of 8 by default; a create alone runs six distinct statements, a GET or a list others, so on a pooled
+     *       connection that serves all of them the cache evicted and every statement was parsed and planned again
+     *       (bench/results/profile-2026-12-05.md, q15-create: CPU per request of creates and GETs alternating,
+     *       0.69 with 64).</li>
      * </ul>
      */
     public static String h2FileUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096;QUERY_CACHE_SIZE=64";
     }
 
     public boolean isPostgres() {

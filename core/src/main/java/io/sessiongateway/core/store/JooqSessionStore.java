@@ -1013,8 +1013,13 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
 
     // ---- Lifecycle (issue #12, docs/lifecycle.md)
 
-    /** Counter slots per (scope, status): concurrent writers of one tenant mostly lock different rows. */
-    static final int COUNT_SLOTS = 4;
+    /**
+     * Counter slots per (scope, status): concurrent writers of one tenant mostly lock different rows. A create takes
+     * its request thread's slot (CreateStatements), and holds the row until its commit: on PostgreSQL the gateway
+     * runs as many request threads as pooled connections (16 in bench/run.sh), and with fewer slots than that the
+     * creates of one tenant queue behind each other's commits instead of sharing a WAL flush.
+     */
+    static final int COUNT_SLOTS = 16;
 
     private static final Field<Boolean> PINNED = DSL.field(DSL.name("pinned"), SQLDataType.BOOLEAN);
 

@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param maxBodyBytes {@code gateway.http.max-body-bytes}: larger request bodies are refused with 413
  * @param shutdownGrace {@code gateway.http.shutdown-grace}: how long a stop waits for in-flight requests before
  *     closing their connections
- * @param workerThreads {@code gateway.http.worker-threads}: 0 = {@link #workerThreads(int)}'s default
+ * @param workerThreads {@code gateway.http.worker-threads}: 0 = {@link #workerThreads(int, int)}'s default
  */
 public record HttpSettings(String bind, int port, long maxBodyBytes, Duration shutdownGrace, int workerThreads) {
 
@@ -37,12 +37,17 @@ public record HttpSettings(String bind, int port, long maxBodyBytes, Duration sh
     }
 
     /**
-     * The HTTP worker threads to run: the configured number, else Grizzly's own default of two per core. More
-     * threads cost throughput on a CPU-bound path (GET on H2, 2 cores, 32 connections: 4 threads 15-18k req/s,
-     * 6 13.6k, 10 9-11k, 14 7-10k, measured in one sitting); an unreachable database does not hold them for long,
-     * since requests then fail fast (see the store's FailFastDataSource).
+     * The HTTP worker threads to run: the configured number, else two per core, and on PostgreSQL at least as many as
+     * the pool's connections ({@code postgresPool}; 0 on H2).
+     *
+     * <p>On H2 a request runs in the gateway's own process and is CPU-bound: more threads cost throughput (GET on
+     * H2, 2 cores, 32 connections: 4 threads 15-18k req/s, 6 13.6k, 10 9-11k, 14 7-10k, measured in one sitting).
+     * On PostgreSQL a request thread spends most of a write waiting on the database (its round trips and the WAL
+     * flush of its commit): with two per core, only four creates were ever in flight on 2 cores, so each flush
+     * committed at most four of them, and the pool's other connections sat idle. An unreachable database does not
+     * hold the threads for long, since requests then fail fast (see the store's FailFastDataSource).
      */
-    public int workerThreads(int cores) {
-        return workerThreads > 0 ? workerThreads : 2 * cores;
+    public int workerThreads(int cores, int postgresPool) {
+        return workerThreads > 0 ? workerThreads : Math.max(2 * cores, postgresPool);
     }
 }

@@ -34,6 +34,10 @@ class GatewayConfigTest {
                 Set.of("user", "serviceaccount", "virtualaccount"), c.auth().sessionCreatorTypes());
         assertEquals(1048576, c.http().maxBodyBytes());
         assertEquals(Duration.ofSeconds(10), c.http().shutdownGrace());
+        // Request threads: 2 x cores on H2 (no pool to match), on PostgreSQL at least the pool size (default 10).
+        assertEquals(4, c.http().workerThreads(2, 0));
+        assertEquals(10, c.http().workerThreads(2, c.db().poolSize()));
+        assertEquals(16, c.http().workerThreads(8, c.db().poolSize()));
         assertEquals(Duration.ofSeconds(2), c.ops().readyTimeout());
         assertEquals(
                 Set.of("truefoundry", "everruns", "agentcloud", "recoup", "admin", "runtime"),
