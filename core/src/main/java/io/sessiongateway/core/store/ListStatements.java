@@ -176,8 +176,7 @@ final class ListStatements {
     ListStatements(DSLContext dsl, DataSource dataSource) {
         this.dsl = dsl;
         this.dataSource = dataSource;
-        this.rows = new SessionRow.Reader(
-                columns(new Params(), SubjectKind.NONE).getSelect().toArray(Field<?>[]::new));
+        this.rows = new SessionRow.Reader(rowFields());
         this.countByStatusSql = dsl.render(dsl.select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
                 .from(SESSION_COUNT)
                 .where(SESSION_COUNT
@@ -442,20 +441,46 @@ final class ListStatements {
         }
     }
 
-    /** The session lookup's columns and the pin, from the five tables. */
+    /**
+     * The CHAR columns of the row (the ObjectIds, always 24 characters). H2 in PostgreSQL mode wraps every result
+     * with a CHAR column in {@code ResultWithPaddedStrings}, which copies and pads the whole row on each column read:
+     * a row of 64 columns read column by column cost 64 row copies, 13% of a TrueFoundry page's CPU time
+     * (profile-2026-12-05.md, q15-list). The statement selects them as VARCHAR of the same length (the values are
+     * the same: nothing to pad), so that H2 hands the rows over unwrapped; PostgreSQL returns the same text.
+     */
+    private static final Set<Field<?>> CHAR_COLUMNS =
+            Set.of(SESSION.OBJECT_ID, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.OBJECT_ID);
+
+    /** The columns a list row is read by ({@link SessionRow.Reader}): the session lookup's, then the pin. */
+    private static Field<?>[] rowFields() {
+        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
+        fields.addAll(List.of(
+                TENANT.NAME,
+                TENANT.OBJECT_ID,
+                TEAM.OBJECT_ID,
+                AGENT.NAME,
+                AGENT.OBJECT_ID,
+                AGENT.MANAGERS,
+                SUBJECT.SUBJECT_TYPE,
+                SUBJECT.SUBJECT_ID,
+                SUBJECT.SUBJECT_SLUG,
+                PINNED));
+        return fields.toArray(Field<?>[]::new);
+    }
+
+    /** {@link #rowFields} as the statement selects them (CHAR as VARCHAR), with the pin, from the five tables. */
     private static SelectJoinStep<Record> columns(Params p, SubjectKind pin) {
-        return DSL.select(SESSION.fields())
-                .select(
-                        TENANT.NAME,
-                        TENANT.OBJECT_ID,
-                        TEAM.OBJECT_ID,
-                        AGENT.NAME,
-                        AGENT.OBJECT_ID,
-                        AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE,
-                        SUBJECT.SUBJECT_ID,
-                        SUBJECT.SUBJECT_SLUG)
-                .select(pinnedField(p, pin))
+        Field<?>[] row = rowFields();
+        List<Field<?>> selected = new ArrayList<>(row.length);
+        for (int i = 0; i < row.length - 1; i++) {
+            Field<?> f = row[i];
+            selected.add(
+                    CHAR_COLUMNS.contains(f)
+                            ? f.cast(SQLDataType.VARCHAR(f.getDataType().length()))
+                            : f);
+        }
+        selected.add(pinnedField(p, pin));
+        return DSL.select(selected)
                 .from(SESSION)
                 .join(TENANT)
                 .on(TENANT.ID.eq(SESSION.TENANT_ID))
