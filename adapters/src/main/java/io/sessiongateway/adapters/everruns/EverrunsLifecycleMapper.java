@@ -67,7 +67,8 @@ public final class EverrunsLifecycleMapper {
                     .titleContains(search)
                     .order(SessionQuery.Order.CREATED_DESC)
                     .limit(limit)
-                    .withTotal(true);
+                    .withTotal(true)
+                    .withPins(true);
             if (cursor != null) {
                 b.position(cursor.position(), cursor.direction());
             } else {

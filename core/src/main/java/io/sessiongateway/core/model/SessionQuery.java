@@ -29,6 +29,8 @@ import java.util.UUID;
  * @param offset items to skip (the vendors' offset paging; O(offset)); 0 with a position
  * @param limit page size, 1..1000
  * @param withTotal whether the page carries the number of sessions matching scope, rule and filters
+ * @param withPins whether each session of the page carries the caller's pin ({@link Session#pinned()}); without,
+ *     every session reads as not pinned (only Everruns shows the pin: it costs a correlated subquery per row)
  */
 public record SessionQuery(
         AccessRule rule,
@@ -46,7 +48,8 @@ public record SessionQuery(
         Direction direction,
         int offset,
         int limit,
-        boolean withTotal) {
+        boolean withTotal,
+        boolean withPins) {
 
     /** The largest page any caller may ask for. */
     public static final int MAX_LIMIT = 1000;
@@ -132,10 +135,11 @@ public record SessionQuery(
         b.offset = offset;
         b.limit = limit;
         b.withTotal = withTotal;
+        b.withPins = withPins;
         return b;
     }
 
-    /** Builds a {@link SessionQuery}; defaults: newest first, first page, limit 20, no total. */
+    /** Builds a {@link SessionQuery}; defaults: newest first, first page, limit 20, no total, no pins. */
     public static final class Builder {
         private final AccessRule rule;
         private String tenantName;
@@ -153,6 +157,7 @@ public record SessionQuery(
         private int offset;
         private int limit = 20;
         private boolean withTotal;
+        private boolean withPins;
 
         private Builder(AccessRule rule) {
             this.rule = rule;
@@ -230,6 +235,11 @@ public record SessionQuery(
             return this;
         }
 
+        public Builder withPins(boolean value) {
+            this.withPins = value;
+            return this;
+        }
+
         public SessionQuery build() {
             return new SessionQuery(
                     rule,
@@ -247,7 +257,8 @@ public record SessionQuery(
                     direction,
                     offset,
                     limit,
-                    withTotal);
+                    withTotal,
+                    withPins);
         }
     }
 }

@@ -28,11 +28,31 @@ public final class PageTokens {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
+    /** SHA-256 per thread: looking the algorithm up per list page was a measurable share of it (issue #15). */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    });
+
     private final SecretKeySpec key;
+    /** The keyed MAC per thread, initialised once (a MAC is not thread-safe; doFinal resets it for the next use). */
+    private final ThreadLocal<Mac> macs;
 
     /** @param secret the server's secret; any length, at least 16 bytes advised */
     public PageTokens(byte[] secret) {
         this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+        });
     }
 
     /** A position and a direction, as a token carries them. */
@@ -47,13 +67,9 @@ public final class PageTokens {
         for (Object p : parameters) {
             all.append(p == null ? "\u0000" : p.toString()).append('\u0001');
         }
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
-            return ENCODER.encodeToString(Arrays.copyOf(digest, 12));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        // digest() resets the digest for the next use
+        byte[] digest = SHA256.get().digest(all.toString().getBytes(StandardCharsets.UTF_8));
+        return ENCODER.encodeToString(Arrays.copyOf(digest, 12));
     }
 
     /** The token of a position, for the query whose {@link #fingerprint} is given. */
@@ -120,13 +136,7 @@ public final class PageTokens {
     }
 
     private byte[] mac(byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return macs.get().doFinal(payload);
     }
 
     private static GatewayException invalid(String param) {

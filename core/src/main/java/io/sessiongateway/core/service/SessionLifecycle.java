@@ -119,7 +119,8 @@ public final class SessionLifecycle {
                 query.position(),
                 query.offset(),
                 query.limit() + 1,
-                caller.subject());
+                // the pin is a correlated subquery per row: only when the dialect shows it
+                query.withPins() ? caller.subject() : null);
         List<Session> rows = new ArrayList<>(store.findSessions(fetch));
         boolean more = rows.size() > query.limit();
         if (more) {

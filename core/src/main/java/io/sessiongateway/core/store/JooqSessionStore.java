@@ -39,7 +39,6 @@ import io.sessiongateway.core.model.Session;
 import io.sessiongateway.core.model.SessionChange;
 import io.sessiongateway.core.model.SessionPatch;
 import io.sessiongateway.core.model.SessionPatch.StatusWrite;
-import io.sessiongateway.core.model.SessionQuery;
 import io.sessiongateway.core.model.SessionStatus;
 import io.sessiongateway.core.model.SharingMode;
 import io.sessiongateway.core.model.StatusCounts;
@@ -63,7 +62,6 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,13 +78,9 @@ import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Query;
 import org.jooq.Record;
-import org.jooq.Record1;
-import org.jooq.Record3;
 import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
-import org.jooq.Select;
 import org.jooq.SelectOnConditionStep;
-import org.jooq.SortField;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.IntegrityConstraintViolationException;
@@ -133,6 +127,8 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
     private final CreateStatements create;
 
     private final TeamLookup teams;
+    /** The list statements, rendered once per shape (issue #15). */
+    private final ListStatements lists;
 
     public JooqSessionStore(Database database) {
         this.dsl = database.dsl();
@@ -160,6 +156,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         this.conversations = new JooqConversations(dsl);
         this.create = new CreateStatements(dsl, this::agents, () -> sessions(dsl));
         this.teams = new TeamLookup(dsl, dataSource);
+        this.lists = new ListStatements(dsl, dataSource);
     }
 
     /** The PostgreSQL channel this store notifies after each commit that appended events; null on H2. */
@@ -811,7 +808,7 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         return builder(r).build();
     }
 
-    private static Session.Builder builder(SessionRow r) {
+    static Session.Builder builder(SessionRow r) {
         Usage usage = r.get(SESSION.INPUT_TOKENS) == null
                 ? null
                 : new Usage(
@@ -1138,297 +1135,24 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         return DSL.field(DSL.select(SUBJECT.ID).from(SUBJECT).where(c));
     }
 
-    private static Condition ownedBy(UUID tenantId, SubjectRef owner) {
-        if (unstorable(SUBJECT.SUBJECT_ID, owner.id())
-                || (owner.type() != null && unstorable(SUBJECT.SUBJECT_TYPE, owner.type()))) {
-            return DSL.falseCondition();
-        }
-        if (owner.type() != null) {
-            return SESSION.OWNER_ID.eq(subjectId(tenantId, owner));
-        }
-        return SESSION.OWNER_ID.in(DSL.select(SUBJECT.ID)
-                .from(SUBJECT)
-                .where(SUBJECT.TENANT_ID.eq(tenantId).and(SUBJECT.SUBJECT_ID.eq(owner.id()))));
-    }
-
-    /** The conditions of a selection but its keyset and its owner-or-agents visibility. */
-    private static Condition where(SessionSelection s) {
-        Condition c = SESSION.TENANT_ID.eq(s.tenantId()).and(SESSION.DELETED_AT.isNull());
-        if (s.teamId() != null) {
-            c = c.and(SESSION.TEAM_ID.eq(s.teamId()));
-        }
-        if (s.agentIds() != null) {
-            c = c.and(
-                    s.agentIds().isEmpty()
-                            ? DSL.falseCondition()
-                            : s.agentIds().size() == 1
-                                    ? SESSION.AGENT_ID.eq(
-                                            s.agentIds().iterator().next())
-                                    : SESSION.AGENT_ID.in(s.agentIds()));
-        }
-        if (s.accountId() != null) {
-            c = c.and(SESSION.ACCOUNT_ID.eq(s.accountId()));
-        }
-        if (s.owner() != null) {
-            c = c.and(ownedBy(s.tenantId(), s.owner()));
-        }
-        if (!s.statuses().isEmpty()) {
-            c = c.and(SESSION.STATUS.in(
-                    s.statuses().stream().map(SessionStatus::dbValue).sorted().toList()));
-        }
-        if (s.titleContains() != null) {
-            c = c.and(DSL.lower(SESSION.TITLE)
-                    .like("%" + likeEscaped(s.titleContains().toLowerCase(Locale.ROOT)) + "%", '!'));
-        }
-        if (s.createdFrom() != null) {
-            c = c.and(SESSION.CREATED_AT.ge(odt(s.createdFrom())));
-        }
-        if (s.createdTo() != null) {
-            c = c.and(SESSION.CREATED_AT.le(odt(s.createdTo())));
-        }
-        if (s.visibility() instanceof SessionSelection.Visibility.SharedWith shared) {
-            // A key of the permissions object: its JSON text followed by ':' (PostgreSQL's jsonb text and H2's
-            // stored text both put the colon right after the key; inside a string value every quote is escaped).
-            // Found with POSITION, not LIKE: H2 parses and plans again, at every execution, a statement with a LIKE
-            // (its pattern may be a parameter), which was most of the cost of an Agentcloud list page.
-            Condition granted = DSL.falseCondition();
-            for (String grantee : shared.grantees().stream().sorted().toList()) {
-                granted = granted.or(
-                        DSL.position(SESSION.SHARING_PERMISSIONS.cast(SQLDataType.VARCHAR), jsonText(grantee) + ":")
-                                .gt(0));
-            }
-            c = c.and(SESSION.SHARING_MODE
-                    .ne(SharingMode.RESTRICTED.dbValue())
-                    .or(ownedBy(s.tenantId(), shared.caller()))
-                    .or(SESSION.SHARING_PERMISSIONS.isNotNull().and(granted)));
-        }
-        return c;
-    }
-
-    private static Condition keyset(SessionQuery.Order order, SessionQuery.Position after) {
-        if (after == null) {
-            return DSL.noCondition();
-        }
-        return switch (order) {
-            case CREATED_DESC -> DSL.row(SESSION.CREATED_AT, SESSION.ID).lt(odt(after.createdAt()), after.id());
-            case CREATED_ASC -> DSL.row(SESSION.CREATED_AT, SESSION.ID).gt(odt(after.createdAt()), after.id());
-            case OBJECT_ID_DESC -> SESSION.OBJECT_ID.lt(after.objectId());
-            case OBJECT_ID_ASC -> SESSION.OBJECT_ID.gt(after.objectId());
-        };
-    }
-
-    /** Later than any session's {@code created_at}: the bound of {@link #indexRange} (both databases store it). */
-    private static final OffsetDateTime CREATED_MAX = OffsetDateTime.parse("9999-12-31T00:00:00Z");
-
-    /**
-     * The columns that a list's WHERE binds to one value each and that lead the index the list reads
-     * (docs/lifecycle.md section 5), in the index's order: an owner given by type and id and one agent: owner and
-     * agent; an owner: owner; one agent: agent; an account: account; else the tenant. Object-id orders: the team, or
-     * nothing (the unique index on object_id).
-     */
-    private static List<Field<?>> indexLeading(
-            SessionQuery.Order order, boolean oneOwner, boolean oneAgent, boolean account, boolean team) {
-        if (order == SessionQuery.Order.OBJECT_ID_DESC || order == SessionQuery.Order.OBJECT_ID_ASC) {
-            return team ? List.of(SESSION.TEAM_ID) : List.of();
-        }
-        if (oneOwner) {
-            return oneAgent ? List.of(SESSION.OWNER_ID, SESSION.AGENT_ID) : List.of(SESSION.OWNER_ID);
-        }
-        if (oneAgent) {
-            return List.of(SESSION.AGENT_ID);
-        }
-        return List.of(account ? SESSION.ACCOUNT_ID : SESSION.TENANT_ID);
-    }
-
-    private static List<Field<?>> indexLeading(SessionSelection s) {
-        return indexLeading(
-                s.order(),
-                s.owner() != null && s.owner().type() != null,
-                s.agentIds() != null && s.agentIds().size() == 1,
-                s.accountId() != null,
-                s.teamId() != null);
-    }
-
-    /**
-     * The ORDER BY of a list read through an index: the index's leading columns (each bound to one value by the
-     * WHERE, so they change nothing in the order), then the keyset. H2 reads rows in an index's order only when the
-     * ORDER BY starts with exactly the index's columns; without the leading ones it read every session of the scope
-     * and sorted them (1-2 s a page at 37,000 sessions). PostgreSQL plans both forms alike.
-     */
-    private static List<SortField<?>> indexOrder(List<Field<?>> leading, SessionQuery.Order order) {
-        boolean desc = order == SessionQuery.Order.CREATED_DESC || order == SessionQuery.Order.OBJECT_ID_DESC;
-        List<SortField<?>> fields = new ArrayList<>();
-        for (Field<?> f : leading) {
-            fields.add(desc ? f.desc() : f.asc());
-        }
-        fields.addAll(orderBy(order));
-        return fields;
-    }
-
-    /**
-     * A plain range on the keyset's first column, implied by the rest of the WHERE: {@code created_at <=} (or
-     * {@code >=}) the position's for a page after a position (the row comparison alone is not always used as an
-     * index range by H2, in a union's branch never), else {@code created_at <=} a bound every session satisfies when
-     * no window bounds it, and {@code object_id >= ''} for a first page in object-id order. H2 costs an index by its
-     * conditions, not by the ORDER BY it saves: with equality on the leading column alone, the one-column index H2
-     * creates for every foreign key ties with the list's index and wins; a range that only the list's index can use
-     * makes it the cheaper. PostgreSQL plans the same with or without it.
-     */
-    private static Condition indexRange(SessionSelection s) {
-        SessionQuery.Position after = s.after();
-        boolean window = s.createdFrom() != null || s.createdTo() != null;
-        return switch (s.order()) {
-            case CREATED_DESC ->
-                after != null
-                        ? SESSION.CREATED_AT.le(odt(after.createdAt()))
-                        : window ? DSL.noCondition() : SESSION.CREATED_AT.le(CREATED_MAX);
-            case CREATED_ASC ->
-                after != null
-                        ? SESSION.CREATED_AT.ge(odt(after.createdAt()))
-                        : window ? DSL.noCondition() : SESSION.CREATED_AT.le(CREATED_MAX);
-            case OBJECT_ID_DESC, OBJECT_ID_ASC -> after != null ? DSL.noCondition() : SESSION.OBJECT_ID.ge("");
-        };
-    }
-
-    private static List<SortField<?>> orderBy(SessionQuery.Order order) {
-        return switch (order) {
-            case CREATED_DESC -> List.of(SESSION.CREATED_AT.desc(), SESSION.ID.desc());
-            case CREATED_ASC -> List.of(SESSION.CREATED_AT.asc(), SESSION.ID.asc());
-            case OBJECT_ID_DESC -> List.of(SESSION.OBJECT_ID.desc());
-            case OBJECT_ID_ASC -> List.of(SESSION.OBJECT_ID.asc());
-        };
-    }
-
-    private static String likeEscaped(String text) {
-        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-    }
-
-    private static String jsonText(String value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static Field<Boolean> pinnedField(UUID tenantId, SubjectRef subject) {
-        if (subject == null
-                || unstorable(SUBJECT.SUBJECT_ID, subject.id())
-                || unstorable(SUBJECT.SUBJECT_TYPE, subject.type())) {
-            return DSL.inline(false).as(PINNED);
-        }
-        return DSL.field(DSL.exists(DSL.selectOne()
-                        .from(SESSION_PIN)
-                        .where(SESSION_PIN
-                                .SESSION_ID
-                                .eq(SESSION.ID)
-                                .and(SESSION_PIN.SUBJECT_ID.eq(subjectId(tenantId, subject))))))
-                .as(PINNED);
-    }
-
-    /** The statement {@link #findSessions} runs; public for the PostgreSQL plan test. */
+    /** The list statement {@link #findSessions} runs, with its values bound; for the plan tests. */
     ResultQuery<Record> selectSessions(SessionSelection s) {
-        Condition c = where(s);
-        var select = dsl.select(SESSION.fields())
-                .select(
-                        TENANT.NAME,
-                        TENANT.OBJECT_ID,
-                        TEAM.OBJECT_ID,
-                        AGENT.NAME,
-                        AGENT.OBJECT_ID,
-                        AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE,
-                        SUBJECT.SUBJECT_ID,
-                        SUBJECT.SUBJECT_SLUG)
-                .select(pinnedField(s.tenantId(), s.pinnedFor()))
-                .from(SESSION)
-                .join(TENANT)
-                .on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM)
-                .on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT)
-                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
-        Condition page = keyset(s.order(), s.after());
-        if (s.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
-            // One keyset range scan per agent and one for the owner, each cut at offset + limit rows; their union
-            // (a session can be both owned and of a managed agent) cut again, so that the outer query joins only
-            // that many rows by primary key.
-            int cut = s.offset() + s.limit();
-            List<Select<Record3<UUID, OffsetDateTime, String>>> branches = new ArrayList<>();
-            Condition range = indexRange(s);
-            for (UUID agent : either.agents().stream().sorted().toList()) {
-                branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID)
-                        .from(SESSION)
-                        .where(c.and(SESSION.AGENT_ID.eq(agent)).and(page).and(range))
-                        .orderBy(indexOrder(indexLeading(s.order(), false, true, false, false), s.order()))
-                        .limit(cut));
-            }
-            boolean oneOwner = either.owner().type() != null;
-            branches.add(dsl.select(SESSION.ID, SESSION.CREATED_AT, SESSION.OBJECT_ID)
-                    .from(SESSION)
-                    .where(c.and(ownedBy(s.tenantId(), either.owner()))
-                            .and(page)
-                            .and(range))
-                    .orderBy(indexOrder(
-                            indexLeading(s.order(), oneOwner, false, s.accountId() != null, s.teamId() != null),
-                            s.order()))
-                    .limit(cut));
-            Select<Record3<UUID, OffsetDateTime, String>> union = branches.get(0);
-            for (int i = 1; i < branches.size(); i++) {
-                union = union.union(branches.get(i));
-            }
-            Table<Record3<UUID, OffsetDateTime, String>> u = union.asTable("u", "id", "created_at", "object_id");
-            Field<UUID> uId = u.field("id", UUID.class);
-            Field<OffsetDateTime> uCreated = u.field("created_at", OffsetDateTime.class);
-            Field<String> uObject = u.field("object_id", String.class);
-            List<SortField<?>> uOrder = switch (s.order()) {
-                case CREATED_DESC -> List.of(uCreated.desc(), uId.desc());
-                case CREATED_ASC -> List.of(uCreated.asc(), uId.asc());
-                case OBJECT_ID_DESC -> List.of(uObject.desc());
-                case OBJECT_ID_ASC -> List.of(uObject.asc());
-            };
-            Table<Record1<UUID>> candidates =
-                    dsl.select(uId).from(u).orderBy(uOrder).limit(cut).asTable("candidate", "id");
-            return select.where(SESSION.ID.in(
-                            dsl.select(candidates.field("id", UUID.class)).from(candidates)))
-                    .orderBy(orderBy(s.order()))
-                    .limit(s.limit())
-                    .offset(s.offset());
-        }
-        return select.where(c.and(page).and(indexRange(s)))
-                .orderBy(indexOrder(indexLeading(s), s.order()))
-                .limit(s.limit())
-                .offset(s.offset());
+        return lists.query(s);
     }
 
     @Override
     public List<Session> findSessions(SessionSelection selection) {
-        return guard(() -> selectSessions(selection)
-                .fetch(r -> session(r).toBuilder()
-                        .pinned(Boolean.TRUE.equals(r.get(PINNED)))
-                        .build()));
+        return guard(() -> lists.find(selection));
     }
 
     @Override
     public long countSessions(SessionSelection selection) {
-        Condition c = where(selection);
-        if (selection.visibility() instanceof SessionSelection.Visibility.OwnerOrAgents either) {
-            Condition agents = either.agents().isEmpty() ? DSL.falseCondition() : SESSION.AGENT_ID.in(either.agents());
-            c = c.and(agents.or(ownedBy(selection.tenantId(), either.owner())));
-        }
-        Condition where = c;
-        return guard(() -> (long) dsl.fetchCount(SESSION, where));
+        return guard(() -> lists.count(selection));
     }
 
     @Override
     public StatusCounts countByStatus(UUID tenantId, UUID scopeId) {
-        return guard(() -> new StatusCounts(dsl.select(SESSION_COUNT.STATUS, DSL.sum(SESSION_COUNT.N))
-                .from(SESSION_COUNT)
-                .where(SESSION_COUNT.TENANT_ID.eq(tenantId).and(SESSION_COUNT.SCOPE_ID.eq(scopeId)))
-                .groupBy(SESSION_COUNT.STATUS)
-                .fetchMap(r -> SessionStatus.fromDb(r.value1()), r -> r.value2().longValue())));
+        return guard(() -> lists.countByStatus(tenantId, scopeId));
     }
 
     @Override

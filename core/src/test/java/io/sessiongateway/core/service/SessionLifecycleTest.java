@@ -334,8 +334,17 @@ class SessionLifecycleTest {
         assertTrue(life.pin(user(T, "bob"), rule, key).pinned(), "pinning again changes nothing");
         assertTrue(life.read(user(T, "bob"), rule, key).pinned());
         assertFalse(life.read(alice(), rule, key).pinned());
-        assertTrue(life.list(user(T, "bob"), query(rule).build()).items().get(0).pinned());
-        assertFalse(life.list(alice(), query(rule).build()).items().get(0).pinned());
+        assertTrue(life.list(user(T, "bob"), query(rule).withPins(true).build())
+                .items()
+                .get(0)
+                .pinned());
+        assertFalse(life.list(alice(), query(rule).withPins(true).build())
+                .items()
+                .get(0)
+                .pinned());
+        assertFalse(
+                life.list(user(T, "bob"), query(rule).build()).items().get(0).pinned(),
+                "a list without pins shows none (only Everruns asks for them)");
         assertFalse(life.unpin(user(T, "bob"), rule, key).pinned());
         assertFalse(life.unpin(user(T, "bob"), rule, key).pinned());
         refused(

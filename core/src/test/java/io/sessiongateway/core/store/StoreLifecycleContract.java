@@ -599,6 +599,44 @@ interface StoreLifecycleContract {
         assertEquals(
                 List.of(s1.id(), s2.id(), s3.id()),
                 select(t, b -> b.visibility = new Visibility.SharedWith(BOB, Set.of())));
+
+        // The same shapes again with other values: the list statement is rendered once per shape and only bound.
+        Tenant other2 = tenant();
+        Agent otherCoder = agent(other2, "coder");
+        Session o1 = create(otherCoder, ALICE, account, T0);
+        assertEquals(List.of(s2.id()), select(t, b -> b.agents = Set.of(reviewer.id())));
+        assertEquals(List.of(o1.id()), select(other2, b -> b.agents = Set.of(otherCoder.id())));
+        assertEquals(List.of(s1.id(), s2.id(), s3.id()), select(t, b -> b.agents = Set.of(coder.id(), reviewer.id())));
+        assertEquals(
+                List.of(s1.id(), s3.id()),
+                select(t, b -> b.agents = Set.of(coder.id(), otherCoder.id(), UUID.randomUUID())));
+        assertEquals(List.of(), select(t, b -> b.account = UUID.randomUUID()));
+        assertEquals(List.of(o1.id()), select(other2, b -> b.account = account));
+        assertEquals(List.of(s1.id()), select(t, b -> b.owner = ALICE));
+        assertEquals(List.of(o1.id()), select(other2, b -> b.owner = ALICE));
+        assertEquals(List.of(), select(other2, b -> b.owner = BOB));
+        assertEquals(List.of(s1.id()), select(t, b -> b.owner = new SubjectRef(null, "alice", null)));
+        assertEquals(List.of(s1.id(), s3.id()), select(t, b -> b.statuses = Set.of(SessionStatus.CREATED)));
+        assertEquals(
+                List.of(s1.id(), s2.id(), s3.id()),
+                select(t, b -> b.statuses = Set.of(SessionStatus.CREATED, SessionStatus.ARCHIVED)));
+        assertEquals(List.of(s2.id()), select(t, b -> b.title = "REVIEW"));
+        assertEquals(List.of(s3.id()), select(t, b -> b.from = T0.plusSeconds(2)));
+        assertEquals(List.of(s1.id()), select(t, b -> b.to = T0));
+        assertEquals(List.of(), select(t, b -> b.team = other2.defaultTeamId()));
+        assertEquals(
+                List.of(s1.id(), s2.id()),
+                select(t, b -> b.visibility = new Visibility.OwnerOrAgents(ALICE, Set.of(reviewer.id()))));
+        assertEquals(
+                List.of(s2.id(), s3.id()), select(t, b -> b.visibility = new Visibility.OwnerOrAgents(BOB, Set.of())));
+        assertEquals(
+                List.of(s1.id()), select(t, b -> b.visibility = new Visibility.SharedWith(ALICE, Set.of("team-y"))));
+        assertEquals(
+                List.of(s1.id(), s3.id()),
+                select(
+                        t,
+                        b -> b.visibility =
+                                new Visibility.SharedWith(new SubjectRef("user", "carol", null), Set.of("team-x"))));
     }
 
     /** A mutable selection for {@link #select}. */
