@@ -13,9 +13,13 @@ public final class HttpApplication {
     private final List<Mounted> mounted;
     private final AuthFilter auth;
     private final long maxBodyBytes;
+    /** The JSON mappers Jersey's provider gets per type (and the fast reads with it). */
+    private final ObjectMappers mappers;
 
     public HttpApplication(List<Mounted> mounted, AuthFilter auth, long maxBodyBytes) {
         this.mounted = List.copyOf(mounted);
+        this.mappers =
+                new ObjectMappers(this.mounted.stream().map(Mounted::dialect).toList());
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -27,8 +31,6 @@ public final class HttpApplication {
                 rc.registerResources(Mounts.resources(m.prefix(), binding).toArray(new Resource[0]));
             }
         }
-        ObjectMappers mappers =
-                new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
@@ -44,5 +46,9 @@ public final class HttpApplication {
         rc.property(ServerProperties.BV_FEATURE_DISABLE, true);
         rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         return rc;
+    }
+
+    ObjectMappers mappers() {
+        return mappers;
     }
 }
