@@ -36,10 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -254,23 +252,14 @@ public final class GatewayServer implements AutoCloseable {
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
         // The testing API's faults and journal are Jersey filters: with it on, every request goes through them.
         if (config.http().fastReads() && !config.testing().enabled()) {
-            ServerConfiguration server = http.getServerConfiguration();
-            Map<HttpHandler, String[]> handlers = server.getHttpHandlers();
-            if (handlers.size() != 1) {
-                throw new IllegalStateException("expected Jersey's handler alone, found " + handlers.keySet());
-            }
-            Map.Entry<HttpHandler, String[]> jersey =
-                    handlers.entrySet().iterator().next();
-            FastReads fast = FastReads.of(
-                    jersey.getKey(),
+            FastReads.install(
+                    http,
                     rc,
-                    application,
+                    application::mapperFor,
                     registry.mounted(),
                     ops.reserved()::refuses,
                     auth,
                     ops.recorder());
-            server.removeHttpHandler(jersey.getKey());
-            server.addHttpHandler(fast, jersey.getValue());
         }
         // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
         // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.

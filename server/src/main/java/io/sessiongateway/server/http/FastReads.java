@@ -15,11 +15,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.jersey.internal.util.collection.StringKeyIgnoreCaseMultivaluedMap;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -70,7 +72,7 @@ public final class FastReads extends HttpHandler {
     private final List<UriTemplate> others;
     private final Predicate<String> refused;
     private final Caller.Verifier verifier;
-    private final ObjectMappers mappers;
+    private final Function<Class<?>, ObjectMapper> mappers;
     private final Recorder recorder;
     private final LongAdder served = new LongAdder();
 
@@ -80,7 +82,7 @@ public final class FastReads extends HttpHandler {
             List<UriTemplate> others,
             Predicate<String> refused,
             Caller.Verifier verifier,
-            ObjectMappers mappers,
+            Function<Class<?>, ObjectMapper> mappers,
             Recorder recorder) {
         this.jersey = jersey;
         this.routes = List.copyOf(routes);
@@ -95,17 +97,39 @@ public final class FastReads extends HttpHandler {
     }
 
     /**
-     * The fast reads of the mounted dialects, in front of {@code jersey}.
+     * Puts the fast reads of the mounted dialects in front of the server's Jersey handler (its only handler), at
+     * the same mappings; call before the server starts.
      *
-     * @param jersey Jersey's container handler for the application {@code rc}
      * @param rc the whole application, every resource registered (for the routes that must stay Jersey's)
+     * @param mappers the JSON mapper Jersey's provider uses per entity type
      * @param mounted the served dialects with their prefixes, as {@link HttpApplication} mounted them
      * @param refused the raw paths answered 404 before routing (reserved paths)
+     * @param verifier the credentials' verifier Jersey's authentication filter gives each request's caller
      */
-    public static FastReads of(
+    public static FastReads install(
+            HttpServer http,
+            ResourceConfig rc,
+            Function<Class<?>, ObjectMapper> mappers,
+            List<Mounted> mounted,
+            Predicate<String> refused,
+            Caller.Verifier verifier,
+            Recorder recorder) {
+        ServerConfiguration server = http.getServerConfiguration();
+        Map<HttpHandler, String[]> handlers = server.getHttpHandlers();
+        if (handlers.size() != 1) {
+            throw new IllegalStateException("expected Jersey's handler alone, found " + handlers.keySet());
+        }
+        Map.Entry<HttpHandler, String[]> jersey = handlers.entrySet().iterator().next();
+        FastReads fast = of(jersey.getKey(), rc, mappers, mounted, refused, verifier, recorder);
+        server.removeHttpHandler(jersey.getKey());
+        server.addHttpHandler(fast, jersey.getValue());
+        return fast;
+    }
+
+    private static FastReads of(
             HttpHandler jersey,
             ResourceConfig rc,
-            HttpApplication application,
+            Function<Class<?>, ObjectMapper> mappers,
             List<Mounted> mounted,
             Predicate<String> refused,
             Caller.Verifier verifier,
@@ -135,7 +159,7 @@ public final class FastReads extends HttpHandler {
         for (Resource resource : allResources(rc)) {
             collect(resource, "", claimed, others);
         }
-        return new FastReads(jersey, routes, others, refused, verifier, application.mappers(), recorder);
+        return new FastReads(jersey, routes, others, refused, verifier, mappers, recorder);
     }
 
     private static List<Resource> allResources(ResourceConfig rc) {
@@ -210,7 +234,7 @@ public final class FastReads extends HttpHandler {
     private boolean serve(Request request, Response response) {
         if (request.getMethod() != org.glassfish.grizzly.http.Method.GET
                 || request.getQueryString() != null
-                || request.getHeader(Header.ContentLength) != null
+                || !noBody(request.getHeader(Header.ContentLength))
                 || request.getHeader(Header.TransferEncoding) != null
                 || request.getHeader(Header.ContentType) != null
                 || !acceptsJson(request)) {
@@ -245,7 +269,7 @@ public final class FastReads extends HttpHandler {
             byte[] body;
             try {
                 Object entity = route.reader().readDirect(Caller.of(headers(request), verifier), parameters);
-                ObjectMapper mapper = mappers.getContext(entity.getClass());
+                ObjectMapper mapper = mappers.apply(entity.getClass());
                 body = mapper.writeValueAsBytes(entity);
             } catch (Exception e) {
                 // every refusal (and any failure) is Jersey's to answer, in the dialect's envelope
@@ -272,6 +296,11 @@ public final class FastReads extends HttpHandler {
             }
             MDC.remove(RequestIds.MDC_KEY);
         }
+    }
+
+    /** No Content-Length, or 0 (Java 17's HttpClient sends it with every GET). */
+    private static boolean noBody(String contentLength) {
+        return contentLength == null || contentLength.equals("0");
     }
 
     /** No Accept, or one that lets Jersey answer JSON as it would without one. */

@@ -1,5 +1,6 @@
 package io.sessiongateway.server.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.server.auth.AuthFilter;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class HttpApplication {
         return rc;
     }
 
-    ObjectMappers mappers() {
-        return mappers;
+    /** The JSON mapper Jersey's provider writes a response entity of this type with. */
+    public ObjectMapper mapperFor(Class<?> type) {
+        return mappers.getContext(type);
     }
 }
