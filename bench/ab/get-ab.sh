@@ -5,6 +5,8 @@
 # /proc/PID/stat over the measured window / requests).
 # Usage: bench/ab/get-ab.sh JAR_A ENV_A JAR_B ENV_B [dialect] [warmup_s] [measure_s] [connections]
 #   ENV_x: extra environment for that gateway, e.g. GATEWAY_HTTP_FAST_READS=false, or - for none.
+#   JAR_B may be wiremock:/path/to/wiremock-standalone.jar: WireMock (launcher's JVM options) serving the bytes that
+#   gateway A answers, at the same path (as bench/run.sh's ceiling series).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -38,7 +40,23 @@ start() { # name jar env
   pids+=($!); echo "$! $port"
 }
 read -r pa porta < <(start a "$jar_a" "$env_a")
-read -r pb portb < <(start b "$jar_b" "$env_b")
+if [[ $jar_b == wiremock:* ]]; then
+  portb=$(free_port)
+  java $opts -jar "${jar_b#wiremock:}" --port "$portb" --bind-address 127.0.0.1 --disable-banner \
+    --disable-request-logging --no-request-journal > "$work/wiremock.log" 2>&1 &
+  pb=$!; pids+=($pb)
+  until curl -s -o /dev/null "http://127.0.0.1:$portb/__admin/mappings"; do sleep 0.2; done
+  until [ "$(curl -s -o "$work/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "http://127.0.0.1:$porta$path")" = 200 ]; do sleep 0.2; done
+  python3 - "$work/body" "$portb" "$path" <<'PY'
+import json, sys, urllib.request
+stub = {"request": {"method": "GET", "urlPath": sys.argv[3]},
+        "response": {"status": 200, "body": open(sys.argv[1]).read(), "headers": {"Content-Type": "application/json"}}}
+urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{sys.argv[2]}/__admin/mappings",
+    data=json.dumps(stub).encode(), headers={"Content-Type": "application/json"}, method="POST")).read()
+PY
+else
+  read -r pb portb < <(start b "$jar_b" "$env_b")
+fi
 for p in $porta $portb; do
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "http://127.0.0.1:$p$path")" = 200 ]; do sleep 0.2; done
 done
@@ -46,12 +64,14 @@ cmp <(curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$porta$path" | s
     <(curl -s -H "Authorization: Bearer $tok" "http://127.0.0.1:$portb$path" | sed 's/"csrf":"[^"]*"//') \
     || echo "WARNING: bodies differ" >&2
 wrk -t1 -c"$conn" -d"${warm}s" -s "$work/get.lua" "http://127.0.0.1:$porta$path" >/dev/null &
+w=$!
 wrk -t1 -c"$conn" -d"${warm}s" -s "$work/get.lua" "http://127.0.0.1:$portb$path" >/dev/null
-wait
+wait $w
 ca0=$(cpu "$pa"); cb0=$(cpu "$pb")
 wrk -t1 -c"$conn" -d"${dur}s" --latency -s "$work/get.lua" "http://127.0.0.1:$porta$path" > "$work/wa" &
+w=$!
 wrk -t1 -c"$conn" -d"${dur}s" --latency -s "$work/get.lua" "http://127.0.0.1:$portb$path" > "$work/wb"
-wait
+wait $w
 ca1=$(cpu "$pa"); cb1=$(cpu "$pb")
 tck=$(getconf CLK_TCK)
 for x in a b; do
