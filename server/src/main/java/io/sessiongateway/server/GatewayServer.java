@@ -20,6 +20,7 @@ import io.sessiongateway.server.auth.DevSecret;
 import io.sessiongateway.server.auth.JwtAuthenticator;
 import io.sessiongateway.server.config.DialectSettings;
 import io.sessiongateway.server.config.GatewayConfig;
+import io.sessiongateway.server.http.FastReads;
 import io.sessiongateway.server.http.HttpApplication;
 import io.sessiongateway.server.http.Mounted;
 import io.sessiongateway.server.http.UpgradeRefusal;
@@ -54,6 +55,7 @@ public final class GatewayServer implements AutoCloseable {
     private final HttpServer http;
     private final int port;
     private final Duration shutdownGrace;
+    private final FastReads fastReads;
 
     private GatewayServer(
             Database database,
@@ -70,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
         this.http = http;
         this.port = port;
         this.shutdownGrace = shutdownGrace;
+        this.fastReads = FastReads.of(http);
     }
 
     /**
@@ -238,13 +241,26 @@ public final class GatewayServer implements AutoCloseable {
         List<Mounted> served = new ArrayList<>();
         served.add(ops.mounted());
         served.addAll(registry.mounted());
-        ResourceConfig rc = new HttpApplication(served, auth, config.http().maxBodyBytes()).resourceConfig();
+        HttpApplication application =
+                new HttpApplication(served, auth, config.http().maxBodyBytes());
+        ResourceConfig rc = application.resourceConfig();
         ops.install(rc, served);
         registry.testing().install(rc, served);
 
         URI base = URI.create(
                 "http://" + config.http().bind() + ":" + config.http().port() + "/");
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(base, rc, false);
+        // The testing API's faults and journal are Jersey filters: with it on, every request goes through them.
+        if (config.http().fastReads() && !config.testing().enabled()) {
+            FastReads.install(
+                    http,
+                    rc,
+                    application::mapperFor,
+                    registry.mounted(),
+                    ops.reserved()::refuses,
+                    auth,
+                    ops.recorder());
+        }
         // Grizzly otherwise answers a GET or DELETE that carries a body with an empty 400 of its own, before
         // any dialect can: let the request through, to be answered (405, or the body ignored) in an envelope.
         http.getServerConfiguration().setAllowPayloadForUndefinedHttpMethods(true);
@@ -282,6 +298,14 @@ public final class GatewayServer implements AutoCloseable {
                 config.db().poolSize(),
                 config.db().connectTimeout(),
                 config.db().statementTimeout());
+    }
+
+    /**
+     * Requests answered by the fast reads ({@code gateway.http.fast-reads}) since start; -1 when they are off. For
+     * tests that must know which path served them.
+     */
+    public long fastReadsServed() {
+        return fastReads == null ? -1 : fastReads.served();
     }
 
     /** The port actually bound (useful with port 0). */

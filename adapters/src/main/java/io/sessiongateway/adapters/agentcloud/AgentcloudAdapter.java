@@ -2,6 +2,7 @@ package io.sessiongateway.adapters.agentcloud;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.DirectRead;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.conversation.NewMessage;
 import io.sessiongateway.core.error.ErrorKind;
@@ -59,7 +60,8 @@ public final class AgentcloudAdapter
                 DefaultCancelSessionApi,
                 DefaultEditSessionApi,
                 DefaultMessagesApi,
-                CredentialsFirst {
+                CredentialsFirst,
+                DirectRead {
     /** Agentcloud names a new session after its app. */
     static final TitleRule NAMED_AFTER_APP = (app, takenInAccount) -> app.name();
     /** Every Agentcloud read, list and write: the team's sharing rules (docs/lifecycle.md section 6). */
@@ -99,14 +101,32 @@ public final class AgentcloudAdapter
 
     @Override
     public Response sessionJson(String resourceSlug, String sessionId) {
+        return Response.ok(get(Caller.of(request.get()), resourceSlug, sessionId))
+                .build();
+    }
+
+    /** Retrieve's answer, for Jersey's method and the server's fast path alike. */
+    private SessionJson200Response get(Caller caller, String resourceSlug, String sessionId) {
         String team = AgentcloudMapper.objectId(resourceSlug, "resourceSlug");
         String id = AgentcloudMapper.objectId(sessionId, "sessionId");
-        Optional<Principal> caller = Caller.of(request.get()).optional();
-        Session session = sessions.getSharedInTeam(caller, team, id);
-        return Response.ok(new SessionJson200Response()
-                        .csrf(AgentcloudMapper.csrf(session.objectId()))
-                        .session(AgentcloudMapper.toSession(session)))
-                .build();
+        Session session = sessions.getSharedInTeam(caller.optional(), team, id);
+        return new SessionJson200Response()
+                .csrf(AgentcloudMapper.csrf(session.objectId()))
+                .session(AgentcloudMapper.toSession(session));
+    }
+
+    @Override
+    public String directOperation() {
+        return "sessionJson";
+    }
+
+    /**
+     * {@link #verifyCredentials} for reading one session (the path's ids, then an optional credential, which is the
+     * read's own first step), then {@link #sessionJson}.
+     */
+    @Override
+    public Object readDirect(Caller caller, Map<String, String> pathParameters) {
+        return get(caller, pathParameters.get("resourceSlug"), pathParameters.get("sessionId"));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sessiongateway.adapters.everruns;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.DirectRead;
 import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.conversation.CancelReason;
@@ -47,6 +48,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -68,7 +70,8 @@ public final class EverrunsAdapter
                 V1ForkSessionApi,
                 V1MessagesApi,
                 V1EventsApi,
-                CredentialsFirst {
+                CredentialsFirst,
+                DirectRead {
     private static final AccessRule RULE = AccessRule.TENANT_MEMBER;
     /** Events read from the store per query while a list scans its selection. */
     private static final int SCAN = 500;
@@ -94,9 +97,24 @@ public final class EverrunsAdapter
 
     @Override
     public Response getSession(String sessionId) {
-        Principal principal = principal();
+        return Response.ok(get(principal(), sessionId)).build();
+    }
+
+    /** Get's answer, for Jersey's method and the server's fast path alike. */
+    private io.sessiongateway.generated.everruns.model.Session get(Principal principal, String sessionId) {
         Session session = lifecycle.read(principal, RULE, key(principal, sessionId));
-        return Response.ok(render(session)).build();
+        return render(session);
+    }
+
+    @Override
+    public String directOperation() {
+        return "getSession";
+    }
+
+    /** {@link #verifyCredentials}, then {@link #getSession}. */
+    @Override
+    public Object readDirect(Caller caller, Map<String, String> pathParameters) {
+        return get(EverrunsCredentials.principal(caller), pathParameters.get("session_id"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sessiongateway.adapters.recoup;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.DirectRead;
 import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.core.conversation.Message;
@@ -57,7 +58,8 @@ public final class RecoupAdapter
                 ApiDeleteSessionApi,
                 ApiChatsApi,
                 ApiChatStreamApi,
-                CredentialsFirst {
+                CredentialsFirst,
+                DirectRead {
     private final SessionService sessions;
     private final AgentService agents;
     private final String agentName;
@@ -98,10 +100,25 @@ public final class RecoupAdapter
 
     @Override
     public Response apiSessionsSessionIdGet(String sessionId) {
-        Principal principal = RecoupCredentials.principal(Caller.of(request.get()));
-        Session session = sessions.getForAccountOwner(principal, sessionId);
-        return Response.ok(new GetSessionResponse().session(RecoupMapper.toSession(session)))
+        return Response.ok(get(RecoupCredentials.principal(Caller.of(request.get())), sessionId))
                 .build();
+    }
+
+    /** Get's answer, for Jersey's method and the server's fast path alike. */
+    private GetSessionResponse get(Principal principal, String sessionId) {
+        Session session = sessions.getForAccountOwner(principal, sessionId);
+        return new GetSessionResponse().session(RecoupMapper.toSession(session));
+    }
+
+    @Override
+    public String directOperation() {
+        return "apiSessionsSessionIdGet";
+    }
+
+    /** {@link #verifyCredentials} for a GET, then {@link #apiSessionsSessionIdGet}. */
+    @Override
+    public Object readDirect(Caller caller, Map<String, String> pathParameters) {
+        return get(RecoupCredentials.principal(caller), pathParameters.get("sessionId"));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sessiongateway.adapters.truefoundry;
 
 import io.sessiongateway.adapters.spi.Caller;
 import io.sessiongateway.adapters.spi.CredentialsFirst;
+import io.sessiongateway.adapters.spi.DirectRead;
 import io.sessiongateway.adapters.spi.EventStreams;
 import io.sessiongateway.adapters.spi.RequestBodies;
 import io.sessiongateway.adapters.truefoundry.TrueFoundryListMapper.Token;
@@ -69,7 +70,8 @@ public final class TrueFoundryAdapter
                 V1UnsupportedSessionMethodsApi,
                 V1TurnsApi,
                 V1TurnEventsApi,
-                CredentialsFirst {
+                CredentialsFirst,
+                DirectRead {
     static final String TENANT_PARAM = "tenantName";
     private static final AccessRule RULE = AccessRule.OWNER_MANAGER_OR_ADMIN;
     private static final List<String> WINDOW_PARAMS =
@@ -136,19 +138,37 @@ public final class TrueFoundryAdapter
     }
 
     private SessionKey key(String sessionId) {
+        return key(tenant(), sessionId);
+    }
+
+    private static SessionKey key(String tenant, String sessionId) {
         if (sessionId.length() > TrueFoundryMapper.SESSION_ID_MAX) {
             // No session can have such an id; get and cancel declare no 400 for it.
             throw GatewayException.notFound("session_not_found", "session not found");
         }
-        return SessionKey.publicId(tenant(), sessionId);
+        return SessionKey.publicId(tenant, sessionId);
     }
 
     @Override
     public Response v1AgentsSessionsSessionIdGet(String sessionId) {
-        Principal principal = principal();
-        Session session = lifecycle.read(principal, RULE, key(sessionId));
-        return Response.ok(new GetSessionResponse().data(TrueFoundryMapper.toSession(session)))
-                .build();
+        return Response.ok(get(principal(), tenant(), sessionId)).build();
+    }
+
+    /** Get's answer, for Jersey's method and the server's fast path alike. */
+    private GetSessionResponse get(Principal principal, String tenant, String sessionId) {
+        Session session = lifecycle.read(principal, RULE, key(tenant, sessionId));
+        return new GetSessionResponse().data(TrueFoundryMapper.toSession(session));
+    }
+
+    @Override
+    public String directOperation() {
+        return "v1AgentsSessionsSessionIdGet";
+    }
+
+    /** {@link #verifyCredentials} for a GET (a Bearer JWT), then {@link #v1AgentsSessionsSessionIdGet}. */
+    @Override
+    public Object readDirect(Caller caller, Map<String, String> pathParameters) {
+        return get(caller.require(), pathParameters.get(TENANT_PARAM), pathParameters.get("sessionId"));
     }
 
     @Override

@@ -12,8 +12,11 @@ import java.time.Duration;
  * @param shutdownGrace {@code gateway.http.shutdown-grace}: how long a stop waits for in-flight requests before
  *     closing their connections
  * @param workerThreads {@code gateway.http.worker-threads}: 0 = {@link #workerThreads(int, int)}'s default
+ * @param fastReads {@code gateway.http.fast-reads}: serve the successful GET of one session of each vendor dialect
+ *     in front of Jersey (same bytes, same metrics; everything else goes to Jersey)
  */
-public record HttpSettings(String bind, int port, long maxBodyBytes, Duration shutdownGrace, int workerThreads) {
+public record HttpSettings(
+        String bind, int port, long maxBodyBytes, Duration shutdownGrace, int workerThreads, boolean fastReads) {
 
     /** Reads {@code gateway.port}, {@code gateway.bind} and {@code gateway.http.*}. */
     static HttpSettings from(Config g) {
@@ -33,7 +36,7 @@ public record HttpSettings(String bind, int port, long maxBodyBytes, Duration sh
         if (workers < 0 || workers > 1024) {
             throw new IllegalArgumentException("http.worker-threads must be between 0 (auto) and 1024: " + workers);
         }
-        return new HttpSettings(g.getString("bind"), port, maxBody, grace, workers);
+        return new HttpSettings(g.getString("bind"), port, maxBody, grace, workers, g.getBoolean("http.fast-reads"));
     }
 
     /**

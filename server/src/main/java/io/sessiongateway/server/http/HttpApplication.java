@@ -1,5 +1,6 @@
 package io.sessiongateway.server.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sessiongateway.adapters.spi.Binding;
 import io.sessiongateway.server.auth.AuthFilter;
 import java.util.List;
@@ -13,9 +14,13 @@ public final class HttpApplication {
     private final List<Mounted> mounted;
     private final AuthFilter auth;
     private final long maxBodyBytes;
+    /** The JSON mappers Jersey's provider gets per type (and the fast reads with it). */
+    private final ObjectMappers mappers;
 
     public HttpApplication(List<Mounted> mounted, AuthFilter auth, long maxBodyBytes) {
         this.mounted = List.copyOf(mounted);
+        this.mappers =
+                new ObjectMappers(this.mounted.stream().map(Mounted::dialect).toList());
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -27,8 +32,6 @@ public final class HttpApplication {
                 rc.registerResources(Mounts.resources(m.prefix(), binding).toArray(new Resource[0]));
             }
         }
-        ObjectMappers mappers =
-                new ObjectMappers(mounted.stream().map(Mounted::dialect).toList());
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(mappers);
         rc.register(new JsonBodyReader(mappers.strict(), maxBodyBytes));
@@ -44,5 +47,10 @@ public final class HttpApplication {
         rc.property(ServerProperties.BV_FEATURE_DISABLE, true);
         rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         return rc;
+    }
+
+    /** The JSON mapper Jersey's provider writes a response entity of this type with. */
+    public ObjectMapper mapperFor(Class<?> type) {
+        return mappers.getContext(type);
     }
 }

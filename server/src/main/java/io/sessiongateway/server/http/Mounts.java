@@ -23,8 +23,7 @@ public final class Mounts {
 
     public static List<Resource> resources(String prefix, Binding binding) {
         Class<?> api = binding.api();
-        Path classPath = api.getAnnotation(Path.class);
-        String base = prefix + binding.basePath() + (classPath == null ? "" : classPath.value());
+        String base = base(prefix, binding);
         List<Method> methods = new ArrayList<>(List.of(api.getMethods()));
         methods.sort(Comparator.comparing(Method::getName));
         // One root resource per full path, never a child of a shorter one: Jersey matches the root with the longest
@@ -54,6 +53,18 @@ public final class Mounts {
             throw new IllegalArgumentException(api + " declares no HTTP operation");
         }
         return byPath.values().stream().map(Resource.Builder::build).toList();
+    }
+
+    /** The full path template {@link #resources} mounts one method of a binding's interface at. */
+    static String path(String prefix, Binding binding, Method method) {
+        Path sub = method.getAnnotation(Path.class);
+        String base = base(prefix, binding);
+        return sub == null ? base : join(base, sub.value());
+    }
+
+    private static String base(String prefix, Binding binding) {
+        Path classPath = binding.api().getAnnotation(Path.class);
+        return prefix + binding.basePath() + (classPath == null ? "" : classPath.value());
     }
 
     /** {@code base} and {@code sub} with exactly one slash between them. */

@@ -74,6 +74,11 @@ public final class GatewayMetrics implements AutoCloseable {
         active.incrementAndGet();
     }
 
+    /** Forgets a request counted by {@link #started} that is counted again by whoever serves it. */
+    void handedOver() {
+        active.decrementAndGet();
+    }
+
     /** Records a finished request. Every label value must come from a bounded set. */
     void finished(String dialect, String operation, String method, int status, long nanos) {
         active.decrementAndGet();

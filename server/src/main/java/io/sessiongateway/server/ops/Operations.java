@@ -11,6 +11,7 @@ import io.sessiongateway.server.docs.DocumentSource;
 import io.sessiongateway.server.docs.DocumentSources;
 import io.sessiongateway.server.docs.OperationKey;
 import io.sessiongateway.server.http.DialectRouter;
+import io.sessiongateway.server.http.FastReads;
 import io.sessiongateway.server.http.Mounted;
 import io.sessiongateway.server.http.Mounts;
 import jakarta.ws.rs.Path;
@@ -33,6 +34,7 @@ public final class Operations implements AutoCloseable {
     private final OpsSettings settings;
     private final Readiness readiness;
     private final GatewayMetrics metrics;
+    private RequestObserver observer;
     private final ReservedPaths reserved;
     private final OpsDialect dialect;
 
@@ -103,7 +105,19 @@ public final class Operations implements AutoCloseable {
             }
         }
         rc.register(reserved);
-        rc.register(new RequestObserver(dialectOfApi, new DialectRouter(served), metrics));
+        observer = new RequestObserver(dialectOfApi, new DialectRouter(served), metrics);
+        rc.register(observer);
+    }
+
+    /**
+     * What a request served outside Jersey (the fast reads) reports, so that operators see it as Jersey's requests:
+     * the same metrics and access log line. Available after {@link #install}.
+     */
+    public FastReads.Recorder recorder() {
+        if (observer == null) {
+            throw new IllegalStateException("install first");
+        }
+        return observer;
     }
 
     /** The served documents: each mounted dialect's, then the gateway's own endpoints' (as served). */

@@ -2,6 +2,7 @@ package io.sessiongateway.server.ops;
 
 import io.sessiongateway.adapters.spi.Dialect;
 import io.sessiongateway.server.http.DialectRouter;
+import io.sessiongateway.server.http.FastReads;
 import io.sessiongateway.server.http.RequestIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -31,7 +32,7 @@ import org.slf4j.spi.LoggingEventBuilder;
  * {@code unmatched}; the method is a standard HTTP method or {@code OTHER}. Bodies, query strings and headers
  * (tokens, keys) are never logged.
  */
-final class RequestObserver implements ApplicationEventListener, ContainerResponseFilter {
+public final class RequestObserver implements ApplicationEventListener, ContainerResponseFilter, FastReads.Recorder {
     /** Logger of the access lines; route or silence it by this name. */
     static final String ACCESS_LOGGER = "io.sessiongateway.access";
 
@@ -90,6 +91,25 @@ final class RequestObserver implements ApplicationEventListener, ContainerRespon
         }
     }
 
+    @Override
+    public void started() {
+        if (metrics != null) {
+            metrics.started();
+        }
+    }
+
+    @Override
+    public void handedOver() {
+        if (metrics != null) {
+            metrics.handedOver();
+        }
+    }
+
+    @Override
+    public void finished(String dialect, String operation, String method, String rawPath, int status, long nanos) {
+        record(dialect, operation, method, rawPath, status, nanos);
+    }
+
     private void finished(RequestEvent event, long t0) {
         long nanos = System.nanoTime() - t0;
         ContainerRequest request = event.getContainerRequest();
@@ -97,9 +117,6 @@ final class RequestObserver implements ApplicationEventListener, ContainerRespon
         // No response means it could not be produced or written (a failure inside Jersey, a client gone).
         int status = response == null ? 500 : response.getStatus();
         String path = request.getRequestUri().getRawPath();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
         String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
         ResourceMethod matched =
                 event.getUriInfo() == null ? null : event.getUriInfo().getMatchedResourceMethod();
@@ -110,9 +127,16 @@ final class RequestObserver implements ApplicationEventListener, ContainerRespon
             dialect = dialectOfApi.get(definition.getDeclaringClass());
             operation = definition.getName();
         } else {
-            dialect = router.dialectOf(path).map(Dialect::name).orElse("none");
+            dialect = router.dialectOf(path == null || path.isEmpty() ? "/" : path)
+                    .map(Dialect::name)
+                    .orElse("none");
             operation = "unmatched";
         }
+        record(dialect, operation, method, path, status, nanos);
+    }
+
+    private void record(String dialect, String operation, String method, String rawPath, int status, long nanos) {
+        String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
         if (metrics != null) {
             metrics.finished(dialect, operation, method, status, nanos);
         }

@@ -103,16 +103,21 @@ public final class ReservedPaths implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getRequestUri().getRawPath();
-        if (path == null) {
-            return;
+        if (path != null && refuses(path)) {
+            throw new NotFoundException();
         }
+    }
+
+    /** Whether {@link #filter} answers a request for this raw path 404 before any route matches it. */
+    public boolean refuses(String path) {
         boolean underMetrics = metricsServed && path.startsWith(metricsPath + "/");
         boolean underDocs = under(path, OPENAPI) || under(path, DOCS);
         if ((under(path, HEALTH) && !healthOperations.contains(path))
                 || underMetrics
                 || (underDocs && !(docsServed && servedDocsPath(path)))) {
-            throw new NotFoundException();
+            return true;
         }
+        return false;
     }
 
     private static boolean servedDocsPath(String path) {

@@ -239,7 +239,7 @@ class GatewayConfigTest {
         assertEquals("gateway.dialects.recoup.agent", variables.get("GATEWAY_RECOUP_AGENT"));
         assertFalse(variables.containsKey("GATEWAY_CONFIG"));
         assertTrue(variables.keySet().stream().allMatch(v -> v.startsWith("GATEWAY_")), variables.toString());
-        assertEquals(65, variables.size(), variables.toString());
+        assertEquals(66, variables.size(), variables.toString());
     }
 
     private static Optional<String> agent(Path file, Map<String, String> env) {

@@ -158,6 +158,11 @@ public final class GatewayHarness implements BeforeAllCallback, AutoCloseable {
         return baseUri;
     }
 
+    /** The running server (for tests that ask it what it did, e.g. how many fast reads it served). */
+    public GatewayServer server() {
+        return server;
+    }
+
     public Path dataDir() {
         return dataDir;
     }
