@@ -134,23 +134,24 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
         this.dsl = database.dsl();
         this.dataSource = database.requestDataSource();
         this.sessionRows = new SessionRow.Reader(sessions(dsl).getSelect().toArray(Field<?>[]::new));
-        this.byPublicIdSql = dsl.render(sessions(dsl)
+        this.byPublicIdSql = dsl.render(sessions(dsl, true)
                 .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.byIdSql = dsl.render(
-                sessions(dsl).where(SESSION.ID.eq(DSL.param("k", SESSION.ID))).and(SESSION.DELETED_AT.isNull()));
-        this.byObjectIdSql = dsl.render(sessions(dsl)
+        this.byIdSql = dsl.render(sessions(dsl, true)
+                .where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
+                .and(SESSION.DELETED_AT.isNull()));
+        this.byObjectIdSql = dsl.render(sessions(dsl, true)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.pinnedSessionRows =
                 new SessionRow.Reader(pinnedSessions(dsl).getSelect().toArray(Field<?>[]::new));
-        this.byPublicIdPinnedSql = dsl.render(pinnedSessions(dsl)
+        this.byPublicIdPinnedSql = dsl.render(pinnedSessions(dsl, true)
                 .where(SESSION.PUBLIC_ID.eq(DSL.param("k", SESSION.PUBLIC_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.byIdPinnedSql = dsl.render(pinnedSessions(dsl)
+        this.byIdPinnedSql = dsl.render(pinnedSessions(dsl, true)
                 .where(SESSION.ID.eq(DSL.param("k", SESSION.ID)))
                 .and(SESSION.DELETED_AT.isNull()));
-        this.byObjectIdPinnedSql = dsl.render(pinnedSessions(dsl)
+        this.byObjectIdPinnedSql = dsl.render(pinnedSessions(dsl, true)
                 .where(SESSION.OBJECT_ID.eq(DSL.param("k", SESSION.OBJECT_ID)))
                 .and(SESSION.DELETED_AT.isNull()));
         this.conversations = new JooqConversations(dsl);
@@ -733,19 +734,43 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .fetch(JooqSessionStore::session));
     }
 
+    /**
+     * The same select with the CHAR columns (the ObjectIds, always 24 characters) selected as VARCHAR of their length,
+     * for the pre-rendered lookups read by position ({@link SessionRow.Reader}, built from the uncast select). H2 in
+     * PostgreSQL mode wraps every result that has a CHAR column in {@code ResultWithPaddedStrings}, which copies the
+     * whole row on each column read (64 copies per row read column by column); the values are the same, there is
+     * nothing to pad. The list statements do the same ({@code ListStatements}, profile-2026-12-05.md, q15-list).
+     */
+    private static List<Field<?>> unpadded(List<Field<?>> fields) {
+        List<Field<?>> out = new ArrayList<>(fields.size());
+        for (Field<?> field : fields) {
+            out.add(
+                    ListStatements.CHAR_COLUMNS.contains(field)
+                            ? field.cast(SQLDataType.VARCHAR(field.getDataType().length()))
+                            : field);
+        }
+        return out;
+    }
+
     /** One query, primary-key joins only, for everything any dialect renders. */
     private static SelectOnConditionStep<Record> sessions(DSLContext ctx) {
-        return ctx.select(SESSION.fields())
-                .select(
-                        TENANT.NAME,
-                        TENANT.OBJECT_ID,
-                        TEAM.OBJECT_ID,
-                        AGENT.NAME,
-                        AGENT.OBJECT_ID,
-                        AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE,
-                        SUBJECT.SUBJECT_ID,
-                        SUBJECT.SUBJECT_SLUG)
+        return sessions(ctx, false);
+    }
+
+    /** {@link #sessions(DSLContext)}, with the CHAR columns as VARCHAR when {@code unpadded} (see {@link #unpadded}). */
+    private static SelectOnConditionStep<Record> sessions(DSLContext ctx, boolean unpadded) {
+        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
+        fields.addAll(List.of(
+                TENANT.NAME,
+                TENANT.OBJECT_ID,
+                TEAM.OBJECT_ID,
+                AGENT.NAME,
+                AGENT.OBJECT_ID,
+                AGENT.MANAGERS,
+                SUBJECT.SUBJECT_TYPE,
+                SUBJECT.SUBJECT_ID,
+                SUBJECT.SUBJECT_SLUG));
+        return ctx.select(unpadded ? unpadded(fields) : fields)
                 .from(SESSION)
                 .join(TENANT)
                 .on(TENANT.ID.eq(SESSION.TENANT_ID))
@@ -762,6 +787,11 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
      * pinned the session ({@link #isPinned}'s query, correlated).
      */
     private static SelectOnConditionStep<Record> pinnedSessions(DSLContext ctx) {
+        return pinnedSessions(ctx, false);
+    }
+
+    /** {@link #pinnedSessions(DSLContext)}, with the CHAR columns as VARCHAR when {@code unpadded}. */
+    private static SelectOnConditionStep<Record> pinnedSessions(DSLContext ctx, boolean unpadded) {
         Table<?> pinSubject = SUBJECT.as("pin_subject");
         Field<UUID> pinSubjectId = pinSubject.field(SUBJECT.ID);
         Field<String> pinSubjectType = pinSubject.field(SUBJECT.SUBJECT_TYPE);
@@ -776,18 +806,19 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                                 .and(pinSubjectType.eq(DSL.param("t", SUBJECT.SUBJECT_TYPE)))
                                 .and(pinSubjectExternal.eq(DSL.param("s", SUBJECT.SUBJECT_ID))))))
                 .as(PINNED);
-        return ctx.select(SESSION.fields())
-                .select(
-                        TENANT.NAME,
-                        TENANT.OBJECT_ID,
-                        TEAM.OBJECT_ID,
-                        AGENT.NAME,
-                        AGENT.OBJECT_ID,
-                        AGENT.MANAGERS,
-                        SUBJECT.SUBJECT_TYPE,
-                        SUBJECT.SUBJECT_ID,
-                        SUBJECT.SUBJECT_SLUG,
-                        pinned)
+        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
+        fields.addAll(List.of(
+                TENANT.NAME,
+                TENANT.OBJECT_ID,
+                TEAM.OBJECT_ID,
+                AGENT.NAME,
+                AGENT.OBJECT_ID,
+                AGENT.MANAGERS,
+                SUBJECT.SUBJECT_TYPE,
+                SUBJECT.SUBJECT_ID,
+                SUBJECT.SUBJECT_SLUG,
+                pinned));
+        return ctx.select(unpadded ? unpadded(fields) : fields)
                 .from(SESSION)
                 .join(TENANT)
                 .on(TENANT.ID.eq(SESSION.TENANT_ID))

@@ -448,7 +448,7 @@ final class ListStatements {
      * (profile-2026-12-05.md, q15-list). The statement selects them as VARCHAR of the same length (the values are
      * the same: nothing to pad), so that H2 hands the rows over unwrapped; PostgreSQL returns the same text.
      */
-    private static final Set<Field<?>> CHAR_COLUMNS =
+    static final Set<Field<?>> CHAR_COLUMNS =
             Set.of(SESSION.OBJECT_ID, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.OBJECT_ID);
 
     /** The columns a list row is read by ({@link SessionRow.Reader}): the session lookup's, then the pin. */
