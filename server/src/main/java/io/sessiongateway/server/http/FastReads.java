@@ -65,11 +65,20 @@ public final class FastReads extends HttpHandler {
         void finished(String dialect, String operation, String method, String rawPath, int status, long nanos);
     }
 
-    private record Route(String dialect, String operation, PathTemplate template, DirectRead reader, String type) {}
+    /**
+     * One claimed route, with the application's other routes that some path it matches could also match (a path
+     * one of them matches is Jersey's to route).
+     */
+    private record Route(
+            String dialect,
+            String operation,
+            PathTemplate template,
+            DirectRead reader,
+            String type,
+            List<UriTemplate> rivals) {}
 
     private final HttpHandler jersey;
     private final List<Route> routes;
-    private final List<UriTemplate> others;
     private final Predicate<String> refused;
     private final Caller.Verifier verifier;
     private final Function<Class<?>, ObjectMapper> mappers;
@@ -79,14 +88,12 @@ public final class FastReads extends HttpHandler {
     private FastReads(
             HttpHandler jersey,
             List<Route> routes,
-            List<UriTemplate> others,
             Predicate<String> refused,
             Caller.Verifier verifier,
             Function<Class<?>, ObjectMapper> mappers,
             Recorder recorder) {
         this.jersey = jersey;
         this.routes = List.copyOf(routes);
-        this.others = List.copyOf(others);
         this.refused = refused;
         this.verifier = verifier;
         this.mappers = mappers;
@@ -151,7 +158,12 @@ public final class FastReads extends HttpHandler {
                 }
                 String path = Mounts.path(m.prefix(), binding, method);
                 routes.add(new Route(
-                        m.dialect().name(), method.getName(), new PathTemplate(path), reader, produces.value()[0]));
+                        m.dialect().name(),
+                        method.getName(),
+                        new PathTemplate(path),
+                        reader,
+                        produces.value()[0],
+                        List.of()));
                 claimed.add(path);
             }
         }
@@ -159,7 +171,41 @@ public final class FastReads extends HttpHandler {
         for (Resource resource : allResources(rc)) {
             collect(resource, "", claimed, others);
         }
-        return new FastReads(jersey, routes, others, refused, verifier, mappers, recorder);
+        List<Route> withRivals = new ArrayList<>(routes.size());
+        for (Route r : routes) {
+            List<UriTemplate> rivals = new ArrayList<>();
+            for (UriTemplate other : others) {
+                if (mayOverlap(r.template().getTemplate(), other.getTemplate())) {
+                    rivals.add(other);
+                }
+            }
+            withRivals.add(
+                    new Route(r.dialect(), r.operation(), r.template(), r.reader(), r.type(), List.copyOf(rivals)));
+        }
+        return new FastReads(jersey, withRivals, refused, verifier, mappers, recorder);
+    }
+
+    /**
+     * False only when no path can match both templates: the claimed one (plain {@code {name}} variables, one segment
+     * each) and another with as many segments, or none at all, whose literal segments differ from the claimed one's
+     * at the same position. Conservative otherwise (a variable with its own regular expression may span segments):
+     * a request then checks that template as well. Spares each request the regular expressions of every other route.
+     */
+    static boolean mayOverlap(String claimed, String other) {
+        if (other.matches(".*\\{[^}]*:.*")) {
+            return true;
+        }
+        String[] a = withoutTrailingSlash(claimed).split("/", -1);
+        String[] b = withoutTrailingSlash(other).split("/", -1);
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].indexOf('{') < 0 && b[i].indexOf('{') < 0 && !a[i].equals(b[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<Resource> allResources(ResourceConfig rc) {
@@ -255,7 +301,7 @@ public final class FastReads extends HttpHandler {
         if (route == null || refused.test(path)) {
             return false;
         }
-        for (UriTemplate other : others) {
+        for (UriTemplate other : route.rivals()) {
             if (other.match(path, new HashMap<>())) {
                 return false;
             }
@@ -296,6 +342,12 @@ public final class FastReads extends HttpHandler {
             }
             MDC.remove(RequestIds.MDC_KEY);
         }
+    }
+
+    private static String withoutTrailingSlash(String template) {
+        return template.length() > 1 && template.endsWith("/")
+                ? template.substring(0, template.length() - 1)
+                : template;
     }
 
     /** No Content-Length, or 0 (Java 17's HttpClient sends it with every GET). */

@@ -274,4 +274,21 @@ class FastReadsTest {
             return false;
         }
     }
+
+    @Test
+    void aClaimedRouteIsCheckedOnlyAgainstTheRoutesThatCanMatchItsPaths() {
+        String claimed = "/{tenant}/v1/agents/sessions/{id}";
+        // same length, literals agree or a variable stands opposite: some path matches both
+        assertEquals(true, FastReads.mayOverlap(claimed, "/{tenant}/v1/agents/sessions/stats"));
+        assertEquals(true, FastReads.mayOverlap(claimed, "/admin/v1/agents/{x}/{y}"));
+        assertEquals(true, FastReads.mayOverlap(claimed, "/{tenant}/v1/agents/sessions/{id}:cancel"));
+        // a variable with its own expression may span segments: always checked
+        assertEquals(true, FastReads.mayOverlap(claimed, "/files/{path: .*}"));
+        // another number of segments, or a literal that differs: no path matches both
+        assertEquals(false, FastReads.mayOverlap(claimed, "/{tenant}/v1/agents/sessions"));
+        assertEquals(false, FastReads.mayOverlap(claimed, "/{tenant}/v1/agents/sessions/{id}/turns"));
+        assertEquals(false, FastReads.mayOverlap(claimed, "/{tenant}/v2/agents/sessions/{id}"));
+        assertEquals(false, FastReads.mayOverlap(claimed, "/{tenant}/v1/agents/sessions/"));
+        assertEquals(false, FastReads.mayOverlap("/v1/sessions/{id}", "/{tenant}/v1/agents/sessions/{id}/"));
+    }
 }
