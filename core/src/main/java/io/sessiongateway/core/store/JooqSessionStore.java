@@ -734,52 +734,15 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                 .fetch(JooqSessionStore::session));
     }
 
-    /**
-     * The same select with the CHAR columns (the ObjectIds, always 24 characters) selected as VARCHAR of their length,
-     * for the pre-rendered lookups read by position ({@link SessionRow.Reader}, built from the uncast select). H2 in
-     * PostgreSQL mode wraps every result that has a CHAR column in {@code ResultWithPaddedStrings}, which copies the
-     * whole row on each column read (64 copies per row read column by column); the values are the same, there is
-     * nothing to pad. The list statements do the same ({@code ListStatements}, profile-2026-12-05.md, q15-list).
-     */
-    private static List<Field<?>> unpadded(List<Field<?>> fields) {
-        List<Field<?>> out = new ArrayList<>(fields.size());
-        for (Field<?> field : fields) {
-            out.add(
-                    ListStatements.CHAR_COLUMNS.contains(field)
-                            ? field.cast(SQLDataType.VARCHAR(field.getDataType().length()))
-                            : field);
-        }
-        return out;
-    }
-
     /** One query, primary-key joins only, for everything any dialect renders. */
     private static SelectOnConditionStep<Record> sessions(DSLContext ctx) {
         return sessions(ctx, false);
     }
 
-    /** {@link #sessions(DSLContext)}, with the CHAR columns as VARCHAR when {@code unpadded} (see {@link #unpadded}). */
+    /** {@link #sessions(DSLContext)}, the CHAR columns as VARCHAR when {@code unpadded} ({@link SessionColumns}). */
     private static SelectOnConditionStep<Record> sessions(DSLContext ctx, boolean unpadded) {
-        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
-        fields.addAll(List.of(
-                TENANT.NAME,
-                TENANT.OBJECT_ID,
-                TEAM.OBJECT_ID,
-                AGENT.NAME,
-                AGENT.OBJECT_ID,
-                AGENT.MANAGERS,
-                SUBJECT.SUBJECT_TYPE,
-                SUBJECT.SUBJECT_ID,
-                SUBJECT.SUBJECT_SLUG));
-        return ctx.select(unpadded ? unpadded(fields) : fields)
-                .from(SESSION)
-                .join(TENANT)
-                .on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM)
-                .on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT)
-                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+        List<Field<?>> fields = SessionColumns.row();
+        return SessionColumns.joined(ctx.select(unpadded ? SessionColumns.unpadded(fields) : fields));
     }
 
     /**
@@ -806,28 +769,9 @@ public final class JooqSessionStore implements SessionStore, ConversationStore {
                                 .and(pinSubjectType.eq(DSL.param("t", SUBJECT.SUBJECT_TYPE)))
                                 .and(pinSubjectExternal.eq(DSL.param("s", SUBJECT.SUBJECT_ID))))))
                 .as(PINNED);
-        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
-        fields.addAll(List.of(
-                TENANT.NAME,
-                TENANT.OBJECT_ID,
-                TEAM.OBJECT_ID,
-                AGENT.NAME,
-                AGENT.OBJECT_ID,
-                AGENT.MANAGERS,
-                SUBJECT.SUBJECT_TYPE,
-                SUBJECT.SUBJECT_ID,
-                SUBJECT.SUBJECT_SLUG,
-                pinned));
-        return ctx.select(unpadded ? unpadded(fields) : fields)
-                .from(SESSION)
-                .join(TENANT)
-                .on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM)
-                .on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT)
-                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+        List<Field<?>> fields = SessionColumns.row();
+        fields.add(pinned);
+        return SessionColumns.joined(ctx.select(unpadded ? SessionColumns.unpadded(fields) : fields));
     }
 
     private static Session session(Record r) {

@@ -2,13 +2,10 @@ package io.sessiongateway.core.store;
 
 import static io.sessiongateway.core.store.JooqSessionStore.odt;
 import static io.sessiongateway.core.store.JooqSessionStore.unstorable;
-import static io.sessiongateway.core.store.jooq.Tables.AGENT;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION_COUNT;
 import static io.sessiongateway.core.store.jooq.Tables.SESSION_PIN;
 import static io.sessiongateway.core.store.jooq.Tables.SUBJECT;
-import static io.sessiongateway.core.store.jooq.Tables.TEAM;
-import static io.sessiongateway.core.store.jooq.Tables.TENANT;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -441,55 +438,18 @@ final class ListStatements {
         }
     }
 
-    /**
-     * The CHAR columns of the row (the ObjectIds, always 24 characters). H2 in PostgreSQL mode wraps every result
-     * with a CHAR column in {@code ResultWithPaddedStrings}, which copies and pads the whole row on each column read:
-     * a row of 64 columns read column by column cost 64 row copies, 13% of a TrueFoundry page's CPU time
-     * (profile-2026-12-05.md, q15-list). The statement selects them as VARCHAR of the same length (the values are
-     * the same: nothing to pad), so that H2 hands the rows over unwrapped; PostgreSQL returns the same text.
-     */
-    static final Set<Field<?>> CHAR_COLUMNS =
-            Set.of(SESSION.OBJECT_ID, TENANT.OBJECT_ID, TEAM.OBJECT_ID, AGENT.OBJECT_ID);
-
     /** The columns a list row is read by ({@link SessionRow.Reader}): the session lookup's, then the pin. */
     private static Field<?>[] rowFields() {
-        List<Field<?>> fields = new ArrayList<>(List.of(SESSION.fields()));
-        fields.addAll(List.of(
-                TENANT.NAME,
-                TENANT.OBJECT_ID,
-                TEAM.OBJECT_ID,
-                AGENT.NAME,
-                AGENT.OBJECT_ID,
-                AGENT.MANAGERS,
-                SUBJECT.SUBJECT_TYPE,
-                SUBJECT.SUBJECT_ID,
-                SUBJECT.SUBJECT_SLUG,
-                PINNED));
+        List<Field<?>> fields = SessionColumns.row();
+        fields.add(PINNED);
         return fields.toArray(Field<?>[]::new);
     }
 
-    /** {@link #rowFields} as the statement selects them (CHAR as VARCHAR), with the pin, from the five tables. */
+    /** The session row as the statement selects it (CHAR as VARCHAR), with the pin, from the five tables. */
     private static SelectJoinStep<Record> columns(Params p, SubjectKind pin) {
-        Field<?>[] row = rowFields();
-        List<Field<?>> selected = new ArrayList<>(row.length);
-        for (int i = 0; i < row.length - 1; i++) {
-            Field<?> f = row[i];
-            selected.add(
-                    CHAR_COLUMNS.contains(f)
-                            ? f.cast(SQLDataType.VARCHAR(f.getDataType().length()))
-                            : f);
-        }
+        List<Field<?>> selected = SessionColumns.unpadded(SessionColumns.row());
         selected.add(pinnedField(p, pin));
-        return DSL.select(selected)
-                .from(SESSION)
-                .join(TENANT)
-                .on(TENANT.ID.eq(SESSION.TENANT_ID))
-                .join(TEAM)
-                .on(TEAM.ID.eq(SESSION.TEAM_ID))
-                .join(AGENT)
-                .on(AGENT.ID.eq(SESSION.AGENT_ID))
-                .join(SUBJECT)
-                .on(SUBJECT.ID.eq(SESSION.OWNER_ID));
+        return SessionColumns.joined(DSL.select(selected));
     }
 
     /** The subject row's id as a subquery (null when the subject never wrote anything: then it matches nothing). */
