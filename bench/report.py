@@ -35,7 +35,7 @@ def num(s):
         return None
 
 
-def main(rows_file, facts_file, rss_file, notes_file, outdir):
+def main(rows_file, facts_file, rss_file, notes_file, outdir, profiles_file=None):
     rows = []
     for line in open(rows_file):
         if not line.strip():
@@ -255,7 +255,11 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
            f"({cpu}), {mem}, {platform.platform()}{load}",
            f"- command: `bench/run.sh` with wrk -t{facts.get('threads')} -c{facts.get('connections')} "
            f"-d{facts.get('duration')} --latency after {facts.get('warmup')} of warm-up per dialect (lifecycle series "
-           f"-d{facts.get('life_duration')} after {facts.get('life_warmup')}); sizes {' '.join(sizes)}; backends "
+           f"-d{facts.get('life_duration')} after {facts.get('life_warmup')}"
+           + (f", the PATCH series after {facts.get('life_write_warmup')} of each dialect's PATCH in turn"
+              if facts.get('life_write_warmup') else "")
+           + (f"; Java Flight Recorder on in the series {facts.get('jfr')}" if facts.get('jfr') else "")
+           + f"); sizes {' '.join(sizes)}; backends "
            f"{' '.join(backends)}; series {' '.join(only)}; gateway through `./gateway serve`, JVM "
            f"`{facts.get('jvm_opts')}`; the run took {took // 60} min {took % 60} s",
            "- everything ran on this one machine in this one run, client and servers sharing the cores; "
@@ -370,6 +374,14 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
                 "| operation | req/s / GET | p50 / GET p50 |", "| --- | ---: | ---: |"] + life
     if notes:
         out += ["", "Deleting again:", ""] + [f"- {x}" for x in notes]
+    if profiles_file and os.path.exists(profiles_file) and os.path.getsize(profiles_file) > 0:
+        with open(profiles_file) as fh:
+            profiles = fh.read().rstrip("\n")
+        out += ["", "## Profiles of measured series (BENCH_JFR)", "",
+                "The gateway's measured window of these series recorded with Java Flight Recorder (default settings: "
+                "a Java thread sampled every 20 ms; its overhead is inside these series' figures): the top frames by "
+                "self time, the packages by inclusive time (a sample counts once for each package on its stack), "
+                "and the garbage collections of the window.", "", profiles]
     text = "\n".join(out) + "\n"
     suffix = "-partial" if partial else ("-quick" if facts.get("quick") == "true" else "")
     path = os.path.join(outdir, f"{now:%Y-%m-%d}{suffix}.md")
@@ -380,4 +392,4 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])

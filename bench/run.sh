@@ -31,8 +31,11 @@
 #
 # Tools: wrk, nginx, pgbench (Debian), WireMock standalone (Maven Central), Prism (npm). Installed when missing.
 # Knobs: BENCH_DURATION (10s; --quick 5s), BENCH_WARMUP (per dialect before each series: 5s; --quick 3s),
-# BENCH_LIFE_DURATION / BENCH_LIFE_WARMUP (the lifecycle series: 5s / 2s; --quick 3s / 1s), BENCH_CONNECTIONS (32),
-# BENCH_SIZES ("1000 1000000"; --quick "1000"), BENCH_WRK_TIMEOUT (10s: wrk records no latency for a slower
+# BENCH_LIFE_DURATION / BENCH_LIFE_WARMUP (the lifecycle series: 5s / 2s; --quick 3s / 1s), BENCH_LIFE_WRITE_WARMUP
+# (each dialect's PATCH in turn before the PATCH series: 12s; --quick 4s), BENCH_CONNECTIONS (32),
+# BENCH_SIZES ("1000 1000000"; --quick "1000"), BENCH_JFR (words of series labels, e.g. "create PATCH": the gateway's
+# measured window of each such series is recorded with Java Flight Recorder, and its top frames and collections go into
+# the results file, bench/jfr-top.py; default none), BENCH_WRK_TIMEOUT (10s: wrk records no latency for a slower
 # response), BENCH_DELETE_RATE (4000: sessions loaded per second of warm-up and of measurement for each dialect's
 # DELETE series; a list that runs out is marked), BENCH_JDK25 (path to the newer
 # JDK's java; default: the first /usr/lib/jvm/*25*/bin/java; "none" to skip), BENCH_BACKENDS ("h2 pg"), BENCH_ONLY
@@ -53,9 +56,13 @@ DURATION=${BENCH_DURATION:-$($quick && echo 5s || echo 10s)}
 WARMUP=${BENCH_WARMUP:-$($quick && echo 3s || echo 5s)}
 LIFE_DURATION=${BENCH_LIFE_DURATION:-$($quick && echo 3s || echo 5s)}
 LIFE_WARMUP=${BENCH_LIFE_WARMUP:-$($quick && echo 1s || echo 2s)}
+LIFE_WRITE_WARMUP=${BENCH_LIFE_WRITE_WARMUP:-$($quick && echo 4s || echo 12s)}
 CONN=${BENCH_CONNECTIONS:-32}
 # wrk records no latency for a response later than this (its default, 2 s, hid the offset pages at 10^6)
 WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-10s}
+# Series whose measured window the gateway records with Java Flight Recorder (default settings: 20 ms samples), words
+# of their labels, e.g. "create PATCH"; each recording's top frames and collections go into the results file
+JFR_SERIES=${BENCH_JFR:-}
 THREADS=${BENCH_THREADS:-2}
 SIZES=${BENCH_SIZES:-$($quick && echo "1000" || echo "1000 1000000")}
 JDK25=${BENCH_JDK25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
@@ -72,7 +79,7 @@ done
 only() { [[ " $ONLY " == *" $1 "* ]]; }
 partial=false
 [ "$ONLY" = "$ALL_SERIES" ] && [ "$BACKENDS" = "h2 pg" ] || partial=true
-for v in DURATION WARMUP LIFE_DURATION LIFE_WARMUP; do
+for v in DURATION WARMUP LIFE_DURATION LIFE_WARMUP LIFE_WRITE_WARMUP; do
   [[ ${!v} =~ ^[0-9]+s$ ]] || { echo "bench: $v must be whole seconds like 5s, not '${!v}'" >&2; exit 2; }
 done
 n1=${SIZES%% *}
@@ -188,9 +195,18 @@ admin_token() { [ -n "$admin_token_cache" ] || admin_token_cache=$(cli token --t
 # loudly and listed at the top of the results.
 measure() {
   local name=$1; shift
-  local t0 t1 out; t0=$(cpu_ticks "$cpu_pid")
+  local t0 t1 out jfr=""
+  if [ -n "$JFR_SERIES" ] && [ -n "$cpu_pid" ] && [ "$cpu_pid" = "${gw_pid:-}" ]; then
+    for w in $JFR_SERIES; do [[ " $name " == *" $w "* ]] && jfr="$work/jfr/$(tr -c 'A-Za-z0-9=.-' '_' <<<"$name").jfr"; done
+  fi
+  [ -n "$jfr" ] && mkdir -p "$work/jfr" && jcmd "$cpu_pid" JFR.start name=series filename="$jfr" >/dev/null 2>&1
+  t0=$(cpu_ticks "$cpu_pid")
   out=$(wrk -t"$THREADS" -c"$CONN" -d"${mdur:-$DURATION}" --timeout "$WRK_TIMEOUT" --latency "$@" 2>&1) || true
   t1=$(cpu_ticks "$cpu_pid")
+  if [ -n "$jfr" ]; then
+    jcmd "$cpu_pid" JFR.stop name=series >/dev/null 2>&1 || true
+    [ -s "$jfr" ] && python3 bench/jfr-top.py "$jfr" "$name" >> "$work/profiles" 2>/dev/null || true
+  fi
   local rps p50 p99 non2xx sockerr requests cpu=""
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -301,9 +317,16 @@ lifecycle_series() {
     measure "$label n=$n LIST-DEEP ${d%%-*}${d#${d%%-*}}" -s bench/lua/static.lua "http://127.0.0.1:$gw_port" -- "${deep[$d]}" "$tok"
   done
   # PATCH (Everruns title, Recoup title, Agentcloud edit of the variables) and cancel, on random sessions of the N.
+  # The JIT takes far longer over the PATCH path than over a read: on the idle machine an Everruns PATCH at 10^6 cost
+  # 3.7, 1.8, 1.4 ms of CPU in its first three 10 s windows and settled at 0.78 ms from the fourth on
+  # (bench/results/profile-2026-12-05.md, r15), where 2 s of warm-up had measured 2.8 ms. So every dialect's PATCH is
+  # warmed up in turn for $LIFE_WRITE_WARMUP before the first is measured, as the GET series does.
   for d in everruns recoup agentcloud; do
     scope=$tenant; [ "$d" = agentcloud ] && scope=$team
-    warmup -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" patch "$n" "$tok" "$scope"
+    wdur=$LIFE_WRITE_WARMUP warmup -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" patch "$n" "$tok" "$scope"
+  done
+  for d in everruns recoup agentcloud; do
+    scope=$tenant; [ "$d" = agentcloud ] && scope=$team
     measure "$label n=$n PATCH $d" -s bench/lua/write.lua "http://127.0.0.1:$gw_port" -- "$d" patch "$n" "$tok" "$scope"
   done
   for d in truefoundry everruns agentcloud; do
@@ -586,10 +609,12 @@ PY
 fi
 
 # ---------------------------------------------------------------- report
-fact duration "$DURATION"; fact warmup "$WARMUP"; fact life_duration "$LIFE_DURATION"; fact life_warmup "$LIFE_WARMUP"
+fact duration "$DURATION"; fact warmup "$WARMUP"; fact life_duration "$LIFE_DURATION"; fact life_warmup "$LIFE_WARMUP"; fact life_write_warmup "$LIFE_WRITE_WARMUP"; fact jfr "$JFR_SERIES"
 fact connections "$CONN"; fact threads "$THREADS"; fact sizes "$SIZES"; fact jvm_opts "$JAVA_OPTS_DEFAULT"
 fact only "$ONLY"; fact backends "$BACKENDS"; fact partial "$partial"; fact jdk25 "$jdk25_version"; fact quick "$quick"
 fact del_warm "$DEL_WARM"; fact del_measure "$DEL_MEASURE"; fact took "$(( $(date +%s) - started ))"
-# kept to rewrite the report without a rerun: python3 bench/report.py bench/.cache/last-{rows,facts,rss,notes} bench/results
-for f in rows facts rss notes; do cp "$work/$f" "$cache/last-$f"; done
-python3 bench/report.py "$work/rows" "$work/facts" "$work/rss" "$work/notes" "$root/bench/results"
+# kept to rewrite the report without a rerun:
+# python3 bench/report.py bench/.cache/last-{rows,facts,rss,notes} bench/results bench/.cache/last-profiles
+touch "$work/profiles"
+for f in rows facts rss notes profiles; do cp "$work/$f" "$cache/last-$f"; done
+python3 bench/report.py "$work/rows" "$work/facts" "$work/rss" "$work/notes" "$root/bench/results" "$work/profiles"
