@@ -258,7 +258,7 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir, profiles_file=None
            f"-d{facts.get('life_duration')} after {facts.get('life_warmup')}"
            + (f", the PATCH series after {facts.get('life_write_warmup')} of each dialect's PATCH in turn"
               if facts.get('life_write_warmup') else "")
-           + (f"; profiled after their measured window: the series {facts.get('jfr')}" if facts.get('jfr') else "")
+           + (f"; profiled after the measurements: the series {facts.get('jfr')}" if facts.get('jfr') else "")
            + f"); sizes {' '.join(sizes)}; backends "
            f"{' '.join(backends)}; series {' '.join(only)}; gateway through `./gateway serve`, JVM "
            f"`{facts.get('jvm_opts')}`; the run took {took // 60} min {took % 60} s",
@@ -378,9 +378,10 @@ def main(rows_file, facts_file, rss_file, notes_file, outdir, profiles_file=None
         with open(profiles_file) as fh:
             profiles = fh.read().rstrip("\n")
         out += ["", "## Profiles of measured series (BENCH_JFR)", "",
-                "Each of these series was run for a second window right after its measured one, recorded with Java "
-                "Flight Recorder (default settings: a Java thread sampled every 20 ms; the figures above are from the "
-                "unrecorded window): the top frames by "
+                "Each of these series was run once more, with Java Flight Recorder on (its profile settings: a running "
+                "Java thread sampled every 10 ms), when its gateway process had finished its measured series (so on PostgreSQL, "
+                "whose gateway is not restarted between sizes, on the largest N's data; the figures above are from "
+                "the unrecorded windows): the top frames by "
                 "self time, the packages by inclusive time (a sample counts once for each package on its stack), "
                 "and the garbage collections of the window.", "", profiles]
     text = "\n".join(out) + "\n"

@@ -33,9 +33,9 @@
 # Knobs: BENCH_DURATION (10s; --quick 5s), BENCH_WARMUP (per dialect before each series: 5s; --quick 3s),
 # BENCH_LIFE_DURATION / BENCH_LIFE_WARMUP (the lifecycle series: 5s / 2s; --quick 3s / 1s), BENCH_LIFE_WRITE_WARMUP
 # (each dialect's PATCH in turn before the PATCH series: 12s; --quick 4s), BENCH_CONNECTIONS (32),
-# BENCH_SIZES ("1000 1000000"; --quick "1000"), BENCH_JFR (words of series labels, e.g. "create PATCH": after the
-# measured window of each such series, a second window of the same load is recorded with Java Flight Recorder, and its
-# top frames and collections go into the results file, bench/jfr-top.py; default none), BENCH_WRK_TIMEOUT (10s: wrk records no latency for a slower
+# BENCH_SIZES ("1000 1000000"; --quick "1000"), BENCH_JFR (words of series labels, e.g. "create PATCH": each such
+# series is run once more with Java Flight Recorder on when that gateway's measurements are over, and its top frames
+# and collections go into the results file, bench/jfr-top.py; default none), BENCH_WRK_TIMEOUT (10s: wrk records no latency for a slower
 # response), BENCH_DELETE_RATE (4000: sessions loaded per second of warm-up and of measurement for each dialect's
 # DELETE series; a list that runs out is marked), BENCH_JDK25 (path to the newer
 # JDK's java; default: the first /usr/lib/jvm/*25*/bin/java; "none" to skip), BENCH_BACKENDS ("h2 pg"), BENCH_ONLY
@@ -60,9 +60,9 @@ LIFE_WRITE_WARMUP=${BENCH_LIFE_WRITE_WARMUP:-$($quick && echo 4s || echo 12s)}
 CONN=${BENCH_CONNECTIONS:-32}
 # wrk records no latency for a response later than this (its default, 2 s, hid the offset pages at 10^6)
 WRK_TIMEOUT=${BENCH_WRK_TIMEOUT:-10s}
-# Series the gateway is profiled on with Java Flight Recorder (default settings: 20 ms samples) in a second window of
-# the same load after the measured one, words of their labels, e.g. "create PATCH"; each recording's top frames and
-# collections go into the results file
+# Series the gateway is profiled on with Java Flight Recorder (profile settings: 10 ms samples) once its measurements
+# are over (profile_pending), words of their labels, e.g. "create PATCH"; each window's top frames and collections go
+# into the results file
 JFR_SERIES=${BENCH_JFR:-}
 THREADS=${BENCH_THREADS:-2}
 SIZES=${BENCH_SIZES:-$($quick && echo "1000" || echo "1000 1000000")}
@@ -181,7 +181,34 @@ start_gateway() { # backend java data_dir
   done
   gw_ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
-stop_gateway() { kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; gw_pid=""; cpu_pid=""; }
+stop_gateway() { profile_pending; kill "$gw_pid" 2>/dev/null || true; wait "$gw_pid" 2>/dev/null || true; gw_pid=""; cpu_pid=""; }
+# The series BENCH_JFR names, profiled once the gateway's measurements are over (before it stops, after its peak RSS
+# is read): starting a recording instruments JDK classes and deoptimises compiled code (a TrueFoundry first page
+# measured 2.7x its CPU per request with a recording started at its window, and the series after a recorded one paid
+# too), so no measured window runs with or right after a recording. One recording for the queue; per series a window
+# of the same load and duration, dumped by its begin and end, summarised by bench/jfr-top.py into the results file.
+profile_pending() {
+  [ -s "$work/jfr-queue" ] && [ -n "${gw_pid:-}" ] && kill -0 "$gw_pid" 2>/dev/null || { rm -f "$work/jfr-queue"; return 0; }
+  mkdir -p "$work/jfr"
+  if jcmd "$gw_pid" JFR.start name=profile settings=profile >/dev/null 2>&1; then
+    local line name dur begin end file args first=true
+    while IFS= read -r line; do
+      IFS=$'\x1f' read -r -a args <<<"$line"
+      name=${args[0]} dur=${args[1]}; args=("${args[@]:2}")
+      # a few seconds of the first load first: the JIT recompiles what the recording's start deoptimised
+      $first && { wrk -t"$THREADS" -c"$CONN" -d5s "${args[@]}" </dev/null >/dev/null 2>&1 || true; first=false; }
+      sleep 1; begin=$(date +%H:%M:%S); sleep 1
+      wrk -t"$THREADS" -c"$CONN" -d"$dur" --timeout "$WRK_TIMEOUT" "${args[@]}" </dev/null >/dev/null 2>&1 || true
+      end=$(date +%H:%M:%S)
+      file="$work/jfr/$(tr -c 'A-Za-z0-9=.-' '_' <<<"$name").jfr"
+      jcmd "$gw_pid" JFR.dump name=profile filename="$file" begin="$begin" end="$end" </dev/null >/dev/null 2>&1 || true
+      [ -s "$file" ] && python3 bench/jfr-top.py "$file" "$name" >> "$work/profiles" 2>/dev/null || true
+      settle </dev/null
+    done < "$work/jfr-queue"
+    jcmd "$gw_pid" JFR.stop name=profile >/dev/null 2>&1 || true
+  fi
+  rm -f "$work/jfr-queue"
+}
 peak_rss_mb() { awk '/VmHWM/ {printf "%d", $2/1024}' "/proc/$1/status"; }
 # The gateway's peak RSS so far, recorded after each series group (VmHWM only grows: the table shows which load
 # raised it). Args: label
@@ -196,24 +223,16 @@ admin_token() { [ -n "$admin_token_cache" ] || admin_token_cache=$(cli token --t
 # loudly and listed at the top of the results.
 measure() {
   local name=$1; shift
-  local t0 t1 out jfr=""
+  local t0 t1 out w
   if [ -n "$JFR_SERIES" ] && [ -n "$cpu_pid" ] && [ "$cpu_pid" = "${gw_pid:-}" ]; then
-    for w in $JFR_SERIES; do [[ " $name " == *" $w "* ]] && jfr="$work/jfr/$(tr -c 'A-Za-z0-9=.-' '_' <<<"$name").jfr"; done
+    for w in $JFR_SERIES; do
+      # queued: profiled when this gateway's measurements are over (profile_pending)
+      [[ " $name " == *" $w "* ]] && { printf '%s\x1f' "$name" "${mdur:-$DURATION}" "$@"; echo; } >> "$work/jfr-queue" && break
+    done
   fi
   t0=$(cpu_ticks "$cpu_pid")
   out=$(wrk -t"$THREADS" -c"$CONN" -d"${mdur:-$DURATION}" --timeout "$WRK_TIMEOUT" --latency "$@" 2>&1) || true
   t1=$(cpu_ticks "$cpu_pid")
-  if [ -n "$jfr" ]; then
-    # The profile is a second window of the same load right after the measured one, not the measured one: starting a
-    # recording instruments JDK classes and deoptimises compiled code (a first page of TrueFoundry measured 2.7x its
-    # CPU per request with the recording started at its window), so no row carries that cost.
-    mkdir -p "$work/jfr"
-    if jcmd "$cpu_pid" JFR.start name=series filename="$jfr" >/dev/null 2>&1; then
-      wrk -t"$THREADS" -c"$CONN" -d"${mdur:-$DURATION}" --timeout "$WRK_TIMEOUT" "$@" >/dev/null 2>&1 || true
-      jcmd "$cpu_pid" JFR.stop name=series >/dev/null 2>&1 || true
-      [ -s "$jfr" ] && python3 bench/jfr-top.py "$jfr" "$name" >> "$work/profiles" 2>/dev/null || true
-    fi
-  fi
   local rps p50 p99 non2xx sockerr requests cpu=""
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
