@@ -34,18 +34,10 @@ if [ "$backend" = pg ]; then
 fi
 cli() { GATEWAY_JWT_SECRET="$secret" java -jar "$jar" "$@"; }
 admin=$(cli token --tenant "$tenant" --subject bench-admin --admin --ttl 1d)
-start() {
-  # shellcheck disable=SC2086
-  env "${env[@]}" "${extra[@]}" MALLOC_ARENA_MAX=2 "${JAVA:-java}" -Xlog:disable $JAVA_OPTS -jar "$jar" serve \
-    >"$work/gateway.log" 2>&1 &
-  pid=$!
-  until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/admin/v1/tenants/$tenant/agents" \
-      -H "Authorization: Bearer $admin" | grep -q 200; do
-    kill -0 $pid 2>/dev/null || { cat "$work/gateway.log" >&2; exit 1; }
-    sleep 0.1
-  done
-}
-stop() { kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; }
+# shellcheck source=bench/ab/lib.sh
+. "$here/bench/ab/lib.sh"
+start() { ab_serve "$jar" "${env[@]}" "${extra[@]}"; }
+stop() { ab_stop; }
 extra=("$@")
 pid=""
 trap 'stop; rm -rf "$work"' EXIT

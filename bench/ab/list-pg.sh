@@ -20,18 +20,12 @@ psql_ -d postgres -c 'DROP DATABASE IF EXISTS gateway_ab' -c 'CREATE DATABASE ga
 psql_ -d postgres -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
 cli() { GATEWAY_JWT_SECRET="$secret" java -jar "$jar" "$@"; }
 admin=$(cli token --tenant "$tenant" --subject bench-admin --admin --ttl 1d)
-# shellcheck disable=SC2086
-env GATEWAY_PORT="$port" GATEWAY_BIND=127.0.0.1 GATEWAY_DATA_DIR="$work/data" GATEWAY_JWT_SECRET="$secret" \
+# shellcheck source=bench/ab/lib.sh
+. "$here/bench/ab/lib.sh"
+trap 'ab_stop; rm -rf "$work"' EXIT
+ab_serve "$jar" GATEWAY_PORT="$port" GATEWAY_BIND=127.0.0.1 GATEWAY_DATA_DIR="$work/data" GATEWAY_JWT_SECRET="$secret" \
   GATEWAY_LOG_LEVEL=WARN GATEWAY_DB_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/gateway_ab" GATEWAY_DB_USER=gateway \
-  GATEWAY_DB_PASSWORD="$PGPASSWORD" GATEWAY_DB_POOL_SIZE=16 MALLOC_ARENA_MAX=2 java -Xlog:disable $JAVA_OPTS \
-  -jar "$jar" serve >"$work/gateway.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/admin/v1/tenants/$tenant/agents" \
-    -H "Authorization: Bearer $admin" | grep -q 200; do
-  kill -0 $pid 2>/dev/null || { cat "$work/gateway.log" >&2; exit 1; }
-  sleep 0.1
-done
+  GATEWAY_DB_PASSWORD="$PGPASSWORD" GATEWAY_DB_POOL_SIZE=16
 cli agent create --tenant "$tenant" --name bench-agent --url "http://127.0.0.1:$port" >"$work/agent.json" 2>/dev/null
 team=$(sed -n 's/.*"team" : "\([0-9a-f]\{24\}\)".*/\1/p' "$work/agent.json")
 tok=$(cli token --tenant "$tenant" --subject bench-user --team "$team" --account "$account" --ttl 1d)

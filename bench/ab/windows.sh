@@ -28,16 +28,10 @@ env=(GATEWAY_PORT="$port" GATEWAY_BIND=127.0.0.1 GATEWAY_DATA_DIR="$work/data" G
 if [ -n "${H2_EXTRA:-}" ]; then
   env+=(GATEWAY_DB_URL="jdbc:h2:file:$work/data/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096;QUERY_CACHE_SIZE=64;$H2_EXTRA")
 fi
-# shellcheck disable=SC2086
-env "${env[@]}" "$@" MALLOC_ARENA_MAX=2 "${JAVA:-java}" -Xlog:disable $JAVA_OPTS ${EXTRA_OPTS:-} -jar "$jar" serve \
-  >"$work/gateway.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/admin/v1/tenants/$tenant/agents" \
-    -H "Authorization: Bearer $admin" | grep -q 200; do
-  kill -0 $pid 2>/dev/null || { cat "$work/gateway.log" >&2; exit 1; }
-  sleep 0.1
-done
+# shellcheck source=bench/ab/lib.sh
+. "$here/bench/ab/lib.sh"
+trap 'ab_stop; rm -rf "$work"' EXIT
+ab_serve "$jar" "${env[@]}" "$@"
 team=$(sed -n 's/.*"team" : "\([0-9a-f]\{24\}\)".*/\1/p' "$seed/agent.json")
 tok=$(cli token --tenant "$tenant" --subject bench-user --team "$team" --account "$account" --ttl 1d)
 url="http://127.0.0.1:$port"
