@@ -19,10 +19,13 @@ import io.sessiongateway.server.testing.TestDatabase;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -80,15 +83,28 @@ class DatabaseStartupIT {
     @Test
     void startWaitsForADatabaseThatComesUpLateLoggingEachAttempt() throws Exception {
         GatewayConfig config = config(proxiedUrl(), "30s");
-        CompletableFuture<GatewayServer> starting = CompletableFuture.supplyAsync(() -> GatewayServer.start(config));
-        Thread.sleep(2_500);
-        assertFalse(starting.isDone(), "still waiting for the database");
-        proxy.restore();
+        // Its own thread, not the common pool: on two cores that pool has one thread, which a task another test left
+        // behind can hold past any fixed sleep (the start then began after the database was already up).
+        ExecutorService starter = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<GatewayServer> starting =
+                    CompletableFuture.supplyAsync(() -> GatewayServer.start(config), starter);
+            // the database comes up once two attempts have been refused and logged
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (messages(Level.WARN).size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(messages(Level.WARN).size() >= 2, "two refused attempts logged: " + messages(Level.WARN));
+            assertFalse(starting.isDone(), "still waiting for the database");
+            proxy.restore();
 
-        try (GatewayServer server = starting.get(20, TimeUnit.SECONDS)) {
-            Response ready =
-                    GatewayHarness.client("http://127.0.0.1:" + server.port()).get("/health/ready");
-            assertEquals(200, ready.statusCode(), ready.asString());
+            try (GatewayServer server = starting.get(20, TimeUnit.SECONDS)) {
+                Response ready = GatewayHarness.client("http://127.0.0.1:" + server.port())
+                        .get("/health/ready");
+                assertEquals(200, ready.statusCode(), ready.asString());
+            }
+        } finally {
+            starter.shutdownNow();
         }
         List<String> waits = messages(Level.WARN);
         assertTrue(waits.size() >= 2, waits.toString());
@@ -144,8 +160,13 @@ class DatabaseStartupIT {
         assertEquals(List.of(), messages(Level.WARN));
     }
 
+    /** The captured lines of a level; the appender adds under its own lock (AppenderBase), so the copy takes it. */
     private List<String> messages(Level level) {
-        return log.list.stream()
+        List<ILoggingEvent> events;
+        synchronized (log) {
+            events = new ArrayList<>(log.list);
+        }
+        return events.stream()
                 .filter(event -> event.getLevel() == level)
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
