@@ -15,6 +15,8 @@
 set -euo pipefail
 jar=$1 backend=$2 dialect=$3; shift 3
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/ab/lib.sh
+. "$here/bench/ab/lib.sh"
 THREADS=${THREADS:-2} WARM=${WARM:-40} DUR=${DUR:-10} CONN=${CONN:-32} LUA=${LUA:-$here/bench/lua/create.lua}
 JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$here/gateway")}
 secret="bench-secret-0123456789abcdef0123456789" tenant=bench account=6f1c1f50-4b1e-4c43-9a4e-2f8f5a0e3c11
@@ -24,7 +26,7 @@ env=(GATEWAY_PORT="$port" GATEWAY_BIND=127.0.0.1 GATEWAY_DATA_DIR="$work/data" G
   GATEWAY_LOG_LEVEL=WARN)
 if [ "$backend" = h2 ] && [ -n "${H2_EXTRA:-}" ]; then
   # H2 settings added to the gateway's URL (as DatabaseConfig.h2FileUrl spells it), e.g. H2_EXTRA=PAGE_SIZE=4096
-  env+=(GATEWAY_DB_URL="jdbc:h2:file:$work/data/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096;QUERY_CACHE_SIZE=64;$H2_EXTRA")
+  env+=(GATEWAY_DB_URL="$(ab_h2_url "$work/data" "$H2_EXTRA")")
 fi
 if [ "$backend" = pg ]; then
   psql -q -h 127.0.0.1 -p "$PG_PORT" -U gateway -d postgres -c 'DROP DATABASE IF EXISTS gateway_ab' \
@@ -34,13 +36,10 @@ if [ "$backend" = pg ]; then
 fi
 cli() { GATEWAY_JWT_SECRET="$secret" java -jar "$jar" "$@"; }
 admin=$(cli token --tenant "$tenant" --subject bench-admin --admin --ttl 1d)
-# shellcheck source=bench/ab/lib.sh
-. "$here/bench/ab/lib.sh"
 start() { ab_serve "$jar" "${env[@]}" "${extra[@]}"; }
-stop() { ab_stop; }
 extra=("$@")
 pid=""
-trap 'stop; rm -rf "$work"' EXIT
+trap 'ab_stop; rm -rf "$work"' EXIT
 if [ -n "${SEED:-}" ] && [ -d "$SEED/data" ]; then
   cp -r "$SEED/data" "$work/data"
   cp "$SEED/agent.json" "$work/agent.json"
@@ -58,18 +57,11 @@ if [ -n "${SEED:-}" ] && [ ! -d "$SEED/data" ]; then
   [ "$backend" = h2 ] || { echo "SEED: H2 only" >&2; exit 2; }
   curl -fs -o /dev/null -X POST "http://127.0.0.1:$port/$tenant/v1/agents/sessions" -H "Authorization: Bearer $tok" \
     -H 'Content-Type: application/json' -d '{"agent_name":"bench-agent","id":"bench-seed"}'
-  stop
+  ab_stop
   n=${SEED_N:-1000000}
-  cat >"$work/load.sql" <<SQL
-INSERT INTO session (id, public_id, object_id, tenant_id, team_id, agent_id, owner_id, account_id, title, status,
-    warning, lifecycle_version, created_at, updated_at, sharing_mode, is_new_branch)
-SELECT CAST('00000000-0000-7000-8000-' || LPAD(LOWER(TO_CHAR(i, 'FMXXXXXXXXXXXX')), 12, '0') AS UUID),
-    'session_00000000000070008000' || LPAD(LOWER(TO_CHAR(i, 'FMXXXXXXXXXXXX')), 12, '0'),
-    LPAD(LOWER(TO_CHAR(i, 'FMXXXXXXXXXXXXXXXXXXXXXXXX')), 24, '0'),
-    s.tenant_id, s.team_id, s.agent_id, s.owner_id, s.account_id, 'bench ' || i, 'created', FALSE, 0,
-    DATEADD(MILLISECOND, -($n + 1 - i), s.created_at), DATEADD(MILLISECOND, -($n + 1 - i), s.created_at), 'team', FALSE
-FROM SYSTEM_RANGE(1, $n) AS g(i) CROSS JOIN (SELECT * FROM session WHERE public_id = 'bench-seed') s;
-SQL
+  # shellcheck source=bench/bulk.sh
+  . "$here/bench/bulk.sh"
+  DEL_POOL=0 bulk_sql h2 "$n" >"$work/load.sql"
   java -Xmx1g -cp "$jar" org.h2.tools.RunScript -url "jdbc:h2:file:$work/data/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE${H2_EXTRA:+;$H2_EXTRA}" \
     -script "$work/load.sql" >/dev/null # H2_EXTRA: as below
   mkdir -p "$SEED"; cp -r "$work/data" "$SEED/data"; cp "$work/agent.json" "$SEED/agent.json"

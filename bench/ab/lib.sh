@@ -27,3 +27,9 @@ ab_stop() {
   fi
   return 0
 }
+
+# ab_h2_url DIR EXTRA: the gateway's H2 URL for the store in DIR as DatabaseConfig.h2FileUrl spells it, with the H2
+# settings EXTRA (e.g. PAGE_SIZE=4096) added.
+ab_h2_url() {
+  echo "jdbc:h2:file:$1/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096;QUERY_CACHE_SIZE=64;$2"
+}

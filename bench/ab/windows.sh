@@ -14,6 +14,8 @@
 set -euo pipefail
 jar=$1 seed=$2 op=$3; shift 3
 here=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=bench/ab/lib.sh
+. "$here/bench/ab/lib.sh"
 [ -f "$seed/data/gateway.mv.db" ] || { echo "no H2 store in $seed/data (build one with bench/ab/create.sh, SEED=...)" >&2; exit 2; }
 JAVA_OPTS=${JAVA_OPTS:-$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$here/gateway")}
 WINDOWS=${WINDOWS:-8} WINDOW=${WINDOW:-10} N=${N:-1000000}
@@ -26,10 +28,8 @@ admin=$(cli token --tenant "$tenant" --subject bench-admin --admin --ttl 1d)
 env=(GATEWAY_PORT="$port" GATEWAY_BIND=127.0.0.1 GATEWAY_DATA_DIR="$work/data" GATEWAY_JWT_SECRET="$secret"
   GATEWAY_LOG_LEVEL=WARN)
 if [ -n "${H2_EXTRA:-}" ]; then
-  env+=(GATEWAY_DB_URL="jdbc:h2:file:$work/data/gateway;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;CACHE_SIZE=4096;QUERY_CACHE_SIZE=64;$H2_EXTRA")
+  env+=(GATEWAY_DB_URL="$(ab_h2_url "$work/data" "$H2_EXTRA")")
 fi
-# shellcheck source=bench/ab/lib.sh
-. "$here/bench/ab/lib.sh"
 trap 'ab_stop; rm -rf "$work"' EXIT
 ab_serve "$jar" "${env[@]}" "$@"
 team=$(sed -n 's/.*"team" : "\([0-9a-f]\{24\}\)".*/\1/p' "$seed/agent.json")

@@ -75,7 +75,11 @@ public final class FastReads extends HttpHandler {
             PathTemplate template,
             DirectRead reader,
             String type,
-            List<UriTemplate> rivals) {}
+            List<UriTemplate> rivals) {
+        Route withRivals(List<UriTemplate> others) {
+            return new Route(dialect, operation, template, reader, type, List.copyOf(others));
+        }
+    }
 
     private final HttpHandler jersey;
     private final List<Route> routes;
@@ -179,8 +183,7 @@ public final class FastReads extends HttpHandler {
                     rivals.add(other);
                 }
             }
-            withRivals.add(
-                    new Route(r.dialect(), r.operation(), r.template(), r.reader(), r.type(), List.copyOf(rivals)));
+            withRivals.add(r.withRivals(rivals));
         }
         return new FastReads(jersey, withRivals, refused, verifier, mappers, recorder);
     }
